@@ -1,0 +1,3 @@
+from caleido.cli import main
+
+main()

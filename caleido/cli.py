@@ -1,0 +1,206 @@
+"""The `caleido` command line: a thin shell over the loaders and the store."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from caleido.errors import CaleidoError, InvalidData
+from caleido.graph.open import open_store
+from caleido.graph.store import GraphStore, StoreCounts
+from caleido.loaders.export import FORMATS, export_csv, export_rdf
+from caleido.loaders.load import LoadReport, load_paths, validate_paths
+from caleido.loaders.sources import SEED_FOLDER
+from caleido.ontology.model import load_ontology
+from caleido.settings import get_settings
+
+app = typer.Typer(help="Caleido: a knowledge graph of the kaleidoscopic resilience model.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[str | None, typer.Option("--store", help="Store URI (default: $CALEIDO_STORE or embedded:./data/caleido).")]
+SEED_AGENT = "caleido-seed-curators"
+
+
+def _store_uri(store: str | None) -> str:
+    return store or get_settings().store
+
+
+@contextmanager
+def _errors_to_exit():  # type: ignore[no-untyped-def]
+    try:
+        yield
+    except InvalidData as exc:
+        err.print(f"[bold red]Invalid input[/]: {len(exc.problems)} problem(s); nothing was written.")
+        for problem in exc.problems[:200]:
+            err.print(f"  - {problem}", markup=False, highlight=False, soft_wrap=True)
+        if len(exc.problems) > 200:
+            err.print(f"  ... and {len(exc.problems) - 200} more")
+        raise typer.Exit(1) from None
+    except CaleidoError as exc:
+        err.print(f"[bold red]Error[/]: {exc}", highlight=False)
+        raise typer.Exit(3) from None
+
+
+@contextmanager
+def _progress(description: str):  # type: ignore[no-untyped-def]
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:
+        progress.add_task(description, total=None)
+        yield
+
+
+def _counts_table(counts: StoreCounts, title: str) -> Table:
+    ontology = load_ontology()
+    table = Table(title=title, show_lines=False)
+    table.add_column("class / relationship")
+    table.add_column("count", justify="right")
+    for name, n in counts.nodes.items():
+        table.add_row(f"{name} ({ontology.classes[name].labels.get('nl', '')})", str(n))
+    table.add_row("[bold]nodes[/]", f"[bold]{counts.total_nodes}[/]")
+    for name, n in counts.links.items():
+        table.add_row(name, str(n))
+    table.add_row("[bold]links[/]", f"[bold]{counts.total_links}[/]")
+    return table
+
+
+def _print_load(report: LoadReport, uri: str) -> None:
+    created = sum(report.write.created.values())
+    updated = sum(report.write.updated.values())
+    unchanged = sum(report.write.unchanged.values())
+    out.print(
+        f"Read {len(report.files)} file(s): {report.nodes} records and {report.links} links, all valid.\n"
+        f"New: {created}, changed: {updated}, unchanged: {unchanged}."
+    )
+    if not report.write.changed_anything:
+        out.print("No new records: the store already held all of this.")
+    for name, n in sorted(report.write.created.items()):
+        out.print(f"  + {n} {name}")
+    for name, n in sorted(report.write.updated.items()):
+        out.print(f"  ~ {n} {name}")
+    out.print(f"Store: {uri}")
+
+
+def _load(paths: list[Path], uri: str, agent: str) -> LoadReport:
+    store = open_store(uri)
+    try:
+        with _progress(f"Validating and loading {len(paths)} path(s)"):
+            return load_paths(store, paths, agent)
+    finally:
+        store.close()
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders: YAML seed files, CSV, Turtle, JSON-LD.")] = None,
+    seed: Annotated[bool, typer.Option("--seed", help="Load the seed knowledge shipped with Caleido.")] = False,
+    store: StoreOption = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who adds this (default: $CALEIDO_USER or cli:LOGIN).")] = None,
+) -> None:
+    """Validate files and load them in one transaction: all of it or nothing."""
+    chosen = list(paths or []) + ([SEED_FOLDER] if seed else [])
+    if not chosen:
+        err.print("Nothing to load: name files or folders, or use --seed.")
+        raise typer.Exit(2)
+    agent = by or (SEED_AGENT if seed and not paths else get_settings().user)
+    uri = _store_uri(store)
+    with _errors_to_exit():
+        _print_load(_load(chosen, uri, agent), uri)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to check.")],
+    store: StoreOption = None,
+    standalone: Annotated[bool, typer.Option("--standalone", help="Check without the store: references must resolve within the files.")] = False,
+) -> None:
+    """Check files as a load would, without writing anything."""
+    with _errors_to_exit():
+        opened: GraphStore | None = None
+        uri = _store_uri(store)
+        if not standalone and uri.startswith("embedded:") and Path(uri.removeprefix("embedded:")).exists():
+            opened = open_store(uri, read_only=True)
+        elif not standalone and not uri.startswith("embedded:"):
+            opened = open_store(uri)
+        try:
+            batch, files = validate_paths(paths, opened, get_settings().user)
+        finally:
+            if opened is not None:
+                opened.close()
+    out.print(f"Valid: {len(files)} file(s), {len(batch.nodes)} records, {len(batch.links)} links.")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="ttl, jsonld or csv.")] = "ttl",
+    out_file: Annotated[Path | None, typer.Option("--out", help="File to write; CSV also writes NAME-links.csv beside it.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the whole graph with its ontology and provenance."""
+    if fmt not in FORMATS:
+        err.print(f"Unknown format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+        raise typer.Exit(2)
+    with _errors_to_exit():
+        opened = open_store(_store_uri(store))
+        try:
+            if fmt == "csv":
+                nodes_text, links_text = export_csv(opened)
+            else:
+                text = export_rdf(opened, fmt)
+        finally:
+            opened.close()
+    if fmt == "csv":
+        if out_file is None:
+            err.print("CSV export writes two files (nodes and links): give --out FILE.csv.")
+            raise typer.Exit(2)
+        links_file = out_file.with_name(f"{out_file.stem}-links{out_file.suffix or '.csv'}")
+        out_file.write_text(nodes_text, encoding="utf-8-sig")
+        links_file.write_text(links_text, encoding="utf-8-sig")
+        err.print(f"Wrote {out_file} and {links_file}.")
+    elif out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        err.print(f"Wrote {out_file}.")
+
+
+@app.command()
+def stats(store: StoreOption = None) -> None:
+    """Count the nodes and links in the store."""
+    uri = _store_uri(store)
+    with _errors_to_exit():
+        opened = open_store(uri)
+        try:
+            counts = opened.counts()
+        finally:
+            opened.close()
+    out.print(_counts_table(counts, f"Caleido store {uri}"))
+
+
+@app.command()
+def run(store: StoreOption = None) -> None:
+    """The main job: load the seed knowledge (if not loaded yet) and summarise the store."""
+    uri = _store_uri(store)
+    with _errors_to_exit():
+        report = _load([SEED_FOLDER], uri, SEED_AGENT)
+    _print_load(report, uri)
+    out.print(_counts_table(report.counts, f"Caleido store {uri}"))
+    ontology = load_ontology()
+    out.print(
+        f"Ontology version {ontology.version}: {len(ontology.classes)} classes, "
+        f"{len(ontology.relationships)} relationship types, {len(ontology.schemes)} vocabularies."
+    )
+    out.print("Next: 'caleido export --format ttl --out caleido.ttl' or 'caleido stats'.")
+
+
+def main() -> None:
+    app()

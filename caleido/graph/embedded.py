@@ -1,0 +1,245 @@
+"""The embedded default store: a Ladybug database in a folder on disk.
+
+Ladybug specifics this module hides (TECH-NOTES A):
+- batch writes go through `LOAD FROM <Arrow table>`, never `UNWIND $rows MERGE`, which is slow
+  and silently loses edges when keys repeat in a batch (upstream #798);
+- one process owns the database file; a second writer fails at once, so we say so clearly;
+- one write transaction at a time per process, so writes take a process-wide lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from caleido.errors import StoreBusy, StoreError
+from caleido.graph.schema import (
+    Column,
+    link_columns,
+    node_classes,
+    node_columns,
+    relationships,
+)
+from caleido.graph.store import StoreCounts
+from caleido.ontology.records import LinkRow, NodeRow
+
+DB_FILE = "caleido.lbdb"
+_LB_TYPES = {"string": "STRING", "int": "INT64", "double": "DOUBLE"}
+_ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "double": pa.float64()}
+_WRITE_LOCK = threading.Lock()
+
+
+def _lb_type(column: Column) -> str:
+    base = _LB_TYPES[column.type.removesuffix("[]")]
+    return f"{base}[]" if column.is_list else base
+
+
+def _arrow_type(column: Column) -> pa.DataType:
+    base = _ARROW_TYPES[column.type.removesuffix("[]")]
+    return pa.list_(base) if column.is_list else base
+
+
+def _q(name: str) -> str:
+    """Quote an identifier taken from the ontology (never from user input)."""
+    return f"`{name}`"
+
+
+class EmbeddedStore:
+    """GraphStore on Ladybug."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        import ladybug  # imported here: it loads a native library
+
+        self.folder = Path(path)
+        self.uri = f"embedded:{self.folder}"
+        self.read_only = read_only
+        if not read_only:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        elif not (self.folder / DB_FILE).exists():
+            raise StoreError(f"no Caleido store at {self.folder}: load data first (caleido load --seed)")
+        try:
+            self._db = ladybug.Database(str(self.folder / DB_FILE), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusy(
+                    f"the embedded store {self.folder} is in use by another process "
+                    "(only one process may write to it; stop the other one, e.g. a running "
+                    "'caleido serve', or send the change through its API)"
+                ) from exc
+            raise StoreError(f"cannot open the embedded store {self.folder}: {exc}") from exc
+        self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
+        self._link_columns = link_columns()
+        if not read_only:
+            self.ensure_schema()
+
+    # ------------------------------------------------------------ schema
+
+    def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
+        result = self._conn.execute(query, params or {})
+        rows: list[list[Any]] = []
+        while result.has_next():
+            rows.append(result.get_next())
+        return rows
+
+    def _existing_columns(self, table: str) -> set[str]:
+        return {row[1] for row in self._rows(f"CALL table_info('{table}') RETURN *")}
+
+    def ensure_schema(self) -> None:
+        """Create missing tables and columns; idempotent, so safe on every open."""
+        with _WRITE_LOCK:
+            tables = {row[1] for row in self._rows("CALL show_tables() RETURN *")}
+            for cls_name, columns in self._node_columns.items():
+                if cls_name not in tables:
+                    cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in columns[1:])
+                    self._conn.execute(f"CREATE NODE TABLE {_q(cls_name)}(id STRING PRIMARY KEY, {cols})")
+                else:
+                    self._add_missing_columns(cls_name, columns[1:])
+            for rel in relationships():
+                if rel.name not in tables:
+                    pairs = ", ".join(f"FROM {_q(a)} TO {_q(b)}" for a, b in sorted(rel.pairs))
+                    cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in self._link_columns)
+                    self._conn.execute(f"CREATE REL TABLE {_q(rel.name)}({pairs}, {cols})")
+                else:
+                    self._add_missing_columns(rel.name, self._link_columns)
+
+    def _add_missing_columns(self, table: str, columns: list[Column]) -> None:
+        existing = self._existing_columns(table)
+        for column in columns:
+            if column.name not in existing:
+                self._conn.execute(f"ALTER TABLE {_q(table)} ADD {_q(column.name)} {_lb_type(column)}")
+
+    # ------------------------------------------------------------ reads
+
+    def find_classes(self, ids: Collection[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        rows = self._rows("MATCH (x) WHERE x.id IN $ids RETURN x.id, label(x)", {"ids": list(ids)})
+        return {row[0]: row[1] for row in rows}
+
+    def fetch_nodes(self, cls: str, ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        columns = self._node_columns[cls]
+        returns = ", ".join(f"x.{_q(c.name)}" for c in columns)
+        rows = self._rows(f"MATCH (x:{_q(cls)}) WHERE x.id IN $ids RETURN {returns}", {"ids": list(ids)})
+        return {row[0]: _as_dict(columns, row) for row in rows}
+
+    def fetch_links(self, rel: str, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        if not keys:
+            return {}
+        sources = sorted({s for s, _ in keys})
+        wanted = set(keys)
+        out = {}
+        for source_id, target_id, values in self._link_rows(rel, "WHERE a.id IN $ids", {"ids": sources}):
+            if (source_id, target_id) in wanted:
+                out[(source_id, target_id)] = values
+        return out
+
+    def _link_rows(
+        self, rel: str, where: str = "", params: dict[str, Any] | None = None
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        columns = self._link_columns
+        returns = ", ".join(f"r.{_q(c.name)}" for c in columns)
+        query = f"MATCH (a)-[r:{_q(rel)}]->(b) {where} RETURN a.id, b.id, {returns} ORDER BY a.id, b.id"
+        return [(row[0], row[1], _as_dict(columns, row[2:])) for row in self._rows(query, params)]
+
+    def counts(self) -> StoreCounts:
+        counts = StoreCounts()
+        for cls_name in self._node_columns:
+            counts.nodes[cls_name] = int(self._rows(f"MATCH (x:{_q(cls_name)}) RETURN count(*)")[0][0])
+        for rel in relationships():
+            counts.links[rel.name] = int(self._rows(f"MATCH ()-[r:{_q(rel.name)}]->() RETURN count(*)")[0][0])
+        return counts
+
+    def iter_nodes(self, cls: str) -> Iterator[dict[str, Any]]:
+        columns = self._node_columns[cls]
+        returns = ", ".join(f"x.{_q(c.name)}" for c in columns)
+        for row in self._rows(f"MATCH (x:{_q(cls)}) RETURN {returns} ORDER BY x.id"):
+            yield _as_dict(columns, row)
+
+    def iter_links(self, rel: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        yield from self._link_rows(rel)
+
+    # ------------------------------------------------------------ writes
+
+    def write(self, nodes: list[NodeRow], links: list[LinkRow]) -> None:
+        if self.read_only:
+            raise StoreError("this store was opened read-only")
+        by_class: dict[str, list[NodeRow]] = defaultdict(list)
+        for node in nodes:
+            by_class[node.cls].append(node)
+        with _WRITE_LOCK:
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                for cls_name, rows in sorted(by_class.items()):
+                    self._write_nodes(cls_name, rows)
+                if links:
+                    self._write_links(links)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def _write_nodes(self, cls_name: str, rows: list[NodeRow]) -> None:
+        columns = self._node_columns[cls_name]
+        table = _arrow_table(columns, [{"id": r.id, **r.values} for r in rows])
+        sets = ", ".join(f"x_node.{_q(c.name)} = v_{c.name}" for c in columns[1:])
+        query = (
+            f"LOAD FROM $rows MERGE (x_node:{_q(cls_name)} {{id: v_id}}) "
+            f"ON CREATE SET {sets} ON MATCH SET {sets} RETURN count(*)"
+        )
+        written = int(self._rows(query, {"rows": table})[0][0])
+        if written != len(rows):
+            raise StoreError(f"wrote {written} of {len(rows)} {cls_name} nodes; the transaction was rolled back")
+
+    def _write_links(self, links: list[LinkRow]) -> None:
+        ends = self.find_classes({i for link in links for i in (link.source_id, link.target_id)})
+        groups: dict[tuple[str, str, str], list[LinkRow]] = defaultdict(list)
+        for link in links:
+            groups[(link.rel, ends.get(link.source_id, "?"), ends.get(link.target_id, "?"))].append(link)
+        columns = [Column("source_id", "string"), Column("target_id", "string"), *self._link_columns]
+        sets = ", ".join(f"x_rel.{_q(c.name)} = v_{c.name}" for c in self._link_columns)
+        for (rel, source_cls, target_cls), rows in sorted(groups.items()):
+            table = _arrow_table(
+                columns, [{"source_id": r.source_id, "target_id": r.target_id, **r.values} for r in rows]
+            )
+            query = (
+                f"LOAD FROM $rows MATCH (x_from:{_q(source_cls)} {{id: v_source_id}}), "
+                f"(x_to:{_q(target_cls)} {{id: v_target_id}}) "
+                f"MERGE (x_from)-[x_rel:{_q(rel)}]->(x_to) ON CREATE SET {sets} ON MATCH SET {sets} "
+                "RETURN count(*)"
+            )
+            written = int(self._rows(query, {"rows": table})[0][0]) if "?" not in (source_cls, target_cls) else 0
+            if written != len(rows):
+                raise StoreError(
+                    f"wrote {written} of {len(rows)} {rel} links from {source_cls} to {target_cls} "
+                    "(an end is missing); the transaction was rolled back"
+                )
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_dict(columns: list[Column], row: list[Any]) -> dict[str, Any]:
+    """A result row as columns; a missing list reads as an empty list on every backend."""
+    return {c.name: ([] if v is None and c.is_list else v) for c, v in zip(columns, row, strict=True)}
+
+
+def _arrow_table(columns: list[Column], rows: list[dict[str, Any]]) -> pa.Table:
+    """An Arrow table whose column names carry a `v_` prefix, so they never clash with query variables."""
+    schema = pa.schema([(f"v_{c.name}", _arrow_type(c)) for c in columns])
+    data = {f"v_{c.name}": [row.get(c.name) for row in rows] for c in columns}
+    return pa.Table.from_pydict(data, schema=schema)

@@ -1,0 +1,154 @@
+"""CSV in and out: one file of nodes (`class,id,...`) and one of links (`source_id,rel,target_id,...`).
+
+Cells hold store columns. Lists are JSON arrays (`["a","b"]`), so any text survives a round trip.
+Cells that a spreadsheet would run as a formula get a leading apostrophe on export, which import
+removes again (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from caleido.errors import Problem
+from caleido.graph.schema import link_columns, node_columns
+from caleido.loaders.raw import RawBatch, RawLink, RawNode, read_text
+from caleido.ontology.model import load_ontology
+from caleido.ontology.records import Origin, columns_to_input
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NODE_KEYS = ("class", "id")
+LINK_KEYS = ("source_id", "rel", "target_id")
+
+
+def node_header() -> list[str]:
+    names: list[str] = list(NODE_KEYS)
+    for cls in load_ontology().classes.values():
+        for column in node_columns(cls)[1:]:
+            if column.name not in names:
+                names.append(column.name)
+    return names
+
+
+def link_header() -> list[str]:
+    return [*LINK_KEYS, *(c.name for c in link_columns())]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_csv(header: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(row.get(k)) for k in header})
+    return out.getvalue()
+
+
+def _uncell(text: str, is_list: bool) -> Any:
+    if text == "":
+        return [] if is_list else None
+    if is_list:
+        value = json.loads(text)
+        if not isinstance(value, list):
+            raise ValueError("expected a JSON list such as [\"a\", \"b\"]")
+        return value
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
+def read_csv(path: str, data: bytes) -> RawBatch:
+    batch = RawBatch()
+    text, problems = read_text(path, data)
+    if text is None:
+        batch.problems.extend(problems)
+        return batch
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        batch.problems.append(Problem(path, "", "", f"not valid CSV: {exc}"))
+        return batch
+    header = rows[0]
+    if set(LINK_KEYS) <= set(header):
+        keys, known = LINK_KEYS, set(link_header())
+    elif "id" in header or "class" in header:
+        keys, known = NODE_KEYS, set(node_header())
+    else:
+        batch.problems.append(
+            Problem(path, "line 1", "", "header needs the columns class,id (nodes) or source_id,rel,target_id (links)")
+        )
+        return batch
+    for name in keys:
+        if name not in header:
+            batch.problems.append(Problem(path, "line 1", name, "required column is missing"))
+    for name in header:
+        if name not in known:
+            batch.problems.append(Problem(path, "line 1", name, "unknown column"))
+    if batch.problems:
+        return batch
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cells):
+            continue
+        origin = Origin(path, f"line {number}")
+        if len(cells) != len(header):
+            batch.problems.append(Problem(path, origin.location, "", f"{len(cells)} cells, the header has {len(header)}"))
+            continue
+        record = dict(zip(header, cells, strict=True))
+        if keys == LINK_KEYS:
+            _link_record(record, origin, batch)
+        else:
+            _node_record(record, origin, batch)
+    return batch
+
+
+def _parse_cells(record: dict[str, str], list_columns: set[str], origin: Origin, batch: RawBatch) -> dict[str, Any] | None:
+    values: dict[str, Any] = {}
+    for name, text in record.items():
+        try:
+            values[name] = _uncell(text, name in list_columns)
+        except ValueError as exc:
+            batch.problems.append(Problem(origin.file, origin.location, name, str(exc)))
+            return None
+    return values
+
+
+def _node_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> None:
+    ontology = load_ontology()
+    cls = ontology.classes.get(record.get("class", ""))
+    if cls is None:
+        batch.problems.append(Problem(origin.file, origin.location, "class", f"unknown class {record.get('class')!r}"))
+        return
+    columns = node_columns(cls)
+    own = {c.name for c in columns}
+    for name, text in record.items():
+        if text and name not in own and name not in NODE_KEYS:
+            batch.problems.append(Problem(origin.file, origin.location, name, f"a {cls.name} has no column {name!r}"))
+            return
+    values = _parse_cells({k: v for k, v in record.items() if k in own}, {c.name for c in columns if c.is_list}, origin, batch)
+    if values is None:
+        return
+    data = columns_to_input(cls.fields, values)
+    data["id"] = values.get("id")
+    batch.nodes.append(RawNode(cls.name, data, origin))
+
+
+def _link_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> None:
+    columns = link_columns()
+    values = _parse_cells(record, {c.name for c in columns if c.is_list}, origin, batch)
+    if values is None:
+        return
+    data = columns_to_input(load_ontology().link_fields, values)
+    data["rel"] = values["rel"]
+    data["to"] = values["target_id"]
+    batch.links.append(RawLink(values["source_id"], data, origin))

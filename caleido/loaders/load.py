@@ -1,0 +1,36 @@
+"""Load files into a store: read, validate the whole batch, write it in one transaction, report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from caleido.errors import InvalidData
+from caleido.graph.store import GraphStore, StoreCounts
+from caleido.graph.sync import WriteReport, plan_and_write
+from caleido.loaders.sources import read_paths
+from caleido.loaders.validate import ValidBatch, validate_batch
+from caleido.ontology.records import now_utc
+
+
+@dataclass
+class LoadReport:
+    files: list[Path]
+    nodes: int  # records read (after merging identical duplicates)
+    links: int
+    write: WriteReport
+    counts: StoreCounts
+
+
+def validate_paths(paths: list[Path], store: GraphStore | None, agent: str) -> tuple[ValidBatch, list[Path]]:
+    """Read and validate files; raises InvalidData with every problem found. Writes nothing."""
+    raw, files = read_paths(paths)
+    if not files and not raw.problems:
+        raise InvalidData([])
+    return validate_batch(raw, store, agent, now_utc()), files
+
+
+def load_paths(store: GraphStore, paths: list[Path], agent: str) -> LoadReport:
+    batch, files = validate_paths(paths, store, agent)
+    report = plan_and_write(store, batch.nodes, batch.links)
+    return LoadReport(files, len(batch.nodes), len(batch.links), report, store.counts())

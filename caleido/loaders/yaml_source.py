@@ -1,0 +1,77 @@
+"""Read records from the YAML format of seed/README.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from caleido.errors import Problem
+from caleido.loaders.raw import RawBatch, RawNode, read_text
+from caleido.ontology.records import Origin
+
+INHERITED_BY_RECORDS = ("class", "source", "status", "added_by", "added_at")
+INHERITED_BY_LINKS = ("source", "status", "added_by", "added_at")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line where each mapping starts."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def read_yaml(path: str, data: bytes) -> RawBatch:
+    batch = RawBatch()
+    text, problems = read_text(path, data)
+    if text is None:
+        batch.problems.extend(problems)
+        return batch
+    try:
+        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        batch.problems.append(Problem(path, where, "", f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+        return batch
+    if not isinstance(document, dict) or not isinstance(document.get("records"), list):
+        batch.problems.append(Problem(path, "", "records", "expected a mapping with a 'records' list"))
+        return batch
+    unknown = set(document) - {"defaults", "records", "__line__"}
+    if unknown:
+        batch.problems.append(Problem(path, "", ", ".join(sorted(unknown)), "unknown top-level key"))
+    defaults = document.get("defaults") or {}
+    if not isinstance(defaults, dict) or set(defaults) - {*INHERITED_BY_RECORDS, "__line__"}:
+        batch.problems.append(
+            Problem(path, "", "defaults", f"defaults may only set: {', '.join(INHERITED_BY_RECORDS)}")
+        )
+        return batch
+    for index, record in enumerate(document["records"]):
+        if not isinstance(record, dict):
+            batch.problems.append(Problem(path, f"record {index + 1}", "", "a record must be a mapping"))
+            continue
+        line = record.get("__line__", 0)
+        merged = {k: v for k, v in defaults.items() if k != "__line__"} | _strip_lines(record)
+        links = merged.get("links")
+        if isinstance(links, list):
+            merged["links"] = [
+                ({k: merged[k] for k in INHERITED_BY_LINKS if k in merged} | link) if isinstance(link, dict) else link
+                for link in links
+            ]
+        cls = merged.pop("class", None)
+        batch.nodes.append(RawNode(cls=cls, data=merged, origin=Origin(path, f"line {line}")))
+    return batch
