@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from caleido.errors import Problem
-from caleido.graph.schema import link_columns, node_columns
+from caleido.graph.schema import Column, link_columns, node_columns
 from caleido.loaders.raw import RawBatch, RawLink, RawNode, read_text
 from caleido.ontology.model import load_ontology
 from caleido.ontology.records import Origin, columns_to_input
@@ -55,16 +55,31 @@ def write_csv(header: list[str], rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _uncell(text: str, is_list: bool) -> Any:
+def _uncell(text: str, column: Column | None) -> Any:
+    is_list = column is not None and column.is_list
     if text == "":
         return [] if is_list else None
     if is_list:
-        value = json.loads(text)
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            value = None
         if not isinstance(value, list):
-            raise ValueError("expected a JSON list such as [\"a\", \"b\"]")
+            raise ValueError('expected a JSON list such as ["a", "b"]')
         return value
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]
+    kind = column.type if column is not None else "string"
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {text[:40]!r}") from None
+    if kind == "double":
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"expected a number, got {text[:40]!r}") from None
     return text
 
 
@@ -112,11 +127,14 @@ def read_csv(path: str, data: bytes) -> RawBatch:
     return batch
 
 
-def _parse_cells(record: dict[str, str], list_columns: set[str], origin: Origin, batch: RawBatch) -> dict[str, Any] | None:
+def _parse_cells(
+    record: dict[str, str], columns: list[Column], origin: Origin, batch: RawBatch
+) -> dict[str, Any] | None:
+    by_name = {c.name: c for c in columns}
     values: dict[str, Any] = {}
     for name, text in record.items():
         try:
-            values[name] = _uncell(text, name in list_columns)
+            values[name] = _uncell(text, by_name.get(name))
         except ValueError as exc:
             batch.problems.append(Problem(origin.file, origin.location, name, str(exc)))
             return None
@@ -135,7 +153,7 @@ def _node_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> Non
         if text and name not in own and name not in NODE_KEYS:
             batch.problems.append(Problem(origin.file, origin.location, name, f"a {cls.name} has no column {name!r}"))
             return
-    values = _parse_cells({k: v for k, v in record.items() if k in own}, {c.name for c in columns if c.is_list}, origin, batch)
+    values = _parse_cells({k: v for k, v in record.items() if k in own}, columns, origin, batch)
     if values is None:
         return
     data = columns_to_input(cls.fields, values)
@@ -145,7 +163,7 @@ def _node_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> Non
 
 def _link_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> None:
     columns = link_columns()
-    values = _parse_cells(record, {c.name for c in columns if c.is_list}, origin, batch)
+    values = _parse_cells(record, columns, origin, batch)
     if values is None:
         return
     data = columns_to_input(load_ontology().link_fields, values)

@@ -109,10 +109,12 @@ def validate_batch(raw: RawBatch, store: GraphStore | None, agent: str, now: dat
     raw_links = list(raw.links)
 
     seen: dict[str, NodeRow] = {}
+    failed: set[str] = set()  # ids of records already reported: no follow-on "missing" messages
     for raw_node in raw.nodes:
         row, links = _validate_node(raw_node, agent, now, problems)
         raw_links.extend(links)
         if row is None:
+            failed.add(str(raw_node.data.get("id")))
             continue
         if row.id in seen:
             first = seen[row.id]
@@ -160,6 +162,7 @@ def validate_batch(raw: RawBatch, store: GraphStore | None, agent: str, now: dat
         seen_links[row.key] = row
         batch.links.append(row)
 
+    problems = [p for p in problems if not any(p.message.startswith(f"no node with id {i!r}") for i in failed)]
     if not problems:
         problems.extend(shacl_problems(batch.nodes, batch.links, classes))
     if problems:

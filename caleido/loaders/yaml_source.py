@@ -14,7 +14,10 @@ INHERITED_BY_RECORDS = ("class", "source", "status", "added_by", "added_at")
 INHERITED_BY_LINKS = ("source", "status", "added_by", "added_at")
 
 
-class _LineLoader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster on big files
+
+
+class _LineLoader(_Base):  # type: ignore[valid-type,misc]
     """A safe loader that remembers the line where each mapping starts."""
 
 

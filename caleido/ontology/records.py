@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -60,6 +61,17 @@ def _concept_validator(f: Field) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _text_length(shortest: int, longest: int) -> Callable[[LangText], LangText]:
+    def check(value: LangText) -> LangText:
+        for lang in LANGUAGES:
+            text = getattr(value, lang)
+            if text is not None and not shortest <= len(text) <= longest:
+                raise ValueError(f"the {lang} text should have {shortest} to at most {longest} characters, not {len(text)}")
+        return value
+
+    return check
+
+
 def _url(value: str) -> str:
     if not URL_PATTERN.match(value):
         raise ValueError("not an http(s) URL")
@@ -77,7 +89,7 @@ def _annotation(f: Field, *, for_input: bool) -> Any:
     limits = {"min_length": f.min_length or None, "max_length": f.max_length or MAX_TEXT}
     base: Any
     if f.kind is FieldKind.LANGTEXT:
-        base = LangText
+        base = Annotated[LangText, AfterValidator(_text_length(f.min_length or 1, f.max_length or MAX_TEXT))]
     elif f.kind is FieldKind.CONCEPT:
         base = Annotated[str, _concept_validator(f)]
     elif f.kind is FieldKind.REFERENCE:
