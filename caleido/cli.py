@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,9 @@ app = typer.Typer(help="Caleido: a knowledge graph of the kaleidoscopic resilien
 out = Console()
 err = Console(stderr=True)
 
-StoreOption = Annotated[str | None, typer.Option("--store", help="Store URI (default: $CALEIDO_STORE or embedded:./data/caleido).")]
+StoreOption = Annotated[
+    str | None, typer.Option("--store", help="Store URI (default: $CALEIDO_STORE or embedded:./data/caleido).")
+]
 SEED_AGENT = "caleido-seed-curators"
 
 
@@ -34,7 +37,7 @@ def _store_uri(store: str | None) -> str:
 
 
 @contextmanager
-def _errors_to_exit():  # type: ignore[no-untyped-def]
+def _errors_to_exit() -> Iterator[None]:
     try:
         yield
     except InvalidData as exc:
@@ -50,10 +53,14 @@ def _errors_to_exit():  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def _progress(description: str):  # type: ignore[no-untyped-def]
+def _progress(description: str) -> Iterator[None]:
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as progress:
         progress.add_task(description, total=None)
         yield
@@ -101,7 +108,9 @@ def _load(paths: list[Path], uri: str, agent: str) -> LoadReport:
 
 @app.command()
 def load(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders: YAML seed files, CSV, Turtle, JSON-LD.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders: YAML seed files, CSV, Turtle, JSON-LD.")
+    ] = None,
     seed: Annotated[bool, typer.Option("--seed", help="Load the seed knowledge shipped with Caleido.")] = False,
     store: StoreOption = None,
     by: Annotated[str | None, typer.Option("--by", help="Who adds this (default: $CALEIDO_USER or cli:LOGIN).")] = None,
@@ -121,7 +130,9 @@ def load(
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to check.")],
     store: StoreOption = None,
-    standalone: Annotated[bool, typer.Option("--standalone", help="Check without the store: references must resolve within the files.")] = False,
+    standalone: Annotated[
+        bool, typer.Option("--standalone", help="Check without the store: references must resolve within the files.")
+    ] = False,
 ) -> None:
     """Check files as a load would, without writing anything."""
     with _errors_to_exit():
@@ -142,7 +153,9 @@ def validate(
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="ttl, jsonld or csv.")] = "ttl",
-    out_file: Annotated[Path | None, typer.Option("--out", help="File to write; CSV also writes NAME-links.csv beside it.")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="File to write; CSV also writes NAME-links.csv beside it.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Export the whole graph with its ontology and provenance."""

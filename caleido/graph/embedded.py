@@ -82,9 +82,10 @@ class EmbeddedStore:
 
     def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         result = self._conn.execute(query, params or {})
+        assert not isinstance(result, list), "one statement at a time"
         rows: list[list[Any]] = []
         while result.has_next():
-            rows.append(result.get_next())
+            rows.append(list(result.get_next()))
         return rows
 
     def _existing_columns(self, table: str) -> set[str]:

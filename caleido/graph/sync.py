@@ -65,19 +65,19 @@ def plan_and_write(store: GraphStore, nodes: list[NodeRow], links: list[LinkRow]
     by_rel: dict[str, list[LinkRow]] = defaultdict(list)
     for link in links:
         by_rel[link.rel].append(link)
-    for rel, rows in by_rel.items():
-        stored_links = store.fetch_links(rel, [(r.source_id, r.target_id) for r in rows])
-        for row in rows:
-            key = (row.source_id, row.target_id)
+    for rel, link_rows in by_rel.items():
+        stored_links = store.fetch_links(rel, [(r.source_id, r.target_id) for r in link_rows])
+        for link in link_rows:
+            key = (link.source_id, link.target_id)
             if key not in stored_links:
                 report.created[rel] += 1
-                to_write_links.append(row)
+                to_write_links.append(link)
                 continue
-            values, changed = _merge(row, stored_links[key])
+            values, changed = _merge(link, stored_links[key])
             if changed:
                 report.updated[rel] += 1
-                report.updated_ids.append(f"{row.source_id} {rel} {row.target_id}")
-                to_write_links.append(LinkRow(rel, row.source_id, row.target_id, values, row.origin, row.explicit))
+                report.updated_ids.append(f"{link.source_id} {rel} {link.target_id}")
+                to_write_links.append(LinkRow(rel, link.source_id, link.target_id, values, link.origin, link.explicit))
             else:
                 report.unchanged[rel] += 1
 

@@ -95,6 +95,7 @@ def read_csv(path: str, data: bytes) -> RawBatch:
         batch.problems.append(Problem(path, "", "", f"not valid CSV: {exc}"))
         return batch
     header = rows[0]
+    keys: tuple[str, ...]
     if set(LINK_KEYS) <= set(header):
         keys, known = LINK_KEYS, set(link_header())
     elif "id" in header or "class" in header:
@@ -117,7 +118,9 @@ def read_csv(path: str, data: bytes) -> RawBatch:
             continue
         origin = Origin(path, f"line {number}")
         if len(cells) != len(header):
-            batch.problems.append(Problem(path, origin.location, "", f"{len(cells)} cells, the header has {len(header)}"))
+            batch.problems.append(
+                Problem(path, origin.location, "", f"{len(cells)} cells, the header has {len(header)}")
+            )
             continue
         record = dict(zip(header, cells, strict=True))
         if keys == LINK_KEYS:

@@ -57,8 +57,12 @@ def export_csv(store: GraphStore) -> tuple[str, str]:
     link_text = write_csv(
         link_header(),
         (
-            {"source_id": link.source_id, "rel": load_ontology().relationships[link.rel].field_name,
-             "target_id": link.target_id, **link.values}
+            {
+                "source_id": link.source_id,
+                "rel": load_ontology().relationships[link.rel].field_name,
+                "target_id": link.target_id,
+                **link.values,
+            }
             for link in links
         ),
     )

@@ -18,8 +18,17 @@ PROVINCE_NAMES = {"Friesland": "Fryslân"}
 COMMON_NAMES = {"'s-Gravenhage": ["Den Haag"], "'s-Hertogenbosch": ["Den Bosch"]}
 
 
-def _region(region_id: str, name: str, kind: str, code: str, source: str, locator: str,
-            alt: list[str], part_of: list[tuple[str, str, str]], origin: Origin) -> RawNode:
+def _region(
+    region_id: str,
+    name: str,
+    kind: str,
+    code: str,
+    source: str,
+    locator: str,
+    alt: list[str],
+    part_of: list[tuple[str, str, str]],
+    origin: Origin,
+) -> RawNode:
     data = {
         "id": region_id,
         "label": {"nl": name, "en": name},
@@ -57,7 +66,12 @@ def read_municipalities(path: str, data: bytes) -> RawBatch:
         safety_regions.setdefault(row["safety_region_code"], (row["safety_region"], row["province_code"], line))
         batch.nodes.append(
             _region(
-                row["cbs_code"], row["name"], "municipality", row["cbs_code"], MUNICIPALITY_SOURCE, locator,
+                row["cbs_code"],
+                row["name"],
+                "municipality",
+                row["cbs_code"],
+                MUNICIPALITY_SOURCE,
+                locator,
                 COMMON_NAMES.get(row["name"], []),
                 [(row["safety_region_code"], SAFETY_REGION_SOURCE, locator)],
                 Origin(path, f"line {line}"),
@@ -66,13 +80,31 @@ def read_municipalities(path: str, data: bytes) -> RawBatch:
     for code, (name, province_code, line) in sorted(safety_regions.items()):
         locator = f"municipalities.csv, line {line}"
         batch.nodes.append(
-            _region(code, name, "safety-region", code, SAFETY_REGION_SOURCE, locator, [],
-                    [(province_code, SAFETY_REGION_SOURCE, locator)], Origin(path, f"line {line}"))
+            _region(
+                code,
+                name,
+                "safety-region",
+                code,
+                SAFETY_REGION_SOURCE,
+                locator,
+                [],
+                [(province_code, SAFETY_REGION_SOURCE, locator)],
+                Origin(path, f"line {line}"),
+            )
         )
     for code, (name, line) in sorted(provinces.items()):
         display = PROVINCE_NAMES.get(name, name)
         batch.nodes.append(
-            _region(code, display, "province", code, MUNICIPALITY_SOURCE, f"municipalities.csv, line {line}",
-                    [name] if display != name else [], [], Origin(path, f"line {line}"))
+            _region(
+                code,
+                display,
+                "province",
+                code,
+                MUNICIPALITY_SOURCE,
+                f"municipalities.csv, line {line}",
+                [name] if display != name else [],
+                [],
+                Origin(path, f"line {line}"),
+            )
         )
     return batch

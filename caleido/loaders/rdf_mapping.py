@@ -66,11 +66,11 @@ def new_graph() -> Graph:
 
 def agent_iri(name: str) -> URIRef:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "agent"
-    return AGENT[f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"]
+    return AGENT[f"{slug}-{hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8]}"]
 
 
 def link_iri(source_id: str, rel_iri: URIRef, target_id: str) -> URIRef:
-    digest = hashlib.sha1(f"{source_id}\n{rel_iri}\n{target_id}".encode()).hexdigest()[:20]
+    digest = hashlib.sha1(f"{source_id}\n{rel_iri}\n{target_id}".encode(), usedforsecurity=False).hexdigest()[:20]
     return LINK[digest]
 
 
@@ -147,9 +147,7 @@ def rows_to_graph(nodes: Iterable[NodeRow], links: Iterable[LinkRow], *, with_on
 def ontology_graph(g: Graph) -> Graph:
     """Add the classes, relationships and vocabularies (not the shapes) to g."""
     ontology = load_ontology().graph
-    shapes = {s for s in ontology.subjects(RDF.type, SH.NodeShape)} | {
-        s for s in ontology.subjects(RDF.type, SH.PropertyGroup)
-    }
+    shapes = set(ontology.subjects(RDF.type, SH.NodeShape)) | set(ontology.subjects(RDF.type, SH.PropertyGroup))
     skip = set(shapes)
     for shape in shapes:
         skip |= _blank_closure(ontology, shape)
@@ -192,7 +190,11 @@ def _value(f: Field, obj: Any, g: Graph) -> tuple[Any, str | None]:
     if not isinstance(obj, Literal):
         return None, f"expected a literal, got <{obj}>"
     if f.kind in _DATATYPES and obj.datatype != _DATATYPES[f.kind]:
-        return None, f"expected datatype {_DATATYPES[f.kind].n3()}, got {obj.datatype.n3() if obj.datatype else 'a plain string'}"
+        return (
+            None,
+            f"expected datatype {_DATATYPES[f.kind].n3()}, "
+            f"got {obj.datatype.n3() if obj.datatype else 'a plain string'}",
+        )
     python = obj.toPython()
     if isinstance(python, (date, datetime)) or f.kind in (FieldKind.URI, FieldKind.TEXT):
         return str(obj), None
@@ -209,7 +211,9 @@ def _read_fields(
             continue
         f = by_path.get(predicate)
         if f is None:
-            problems.append(Problem(origin.file, origin.location, g.qname(predicate), "property not in the ontology for this class"))
+            problems.append(
+                Problem(origin.file, origin.location, g.qname(predicate), "property not in the ontology for this class")
+            )
             continue
         if f.kind is FieldKind.LANGTEXT:
             if not isinstance(obj, Literal) or obj.language not in LANGUAGES:
@@ -250,7 +254,9 @@ def graph_to_raw(g: Graph, path: str) -> RawBatch:
         classes = [c for c in ontology.classes.values() if c.iri in types]
         if len(classes) != 1:
             known = ", ".join(g.qname(t) for t in types) or "none"
-            batch.problems.append(Problem(path, origin.location, "rdf:type", f"needs exactly one Caleido class (has: {known})"))
+            batch.problems.append(
+                Problem(path, origin.location, "rdf:type", f"needs exactly one Caleido class (has: {known})")
+            )
             continue
         cls = classes[0]
         skip = {RDF.type, *rel_by_iri}
@@ -261,11 +267,18 @@ def graph_to_raw(g: Graph, path: str) -> RawBatch:
             rel = rel_by_iri.get(predicate)
             if rel is not None and not _has_assertion(g, subject, predicate, obj):
                 batch.problems.append(
-                    Problem(path, origin.location, g.qname(predicate), f"link to <{obj}> has no cal:LinkAssertion with its provenance")
+                    Problem(
+                        path,
+                        origin.location,
+                        g.qname(predicate),
+                        f"link to <{obj}> has no cal:LinkAssertion with its provenance",
+                    )
                 )
     for subject in sorted({s for s in g.subjects() if isinstance(s, URIRef)} - set(subjects)):
         if not str(subject).startswith(str(CAL)) and not str(subject).startswith(str(CAL).rstrip("#")):
-            batch.problems.append(Problem(path, f"<{subject}>", "", "subject is neither a Caleido id nor part of the ontology"))
+            batch.problems.append(
+                Problem(path, f"<{subject}>", "", "subject is neither a Caleido id nor part of the ontology")
+            )
     return batch
 
 
@@ -278,7 +291,9 @@ def _read_link(g: Graph, assertion: Any, rel_by_iri: dict[Any, Any], origin: Ori
     s, p, o = g.value(assertion, RDF.subject), g.value(assertion, RDF.predicate), g.value(assertion, RDF.object)
     rel = rel_by_iri.get(p)
     if rel is None or s is None or o is None:
-        batch.problems.append(Problem(origin.file, origin.location, "rdf:predicate", f"not a Caleido relationship: {p}"))
+        batch.problems.append(
+            Problem(origin.file, origin.location, "rdf:predicate", f"not a Caleido relationship: {p}")
+        )
         return
     skip = {RDF.type, RDF.subject, RDF.predicate, RDF.object}
     data = _read_fields(g, assertion, ontology.link_fields, skip, origin, batch.problems)

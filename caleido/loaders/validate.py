@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from caleido.errors import InvalidData, Problem
 from caleido.graph.store import GraphStore
@@ -16,6 +16,7 @@ from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.loaders.shacl import shacl_problems
 from caleido.ontology.model import FieldKind, load_ontology
 from caleido.ontology.records import (
+    LinkBase,
     LinkRow,
     NodeRow,
     Origin,
@@ -91,11 +92,13 @@ def _validate_node(
 
 def _validate_link(
     raw: RawLink, agent: str, now: datetime, problems: list[Problem]
-) -> tuple[BaseModel, frozenset[str]] | None:
+) -> tuple[LinkBase, frozenset[str]] | None:
     data = dict(raw.data)
     explicit = _fill(data, agent, now)
     try:
-        return link_model().model_validate(data), explicit
+        model = link_model().model_validate(data)
+        assert isinstance(model, LinkBase)
+        return model, explicit
     except ValidationError as exc:
         problems.extend(_problems_from(exc, raw.origin, raw.field_prefix))
         return None
@@ -119,48 +122,52 @@ def validate_batch(raw: RawBatch, store: GraphStore | None, agent: str, now: dat
         if row.id in seen:
             first = seen[row.id]
             if first.cls != row.cls or _content(first.values) != _content(row.values):
-                problems.append(_conflict(row.origin, f"id {row.id!r} is given twice with different data", first.origin))
+                problems.append(
+                    _conflict(row.origin, f"id {row.id!r} is given twice with different data", first.origin)
+                )
             continue
         seen[row.id] = row
         batch.nodes.append(row)
 
-    link_models: list[tuple[RawLink, BaseModel, frozenset[str]]] = []
+    link_models: list[tuple[RawLink, LinkBase, frozenset[str]]] = []
     for raw_link in raw_links:
         result = _validate_link(raw_link, agent, now, problems)
         if result is not None:
             link_models.append((raw_link, *result))
 
     # Which class each id has: in this batch, else in the store.
-    mentioned = {str(getattr(m, "to")) for _, m, _ in link_models} | {str(r.source_id) for r, _, _ in link_models}
-    mentioned |= {str(getattr(m, "source")) for _, m, _ in link_models}
+    mentioned = {str(m.to) for _, m, _ in link_models} | {str(r.source_id) for r, _, _ in link_models}
+    mentioned |= {str(getattr(m, "source", "")) for _, m, _ in link_models}  # provenance fields are generated
     mentioned |= {v for n in batch.nodes for f, v in _references(n)}
     in_batch = {n.id: n.cls for n in batch.nodes}
     in_store = store.find_classes(sorted(mentioned | set(in_batch))) if store is not None else {}
     for node in batch.nodes:
         stored_cls = in_store.get(node.id)
         if stored_cls is not None and stored_cls != node.cls:
-            problems.append(_at(node.origin, "id", f"id {node.id!r} already exists as a {stored_cls}, not a {node.cls}"))
+            problems.append(
+                _at(node.origin, "id", f"id {node.id!r} already exists as a {stored_cls}, not a {node.cls}")
+            )
     classes = in_store | in_batch
 
     for node in batch.nodes:
         for field_name, ref in _references(node):
-            target = ontology.classes[node.cls].field(field_name).target_class
+            target = ontology.classes[node.cls].field(field_name).target_class or ""
             if classes.get(ref) != target:
                 problems.append(_at(node.origin, field_name, _missing(ref, target, classes.get(ref))))
 
     seen_links: dict[tuple[str, str, str], LinkRow] = {}
     for raw_link, model, explicit in link_models:
-        row = _link_row(raw_link, model, explicit, classes, problems)
-        if row is None:
+        link = _link_row(raw_link, model, explicit, classes, problems)
+        if link is None:
             continue
-        if row.key in seen_links:
-            if _content(seen_links[row.key].values) != _content(row.values):
-                problems.append(
-                    _conflict(row.origin, f"link {' '.join(row.key)} is given twice with different data", seen_links[row.key].origin)
-                )
+        if link.key in seen_links:
+            first_link = seen_links[link.key]
+            if _content(first_link.values) != _content(link.values):
+                message = f"link {' '.join(link.key)} is given twice with different data"
+                problems.append(_conflict(link.origin, message, first_link.origin))
             continue
-        seen_links[row.key] = row
-        batch.links.append(row)
+        seen_links[link.key] = link
+        batch.links.append(link)
 
     problems = [p for p in problems if not any(p.message.startswith(f"no node with id {i!r}") for i in failed)]
     if not problems:
@@ -171,14 +178,14 @@ def validate_batch(raw: RawBatch, store: GraphStore | None, agent: str, now: dat
 
 
 def _link_row(
-    raw: RawLink, model: BaseModel, explicit: frozenset[str], classes: dict[str, str], problems: list[Problem]
+    raw: RawLink, model: LinkBase, explicit: frozenset[str], classes: dict[str, str], problems: list[Problem]
 ) -> LinkRow | None:
     ontology = load_ontology()
     origin = raw.origin
     prefix = raw.field_prefix
     source_id = str(raw.source_id)
     source_cls = classes.get(source_id)
-    rel_name = str(getattr(model, "rel"))
+    rel_name = str(model.rel)
     rel = ontology.relationships.get(rel_name) or next(
         (r for r in ontology.relationships.values() if r.field_name == rel_name), None
     )
@@ -193,7 +200,7 @@ def _link_row(
     if not allowed_targets:
         problems.append(_at(origin, f"{prefix}rel", f"a {source_cls} cannot have '{rel.field_name}' links"))
         return None
-    target_id = str(getattr(model, "to"))
+    target_id = str(model.to)
     target_cls = classes.get(target_id)
     if target_cls not in allowed_targets:
         problems.append(_at(origin, f"{prefix}to", _missing(target_id, " or ".join(allowed_targets), target_cls)))
@@ -206,7 +213,9 @@ def _link_row(
         if values.get(qualifier) is None:
             problems.append(_at(origin, f"{prefix}{qualifier}", f"'{rel.field_name}' links need a {qualifier}"))
     if classes.get(values["source"]) != "Source":
-        problems.append(_at(origin, f"{prefix}source", _missing(values["source"], "Source", classes.get(values["source"]))))
+        problems.append(
+            _at(origin, f"{prefix}source", _missing(values["source"], "Source", classes.get(values["source"])))
+        )
     return LinkRow(rel.name, source_id, target_id, values, origin, explicit)
 
 

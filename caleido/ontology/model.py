@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +26,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 LANGUAGES = ("nl", "en")
 
 
-class FieldKind(str, Enum):
+class FieldKind(StrEnum):
     TEXT = "text"
     LANGTEXT = "langtext"
     INTEGER = "integer"
@@ -207,16 +207,16 @@ def _field(g: Graph, prop: Node, schemes: dict[str, Scheme]) -> Field:
     group = local_name(g.value(prop, SH.group)).lower()
     min_count = _int(g, prop, SH.minCount) or 0
     max_count = _int(g, prop, SH.maxCount)
-    common = dict(
-        name=name,
-        path=path,
-        group=group,
-        required=min_count >= 1,
-        many=max_count != 1 and g.value(prop, SH.datatype) != RDF.langString,
-        min_length=_int(g, prop, SH.minLength),
-        max_length=_int(g, prop, SH.maxLength),
-        order=_int(g, prop, SH.order) or 0,
-    )
+    common = {
+        "name": name,
+        "path": path,
+        "group": group,
+        "required": min_count >= 1,
+        "many": max_count != 1 and g.value(prop, SH.datatype) != RDF.langString,
+        "min_length": _int(g, prop, SH.minLength),
+        "max_length": _int(g, prop, SH.maxLength),
+        "order": _int(g, prop, SH.order) or 0,
+    }
     minimum = g.value(prop, SH.minInclusive)
     maximum = g.value(prop, SH.maxInclusive)
     if minimum is not None:
@@ -230,14 +230,14 @@ def _field(g: Graph, prop: Node, schemes: dict[str, Scheme]) -> Field:
         if (head := g.value(prop, SH["in"])) is not None:
             by_iri = {c.iri: n for n, c in schemes[scheme].concepts.items()}
             allowed = tuple(by_iri[iri] for iri in _list(g, head))
-        return Field(kind=FieldKind.CONCEPT, scheme=scheme, allowed=allowed, **common)  # type: ignore[arg-type]
+        return Field(kind=FieldKind.CONCEPT, scheme=scheme, allowed=allowed, **common)
     target = g.value(prop, SH["class"])
     if target == PROV.Agent:
-        return Field(kind=FieldKind.AGENT, **common)  # type: ignore[arg-type]
+        return Field(kind=FieldKind.AGENT, **common)
     if target is not None:
-        return Field(kind=FieldKind.REFERENCE, target_class=local_name(target), **common)  # type: ignore[arg-type]
+        return Field(kind=FieldKind.REFERENCE, target_class=local_name(target), **common)
     datatype = g.value(prop, SH.datatype)
-    return Field(kind=_DATATYPE_KINDS[datatype], **common)  # type: ignore[arg-type,index]
+    return Field(kind=_DATATYPE_KINDS[datatype], **common)
 
 
 def _shape_properties(g: Graph, shape: Node) -> list[Node]:
@@ -277,7 +277,7 @@ def _load_schemes(g: Graph) -> dict[str, Scheme]:
         concepts = sorted(members.get(scheme_iri, []), key=lambda c: (c.order is None, c.order, c.notation))
         name = local_name(scheme_iri)
         schemes[name] = Scheme(
-            iri=scheme_iri,  # type: ignore[arg-type]
+            iri=scheme_iri,
             name=name,
             labels=_texts(g, scheme_iri, SKOS.prefLabel),
             definitions=_texts(g, scheme_iri, SKOS.definition),
@@ -303,14 +303,14 @@ def load_ontology() -> Ontology:
         for prop in _shape_properties(g, shape):
             if g.value(prop, SH.group) == CAL.Links:
                 for target_class in _link_targets(g, prop):
-                    pairs.setdefault(g.value(prop, SH.path), set()).add((local_name(target), target_class))  # type: ignore[arg-type]
+                    pairs.setdefault(g.value(prop, SH.path), set()).add((local_name(target), target_class))
             else:
                 fields.append(_field(g, prop, schemes))
         fields.sort(key=lambda f: (("attributes", "provenance").index(f.group), f.order))
         dim = g.value(target, CAL.inDimension)
         classes[local_name(target)] = NodeClass(
             name=local_name(target),
-            iri=target,  # type: ignore[arg-type]
+            iri=target,
             labels=_texts(g, target, SKOS.prefLabel),
             definitions=_texts(g, target, SKOS.definition),
             fields=tuple(fields),
@@ -326,9 +326,7 @@ def load_ontology() -> Ontology:
     )
     relationships: dict[str, Relationship] = {}
     for prop_iri in sorted(pairs):
-        qualifiers = tuple(
-            f.name for f in link_fields if f.group == "attributes" and _applies(g, f.path, prop_iri)
-        )
+        qualifiers = tuple(f.name for f in link_fields if f.group == "attributes" and _applies(g, f.path, prop_iri))
         required = tuple(f.name for f in link_fields if (f.path, CAL.requiredOn, prop_iri) in g)
         name = upper_snake(local_name(prop_iri))
         relationships[name] = Relationship(

@@ -8,10 +8,10 @@ identical values).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -66,7 +66,9 @@ def _text_length(shortest: int, longest: int) -> Callable[[LangText], LangText]:
         for lang in LANGUAGES:
             text = getattr(value, lang)
             if text is not None and not shortest <= len(text) <= longest:
-                raise ValueError(f"the {lang} text should have {shortest} to at most {longest} characters, not {len(text)}")
+                raise ValueError(
+                    f"the {lang} text should have {shortest} to at most {longest} characters, not {len(text)}"
+                )
         return value
 
     return check
@@ -86,7 +88,6 @@ def _aware(value: datetime) -> datetime:
 
 def _annotation(f: Field, *, for_input: bool) -> Any:
     """The Python type of one field."""
-    limits = {"min_length": f.min_length or None, "max_length": f.max_length or MAX_TEXT}
     base: Any
     if f.kind is FieldKind.LANGTEXT:
         base = Annotated[LangText, AfterValidator(_text_length(f.min_length or 1, f.max_length or MAX_TEXT))]
@@ -105,9 +106,9 @@ def _annotation(f: Field, *, for_input: bool) -> Any:
     elif f.kind is FieldKind.DATETIME:
         base = Annotated[datetime, AfterValidator(_aware)]
     else:  # TEXT, AGENT
-        base = Annotated[str, StringConstraints(**limits)]  # type: ignore[call-overload]
+        base = Annotated[str, StringConstraints(min_length=f.min_length or None, max_length=f.max_length or MAX_TEXT)]
     if f.many:
-        return (list[base], PydanticField(default_factory=list))  # type: ignore[valid-type]
+        return (list[base], PydanticField(default_factory=list))
     # Who and when may be left out of input: the loader fills them in.
     optional_in_input = for_input and f.kind in (FieldKind.AGENT, FieldKind.DATETIME)
     if f.required and not optional_in_input:

@@ -24,8 +24,11 @@ def _source() -> NodeRow:
 
 
 def _factor(i: int, label: str = "Factor") -> NodeRow:
-    return NodeRow("RiskFactor", f"rf-{i}", {"label_nl": f"{label} {i}", "dimension": "environment",
-                                             "clusters": ["coeus-social"], **PROV})
+    return NodeRow(
+        "RiskFactor",
+        f"rf-{i}",
+        {"label_nl": f"{label} {i}", "dimension": "environment", "clusters": ["coeus-social"], **PROV},
+    )
 
 
 def test_the_mini_graph_loads_with_exact_counts(mini_store: GraphStore) -> None:
@@ -47,9 +50,12 @@ def test_loading_twice_changes_nothing(mini_store: GraphStore) -> None:
 
 def test_batch_with_repeated_keys_writes_each_node_and_edge_once(store: GraphStore) -> None:
     # Ladybug's UNWIND MERGE loses edges here (upstream #798); LOAD FROM must not.
-    nodes = [_source(), *(_factor(i) for i in range(50)),
-             NodeRow("Intervention", "int-1", {"label_nl": "I1", "intervention_type": "programme", **PROV}),
-             NodeRow("Intervention", "int-2", {"label_nl": "I2", "intervention_type": "programme", **PROV})]
+    nodes = [
+        _source(),
+        *(_factor(i) for i in range(50)),
+        NodeRow("Intervention", "int-1", {"label_nl": "I1", "intervention_type": "programme", **PROV}),
+        NodeRow("Intervention", "int-2", {"label_nl": "I2", "intervention_type": "programme", **PROV}),
+    ]
     links = [LinkRow("ADDRESSES", f"int-{1 + i % 2}", f"rf-{i % 25}", dict(PROV)) for i in range(100)]
     unique_links = {link.key: link for link in links}
     store.write(nodes + nodes[:10], list(unique_links.values()))
@@ -64,7 +70,8 @@ def test_batch_with_repeated_keys_writes_each_node_and_edge_once(store: GraphSto
 def test_an_edge_per_pair_even_when_sources_repeat_in_one_batch(store: GraphStore) -> None:
     # The #798 shape: (I1,F1), (I1,F2), (I2,F1), (I3,F1) gave 3 edges with UNWIND MERGE.
     nodes = [_source(), _factor(1), _factor(2)] + [
-        NodeRow("Intervention", f"int-{i}", {"label_nl": f"I{i}", "intervention_type": "programme", **PROV}) for i in (1, 2, 3)
+        NodeRow("Intervention", f"int-{i}", {"label_nl": f"I{i}", "intervention_type": "programme", **PROV})
+        for i in (1, 2, 3)
     ]
     pairs = [("int-1", "rf-1"), ("int-1", "rf-2"), ("int-2", "rf-1"), ("int-3", "rf-1")]
     store.write(nodes, [LinkRow("ADDRESSES", s, t, dict(PROV)) for s, t in pairs])
@@ -91,8 +98,13 @@ def test_a_failing_write_rolls_back_everything(store: GraphStore) -> None:
 
 def test_values_come_back_verbatim(store: GraphStore) -> None:
     nasty = ["x'}) DETACH DELETE n //", "<script>alert(1)</script>", 'quote " and \\ backslash', "emoji 🧩 ĳ é"]
-    store.write([_source(), NodeRow("Value", "val-1", {"label_nl": nasty[0], "label_en": nasty[1],
-                                                       "alt_labels": nasty[2:], **PROV})], [])
+    store.write(
+        [
+            _source(),
+            NodeRow("Value", "val-1", {"label_nl": nasty[0], "label_en": nasty[1], "alt_labels": nasty[2:], **PROV}),
+        ],
+        [],
+    )
     (row,) = list(store.iter_nodes("Value"))
     assert [row["label_nl"], row["label_en"], *row["alt_labels"]] == nasty
     assert store.counts().nodes["Source"] == 1

@@ -62,7 +62,8 @@ def test_a_10_mb_field_is_rejected_without_echoing_it(mini_store: GraphStore, tm
     huge = tmp_path / "huge_field.yaml"
     huge.write_text(
         "records:\n  - id: val-huge\n    class: Value\n    label: {nl: Groot}\n"
-        f"    definition: {{nl: \"{'x' * 10_000_000}\"}}\n    source: src-test\n    locator: p. 1\n    status: accepted\n",
+        f'    definition: {{nl: "{"x" * 10_000_000}"}}\n'
+        "    source: src-test\n    locator: p. 1\n    status: accepted\n",
         encoding="utf-8",
     )
     before = mini_store.counts()

@@ -34,7 +34,8 @@ def test_every_concept_and_scheme_is_bilingual() -> None:
     g = ONTOLOGY.graph
     subjects = set(g.subjects(RDF.type, SKOS.Concept)) | set(g.subjects(RDF.type, SKOS.ConceptScheme))
     missing = [
-        s for s in subjects
+        s
+        for s in subjects
         if {o.language for o in g.objects(s, SKOS.prefLabel)} < {"nl", "en"}
         or {o.language for o in g.objects(s, SKOS.definition)} < {"nl", "en"}
     ]
@@ -44,9 +45,7 @@ def test_every_concept_and_scheme_is_bilingual() -> None:
 
 def test_every_data_class_has_a_shape_and_lands_in_the_python_view() -> None:
     g = ONTOLOGY.graph
-    owl_classes = {
-        c for c in g.subjects(RDF.type, OWL.Class) if str(c).startswith(str(CAL)) and c != CAL.LinkAssertion
-    }
+    owl_classes = {c for c in g.subjects(RDF.type, OWL.Class) if str(c).startswith(str(CAL)) and c != CAL.LinkAssertion}
     assert {c.iri for c in ONTOLOGY.classes.values()} == owl_classes
 
 
@@ -102,7 +101,9 @@ def test_pydantic_model_agrees_with_the_shape(cls: str) -> None:
         assert info.is_required() == (f.required and not f.many and not filled_by_loader), name
         python = _inner(info.annotation)
         expected = {
-            FieldKind.LANGTEXT: LangText, FieldKind.INTEGER: int, FieldKind.DOUBLE: float,
+            FieldKind.LANGTEXT: LangText,
+            FieldKind.INTEGER: int,
+            FieldKind.DOUBLE: float,
         }.get(f.kind)
         if expected is not None:
             assert python is expected, name
@@ -118,15 +119,23 @@ def test_concept_notations_are_unique_within_each_scheme_and_clusters_share_one_
     for scheme in ONTOLOGY.schemes.values():
         notations = [c.notation for c in scheme.concepts.values()]
         assert len(notations) == len(set(notations))
-    per_source = sum(len(ONTOLOGY.schemes[s].concepts) for s in
-                     ("RanstorpClusterScheme", "CoeusClusterScheme", "NjiClusterScheme", "LetterClusterScheme"))
+    per_source = sum(
+        len(ONTOLOGY.schemes[s].concepts)
+        for s in ("RanstorpClusterScheme", "CoeusClusterScheme", "NjiClusterScheme", "LetterClusterScheme")
+    )
     assert len(ONTOLOGY.schemes["ClusterScheme"].concepts) == per_source
 
 
 def test_evidence_grades_are_ordered_like_the_dutch_recognition_levels() -> None:
     grades = list(ONTOLOGY.schemes["EvidenceGradeScheme"].concepts)
-    assert grades == ["not-assessed", "well-described", "well-founded",
-                      "effective-first", "effective-good", "effective-strong"]
+    assert grades == [
+        "not-assessed",
+        "well-described",
+        "well-founded",
+        "effective-first",
+        "effective-good",
+        "effective-strong",
+    ]
 
 
 def test_no_field_name_collides_with_query_variables() -> None:
@@ -138,5 +147,5 @@ def test_skos_references_resolve() -> None:
     g = ONTOLOGY.graph
     schemes = set(g.subjects(RDF.type, SKOS.ConceptScheme))
     concepts = set(g.subjects(RDF.type, SKOS.Concept))
-    assert {o for o in g.objects(None, SKOS.inScheme)} <= schemes
-    assert {o for o in g.objects(None, SKOS.closeMatch)} <= concepts
+    assert set(g.objects(None, SKOS.inScheme)) <= schemes
+    assert set(g.objects(None, SKOS.closeMatch)) <= concepts
