@@ -10,7 +10,7 @@ from caleido.loaders.raw import RawBatch, RawNode, read_text
 from caleido.ontology.records import Origin
 
 MUNICIPALITY_SOURCE = "src-cbs-gemeentelijke-indeling-2025"
-SAFETY_REGION_SOURCE = "src-veiligheidsregios-2023"
+SAFETY_REGION_SOURCE = "src-minvws-veiligheidsregios"
 REQUIRED = ("cbs_code", "name", "province", "province_code", "safety_region", "safety_region_code")
 # The CBS file writes "Friesland"; CBS's current lists write "Fryslân" (seed/MUNICIPALITIES-SOURCES.md).
 PROVINCE_NAMES = {"Friesland": "Fryslân"}

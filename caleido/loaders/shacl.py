@@ -20,8 +20,12 @@ from caleido.ontology.model import CID, SH, load_ontology
 from caleido.ontology.records import LinkRow, NodeRow, Origin
 
 
+@cache
 def shapes_graph() -> Graph:
-    return load_ontology().graph
+    """A private copy of the ontology for pyshacl, which may add triples to the graph it is given."""
+    copy = Graph(bind_namespaces="none")
+    copy += load_ontology().graph
+    return copy
 
 
 @cache
