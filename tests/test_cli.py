@@ -1,0 +1,59 @@
+"""The command line as a person uses it: `caleido run` twice, a rejected load, an export."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Graph
+
+from tests.conftest import BAD, MINI
+
+
+def caleido(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "caleido", *args, "--store", f"embedded:{store}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_run_loads_the_seed_once_and_reports_no_new_records_the_second_time(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = caleido("run", store=store)
+    assert first.returncode == 0, first.stderr
+    assert "New: " in first.stdout and "Region" in first.stdout and str(store) in first.stdout
+    second = caleido("run", store=store)
+    assert second.returncode == 0, second.stderr
+    assert "No new records" in second.stdout and "New: 0, changed: 0" in second.stdout
+
+
+def test_a_bad_file_exits_1_names_the_problem_and_writes_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert caleido("load", str(MINI), store=store).returncode == 0
+    before = caleido("stats", store=store).stdout
+    result = caleido("load", str(BAD / "unknown_term.yaml"), store=store)
+    assert result.returncode == 1
+    assert "unknown_term.yaml, line 2 (id org-x), field organisation_type" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert caleido("stats", store=store).stdout == before
+
+
+def test_export_to_stdout_is_turtle_and_validate_writes_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert caleido("validate", "--standalone", str(MINI), store=store).returncode == 0
+    assert not (store / "caleido.lbdb").exists()
+    caleido("load", str(MINI), store=store)
+    result = caleido("export", "--format", "ttl", store=store)
+    assert result.returncode == 0
+    assert len(Graph().parse(data=result.stdout, format="turtle")) > 1000
+
+
+def test_an_unknown_store_scheme_is_a_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "caleido", "stats", "--store", "mysql://x"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 3 and "unknown store 'mysql://x'" in result.stderr
