@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -53,7 +53,8 @@ def _errors_to_exit() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(description: str) -> Iterator[None]:
+def _progress(description: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current step; on a terminal only, so logs and pipes stay clean."""
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -62,8 +63,8 @@ def _progress(description: str) -> Iterator[None]:
         transient=True,
         disable=not err.is_terminal,
     ) as progress:
-        progress.add_task(description, total=None)
-        yield
+        task = progress.add_task(description, total=None)
+        yield lambda step: progress.update(task, description=f"{description}: {step}")
 
 
 def _counts_table(counts: StoreCounts, title: str) -> Table:
@@ -100,8 +101,8 @@ def _print_load(report: LoadReport, uri: str) -> None:
 def _load(paths: list[Path], uri: str, agent: str) -> LoadReport:
     store = open_store(uri)
     try:
-        with _progress(f"Validating and loading {len(paths)} path(s)"):
-            return load_paths(store, paths, agent)
+        with _progress(f"Loading {len(paths)} path(s)") as step:
+            return load_paths(store, paths, agent, step)
     finally:
         store.close()
 

@@ -52,6 +52,8 @@ def _q(name: str) -> str:
 class EmbeddedStore:
     """GraphStore on Ladybug."""
 
+    dialect = "embedded"
+
     def __init__(self, path: str | Path, *, read_only: bool = False):
         import ladybug  # imported here: it loads a native library
 
@@ -86,6 +88,16 @@ class EmbeddedStore:
         rows: list[list[Any]] = []
         while result.has_next():
             rows.append(list(result.get_next()))
+        return rows
+
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
+        result = self._conn.execute(query, params or {})
+        assert not isinstance(result, list), "one statement at a time"
+        names = result.get_column_names()
+        rows = []
+        while result.has_next():
+            rows.append(dict(zip(names, result.get_next(), strict=True)))
         return rows
 
     def _existing_columns(self, table: str) -> set[str]:

@@ -31,8 +31,13 @@ class GraphStore(Protocol):
     """
 
     uri: str
+    dialect: str  # "embedded" or "neo4j": picks the per-backend variants in caleido.graph.queries
 
     def ensure_schema(self) -> None: ...
+
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read query from the catalogue; rows keyed by the RETURN aliases."""
+        ...
 
     def find_classes(self, ids: Collection[str]) -> dict[str, str]:
         """The class of each id that exists, by id."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,15 +23,27 @@ class LoadReport:
     counts: StoreCounts
 
 
-def validate_paths(paths: list[Path], store: GraphStore | None, agent: str) -> tuple[ValidBatch, list[Path]]:
+Progress = Callable[[str], None]  # told each step of a long load, for a progress display
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def validate_paths(
+    paths: list[Path], store: GraphStore | None, agent: str, progress: Progress = _quiet
+) -> tuple[ValidBatch, list[Path]]:
     """Read and validate files; raises InvalidData with every problem found. Writes nothing."""
+    progress("reading files")
     raw, files = read_paths(paths)
     if not files and not raw.problems:
         raise InvalidData([])
+    progress(f"validating {len(raw.nodes)} records and {len(raw.links)} links from {len(files)} file(s)")
     return validate_batch(raw, store, agent, now_utc()), files
 
 
-def load_paths(store: GraphStore, paths: list[Path], agent: str) -> LoadReport:
-    batch, files = validate_paths(paths, store, agent)
+def load_paths(store: GraphStore, paths: list[Path], agent: str, progress: Progress = _quiet) -> LoadReport:
+    batch, files = validate_paths(paths, store, agent, progress)
+    progress(f"writing {len(batch.nodes)} records and {len(batch.links)} links in one transaction")
     report = plan_and_write(store, batch.nodes, batch.links)
     return LoadReport(files, len(batch.nodes), len(batch.links), report, store.counts())

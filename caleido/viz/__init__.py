@@ -1,0 +1,1 @@
+"""Interactive views: query results to HTML (tables, vis-network graphs). Not built yet."""
