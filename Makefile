@@ -24,6 +24,7 @@ test: $(STAMP) lint typecheck
 
 lint: $(STAMP)
 	$(BIN)/ruff check caleido tests
+	$(BIN)/ruff format --check caleido tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -68,7 +68,7 @@ def test_every_intervention_addresses_a_factor_or_theme(seeded: EmbeddedStore) -
 
 
 def test_every_node_and_link_has_a_source_and_a_locator(exported: Graph) -> None:
-    facts = [s for s in exported.subjects(PROV.wasAttributedTo, None)]
+    facts = list(exported.subjects(PROV.wasAttributedTo, None))
     assertions = set(exported.subjects(RDF.type, CAL.LinkAssertion))
     assert len(assertions) > 100
     for fact in facts:
