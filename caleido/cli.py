@@ -16,6 +16,7 @@ from rich.table import Table
 from caleido.errors import CaleidoError, InvalidData
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore, StoreCounts
+from caleido.loaders.copy import copy_store
 from caleido.loaders.export import FORMATS, export_csv, export_rdf
 from caleido.loaders.load import LoadReport, load_paths, validate_paths
 from caleido.loaders.sources import SEED_FOLDER
@@ -185,6 +186,33 @@ def export(
     else:
         out_file.write_text(text, encoding="utf-8")
         err.print(f"Wrote {out_file}.")
+
+
+@app.command()
+def copy(
+    from_store: Annotated[str, typer.Option("--from", help="Store to copy from (embedded:PATH or a Neo4j URI).")],
+    to_store: Annotated[
+        str, typer.Option("--to", help="Store to copy into; existing data is upserted, never deleted.")
+    ],
+) -> None:
+    """Copy the whole graph, provenance included, from one store to another."""
+    with _errors_to_exit():
+        source = open_store(from_store)
+        try:
+            target = open_store(to_store)
+            try:
+                with _progress("Copying") as step:
+                    report, counts = copy_store(source, target, progress=step)
+            finally:
+                target.close()
+        finally:
+            source.close()
+    created, updated = sum(report.created.values()), sum(report.updated.values())
+    out.print(
+        f"Copied {from_store} -> {to_store}: new {created}, changed {updated}, "
+        f"unchanged {sum(report.unchanged.values())}."
+    )
+    out.print(_counts_table(counts, f"Caleido store {to_store}"))
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_STORE = "embedded:./data/caleido"
@@ -21,6 +22,18 @@ class Settings(BaseSettings):
 
     store: str = DEFAULT_STORE
     user: str = _default_agent()  # recorded as added_by on what the CLI loads
+
+    # Neo4j login: the names every Neo4j tool reads, so no CALEIDO_ prefix.
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr = Field(default=SecretStr(""), validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str | None = Field(default=None, validation_alias="NEO4J_DATABASE")  # None: the server's default
+    # Driver pool (CALEIDO_NEO4J_*); times in seconds.
+    neo4j_max_pool_size: int = Field(default=50, ge=1)
+    # Longest wait for a usable connection: a free pooled one, or a new one including the Bolt handshake.
+    neo4j_acquisition_timeout: float = Field(default=30.0, gt=0)
+    neo4j_connection_timeout: float = Field(default=10.0, gt=0)  # the TCP connect of a new connection
+    # Below the idle timeout of load balancers and firewalls, which otherwise leave defunct connections.
+    neo4j_max_connection_lifetime: float = Field(default=300.0, gt=0)
 
 
 def get_settings() -> Settings:

@@ -1,9 +1,10 @@
 """Shared fixtures. Stores are real: an on-disk Ladybug database per test (never ':memory:',
-see TECH-NOTES A.3)."""
+see TECH-NOTES A.3) and a real Neo4j server found through NEO4J_URI (tests/neo4j_server.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,17 +17,39 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 BAD = FIXTURES / "bad"
 TEST_AGENT = "test-suite"
+LOAD_TIME = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[GraphStore]:
-    opened = EmbeddedStore(tmp_path / "store")
+BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def open_backend(backend: str, tmp_path: Path) -> GraphStore:
+    """An empty store of the given backend: a fresh Ladybug folder, or the test Neo4j wiped."""
+    if backend == "embedded":
+        return EmbeddedStore(tmp_path / "store")
+    from tests.neo4j_server import neo4j_server  # imports the driver only when Neo4j is tested
+
+    server = neo4j_server()
+    server.wipe()
+    return server.open()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """Every store test runs on each backend with the same fixtures (the conformance suite)."""
+    opened = open_backend(request.param, tmp_path)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def mini_store(store: GraphStore) -> GraphStore:
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One load time, so rows loaded into two stores are equal to the letter."""
+    monkeypatch.setattr("caleido.loaders.load.now_utc", lambda: LOAD_TIME)
+
+
+@pytest.fixture
+def mini_store(store: GraphStore, fixed_clock: None) -> GraphStore:
     load_paths(store, [MINI], TEST_AGENT)
     return store
 

@@ -1,4 +1,4 @@
-"""Open the store a URI names: `embedded:PATH` now, Neo4j URIs with the Neo4j backend."""
+"""Open the store a URI names: `embedded:PATH`, or a Neo4j server by its neo4j:// or bolt:// URI."""
 
 from __future__ import annotations
 
@@ -17,5 +17,23 @@ def open_store(uri: str, *, read_only: bool = False) -> GraphStore:
             raise StoreError("embedded store URI needs a folder, e.g. embedded:./data/caleido")
         return EmbeddedStore(path, read_only=read_only)
     if uri.startswith(NEO4J_SCHEMES):
-        raise StoreError("the Neo4j backend is not available in this version; use an embedded:PATH store")
+        return _open_neo4j(uri, read_only=read_only)
     raise StoreError(f"unknown store {uri!r}: use embedded:PATH or a neo4j:// / bolt:// URI")
+
+
+def _open_neo4j(uri: str, *, read_only: bool) -> GraphStore:
+    from caleido.graph.neo4j_store import Neo4jStore  # imported here: only Neo4j users pay for the driver
+    from caleido.settings import get_settings
+
+    settings = get_settings()
+    return Neo4jStore(
+        uri,
+        settings.neo4j_user,
+        settings.neo4j_password.get_secret_value(),
+        settings.neo4j_database,
+        read_only=read_only,
+        max_connection_pool_size=settings.neo4j_max_pool_size,
+        connection_acquisition_timeout=settings.neo4j_acquisition_timeout,
+        connection_timeout=settings.neo4j_connection_timeout,
+        max_connection_lifetime=settings.neo4j_max_connection_lifetime,
+    )

@@ -318,13 +318,13 @@ def node(store: GraphStore, node_id: str) -> dict[str, Any]:
         {
             "orientation": orientation,
             "rel": row["rel"],
-            "source": row["source"],
-            "target": row["target"],
+            "from": row["source"],
+            "to": row["target"],
             **stored[row["rel"]].get((row["source"], row["target"]), {}),
         }
         for row, orientation in ends
     ]
-    links.sort(key=lambda link: (link["orientation"], link["rel"], link["source"], link["target"]))
+    links.sort(key=lambda link: (link["orientation"], link["rel"], link["from"], link["to"]))
     return {"class": cls, **values, "links": links}
 
 
@@ -373,7 +373,7 @@ def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int
         "limit": limit,
         "truncated": truncated,
         "nodes": nodes,
-        "links": [{"source": s, "rel": r, "target": t} for s, r, t in kept],
+        "links": [{"from": s, "rel": r, "to": t} for s, r, t in kept],
     }
 
 

@@ -102,7 +102,7 @@ def test_neighbourhood_depth_and_limit(graph: GraphStore) -> None:
     assert not one["truncated"]
     capped = usecases.neighbourhood(graph, "rf-1", depth=2, limit=4)
     assert len(capped["nodes"]) == 4 and capped["truncated"]
-    assert all(link["source"] in {n["id"] for n in capped["nodes"]} for link in capped["links"])
+    assert all(link["from"] in {n["id"] for n in capped["nodes"]} for link in capped["links"])
     with pytest.raises(ValueError):
         usecases.neighbourhood(graph, "rf-1", depth=4)
     with pytest.raises(usecases.NotFound):

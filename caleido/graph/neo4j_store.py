@@ -1,0 +1,420 @@
+"""The production store: a Neo4j 5 server (or Aura, or a cluster) reached over Bolt.
+
+Neo4j specifics this module hides (TECH-NOTES B, E):
+- Neo4j is schemaless, so the ontology becomes constraints: a unique `id` per class label and on
+  the label `CaleidoNode` that every Caleido node also carries (cross-class lookups use its index);
+- every read and write runs in a managed transaction, which the driver retries on transient errors
+  (deadlocks, leader changes, defunct connections);
+- labels and relationship types come only from the ontology and are backtick-quoted; every value
+  is a query parameter;
+- driver types (neo4j.time) never leave this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, basic_auth
+from neo4j import time as neo4j_time
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from caleido.errors import StoreError
+from caleido.graph.schema import Column, link_columns, node_classes, node_columns, relationships
+from caleido.graph.store import StoreCounts
+from caleido.ontology.records import LinkRow, NodeRow
+
+COMMON_LABEL = "CaleidoNode"
+BATCH_SIZE = 5000  # rows per UNWIND; every batch of one write() runs in the same transaction
+START_HINT = 'start one, e.g. a local server with `eval "$(scripts/neo4j-dev start)"`'
+_DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+_ALREADY_EXISTS = (
+    "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+    "Neo.ClientError.Schema.ConstraintAlreadyExists",
+    "Neo.ClientError.Schema.IndexAlreadyExists",
+)
+_PYTHON_TYPES: dict[str, type] = {"int": int, "double": float}
+
+T = TypeVar("T")
+
+
+def _q(name: str) -> str:
+    """Quote a label, type or property name taken from the ontology (never from user input)."""
+    return f"`{name}`"
+
+
+def _constraint_name(label: str) -> str:
+    return f"caleido_{label.lower()}_id"
+
+
+class Neo4jStore:
+    """GraphStore on a Neo4j 5 server."""
+
+    dialect = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str = "neo4j",
+        password: str = "",
+        database: str | None = None,
+        *,
+        read_only: bool = False,
+        max_connection_pool_size: int = 50,
+        connection_acquisition_timeout: float = 30.0,
+        connection_timeout: float = 10.0,
+        max_connection_lifetime: float = 300.0,
+        batch_size: int = BATCH_SIZE,
+    ):
+        self.uri = uri
+        self.user = user
+        self.database = database or None  # None: the server's default database
+        self.read_only = read_only
+        self.batch_size = batch_size
+        self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
+        self._link_columns = link_columns()
+        self._pairs = {rel.name: rel.pairs for rel in relationships()}
+        self._driver = self._connect(
+            password,
+            max_connection_pool_size=max_connection_pool_size,
+            connection_acquisition_timeout=connection_acquisition_timeout,
+            connection_timeout=connection_timeout,
+            max_connection_lifetime=max_connection_lifetime,
+        )
+        if not read_only:
+            try:
+                self.ensure_schema()
+            except BaseException:
+                self._driver.close()
+                raise
+
+    # ------------------------------------------------------------ connection
+
+    def _connect(self, password: str, **pool: Any) -> Driver:
+        """A driver that has proved it reaches the server, logs in and finds the database."""
+        try:
+            driver = GraphDatabase.driver(
+                self.uri,
+                auth=basic_auth(self.user, password),
+                notifications_min_severity="OFF",  # no warnings about labels an empty database lacks
+                user_agent="caleido",
+                **pool,
+            )
+        except (ConfigurationError, ValueError) as exc:
+            raise StoreError(f"invalid Neo4j URI {self.uri!r}: {exc}") from exc
+        try:
+            driver.verify_connectivity()
+            self._in_read(driver, lambda tx: tx.run("RETURN 1").consume())
+        except BaseException as exc:
+            driver.close()
+            raise self._open_error(exc) from exc
+        return driver
+
+    def _open_error(self, exc: BaseException) -> BaseException:
+        """A message a person can act on; never echoes the password."""
+        where = f"Neo4j at {self.uri}"
+        if isinstance(exc, AuthError):
+            return StoreError(f"{where} refused the login of user {self.user!r}: check NEO4J_USER and NEO4J_PASSWORD")
+        if isinstance(exc, ClientError) and exc.code == _DATABASE_NOT_FOUND:
+            return StoreError(
+                f"{where} has no database {self.database!r}: create it or set NEO4J_DATABASE to an existing one "
+                "(unset it for the server's default)"
+            )
+        if isinstance(exc, ServiceUnavailable):
+            return StoreError(f"cannot reach {where} ({_first_line(exc)}); is the server running? {START_HINT}")
+        if isinstance(exc, Neo4jError | DriverError):
+            return StoreError(f"cannot open {where}: {_first_line(exc)}")
+        return exc
+
+    def _in_read(self, driver: Driver, work: Callable[[ManagedTransaction], T]) -> T:
+        with driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
+        try:
+            return self._in_read(self._driver, work)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreError(f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}") from exc
+        except Neo4jError as exc:  # what is left after the driver's retries of transient errors
+            raise StoreError(f"Neo4j could not answer a read ({_first_line(exc)})") from exc
+
+    def _records(self, query: str, params: dict[str, Any] | None = None) -> list[Record]:
+        """All records of one read query, fetched inside a managed (retried) transaction."""
+        return self._read(lambda tx: list(tx.run(query, params or {})))
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        if self.read_only:
+            raise StoreError("this store was opened read-only")
+        try:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreError(
+                f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}; the transaction was rolled back"
+            ) from exc
+        except Neo4jError as exc:
+            raise StoreError(f"Neo4j refused the write ({_first_line(exc)}); the transaction was rolled back") from exc
+
+    # ------------------------------------------------------------ schema
+
+    def ensure_schema(self) -> None:
+        """Create the missing uniqueness constraints; idempotent, so safe on every open."""
+        labels = [COMMON_LABEL, *self._node_columns]
+        existing = {record["name"] for record in self._records("SHOW CONSTRAINTS YIELD name RETURN name")}
+        for label in labels:
+            if _constraint_name(label) not in existing:
+                self._create_unique_id(label)
+
+    def _create_unique_id(self, label: str) -> None:
+        query = (
+            f"CREATE CONSTRAINT {_q(_constraint_name(label))} IF NOT EXISTS FOR (n:{_q(label)}) REQUIRE n.id IS UNIQUE"
+        )
+        try:
+            self._write(lambda tx: tx.run(query).consume())
+        except StoreError as exc:
+            # Another process opening the store at the same moment may have just created it.
+            if getattr(exc.__cause__, "code", None) not in _ALREADY_EXISTS:
+                raise
+
+    # ------------------------------------------------------------ reads
+
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
+        return [{key: _native(value) for key, value in record.items()} for record in self._records(query, params)]
+
+    def find_classes(self, ids: Collection[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        query = f"MATCH (x:{_q(COMMON_LABEL)}) WHERE x.id IN $ids RETURN x.id AS id, labels(x) AS labels"
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(ids), self.batch_size):
+            for record in self._records(query, {"ids": chunk}):
+                out[record["id"]] = self._class_of(record["labels"])
+        return out
+
+    def _class_of(self, labels: list[str]) -> str:
+        classes = [label for label in labels if label in self._node_columns]
+        return classes[0] if classes else "?"
+
+    def fetch_nodes(self, cls: str, ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        columns = self._columns_of(cls)
+        query = f"MATCH (x:{_q(cls)}) WHERE x.id IN $ids RETURN {_returns('x', columns)}"
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(ids), self.batch_size):
+            for record in self._records(query, {"ids": chunk}):
+                row = _as_dict(columns, record.values())
+                out[row["id"]] = row
+        return out
+
+    def fetch_links(self, rel: str, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        if not keys:
+            return {}
+        self._check_rel(rel)
+        query = (
+            f"UNWIND $keys AS key MATCH (a:{_q(COMMON_LABEL)} {{id: key[0]}})-[r:{_q(rel)}]->"
+            f"(b:{_q(COMMON_LABEL)} {{id: key[1]}}) RETURN a.id, b.id, {_returns('r', self._link_columns)}"
+        )
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for chunk in _chunks(sorted({(s, t) for s, t in keys}), self.batch_size):
+            for record in self._records(query, {"keys": [list(key) for key in chunk]}):
+                values = record.values()
+                out[(values[0], values[1])] = _as_dict(self._link_columns, values[2:])
+        return out
+
+    def counts(self) -> StoreCounts:
+        # Label and type counts come from Neo4j's count store: no scan, whatever the graph's size.
+        def work(tx: ManagedTransaction) -> StoreCounts:
+            counts = StoreCounts()
+            for cls_name in self._node_columns:
+                counts.nodes[cls_name] = tx.run(f"MATCH (x:{_q(cls_name)}) RETURN count(x)").single(strict=True)[0]
+            for rel in self._pairs:
+                counts.links[rel] = tx.run(f"MATCH ()-[r:{_q(rel)}]->() RETURN count(r)").single(strict=True)[0]
+            return counts
+
+        return self._read(work)
+
+    def iter_nodes(self, cls: str) -> Iterator[dict[str, Any]]:
+        # Keyset pages, each its own (retryable) transaction, so memory stays flat on big graphs.
+        columns = self._columns_of(cls)
+        query = f"MATCH (x:{_q(cls)}) WHERE x.id > $after RETURN {_returns('x', columns)} ORDER BY x.id LIMIT $limit"
+        after = ""
+        while True:
+            page = self._records(query, {"after": after, "limit": self.batch_size})
+            for record in page:
+                yield _as_dict(columns, record.values())
+            if len(page) < self.batch_size:
+                return
+            after = page[-1][0]
+
+    def iter_links(self, rel: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        self._check_rel(rel)
+        query = (
+            f"MATCH (a)-[r:{_q(rel)}]->(b) WHERE a.id > $a OR (a.id = $a AND b.id > $b) "
+            f"RETURN a.id, b.id, {_returns('r', self._link_columns)} ORDER BY a.id, b.id LIMIT $limit"
+        )
+        after = ("", "")
+        while True:
+            page = self._records(query, {"a": after[0], "b": after[1], "limit": self.batch_size})
+            for record in page:
+                values = record.values()
+                yield values[0], values[1], _as_dict(self._link_columns, values[2:])
+            if len(page) < self.batch_size:
+                return
+            after = (page[-1][0], page[-1][1])
+
+    # ------------------------------------------------------------ writes
+
+    def write(self, nodes: list[NodeRow], links: list[LinkRow]) -> None:
+        if not nodes and not links:
+            return
+        by_class: dict[str, list[NodeRow]] = defaultdict(list)
+        for node in nodes:
+            by_class[node.cls].append(node)
+        for cls_name in by_class:
+            self._columns_of(cls_name)
+        for link in links:
+            self._check_rel(link.rel)
+
+        def work(tx: ManagedTransaction) -> None:
+            for cls_name, rows in sorted(by_class.items()):
+                self._write_nodes(tx, cls_name, rows)
+            if links:
+                self._write_links(tx, links)
+
+        self._write(work)
+
+    def _write_nodes(self, tx: ManagedTransaction, cls_name: str, rows: list[NodeRow]) -> None:
+        columns = self._node_columns[cls_name]
+        # Every column is SET explicitly, so a None removes a stored value exactly as on the embedded store.
+        sets = ", ".join(f"n.{_q(c.name)} = row.{_q(c.name)}" for c in columns[1:])
+        query = (
+            f"UNWIND $rows AS row MERGE (n:{_q(cls_name)}:{_q(COMMON_LABEL)} {{id: row.id}}) SET {sets} RETURN count(n)"
+        )
+        params = [_param_row(columns, {"id": r.id, **r.values}) for r in rows]
+        written = sum(tx.run(query, rows=batch).single(strict=True)[0] for batch in _chunks(params, self.batch_size))
+        if written != len(rows):
+            raise StoreError(f"wrote {written} of {len(rows)} {cls_name} nodes; the transaction was rolled back")
+
+    def _write_links(self, tx: ManagedTransaction, links: list[LinkRow]) -> None:
+        # Ends are looked up inside the transaction, so nodes written just before in it count.
+        ids = sorted({i for link in links for i in (link.source_id, link.target_id)})
+        query = f"MATCH (x:{_q(COMMON_LABEL)}) WHERE x.id IN $ids RETURN x.id, labels(x)"
+        ends = {
+            record[0]: self._class_of(record[1])
+            for chunk in _chunks(ids, self.batch_size)
+            for record in tx.run(query, ids=chunk)
+        }
+        groups: dict[tuple[str, str, str], list[LinkRow]] = defaultdict(list)
+        for link in links:
+            groups[(link.rel, ends.get(link.source_id, "?"), ends.get(link.target_id, "?"))].append(link)
+        for (rel, source_cls, target_cls), rows in sorted(groups.items()):
+            self._write_link_group(tx, rel, source_cls, target_cls, rows)
+
+    def _write_link_group(
+        self, tx: ManagedTransaction, rel: str, source_cls: str, target_cls: str, rows: list[LinkRow]
+    ) -> None:
+        if (source_cls, target_cls) not in self._pairs[rel]:
+            reason = "an end is missing" if "?" in (source_cls, target_cls) else "the ontology does not allow this pair"
+            raise StoreError(
+                f"wrote 0 of {len(rows)} {rel} links from {source_cls} to {target_cls} ({reason}); "
+                "the transaction was rolled back"
+            )
+        columns = [Column("source_id", "string"), Column("target_id", "string"), *self._link_columns]
+        sets = ", ".join(f"r.{_q(c.name)} = row.{_q(c.name)}" for c in self._link_columns)
+        query = (
+            f"UNWIND $rows AS row MATCH (a:{_q(source_cls)} {{id: row.source_id}}) "
+            f"MATCH (b:{_q(target_cls)} {{id: row.target_id}}) "
+            f"MERGE (a)-[r:{_q(rel)}]->(b) SET {sets} RETURN count(r)"
+        )
+        params = [_param_row(columns, {"source_id": r.source_id, "target_id": r.target_id, **r.values}) for r in rows]
+        written = sum(tx.run(query, rows=batch).single(strict=True)[0] for batch in _chunks(params, self.batch_size))
+        if written != len(rows):
+            raise StoreError(
+                f"wrote {written} of {len(rows)} {rel} links from {source_cls} to {target_cls} "
+                "(an end is missing); the transaction was rolled back"
+            )
+
+    # ------------------------------------------------------------ guards
+
+    def _columns_of(self, cls: str) -> list[Column]:
+        try:
+            return self._node_columns[cls]
+        except KeyError:
+            raise StoreError(f"unknown class {cls!r}: the ontology has no such class") from None
+
+    def _check_rel(self, rel: str) -> None:
+        if rel not in self._pairs:
+            raise StoreError(f"unknown relationship type {rel!r}: the ontology has no such relationship")
+
+    # ------------------------------------------------------------ lifetime
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _returns(var: str, columns: list[Column]) -> str:
+    return ", ".join(f"{var}.{_q(c.name)}" for c in columns)
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _coerce(column: Column, value: Any) -> Any:
+    """The column's type, as Ladybug's typed columns give it (an int in a double column reads as a float)."""
+    python_type = _PYTHON_TYPES.get(column.type.removesuffix("[]"))
+    if value is None or python_type is None:
+        return value
+    if column.is_list:
+        return [python_type(v) for v in value]
+    return python_type(value)
+
+
+def _param_row(columns: list[Column], values: dict[str, Any]) -> dict[str, Any]:
+    return {c.name: _coerce(c, values.get(c.name)) for c in columns}
+
+
+def _native(value: Any) -> Any:
+    """A plain Python value: the project stores times as ISO text, but never let a driver type out."""
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, neo4j_time.Date | neo4j_time.DateTime | neo4j_time.Time):
+        value = value.to_native()
+    if isinstance(value, dt.date | dt.time):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, neo4j_time.Duration):
+        return value.iso_format()
+    return value
+
+
+def _as_dict(columns: list[Column], row: Sequence[Any]) -> dict[str, Any]:
+    """A result row as columns; a missing list reads as an empty list on every backend."""
+    return {c.name: ([] if v is None and c.is_list else _native(v)) for c, v in zip(columns, row, strict=True)}
+
+
+def _first_line(exc: BaseException) -> str:
+    # Only Neo4jError.message is stable on every driver version; on 5.x other errors warn when asked for it.
+    message = (exc.message if isinstance(exc, Neo4jError) else None) or str(exc) or type(exc).__name__
+    return message.strip().splitlines()[0]
