@@ -15,7 +15,7 @@ from typing import Any
 
 from caleido.errors import Problem
 from caleido.graph.schema import Column, link_columns, node_columns
-from caleido.loaders.raw import RawBatch, RawLink, RawNode, read_text
+from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.ontology.model import load_ontology
 from caleido.ontology.records import Origin, columns_to_input
 
@@ -83,12 +83,8 @@ def _uncell(text: str, column: Column | None) -> Any:
     return text
 
 
-def read_csv(path: str, data: bytes) -> RawBatch:
+def read_csv(path: str, text: str) -> RawBatch:
     batch = RawBatch()
-    text, problems = read_text(path, data)
-    if text is None:
-        batch.problems.extend(problems)
-        return batch
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:

@@ -6,7 +6,7 @@ import csv
 import io
 
 from caleido.errors import Problem
-from caleido.loaders.raw import RawBatch, RawNode, read_text
+from caleido.loaders.raw import RawBatch, RawNode
 from caleido.ontology.records import Origin
 
 MUNICIPALITY_SOURCE = "src-cbs-gemeentelijke-indeling-2025"
@@ -47,12 +47,8 @@ def _region(
     return RawNode("Region", data, origin)
 
 
-def read_municipalities(path: str, data: bytes) -> RawBatch:
+def read_municipalities(path: str, text: str) -> RawBatch:
     batch = RawBatch()
-    text, problems = read_text(path, data)
-    if text is None:
-        batch.problems.extend(problems)
-        return batch
     rows = list(csv.DictReader(io.StringIO(text)))
     missing = [c for c in REQUIRED if c not in (rows[0] if rows else {})]
     if missing:

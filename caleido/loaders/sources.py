@@ -18,10 +18,7 @@ SEED_FOLDER = Path(__file__).resolve().parents[2] / "seed"
 MUNICIPALITIES_FILE = "municipalities.csv"
 
 
-def read_rdf(path: str, data: bytes, rdf_format: str) -> RawBatch:
-    text, problems = read_text(path, data)
-    if text is None:
-        return RawBatch(problems=problems)
+def read_rdf(path: str, text: str, rdf_format: str) -> RawBatch:
     g = new_graph()
     try:
         g.parse(data=text, format=rdf_format)
@@ -38,16 +35,19 @@ def read_file(path: Path) -> RawBatch:
     except OSError as exc:
         return RawBatch(problems=[Problem(name, "", "", f"cannot read the file: {exc.strerror}")])
     suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".csv", *RDF_FORMATS):
+        supported = ", ".join(sorted({".yaml", ".yml", ".csv", *RDF_FORMATS}))
+        return RawBatch(problems=[Problem(name, "", "", f"unsupported file type {suffix!r}; use one of {supported}")])
+    text, problems = read_text(name, data)
+    if text is None:
+        return RawBatch(problems=problems)
     if path.name == MUNICIPALITIES_FILE:
-        return read_municipalities(name, data)
+        return read_municipalities(name, text)
     if suffix in (".yaml", ".yml"):
-        return read_yaml(name, data)
+        return read_yaml(name, text)
     if suffix == ".csv":
-        return read_csv(name, data)
-    if suffix in RDF_FORMATS:
-        return read_rdf(name, data, RDF_FORMATS[suffix])
-    supported = ", ".join(sorted({".yaml", ".yml", ".csv", *RDF_FORMATS}))
-    return RawBatch(problems=[Problem(name, "", "", f"unsupported file type {suffix!r}; use one of {supported}")])
+        return read_csv(name, text)
+    return read_rdf(name, text, RDF_FORMATS[suffix])
 
 
 def files_in(path: Path) -> list[Path]:

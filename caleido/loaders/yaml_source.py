@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from caleido.errors import Problem
-from caleido.loaders.raw import RawBatch, RawNode, read_text
+from caleido.loaders.raw import RawBatch, RawNode
 from caleido.ontology.records import Origin
 
 INHERITED_BY_RECORDS = ("class", "source", "status", "added_by", "added_at")
@@ -38,12 +38,8 @@ def _strip_lines(value: Any) -> Any:
     return value
 
 
-def read_yaml(path: str, data: bytes) -> RawBatch:
+def read_yaml(path: str, text: str) -> RawBatch:
     batch = RawBatch()
-    text, problems = read_text(path, data)
-    if text is None:
-        batch.problems.extend(problems)
-        return batch
     try:
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
