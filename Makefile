@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-## Load the seed knowledge into the embedded store (once) and summarise what is stored where.
+## Load the seed knowledge into the embedded store (once), summarise what is stored where, serve the API.
 run: $(STAMP)
-	$(BIN)/caleido run
+	$(BIN)/caleido run --serve
 
 ## Lint, type-check and run every test.
 test: $(STAMP) lint typecheck

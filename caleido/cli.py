@@ -229,8 +229,30 @@ def stats(store: StoreOption = None) -> None:
 
 
 @app.command()
-def run(store: StoreOption = None) -> None:
-    """The main job: load the seed knowledge (if not loaded yet) and summarise the store."""
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default $CALEIDO_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default $CALEIDO_PORT or 8000).")] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json, interactive docs at /docs)."""
+    import uvicorn
+
+    from caleido.api.app import create_app
+
+    settings = get_settings().model_copy(
+        update={k: v for k, v in {"store": store, "host": host, "port": port}.items() if v}
+    )
+    err.print(f"Serving {settings.store} on http://{settings.host}:{settings.port} (docs at /docs)")
+    with _errors_to_exit():
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def run(
+    store: StoreOption = None,
+    then_serve: Annotated[bool, typer.Option("--serve", help="Then serve the HTTP API.")] = False,
+) -> None:
+    """The main job: load the seed knowledge (if not loaded yet), summarise the store, optionally serve."""
     uri = _store_uri(store)
     with _errors_to_exit():
         report = _load([SEED_FOLDER], uri, SEED_AGENT)
@@ -241,7 +263,10 @@ def run(store: StoreOption = None) -> None:
         f"Ontology version {ontology.version}: {len(ontology.classes)} classes, "
         f"{len(ontology.relationships)} relationship types, {len(ontology.schemes)} vocabularies."
     )
-    out.print("Next: 'caleido export --format ttl --out caleido.ttl' or 'caleido stats'.")
+    if then_serve:
+        serve(store=uri, host=None, port=None)
+    else:
+        out.print("Next: 'caleido serve' for the HTTP API, or 'caleido export --format ttl --out caleido.ttl'.")
 
 
 def main() -> None:

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     # Below the idle timeout of load balancers and firewalls, which otherwise leave defunct connections.
     neo4j_max_connection_lifetime: float = Field(default=300.0, gt=0)
 
+    # The HTTP service (CALEIDO_HOST, CALEIDO_PORT, ...).
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    require_key_for_reads: bool = False
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+
 
 def get_settings() -> Settings:
     return Settings()

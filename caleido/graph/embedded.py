@@ -66,7 +66,10 @@ class EmbeddedStore:
             raise StoreError(f"no Caleido store at {self.folder}: load data first (caleido load --seed)")
         try:
             self._db = ladybug.Database(str(self.folder / DB_FILE), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
+            self._connection_class = ladybug.Connection
+            self._local = threading.local()
+            self._connections: list[Any] = []
+            self._conn.execute("RETURN 1")  # open this thread's connection now, so a broken database fails here
         except RuntimeError as exc:
             if "lock" in str(exc).lower():
                 raise StoreBusy(
@@ -79,6 +82,16 @@ class EmbeddedStore:
         self._link_columns = link_columns()
         if not read_only:
             self.ensure_schema()
+
+    @property
+    def _conn(self) -> Any:
+        """One connection per thread: Ladybug reads may run in parallel, a connection may not."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connection_class(self._db)
+            self._local.conn = conn
+            self._connections.append(conn)
+        return conn
 
     # ------------------------------------------------------------ schema
 
@@ -236,7 +249,8 @@ class EmbeddedStore:
                 )
 
     def close(self) -> None:
-        self._conn.close()
+        for conn in self._connections:
+            conn.close()
         self._db.close()
 
     def __enter__(self) -> EmbeddedStore:

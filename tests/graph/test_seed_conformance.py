@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from caleido.api.app import create_app
 from caleido.graph import usecases
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
@@ -105,3 +107,24 @@ def test_turtle_exports_are_isomorphic(stores: dict[str, GraphStore], tmp_path: 
     graphs = {name: Graph().parse(data=export_rdf(s, "ttl"), format="turtle") for name, s in stores.items()}
     assert isomorphic(graphs["embedded"], graphs["neo4j"])
     assert isomorphic(graphs["embedded"], graphs["back"])
+
+
+API_REQUESTS = [
+    ("/api/v1/model", {"lang": "en"}),
+    ("/api/v1/coverage", {}),
+    ("/api/v1/coverage", {"axis": "themes", "include_proposed": "true"}),
+    ("/api/v1/gaps", {}),
+    *[("/api/v1/partners", {"municipality": m, "include_proposed": "true"}) for m in MUNICIPALITIES],
+    ("/api/v1/search", {"q": "vertrouwen"}),
+]
+
+
+@pytest.mark.parametrize(("url", "params"), API_REQUESTS)
+def test_the_api_answers_byte_for_byte_alike(stores: dict[str, GraphStore], url: str, params: dict[str, str]) -> None:
+    bodies = {}
+    for name, store in stores.items():
+        with TestClient(create_app(store=store)) as client:
+            response = client.get(url, params=params)
+            assert response.status_code == 200, response.text
+            bodies[name] = response.content
+    assert bodies["neo4j"] == bodies["embedded"] and bodies["back"] == bodies["embedded"]

@@ -1,0 +1,51 @@
+"""The FastAPI application: one store per process, opened in the lifespan, closed on shutdown.
+
+Routes are plain `def`: the store calls block, so FastAPI runs them in its thread pool and the
+event loop stays free (TECH-NOTES E.4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from caleido.api import problems
+from caleido.api.routes import router
+from caleido.graph.open import open_store
+from caleido.graph.store import GraphStore
+from caleido.ontology.model import load_ontology
+from caleido.settings import Settings, get_settings
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Clean OpenAPI operation ids (the function name), for generated clients."""
+    return route.name
+
+
+def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
+    """The app; with `store` given (tests, embedding) it serves that store and leaves closing it to the caller."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.store = store or open_store(settings.store)
+        try:
+            yield
+        finally:
+            if store is None:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="Caleido",
+        version=load_ontology().version,
+        summary="A knowledge graph of the kaleidoscopic resilience model (Kamerstuk 29 754 nr. 770).",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    problems.install(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,270 @@
+"""Read routes: the policymaker's map and gaps, the municipality's partners, exploring, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from caleido.api import schemas
+from caleido.graph import usecases
+from caleido.graph.store import GraphStore
+from caleido.loaders.export import export_csv, export_rdf
+from caleido.ontology.model import load_ontology
+
+router = APIRouter()
+v1 = APIRouter(prefix="/api/v1")
+
+
+def get_store(request: Request) -> GraphStore:
+    store: GraphStore = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+
+def _terms(scheme: str, name: str) -> type[Enum]:
+    """An enum of a SKOS scheme's notations, so unknown terms are refused and OpenAPI lists the valid ones."""
+    notations = list(load_ontology().schemes[scheme].concepts)
+    return Enum(name, {n: n for n in notations}, type=str)  # type: ignore[return-value]
+
+
+Dimension = _terms("DimensionScheme", "Dimension")
+ClusterTerm = _terms("ClusterScheme", "Cluster")
+DomainTerm = _terms("DomainScheme", "Domain")
+LevelTerm = _terms("LevelScheme", "Level")
+Lang = Literal["nl", "en"]
+IncludeProposed = Annotated[bool, Query(description="Also count proposed (not yet reviewed) links and evidence.")]
+
+
+def _value(term: Enum | None) -> str | None:
+    return None if term is None else str(term.value)
+
+
+# ---------------------------------------------------------------- the model
+
+
+@v1.get("/model", response_model=schemas.Model, tags=["model"])
+def model(store: StoreDep, lang: Lang = "nl") -> dict[str, Any]:
+    """The kaleidoscope: dimensions, clusters per source, factors, themes and values, and their pairings."""
+    return usecases.model(store, lang=lang)
+
+
+# ---------------------------------------------------------------- policymakers
+
+
+@v1.get(
+    "/coverage",
+    response_model=schemas.Coverage,
+    tags=["policymakers"],
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv or Accept: text/csv"}},
+)
+def coverage(
+    request: Request,
+    store: StoreDep,
+    axis: Literal["factors", "themes"] = "factors",
+    dimension: Dimension | None = None,  # type: ignore[valid-type]
+    cluster: ClusterTerm | None = None,  # type: ignore[valid-type]
+    domain: DomainTerm | None = None,  # type: ignore[valid-type]
+    level: LevelTerm | None = None,  # type: ignore[valid-type]
+    include_proposed: IncludeProposed = False,
+    format: Literal["json", "csv"] | None = None,  # noqa: A002 - the public parameter name
+) -> Any:
+    """Interventions x factors (or themes); each linked cell with its findings, net direction and best grade."""
+    result = usecases.coverage(
+        store,
+        axis=axis,
+        dimension=_value(dimension),
+        cluster=_value(cluster),
+        domain=_value(domain),
+        level=_value(level),
+        include_proposed=include_proposed,
+    )
+    if format == "csv" or (format is None and "text/csv" in request.headers.get("accept", "")):
+        return Response(
+            _coverage_csv(result),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="caleido-coverage.csv"'},
+        )
+    return result
+
+
+def _coverage_csv(result: dict[str, Any]) -> str:
+    """One row per linked cell, with labels, for a spreadsheet."""
+    rows = {r["id"]: r for r in result["rows"]}
+    columns = {c["id"]: c for c in result["columns"]}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "intervention",
+            "intervention_label_nl",
+            "target",
+            "target_class",
+            "target_label_nl",
+            "rel",
+            "status",
+            "findings",
+            "supports",
+            "contradicts",
+            "mixed",
+            "net_direction",
+            "best_grade",
+        ]
+    )
+    for cell in result["cells"]:
+        intervention, target = rows[cell["intervention"]], columns[cell["target"]]
+        writer.writerow(
+            [
+                cell["intervention"],
+                intervention["label_nl"],
+                cell["target"],
+                target["class"],
+                target["label_nl"],
+                cell["rel"],
+                cell["status"],
+                cell["findings"],
+                cell["supports"],
+                cell["contradicts"],
+                cell["mixed"],
+                cell["net_direction"] or "",
+                cell["best_grade"] or "",
+            ]
+        )
+    return "\ufeff" + out.getvalue()  # BOM: spreadsheets then read UTF-8
+
+
+@v1.get("/gaps", response_model=schemas.Gaps, tags=["policymakers"])
+def gaps(store: StoreDep, include_proposed: IncludeProposed = False) -> dict[str, Any]:
+    """Factors without any intervention, intervention-factor links without accepted evidence, themes without a value."""
+    return usecases.gaps(store, include_proposed=include_proposed)
+
+
+# ---------------------------------------------------------------- municipalities
+
+
+@v1.get("/partners", response_model=schemas.Partners, tags=["municipalities"])
+def partners(
+    store: StoreDep,
+    municipality: Annotated[str, Query(min_length=1, max_length=100, description="CBS code (GM0363) or name")],
+    factor: Annotated[list[str] | None, Query(max_length=50, description="Factor ids; repeat for several")] = None,
+    theme: Annotated[list[str] | None, Query(max_length=50, description="Theme ids; repeat for several")] = None,
+    domain: DomainTerm | None = None,  # type: ignore[valid-type]
+    level: LevelTerm | None = None,  # type: ignore[valid-type]
+    include_proposed: IncludeProposed = False,
+) -> dict[str, Any]:
+    """Organisations for a municipality, ranked by reach, with the programmes, factors and roles that explain them."""
+    wanted = [*(factor or []), *(theme or [])]
+    expected = {"RiskFactor", "ProtectiveFactor", "ProgrammeTheme"}
+    found = store.find_classes(wanted)
+    for target in wanted:
+        if found.get(target) not in expected:
+            raise usecases.NotFound(f"no factor or theme with id {target!r}; find ids with /api/v1/search")
+    return usecases.partners(
+        store,
+        municipality,
+        targets=wanted,
+        domain=_value(domain),
+        level=_value(level),
+        include_proposed=include_proposed,
+    )
+
+
+# ---------------------------------------------------------------- exploring
+
+
+NodeId = Annotated[str, Query(min_length=1, max_length=128)]
+
+
+@v1.get("/nodes/{node_id}", response_model=schemas.NodeDetail, tags=["explore"])
+def node(store: StoreDep, node_id: str) -> dict[str, Any]:
+    """Any node with its properties, its provenance and its links (with theirs)."""
+    return usecases.node(store, node_id)
+
+
+@v1.get("/nodes/{node_id}/neighbourhood", response_model=schemas.Neighbourhood, tags=["explore"])
+def neighbourhood(
+    store: StoreDep,
+    node_id: str,
+    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    limit: Annotated[int, Query(ge=1, le=2000)] = 200,
+) -> dict[str, Any]:
+    """Nodes within `depth` links, breadth first, capped at `limit` (then `truncated` is true)."""
+    return usecases.neighbourhood(store, node_id, depth=depth, limit=limit)
+
+
+@v1.get("/search", response_model=list[schemas.SearchHit], tags=["explore"])
+def search(
+    store: StoreDep,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    class_: Annotated[list[str] | None, Query(alias="class", max_length=20)] = None,
+) -> list[dict[str, Any]]:
+    """Dutch, English and other labels, ignoring case, accents and punctuation; exact matches first."""
+    unknown = set(class_ or []) - set(load_ontology().classes)
+    if unknown:
+        raise usecases.NotFound(
+            f"unknown class {sorted(unknown)[0]!r}; use one of {', '.join(load_ontology().classes)}"
+        )
+    return usecases.search(store, q, limit=limit, classes=class_ or ())
+
+
+@v1.get(
+    "/export",
+    tags=["export"],
+    responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}, "text/csv": {}}}},
+    response_class=StreamingResponse,
+)
+def export(
+    store: StoreDep,
+    format: Literal["ttl", "jsonld", "csv"] = "ttl",  # noqa: A002 - the public parameter name
+    part: Annotated[Literal["nodes", "links"], Query(description="For CSV: the nodes or the links file")] = "nodes",
+) -> StreamingResponse:
+    """The whole graph with its ontology and provenance, as Turtle, JSON-LD or CSV."""
+    if format == "csv":
+        nodes, links = export_csv(store)
+        text, media = ("\ufeff" + (nodes if part == "nodes" else links)), "text/csv; charset=utf-8"
+        filename = f"caleido-{part}.csv"
+    else:
+        text = export_rdf(store, format)
+        media = "text/turtle; charset=utf-8" if format == "ttl" else "application/ld+json"
+        filename = f"caleido.{format}"
+    return StreamingResponse(
+        _chunks(text), media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+def _chunks(text: str, size: int = 64 * 1024) -> Iterator[bytes]:
+    data = text.encode("utf-8")
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+# ---------------------------------------------------------------- health
+
+
+@router.get("/healthz", response_model=schemas.Health, tags=["health"])
+def healthz() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=schemas.Ready, tags=["health"])
+def readyz(store: StoreDep) -> dict[str, Any]:
+    """Readiness: the store answers (503 problem+json when it does not)."""
+    counts = store.counts()
+    return {
+        "status": "ready",
+        "store": store.uri.split("@")[-1],
+        "nodes": counts.total_nodes,
+        "links": counts.total_links,
+    }
+
+
+router.include_router(v1)

@@ -1,0 +1,206 @@
+"""Response models: the public shape of each answer, for validation and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Labelled(Public):
+    id: str
+    label_nl: str | None = None
+    label_en: str | None = None
+
+
+# ---------------------------------------------------------------- model
+
+
+class Dimension(Public):
+    id: str
+    label: str
+    definition: str
+
+
+class Cluster(Public):
+    id: str
+    label: str
+    close_matches: list[str]
+
+
+class ClusterScheme(Public):
+    id: str
+    label: str
+    clusters: list[Cluster]
+
+
+class Member(Public):
+    id: str
+    class_: str = Field(alias="class")
+    dimension: str | None
+    label: str | None
+    definition: str | None
+    clusters: list[str]
+    status: str
+
+
+class Pairing(Public):
+    source: str
+    rel: str
+    target: str
+    status: str
+
+
+class Model(Public):
+    lang: str
+    dimensions: list[Dimension]
+    cluster_schemes: list[ClusterScheme]
+    members: list[Member]
+    pairings: list[Pairing]
+
+
+# ---------------------------------------------------------------- coverage and gaps
+
+
+class CoverageRow(Labelled):
+    domains: list[str]
+    levels: list[str]
+    intervention_type: str
+
+
+class CoverageColumn(Labelled):
+    class_: str = Field(alias="class")
+    dimension: str | None
+    clusters: list[str]
+
+
+class CoverageCell(Public):
+    intervention: str
+    target: str
+    rel: str
+    status: str
+    findings: int
+    supports: int
+    contradicts: int
+    mixed: int
+    net_direction: Literal["supports", "contradicts", "mixed"] | None
+    best_grade: str | None
+    finding_ids: list[str]
+
+
+class Coverage(Public):
+    axis: Literal["factors", "themes"]
+    statuses: list[str]
+    rows: list[CoverageRow]
+    columns: list[CoverageColumn]
+    cells: list[CoverageCell]
+
+
+class ClassedLabel(Labelled):
+    class_: str = Field(alias="class")
+
+
+class UnevidencedLink(Public):
+    intervention: str
+    target: str
+    rel: str
+
+
+class GapCounts(Public):
+    factors_without_intervention: int
+    links_without_accepted_evidence: int
+    themes_without_value: int
+
+
+class Gaps(Public):
+    statuses: list[str]
+    factors_without_intervention: list[ClassedLabel]
+    links_without_accepted_evidence: list[UnevidencedLink]
+    themes_without_value: list[Labelled]
+    counts: GapCounts
+
+
+# ---------------------------------------------------------------- partners
+
+
+class Reason(Public):
+    intervention: str
+    rel: str
+    role: str | None
+    target: str
+
+
+class Partner(Labelled):
+    organisation_type: str
+    levels: list[str]
+    domains: list[str]
+    reach: Literal["municipality", "safety-region", "province", "regional", "national"]
+    reasons: list[Reason]
+
+
+class Municipality(Labelled):
+    safety_regions: list[str]
+    provinces: list[str]
+
+
+class Partners(Public):
+    municipality: Municipality
+    statuses: list[str]
+    partners: list[Partner]
+
+
+# ---------------------------------------------------------------- exploring
+
+
+class SearchHit(Labelled):
+    class_: str = Field(alias="class")
+    rank: int = Field(description="0 exact, 1 starts with, 2 contains")
+
+
+class NeighbourNode(Labelled):
+    class_: str = Field(alias="class")
+    depth: int
+
+
+class NeighbourLink(Public):
+    from_: str = Field(alias="from")
+    rel: str
+    to: str
+
+
+class Neighbourhood(Public):
+    center: str
+    depth: int
+    limit: int
+    truncated: bool
+    nodes: list[NeighbourNode]
+    links: list[NeighbourLink]
+
+
+class NodeDetail(Public):
+    """A node's class, every stored column (provenance included) and its links with theirs."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    id: str
+    class_: str = Field(alias="class")
+    source: str
+    locator: str
+    status: str
+    added_by: str
+    added_at: str
+    links: list[dict[str, Any]]
+
+
+class Health(Public):
+    status: Literal["ok"]
+
+
+class Ready(Public):
+    status: Literal["ready"]
+    store: str
+    nodes: int
+    links: int

@@ -1,0 +1,150 @@
+"""The read routes over HTTP, on each store, with problem+json errors (tests/fixtures/usecases)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph
+
+from caleido.api.app import create_app
+from caleido.graph.store import GraphStore
+from tests.conftest import FIXTURES, load
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def client(store: GraphStore) -> Iterator[TestClient]:
+    load(store, FIXTURES / "usecases")
+    with TestClient(create_app(store=store)) as test_client:
+        yield test_client
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["nodes"] == 21 and ready["links"] == 21
+
+
+def test_model_in_both_languages(client: TestClient) -> None:
+    nl = client.get("/api/v1/model").json()
+    en = client.get("/api/v1/model", params={"lang": "en"}).json()
+    assert nl["dimensions"][0]["label"] == "Het individu" and en["dimensions"][0]["label"] == "The individual"
+    assert {m["id"]: m["label"] for m in en["members"]}["val-1"] == "Trust"
+
+
+def test_coverage_json_and_filters(client: TestClient) -> None:
+    body = client.get("/api/v1/coverage").json()
+    (cell,) = [c for c in body["cells"] if c["target"] == "rf-1"]
+    assert (cell["findings"], cell["net_direction"], cell["best_grade"]) == (1, "supports", "well-founded")
+    proposed = client.get("/api/v1/coverage", params={"include_proposed": "true"}).json()
+    assert [c["findings"] for c in proposed["cells"] if c["target"] == "rf-1" and c["intervention"] == "int-1"] == [2]
+    only_care = client.get("/api/v1/coverage", params={"domain": "care"}).json()
+    assert [r["id"] for r in only_care["rows"]] == ["int-1"]
+
+
+@pytest.mark.parametrize("how", [{"params": {"format": "csv"}}, {"headers": {"Accept": "text/csv"}}])
+def test_coverage_as_csv(client: TestClient, how: dict) -> None:
+    response = client.get("/api/v1/coverage", **how)
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {(r["intervention"], r["target"], r["findings"]) for r in rows} == {
+        ("int-1", "rf-1", "1"),
+        ("int-1", "pf-1", "0"),
+    }
+
+
+def test_gaps(client: TestClient) -> None:
+    body = client.get("/api/v1/gaps").json()
+    assert body["counts"] == {
+        "factors_without_intervention": 2,
+        "links_without_accepted_evidence": 1,
+        "themes_without_value": 1,
+    }
+
+
+def test_partners_by_code_or_name_with_reasons(client: TestClient) -> None:
+    body = client.get("/api/v1/partners", params={"municipality": "GM0344", "factor": "rf-1"}).json()
+    assert [(p["id"], p["reach"]) for p in body["partners"]] == [
+        ("org-local", "municipality"),
+        ("org-region", "safety-region"),
+        ("org-province", "province"),
+        ("org-national", "national"),
+    ]
+    assert body["partners"][1]["reasons"] == [
+        {"intervention": "int-1", "rel": "RUNS", "role": "coordinator", "target": "rf-1"}
+    ]
+    den_haag = client.get("/api/v1/partners", params={"municipality": "Den Haag"}).json()
+    assert den_haag["municipality"]["id"] == "GM0518"
+
+
+def test_nodes_neighbourhood_and_search(client: TestClient) -> None:
+    detail = client.get("/api/v1/nodes/org-region").json()
+    assert detail["class"] == "Organisation" and detail["locator"] == "p. 6"
+    hood = client.get("/api/v1/nodes/rf-1/neighbourhood", params={"depth": 2, "limit": 4}).json()
+    assert hood["truncated"] and len(hood["nodes"]) == 4
+    hits = client.get("/api/v1/search", params={"q": "VERTROUWEN"}).json()
+    assert hits[0]["id"] == "val-1"
+    only_themes = client.get("/api/v1/search", params={"q": "resilience", "class": "ProgrammeTheme"}).json()
+    assert [h["id"] for h in only_themes] == ["theme-2"]
+
+
+def test_export_formats(client: TestClient) -> None:
+    turtle = client.get("/api/v1/export")
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert len(Graph().parse(data=turtle.text, format="turtle")) > 1000
+    jsonld = client.get("/api/v1/export", params={"format": "jsonld"})
+    assert len(Graph().parse(data=jsonld.text, format="json-ld")) == len(
+        Graph().parse(data=turtle.text, format="turtle")
+    )
+    links = client.get("/api/v1/export", params={"format": "csv", "part": "links"})
+    assert links.content.decode("utf-8-sig").startswith("source_id,rel,target_id")
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "status", "field"),
+    [
+        ("/api/v1/nodes/nope", {}, 404, None),
+        ("/api/v1/nodes/nope/neighbourhood", {}, 404, None),
+        ("/api/v1/nodes/rf-1/neighbourhood", {"depth": 4}, 422, "depth"),
+        ("/api/v1/coverage", {"domain": "sport"}, 422, "domain"),
+        ("/api/v1/coverage", {"axis": "values"}, 422, "axis"),
+        ("/api/v1/partners", {}, 422, "municipality"),
+        ("/api/v1/partners", {"municipality": "Atlantis"}, 404, None),
+        ("/api/v1/partners", {"municipality": "GM0344", "factor": "val-1"}, 404, None),
+        ("/api/v1/search", {"q": ""}, 422, "q"),
+        ("/api/v1/search", {"q": "x", "class": "Person"}, 404, None),
+        ("/api/v1/export", {"format": "xml"}, 422, "format"),
+        ("/api/v1/nowhere", {}, 404, None),
+    ],
+)
+def test_errors_are_problem_json(client: TestClient, url: str, params: dict, status: int, field: str | None) -> None:
+    response = client.get(url, params=params)
+    assert response.status_code == status
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    if field is not None:
+        assert field in [e["field"] for e in body["errors"]]
+    assert "Traceback" not in response.text and "caleido." not in response.text
+
+
+def test_openapi_lists_every_route_and_the_vocabularies(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {
+        "/api/v1/model",
+        "/api/v1/coverage",
+        "/api/v1/gaps",
+        "/api/v1/partners",
+        "/api/v1/nodes/{node_id}",
+        "/api/v1/nodes/{node_id}/neighbourhood",
+        "/api/v1/search",
+        "/api/v1/export",
+        "/healthz",
+        "/readyz",
+    } <= set(spec["paths"])
+    assert "rule-of-law" in spec["components"]["schemas"]["Domain"]["enum"]
