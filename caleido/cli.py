@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from caleido.api.keys_cli import keys_app
 from caleido.errors import CaleidoError, InvalidData
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore, StoreCounts
@@ -24,6 +25,7 @@ from caleido.ontology.model import load_ontology
 from caleido.settings import get_settings
 
 app = typer.Typer(help="Caleido: a knowledge graph of the kaleidoscopic resilience model.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys", help="API keys: create, list, revoke (only hashes are stored).")
 out = Console()
 err = Console(stderr=True)
 

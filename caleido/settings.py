@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     require_key_for_reads: bool = False
+    keys_file: Path = Path("./data/keys.sqlite3")  # hashes of the API keys (caleido keys create)
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
 
 

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from caleido.api.app import create_app
+from caleido.api.keys import KeyStore
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
 from caleido.loaders.load import LoadReport, load_paths
@@ -56,3 +59,21 @@ def mini_store(store: GraphStore, fixed_clock: None) -> GraphStore:
 
 def load(store: GraphStore, *paths: Path) -> LoadReport:
     return load_paths(store, list(paths), TEST_AGENT)
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> KeyStore:
+    """A real key store in a temporary SQLite file."""
+    return KeyStore(tmp_path / "keys.sqlite3")
+
+
+@pytest.fixture
+def api(store: GraphStore, keys: KeyStore) -> Iterator[TestClient]:
+    """The app over the test store (each backend), with its lifespan run."""
+    with TestClient(create_app(store=store, keys=keys)) as client:
+        yield client
+
+
+def bearer(keys: KeyStore, role: str, name: str | None = None) -> dict[str, str]:
+    plain, _ = keys.create(name or f"test-{role}", role)
+    return {"Authorization": f"Bearer {plain}"}

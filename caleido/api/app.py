@@ -6,13 +6,15 @@ event loop stays free (TECH-NOTES E.4).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
 from caleido.api import problems
+from caleido.api.evidence_routes import router as evidence_router
+from caleido.api.keys import KeyStore, attach_keys, open_key_store
 from caleido.api.routes import router
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
@@ -25,13 +27,18 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, store: GraphStore | None = None, keys: KeyStore | None = None
+) -> FastAPI:
     """The app; with `store` given (tests, embedding) it serves that store and leaves closing it to the caller."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
+        attach_keys(
+            app, keys or open_key_store(settings.keys_file), require_key_for_reads=settings.require_key_for_reads
+        )
         app.state.store = store or open_store(settings.store)
         try:
             yield
@@ -48,4 +55,18 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     )
     problems.install(app)
     app.include_router(router)
+    app.include_router(evidence_router)
+
+    @app.middleware("http")
+    async def limit_body_size(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """Refuse a declared body over the limit before reading it (413)."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > settings.max_upload_bytes:
+            return problems.problem(
+                413,
+                "Content too large",
+                f"The body is larger than {settings.max_upload_bytes} bytes; send less at once.",
+            )
+        return await call_next(request)
+
     return app

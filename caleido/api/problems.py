@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from caleido.errors import InvalidData, StoreBusy, StoreError
 from caleido.graph.usecases import NotFound
+from caleido.loaders.evidence import ReviewConflict
 
 PROBLEM = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
@@ -42,6 +43,10 @@ def install(app: FastAPI) -> None:
             {"file": p.file, "location": p.location, "field": p.field, "message": p.message} for p in exc.problems
         ]
         return problem(422, "Invalid data", f"{len(errors)} problem(s) found; nothing was written.", errors=errors)
+
+    @app.exception_handler(ReviewConflict)
+    def conflict(_: Request, exc: ReviewConflict) -> JSONResponse:
+        return problem(409, "Conflict", str(exc))
 
     @app.exception_handler(NotFound)
     def not_found(_: Request, exc: NotFound) -> JSONResponse:

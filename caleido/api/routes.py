@@ -12,13 +12,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from caleido.api import schemas
+from caleido.api.keys import optional_reader
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.loaders.export import export_csv, export_rdf
 from caleido.ontology.model import load_ontology
 
 router = APIRouter()
-v1 = APIRouter(prefix="/api/v1")
+v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(optional_reader)])  # open unless reads need a key
 
 
 def get_store(request: Request) -> GraphStore:

@@ -204,3 +204,79 @@ class Ready(Public):
     store: str
     nodes: int
     links: int
+
+
+# ---------------------------------------------------------------- researchers and curators
+
+
+class LangTextIn(Public):
+    nl: str | None = Field(default=None, min_length=1, max_length=500)
+    en: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class SourceIn(Public):
+    """An existing source by id, or a new one by its citation."""
+
+    id: str | None = Field(default=None, description="An existing Source id; then the other fields are not needed")
+    citation: str | None = Field(default=None, min_length=1, max_length=2000)
+    url: str | None = Field(default=None, max_length=2000)
+    doi: str | None = Field(default=None, max_length=200)
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    locator: str = Field(min_length=1, max_length=500, description="Where in the source: page, table, section")
+
+
+class FindingIn(Public):
+    statement: LangTextIn = Field(description="The finding in a sentence, in Dutch and/or English")
+    population: str | None = Field(default=None, max_length=2000)
+    method: str | None = Field(default=None, max_length=2000)
+    outcome: str | None = Field(default=None, max_length=500)
+    effect_size: float | None = Field(default=None, allow_inf_nan=False)
+    effect_measure: str | None = Field(default=None, max_length=50)
+    n_studies: int | None = Field(default=None, ge=0)
+    grade: str = "not-assessed"
+    source: SourceIn
+
+
+class Created(Public):
+    id: str
+    status: str
+    source: str | None = None
+    links: list[str] = Field(default_factory=list)
+
+
+class EvidenceIn(Public):
+    finding: str = Field(min_length=1, max_length=128)
+    factor: str | None = Field(default=None, min_length=1, max_length=128)
+    intervention: str | None = Field(default=None, min_length=1, max_length=128)
+    direction: Literal["supports", "contradicts", "mixed"]
+    locator: str = Field(min_length=1, max_length=500)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ImportedRow(Public):
+    line: int
+    status: Literal["created", "unchanged"]
+    finding: str
+    factor: str
+    factor_match: Literal["matched", "proposed"]
+    intervention: str | None
+
+
+class ImportReport(Public):
+    file: str
+    rows: int
+    report: list[ImportedRow]
+
+
+class ReviewIn(Public):
+    decision: Literal["accept", "reject"]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ReviewOut(Public):
+    id: str
+    class_: str = Field(alias="class")
+    status: str
+    previous_status: str
+    links_changed: int
+    review: str

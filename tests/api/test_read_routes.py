@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from caleido.api.app import create_app
 from caleido.graph.store import GraphStore
 from tests.conftest import FIXTURES, load
 
@@ -18,10 +16,9 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def client(store: GraphStore) -> Iterator[TestClient]:
+def client(store: GraphStore, api: TestClient) -> TestClient:
     load(store, FIXTURES / "usecases")
-    with TestClient(create_app(store=store)) as test_client:
-        yield test_client
+    return api
 
 
 def test_health_and_readiness(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from caleido.api.app import create_app
+from caleido.api.keys import KeyStore
 from caleido.graph import usecases
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
@@ -120,10 +121,12 @@ API_REQUESTS = [
 
 
 @pytest.mark.parametrize(("url", "params"), API_REQUESTS)
-def test_the_api_answers_byte_for_byte_alike(stores: dict[str, GraphStore], url: str, params: dict[str, str]) -> None:
+def test_the_api_answers_byte_for_byte_alike(
+    stores: dict[str, GraphStore], url: str, params: dict[str, str], tmp_path: Path
+) -> None:
     bodies = {}
     for name, store in stores.items():
-        with TestClient(create_app(store=store)) as client:
+        with TestClient(create_app(store=store, keys=KeyStore(tmp_path / "keys.sqlite3"))) as client:
             response = client.get(url, params=params)
             assert response.status_code == 200, response.text
             bodies[name] = response.content

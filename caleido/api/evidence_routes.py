@@ -1,0 +1,134 @@
+"""Write routes: researchers add findings and evidence, curators review. Writes need a key."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile
+
+from caleido.api import schemas
+from caleido.api.keys import KeyInfo, require_role
+from caleido.api.routes import StoreDep
+from caleido.errors import InvalidData, Problem
+from caleido.graph.usecases import NotFound
+from caleido.loaders import evidence
+from caleido.loaders.raw import RawBatch, RawLink, RawNode
+from caleido.ontology.records import Origin, now_utc
+
+router = APIRouter(prefix="/api/v1", tags=["researchers"])
+Researcher = Annotated[KeyInfo, Depends(require_role("researcher"))]
+Curator = Annotated[KeyInfo, Depends(require_role("curator"))]
+REQUEST = "request"
+
+
+def _origin(field: str) -> Origin:
+    return Origin(REQUEST, field)
+
+
+def _lang(text: schemas.LangTextIn) -> dict[str, str]:
+    return {k: v for k, v in text.model_dump().items() if v}
+
+
+@router.post("/findings", status_code=201, response_model=schemas.Created)
+def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, response: Response) -> dict[str, Any]:
+    """A finding with its source; it stays *proposed* until a curator accepts it."""
+    if not body.statement.nl and not body.statement.en:
+        raise InvalidData([Problem(REQUEST, "body", "statement", "give the statement in nl and/or en")])
+    raw = RawBatch()
+    if body.source.id:
+        source_id = body.source.id
+        if store.find_classes([source_id]).get(source_id) != "Source":
+            raise NotFound(f"no source with id {source_id!r}; leave out the id and give a citation to add one")
+    elif body.source.citation:
+        source = evidence.source_record(body.source.citation, body.source.url, body.source.year, body.source.doi)
+        source_id = source["id"]
+        raw.nodes.append(RawNode("Source", source, _origin("source")))
+    else:
+        raise InvalidData([Problem(REQUEST, "body", "source", "give an existing source id or a citation")])
+    fields = body.model_dump(exclude={"statement", "source"}, exclude_none=True)
+    finding_id = evidence.stable_id(
+        "fnd", source_id, body.source.locator, *sorted(_lang(body.statement).items()), *sorted(fields.items())
+    )
+    finding = {
+        "id": finding_id,
+        "label": _lang(body.statement),
+        **fields,
+        "source": source_id,
+        "locator": body.source.locator,
+        "status": evidence.PROPOSED,
+        "links": [
+            {
+                "rel": "reported_in",
+                "to": source_id,
+                "source": source_id,
+                "locator": body.source.locator,
+                "status": evidence.PROPOSED,
+            }
+        ],
+    }
+    raw.nodes.append(RawNode("Finding", finding, _origin("body")))
+    evidence.write(store, raw, key.agent, now_utc())
+    response.headers["Location"] = f"/api/v1/nodes/{finding_id}"
+    return {"id": finding_id, "status": evidence.PROPOSED, "source": source_id}
+
+
+@router.post("/evidence", status_code=201, response_model=schemas.Created)
+def add_evidence(body: schemas.EvidenceIn, store: StoreDep, key: Researcher) -> dict[str, Any]:
+    """Link a finding to a factor, an intervention, or both (evidence for the intervention-factor link)."""
+    wanted = {"factor": body.factor, "intervention": body.intervention}
+    if not any(wanted.values()):
+        raise InvalidData([Problem(REQUEST, "body", "factor", "give a factor, an intervention, or both")])
+    classes = store.find_classes([body.finding, *(v for v in wanted.values() if v)])
+    if classes.get(body.finding) != "Finding":
+        raise NotFound(f"no finding with id {body.finding!r}")
+    expected = {"factor": ("RiskFactor", "ProtectiveFactor"), "intervention": ("Intervention",)}
+    for name, node_id in wanted.items():
+        if node_id and classes.get(node_id) not in expected[name]:
+            raise NotFound(f"no {name} with id {node_id!r}")
+    source = store.fetch_nodes("Finding", [body.finding])[body.finding]["source"]
+    links = [
+        {
+            "rel": "evidence_for",
+            "to": node_id,
+            "direction": body.direction,
+            "source": source,
+            "locator": body.locator,
+            "status": evidence.PROPOSED,
+            "note": body.note,
+        }
+        for node_id in wanted.values()
+        if node_id
+    ]
+    raw = RawBatch()
+    raw.links = [RawLink(body.finding, link, _origin(f"links[{i}]")) for i, link in enumerate(links)]
+    evidence.write(store, raw, key.agent, now_utc())
+    return {
+        "id": body.finding,
+        "status": evidence.PROPOSED,
+        "source": source,
+        "links": [f"{body.finding} EVIDENCE_FOR {link['to']}" for link in links],
+    }
+
+
+@router.post("/evidence/import", response_model=schemas.ImportReport)
+def import_evidence(
+    request: Request, store: StoreDep, key: Researcher, file: Annotated[UploadFile, File(description="Evidence CSV")]
+) -> dict[str, Any]:
+    """Many findings at once from a CSV (format in the README); all rows or none."""
+    limit = request.app.state.settings.max_upload_bytes
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(413, f"the file is larger than {limit} bytes; split it into smaller files")
+    name = (file.filename or "upload.csv").replace("/", "_")[:200]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidData([Problem(name, f"byte {exc.start}", "", "not UTF-8 text; save the file as UTF-8")]) from None
+    report = evidence.import_evidence_csv(store, name, text, key.agent, now_utc())
+    return {"file": report.file, "rows": len(report.rows), "report": [vars(row) for row in report.rows]}
+
+
+@router.post("/evidence/{node_id}/review", response_model=schemas.ReviewOut, tags=["curators"])
+def review_evidence(node_id: str, body: schemas.ReviewIn, store: StoreDep, key: Curator) -> dict[str, Any]:
+    """Accept or reject a proposed finding or factor (or retract an accepted one); nothing is deleted."""
+    return evidence.review(store, node_id, body.decision, body.reason, key.agent, now_utc())

@@ -1,0 +1,285 @@
+"""The researcher's evidence workflow: findings with their source, evidence links, CSV import of
+many findings, and the curator's review. Every write goes through the same validation as a file
+load (pydantic, batch checks, SHACL) and lands in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from caleido.errors import CaleidoError, InvalidData, Problem
+from caleido.graph import queries
+from caleido.graph.store import GraphStore
+from caleido.graph.sync import WriteReport, plan_and_write
+from caleido.graph.usecases import NotFound, normalise
+from caleido.loaders.raw import RawBatch, RawNode
+from caleido.loaders.validate import ValidBatch, validate_batch
+from caleido.ontology.records import LinkRow, NodeRow, Origin
+
+PROPOSED = "proposed"
+REQUIRED_COLUMNS = ("factor_name", "factor_kind", "outcome", "effect_size", "effect_measure", "source_citation")
+OPTIONAL_COLUMNS = ("n_studies", "source_url", "intervention", "direction", "grade", "notes")
+FACTOR_CLASSES = {"risk": "RiskFactor", "protective": "ProtectiveFactor"}
+
+
+class ReviewConflict(CaleidoError):
+    """A review that does not fit the claim's current status."""
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """The same content always gets the same id, so submitting it twice adds nothing."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:12]
+    return f"{prefix}-{digest}"
+
+
+SOURCE_LOCATOR = "bibliographic record"
+
+
+def source_record(citation: str, url: str | None, year: int | None, doi: str | None) -> dict[str, Any]:
+    """A Source for a citation; its own provenance is itself: the citation is its evidence."""
+    source_id = stable_id("src", normalise(citation))
+    record: dict[str, Any] = {
+        "id": source_id,
+        "label": {"en": citation[:500]},
+        "source_type": "journal-article",
+        "citation": citation,
+        "source": source_id,
+        "locator": SOURCE_LOCATOR,
+        "status": PROPOSED,
+    }
+    record |= {k: v for k, v in (("url", url), ("year", year), ("doi", doi)) if v not in (None, "")}
+    return record
+
+
+def write(store: GraphStore, raw: RawBatch, agent: str, now: datetime) -> tuple[ValidBatch, WriteReport]:
+    batch = validate_batch(raw, store, agent, now)
+    return batch, plan_and_write(store, batch.nodes, batch.links)
+
+
+# ---------------------------------------------------------------- CSV import
+
+
+@dataclass
+class ImportedRow:
+    line: int
+    status: str  # "created" or "unchanged"
+    finding: str
+    factor: str
+    factor_match: str  # "matched" or "proposed"
+    intervention: str | None = None
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: list[ImportedRow] = field(default_factory=list)
+
+
+def _factor_index(store: GraphStore) -> dict[str, dict[str, str]]:
+    """Normalised id, Dutch, English and other labels of the factors of each kind, to their id."""
+    index: dict[str, dict[str, str]] = {}
+    for kind, cls in FACTOR_CLASSES.items():
+        names: dict[str, str] = {}
+        for row in store.iter_nodes(cls):
+            for name in (row["id"], row["label_nl"], row["label_en"], *row["alt_labels"]):
+                if name:
+                    names.setdefault(normalise(name), row["id"])
+        index[kind] = names
+    return index
+
+
+def _intervention_index(store: GraphStore) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for row in store.iter_nodes("Intervention"):
+        for name in (row["id"], row["label_nl"], row["label_en"], *row["alt_labels"]):
+            if name:
+                names.setdefault(normalise(name), row["id"])
+    return names
+
+
+def _number(text: str, kind: type, column: str, problems: list[Problem], origin: Origin) -> Any:
+    try:
+        return kind(text) if text.strip() else None
+    except ValueError:
+        problems.append(Problem(origin.file, origin.location, column, f"expected a number, got {text[:40]!r}"))
+        return None
+
+
+def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawBatch, list[ImportedRow]]:
+    """Records for every row of an evidence CSV; unmatched factors become proposed factors."""
+    batch = RawBatch()
+    try:
+        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+        rows = list(reader)
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InvalidData([Problem(filename, "", "", f"not valid CSV: {exc}")]) from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    problems = [Problem(filename, "line 1", c, "required column is missing") for c in missing]
+    problems += [Problem(filename, "line 1", c, "unknown column") for c in unknown]
+    if not rows and not problems:
+        problems.append(Problem(filename, "", "", "the file has a header but no rows"))
+    if problems:
+        raise InvalidData(problems)
+    factors = _factor_index(store)
+    interventions = _intervention_index(store)
+    planned: list[ImportedRow] = []
+    for line, row in enumerate(rows, start=2):
+        origin = Origin(filename, f"line {line}")
+        locator = f"{filename}, line {line}"
+        cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if None in row:
+            batch.problems.append(Problem(filename, origin.location, "", "more cells than the header has columns"))
+            continue
+        kind = cells["factor_kind"].lower()
+        if kind not in FACTOR_CLASSES:
+            batch.problems.append(Problem(filename, origin.location, "factor_kind", "use risk or protective"))
+            continue
+        if not cells["factor_name"]:
+            batch.problems.append(Problem(filename, origin.location, "factor_name", "Field required"))
+            continue
+        effect = _number(cells["effect_size"], float, "effect_size", batch.problems, origin)
+        n_studies = _number(cells.get("n_studies", ""), int, "n_studies", batch.problems, origin)
+        citation = cells["source_citation"]
+        source = source_record(citation, cells.get("source_url") or None, None, None) if citation else None
+        if source is None:
+            batch.problems.append(Problem(filename, origin.location, "source_citation", "Field required"))
+            continue
+        key = normalise(cells["factor_name"])
+        factor_id = factors[kind].get(key)
+        match = "matched"
+        if factor_id is None:
+            match = "proposed"
+            factor_id = stable_id("rf" if kind == "risk" else "pf", key)
+            factor: dict[str, Any] = {
+                "id": factor_id,
+                "label": {"en": cells["factor_name"]},
+                "source": source["id"],
+                "locator": locator,
+                "status": PROPOSED,
+            }
+            if kind == "risk":
+                factor["dimension"] = "environment"  # the model's risk ring; a curator may move it to the individual
+            batch.nodes.append(RawNode(FACTOR_CLASSES[kind], factor, origin))
+        intervention_id = None
+        if cells.get("intervention"):
+            intervention_id = interventions.get(normalise(cells["intervention"]))
+            if intervention_id is None:
+                batch.problems.append(
+                    Problem(
+                        filename, origin.location, "intervention", f"no intervention matches {cells['intervention']!r}"
+                    )
+                )
+                continue
+        finding_id = stable_id(
+            "fnd",
+            source["id"],
+            factor_id,
+            normalise(cells["outcome"]),
+            cells["effect_size"],
+            cells["effect_measure"],
+            cells.get("n_studies", ""),
+            intervention_id or "",
+        )
+        direction = cells.get("direction") or "supports"
+        label = f"{cells['factor_name']} and {cells['outcome']}: {cells['effect_measure']} = {cells['effect_size']}"
+        finding: dict[str, Any] = {
+            "id": finding_id,
+            "label": {"en": label[:500]},
+            "outcome": cells["outcome"] or None,
+            "effect_size": effect,
+            "effect_measure": cells["effect_measure"] or None,
+            "n_studies": n_studies,
+            "grade": cells.get("grade") or "not-assessed",
+            "source": source["id"],
+            "locator": locator,
+            "status": PROPOSED,
+        }
+        if cells.get("notes"):
+            finding["definition"] = {"en": cells["notes"]}
+        links = [
+            {"rel": "reported_in", "to": source["id"]},
+            {"rel": "evidence_for", "to": factor_id, "direction": direction},
+        ]
+        if intervention_id:
+            links.append({"rel": "evidence_for", "to": intervention_id, "direction": direction})
+        finding["links"] = [{**link, "source": source["id"], "locator": locator, "status": PROPOSED} for link in links]
+        batch.nodes += [RawNode("Source", source, origin), RawNode("Finding", finding, origin)]
+        planned.append(ImportedRow(line, "created", finding_id, factor_id, match, intervention_id))
+    return batch, planned
+
+
+def import_evidence_csv(store: GraphStore, filename: str, text: str, agent: str, now: datetime) -> ImportReport:
+    """Import every row, all or nothing; each row becomes a proposed finding with its provenance."""
+    raw, planned = read_evidence_csv(store, filename, text)
+    existing = set(store.find_classes([row.finding for row in planned]))
+    write(store, raw, agent, now)
+    for row in planned:
+        row.status = "unchanged" if row.finding in existing else "created"
+    return ImportReport(filename, planned)
+
+
+# ---------------------------------------------------------------- review
+
+TRANSITIONS = {
+    ("proposed", "accept"): "accepted",
+    ("proposed", "reject"): "rejected",
+    ("accepted", "reject"): "retracted",
+    ("rejected", "accept"): "accepted",
+    ("retracted", "accept"): "accepted",
+}
+
+
+def review(store: GraphStore, node_id: str, decision: str, reason: str, agent: str, now: datetime) -> dict[str, Any]:
+    """Accept or reject a claim. Nothing is deleted: the status changes and the review is logged on the
+    claim and on its outgoing links that had the same status."""
+    classes = store.find_classes([node_id])
+    if node_id not in classes:
+        raise NotFound(f"no node with id {node_id!r}")
+    cls = classes[node_id]
+    stored = store.fetch_nodes(cls, [node_id])[node_id]
+    before = stored["status"]
+    after = TRANSITIONS.get((before, decision))
+    if after is None:
+        raise ReviewConflict(
+            f"{node_id} is {before}; '{decision}' does not apply (accept a proposed, rejected or "
+            "retracted claim; reject a proposed or accepted one)"
+        )
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    entry = f"{stamp} {decision} by {agent}: {before} -> {after}: {reason}"
+
+    def reviewed(values: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **values,
+            "status": after,
+            "reviewed_by": agent,
+            "reviewed_at": stamp,
+            "review_log": [*values.get("review_log", []), entry],
+        }
+
+    everything = frozenset(("added_by", "added_at"))
+    node = NodeRow(cls, node_id, reviewed({k: v for k, v in stored.items() if k != "id"}), explicit=everything)
+    outgoing = store.read(queries.outgoing(store.dialect), {"ids": [node_id]})
+    links: list[LinkRow] = []
+    by_rel: dict[str, list[tuple[str, str]]] = {}
+    for row in outgoing:
+        by_rel.setdefault(row["rel"], []).append((row["source"], row["target"]))
+    for rel, keys in sorted(by_rel.items()):
+        for (source_id, target_id), values in sorted(store.fetch_links(rel, keys).items()):
+            if values["status"] == before:
+                links.append(LinkRow(rel, source_id, target_id, reviewed(values), explicit=everything))
+    plan_and_write(store, [node], links)
+    return {
+        "id": node_id,
+        "class": cls,
+        "status": after,
+        "previous_status": before,
+        "links_changed": len(links),
+        "review": entry,
+    }

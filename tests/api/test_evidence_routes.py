@@ -1,0 +1,304 @@
+"""The researcher's evidence workflow over HTTP, on each store: keys and roles, findings, evidence
+links, CSV import of a real meta-analysis table, curator review, all-or-nothing and size limits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from caleido.api.app import create_app
+from caleido.api.keys import KeyStore
+from caleido.graph.store import GraphStore
+from caleido.settings import Settings
+from tests.conftest import FIXTURES, bearer, load
+
+META_ANALYSIS = FIXTURES / "evidence" / "meta-analysis.csv"
+FINDING = {
+    "statement": {"nl": "Wanhoop verhoogt geweldsbereidheid", "en": "Despair raises willingness to use violence"},
+    "population": "adults",
+    "method": "survey",
+    "outcome": "intentions",
+    "effect_size": 0.21,
+    "effect_measure": "r",
+    "n_studies": 4,
+    "grade": "not-assessed",
+    "source": {
+        "citation": "Doe, J. (2024). A test study. Journal of Tests, 1(1), 1-10.",
+        "year": 2024,
+        "url": "https://example.org/doe-2024",
+        "locator": "table 2",
+    },
+}
+
+
+@pytest.fixture
+def client(store: GraphStore, api: TestClient) -> TestClient:
+    load(store, FIXTURES / "usecases")
+    return api
+
+
+def _cell(client: TestClient, intervention: str, target: str, **params: str) -> dict:
+    body = client.get("/api/v1/coverage", params=params).json()
+    return next(c for c in body["cells"] if (c["intervention"], c["target"]) == (intervention, target))
+
+
+def _nodes(client: TestClient) -> int:
+    return client.get("/readyz").json()["nodes"]
+
+
+def test_writes_need_a_key_with_the_right_role(client: TestClient, keys: KeyStore) -> None:
+    assert client.post("/api/v1/findings", json=FINDING).status_code == 401
+    reader = client.post("/api/v1/findings", json=FINDING, headers=bearer(keys, "reader"))
+    assert reader.status_code == 403 and reader.headers["content-type"] == "application/problem+json"
+    researcher = bearer(keys, "researcher")
+    created = client.post("/api/v1/findings", json=FINDING, headers=researcher)
+    assert created.status_code == 201, created.text
+    review = client.post(
+        f"/api/v1/evidence/{created.json()['id']}/review",
+        json={"decision": "accept", "reason": "checked"},
+        headers=researcher,
+    )
+    assert review.status_code == 403
+
+
+def test_a_finding_is_stored_as_proposed_with_provenance_and_is_idempotent(client: TestClient, keys: KeyStore) -> None:
+    before = _nodes(client)
+    headers = bearer(keys, "researcher", "uva-team")
+    first = client.post("/api/v1/findings", json=FINDING, headers=headers).json()
+    again = client.post("/api/v1/findings", json=FINDING, headers=headers)
+    assert again.status_code == 201 and again.json()["id"] == first["id"]
+    assert _nodes(client) == before + 2  # the finding and its new source, once
+    detail = client.get(f"/api/v1/nodes/{first['id']}").json()
+    assert (detail["status"], detail["added_by"], detail["locator"], detail["effect_size"]) == (
+        "proposed",
+        "key:uva-team",
+        "table 2",
+        0.21,
+    )
+    assert [link["to"] for link in detail["links"] if link["rel"] == "REPORTED_IN"] == [first["source"]]
+
+
+def test_evidence_then_review_changes_coverage_and_leaves_a_trace(client: TestClient, keys: KeyStore) -> None:
+    researcher, curator = bearer(keys, "researcher"), bearer(keys, "curator", "curator-a")
+    finding = client.post("/api/v1/findings", json=FINDING, headers=researcher).json()["id"]
+    linked = client.post(
+        "/api/v1/evidence",
+        headers=researcher,
+        json={
+            "finding": finding,
+            "factor": "rf-1",
+            "intervention": "int-1",
+            "direction": "supports",
+            "locator": "table 2",
+        },
+    )
+    assert linked.status_code == 201, linked.text
+    assert _cell(client, "int-1", "rf-1")["findings"] == 1  # accepted only: unchanged
+    assert _cell(client, "int-1", "rf-1", include_proposed="true")["findings"] == 3
+
+    accepted = client.post(
+        f"/api/v1/evidence/{finding}/review", headers=curator, json={"decision": "accept", "reason": "matches table 2"}
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "accepted" and accepted.json()["links_changed"] == 3
+    assert _cell(client, "int-1", "rf-1")["findings"] == 2
+
+    twice = client.post(
+        f"/api/v1/evidence/{finding}/review", headers=curator, json={"decision": "accept", "reason": "again"}
+    )
+    assert twice.status_code == 409
+    retracted = client.post(
+        f"/api/v1/evidence/{finding}/review",
+        headers=curator,
+        json={"decision": "reject", "reason": "the table was misread"},
+    )
+    assert retracted.json()["status"] == "retracted"
+    assert _cell(client, "int-1", "rf-1")["findings"] == 1
+    detail = client.get(f"/api/v1/nodes/{finding}").json()
+    assert detail["reviewed_by"] == "key:curator-a" and len(detail["review_log"]) == 2
+    assert "accept by key:curator-a: proposed -> accepted: matches table 2" in detail["review_log"][0]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({**FINDING, "statement": {}}, 422, "statement"),
+        ({**FINDING, "grade": "excellent"}, 422, "grade"),
+        ({**FINDING, "effect_size": "large"}, 422, "effect_size"),
+        ({**FINDING, "source": {"id": "src-nowhere", "locator": "p. 1"}}, 404, None),
+        ({**FINDING, "source": {"locator": "p. 1"}}, 422, "source"),
+    ],
+)
+def test_bad_findings_are_refused_and_change_nothing(
+    client: TestClient, keys: KeyStore, body: dict, status: int, field: str | None
+) -> None:
+    before = _nodes(client)
+    response = client.post("/api/v1/findings", json=body, headers=bearer(keys, "researcher"))
+    assert response.status_code == status and response.headers["content-type"] == "application/problem+json"
+    if field:
+        assert any(field in e["field"] for e in response.json()["errors"]), response.json()
+    assert _nodes(client) == before
+
+
+def _upload(client: TestClient, headers: dict[str, str], name: str, text: str) -> httpx.Response:
+    return client.post("/api/v1/evidence/import", headers=headers, files={"file": (name, text.encode(), "text/csv")})
+
+
+def test_importing_a_real_meta_analysis_then_accepting_it_changes_coverage_and_gaps(
+    client: TestClient, keys: KeyStore
+) -> None:
+    researcher, curator = bearer(keys, "researcher"), bearer(keys, "curator")
+    table = META_ANALYSIS.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert len(rows) >= 10
+    gaps_before = client.get("/api/v1/gaps").json()["counts"]["factors_without_intervention"]
+    response = _upload(client, researcher, "meta-analysis.csv", table)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["rows"] == len(rows) and {r["status"] for r in report["report"]} == {"created"}
+    assert [r["line"] for r in report["report"]] == list(range(2, len(rows) + 2))
+    first = client.get(f"/api/v1/nodes/{report['report'][0]['finding']}").json()
+    assert (first["effect_size"], first["effect_measure"], first["n_studies"]) == (
+        float(rows[0]["effect_size"]),
+        "r",
+        int(rows[0]["n_studies"]),
+    )
+    source = client.get(f"/api/v1/nodes/{first['source']}").json()
+    assert source["citation"] == rows[0]["source_citation"] and first["added_by"] == "key:test-researcher"
+    assert first["locator"] == "meta-analysis.csv, line 2"
+
+    new_factors = sorted({r["factor"] for r in report["report"] if r["factor_match"] == "proposed"})
+    columns_before = {c["id"] for c in client.get("/api/v1/coverage").json()["columns"]}
+    assert not set(new_factors) & columns_before
+    for node_id in new_factors + [r["finding"] for r in report["report"]]:
+        decided = client.post(
+            f"/api/v1/evidence/{node_id}/review",
+            headers=curator,
+            json={"decision": "accept", "reason": "read in the abstract"},
+        )
+        assert decided.status_code == 200, decided.text
+    columns_after = {c["id"] for c in client.get("/api/v1/coverage").json()["columns"]}
+    assert set(new_factors) <= columns_after
+    gaps_after = client.get("/api/v1/gaps").json()["counts"]["factors_without_intervention"]
+    assert gaps_after == gaps_before + len(new_factors)
+
+    again = _upload(client, researcher, "meta-analysis.csv", table).json()
+    assert {r["status"] for r in again["report"]} == {"unchanged"}
+
+
+def test_an_import_matches_factors_and_interventions_by_label(client: TestClient, keys: KeyStore) -> None:
+    table = (
+        "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation,intervention,direction\n"
+        'WANHOOP!,risk,behaviour,0.3,r,"Roe, R. (2023). Another study.",lokale aanpak,supports\n'
+        'despair,risk,attitudes,0.2,r,"Roe, R. (2023). Another study.",,contradicts\n'
+    )
+    report = _upload(client, bearer(keys, "researcher"), "match.csv", table).json()["report"]
+    assert [(r["factor"], r["factor_match"], r["intervention"]) for r in report] == [
+        ("rf-1", "matched", "int-1"),
+        ("rf-1", "matched", None),
+    ]
+    assert _cell(client, "int-1", "rf-1", include_proposed="true")["findings"] == 3
+
+
+@pytest.mark.parametrize(
+    ("table", "location", "field"),
+    [
+        ("factor_name,factor_kind,outcome\nx,risk,y\n", "line 1", "effect_size"),
+        (
+            "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation\nx,risky,y,0.1,r,c\n",
+            "line 2",
+            "factor_kind",
+        ),
+        (
+            "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation\nx,risk,y,big,r,c\n",
+            "line 2",
+            "effect_size",
+        ),
+        (
+            "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation,intervention\n"
+            "x,risk,y,0.1,r,c,Atlantis programme\n",
+            "line 2",
+            "intervention",
+        ),
+        (
+            "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation,grade\n"
+            "x,risk,y,0.1,r,c,superb\n",
+            "line 2",
+            "grade",
+        ),
+    ],
+)
+def test_a_bad_import_names_line_and_field_and_writes_nothing(
+    client: TestClient, keys: KeyStore, table: str, location: str, field: str
+) -> None:
+    before = _nodes(client)
+    response = _upload(client, bearer(keys, "researcher"), "bad.csv", table)
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert any(e["file"] == "bad.csv" and location in e["location"] and field in e["field"] for e in errors), errors
+    assert _nodes(client) == before
+
+
+def test_uploads_over_the_limit_get_413(store: GraphStore, keys: KeyStore) -> None:
+    settings = Settings(max_upload_bytes=2048)
+    with TestClient(create_app(settings, store=store, keys=keys)) as small:
+        table = (
+            "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation\n" + "x,risk,y,0.1,r,c\n" * 500
+        )
+        response = _upload(small, bearer(keys, "researcher"), "big.csv", table)
+    assert response.status_code == 413 and response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.fixture
+def live_server(store: GraphStore, keys: KeyStore) -> Iterator[str]:
+    """The app on a real loopback port, so requests really run concurrently."""
+    load(store, FIXTURES / "usecases")
+    config = uvicorn.Config(create_app(store=store, keys=keys), host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        thread.join(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_twenty_concurrent_imports_all_land_once(live_server: str, keys: KeyStore, store: GraphStore) -> None:
+    headers = bearer(keys, "researcher")
+    header = "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation\n"
+
+    def upload(i: int) -> httpx.Response:
+        rows = "".join(f'factor {i}-{j},risk,y,0.{j + 1},r,"Study {i} (2025)."\n' for j in range(3))
+        with httpx.Client(base_url=live_server, timeout=120) as http:
+            return http.post(
+                "/api/v1/evidence/import",
+                headers=headers,
+                files={"file": (f"part-{i}.csv", (header + rows).encode(), "text/csv")},
+            )
+
+    before = store.counts()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        responses = list(pool.map(upload, range(20)))
+    assert [r.status_code for r in responses] == [200] * 20, [r.text for r in responses if r.status_code != 200]
+    after = store.counts()
+    assert after.nodes["Finding"] == before.nodes["Finding"] + 60
+    assert after.nodes["RiskFactor"] == before.nodes["RiskFactor"] + 60
+    assert after.nodes["Source"] == before.nodes["Source"] + 20
+    assert after.links["EVIDENCE_FOR"] == before.links["EVIDENCE_FOR"] + 60
+
+
+def test_the_evidence_template_in_the_repository_imports(client: TestClient, keys: KeyStore) -> None:
+    template = Path(__file__).parents[2] / "docs" / "evidence-template.csv"
+    response = _upload(client, bearer(keys, "researcher"), "evidence-template.csv", template.read_text("utf-8"))
+    assert response.status_code == 200, response.text
