@@ -40,6 +40,7 @@ Dimension = _terms("DimensionScheme", "Dimension")
 ClusterTerm = _terms("ClusterScheme", "Cluster")
 DomainTerm = _terms("DomainScheme", "Domain")
 LevelTerm = _terms("LevelScheme", "Level")
+ClassTerm = Enum("NodeClass", {c: c for c in load_ontology().classes}, type=str)  # type: ignore[misc]
 Lang = Literal["nl", "en"]
 IncludeProposed = Annotated[bool, Query(description="Also count proposed (not yet reviewed) links and evidence.")]
 
@@ -205,15 +206,10 @@ def search(
     store: StoreDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    class_: Annotated[list[str] | None, Query(alias="class", max_length=20)] = None,
+    class_: Annotated[list[ClassTerm] | None, Query(alias="class", max_length=20)] = None,
 ) -> list[dict[str, Any]]:
     """Dutch, English and other labels, ignoring case, accents and punctuation; exact matches first."""
-    unknown = set(class_ or []) - set(load_ontology().classes)
-    if unknown:
-        raise usecases.NotFound(
-            f"unknown class {sorted(unknown)[0]!r}; use one of {', '.join(load_ontology().classes)}"
-        )
-    return usecases.search(store, q, limit=limit, classes=class_ or ())
+    return usecases.search(store, q, limit=limit, classes=[str(c.value) for c in class_ or []])
 
 
 @v1.get(
@@ -226,14 +222,19 @@ def export(
     store: StoreDep,
     format: Literal["ttl", "jsonld", "csv"] = "ttl",  # noqa: A002 - the public parameter name
     part: Annotated[Literal["nodes", "links"], Query(description="For CSV: the nodes or the links file")] = "nodes",
+    class_: Annotated[
+        list[ClassTerm] | None,
+        Query(alias="class", description="Only nodes of these classes and the links between them"),
+    ] = None,
 ) -> StreamingResponse:
-    """The whole graph with its ontology and provenance, as Turtle, JSON-LD or CSV."""
+    """The whole graph (or the part of some classes) with its ontology and provenance: Turtle, JSON-LD or CSV."""
+    classes = [str(c.value) for c in class_ or []]
     if format == "csv":
-        nodes, links = export_csv(store)
+        nodes, links = export_csv(store, classes)
         text, media = ("\ufeff" + (nodes if part == "nodes" else links)), "text/csv; charset=utf-8"
         filename = f"caleido-{part}.csv"
     else:
-        text = export_rdf(store, format)
+        text = export_rdf(store, format, classes)
         media = "text/turtle; charset=utf-8" if format == "ttl" else "application/ld+json"
         filename = f"caleido.{format}"
     return StreamingResponse(
