@@ -51,7 +51,7 @@ def _errors_to_exit() -> Iterator[None]:
             err.print(f"  ... and {len(exc.problems) - 200} more")
         raise typer.Exit(1) from None
     except CaleidoError as exc:
-        err.print(f"[bold red]Error[/]: {exc}", highlight=False)
+        err.print(f"[bold red]Error[/]: {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(3) from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,28 @@ def test_an_unknown_store_scheme_is_a_clear_error(tmp_path: Path) -> None:
         [sys.executable, "-m", "caleido", "stats", "--store", "mysql://x"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 3 and "unknown store 'mysql://x'" in result.stderr
+
+
+def test_while_serve_owns_the_embedded_store_a_cli_load_stops_with_a_clear_message(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert caleido("load", str(MINI), store=store).returncode == 0
+    server = subprocess.Popen(
+        [sys.executable, "-m", "caleido", "serve", "--store", f"embedded:{store}", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "CALEIDO_KEYS_FILE": str(tmp_path / "keys.sqlite3")},
+    )
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:  # wait until the app (and so the store) is open
+            if "Application startup complete" in line:
+                break
+        result = caleido("load", str(BAD.parent / "usecases"), store=store)
+        assert result.returncode == 3
+        assert "in use by another process" in result.stderr and "caleido serve" in result.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    after = caleido("stats", store=store)
+    assert "│ links" in after.stdout and after.returncode == 0

@@ -74,8 +74,9 @@ class EmbeddedStore:
             if "lock" in str(exc).lower():
                 raise StoreBusy(
                     f"the embedded store {self.folder} is in use by another process "
-                    "(only one process may write to it; stop the other one, e.g. a running "
-                    "'caleido serve', or send the change through its API)"
+                    "(only one process may use it; stop the other one, e.g. a running "
+                    "'caleido serve', or send findings through its API: POST /api/v1/findings or "
+                    "/api/v1/evidence/import)"
                 ) from exc
             raise StoreError(f"cannot open the embedded store {self.folder}: {exc}") from exc
         self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
