@@ -6,10 +6,10 @@ from functools import cache
 
 from pyshacl import validate
 from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
 
 from caleido.errors import Problem
 from caleido.loaders.rdf_mapping import (
-    LINK,
     add_link,
     add_node,
     link_iri,
@@ -35,7 +35,7 @@ def vocabulary_graph() -> Graph:
 
 
 def shacl_problems(nodes: list[NodeRow], links: list[LinkRow], classes: dict[str, str]) -> list[Problem]:
-    """Validate a batch's nodes and links; ends already in the store are typed from `classes`."""
+    """Validate a batch's nodes and links; `classes` gives the class of every id in the batch or the store."""
     ontology = load_ontology()
     g = new_graph()
     g += vocabulary_graph()
@@ -46,32 +46,47 @@ def shacl_problems(nodes: list[NodeRow], links: list[LinkRow], classes: dict[str
     for link in links:
         add_link(g, link.rel, link.source_id, link.target_id, link.values)
         origins[link_iri(link.source_id, ontology.relationships[link.rel].iri, link.target_id)] = link.origin
-    # Nodes this batch points at but does not hold: give them their stored class.
-    in_batch = {n.id for n in nodes}
-    for obj in set(g.objects()):
-        if isinstance(obj, URIRef) and str(obj).startswith(str(CID)) and not str(obj).startswith(str(LINK)):
-            node_id = str(obj)[len(str(CID)) :]
-            if node_id not in in_batch and node_id in classes:
-                g.add((obj, RDF.type, ontology.classes[classes[node_id]].iri))
-    conforms, report, _ = validate(
-        g,
-        focus_nodes=sorted(origins),  # the batch only: nodes already stored were validated when written
-        shacl_graph=shapes_graph(),
-        inference="none",
-        advanced=False,
-        allow_warnings=True,
-    )
+    # Nodes the batch points at but does not hold stay untyped here, so no shape targets them (they
+    # were validated when written, and typing them would make pyshacl check them again, empty). Their
+    # class was checked against the store before SHACL runs; only those sh:class results are set aside.
+    stored = {CID[i] for i in classes} - set(origins)
+    conforms, report, _ = validate(g, shacl_graph=shapes_graph(), inference="none", advanced=False, allow_warnings=True)
     if conforms:
         return []
     problems = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    details = set(report.objects(None, SH.detail))
+    for result in set(report.subjects(RDF.type, SH.ValidationResult)) - details:
+        if all(_about_stored_class(report, leaf, stored) for leaf in _leaves(report, result)):
+            continue
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         message = str(report.value(result, SH.resultMessage) or "does not conform to its shape")
         origin = origins.get(focus) if isinstance(focus, URIRef) else None
         location = origin.location if origin else f"<{focus}>"
         problems.append(Problem(origin.file if origin else "", location, _field_name(path), f"SHACL: {message}"))
+        for leaf in _leaves(report, result):
+            if leaf != result and not _about_stored_class(report, leaf, stored):
+                leaf_path = report.value(leaf, SH.resultPath)
+                leaf_message = str(report.value(leaf, SH.resultMessage) or "does not conform")
+                problems.append(
+                    Problem(origin.file if origin else "", location, _field_name(leaf_path), f"SHACL: {leaf_message}")
+                )
     return sorted(set(problems), key=lambda p: (p.file, p.location, p.field, p.message))
+
+
+def _leaves(report: Graph, result: Node) -> list[Node]:
+    """The innermost results under a result (itself when it has no sh:detail)."""
+    children = list(report.objects(result, SH.detail))
+    if not children:
+        return [result]
+    return [leaf for child in children for leaf in _leaves(report, child)]
+
+
+def _about_stored_class(report: Graph, result: Node, stored: set[URIRef]) -> bool:
+    return (
+        report.value(result, SH.sourceConstraintComponent) == SH.ClassConstraintComponent
+        and report.value(result, SH.value) in stored
+    )
 
 
 def _field_name(path: object) -> str:

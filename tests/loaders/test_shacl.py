@@ -16,11 +16,21 @@ def test_a_record_that_slipped_past_pydantic_is_caught_and_located() -> None:
     assert any(p.file == "f.yaml" and p.location == "line 3" and p.field == "locator" for p in problems)
 
 
-def test_a_link_to_the_wrong_class_is_caught() -> None:
+def test_a_link_to_the_wrong_class_in_the_batch_is_caught() -> None:
     factor = NodeRow("ProtectiveFactor", "pf-1", {"label_nl": "Veerkracht", **PROV}, Origin("f.yaml", "line 9"))
-    link = LinkRow("MITIGATES", "pf-1", "src-1", dict(PROV), Origin("f.yaml", "line 9"))
-    problems = shacl_problems([factor], [link], {"src-1": "Source"})
+    value = NodeRow("Value", "val-1", {"label_nl": "Vertrouwen", **PROV}, Origin("f.yaml", "line 12"))
+    link = LinkRow("MITIGATES", "pf-1", "val-1", dict(PROV), Origin("f.yaml", "line 9"))
+    problems = shacl_problems(
+        [factor, value], [link], {"src-1": "Source", "pf-1": "ProtectiveFactor", "val-1": "Value"}
+    )
     assert any(p.location == "line 9" and p.field == "mitigates" for p in problems), problems
+
+
+def test_class_checks_of_stored_ends_are_left_to_the_batch_checker() -> None:
+    # src-1 lives in the store; validate_batch has already compared its stored class with the range.
+    factor = NodeRow("ProtectiveFactor", "pf-1", {"label_nl": "Veerkracht", **PROV})
+    link = LinkRow("MITIGATES", "pf-1", "src-1", dict(PROV))
+    assert shacl_problems([factor], [link], {"src-1": "Source", "pf-1": "ProtectiveFactor"}) == []
 
 
 def test_nodes_already_in_the_store_are_not_revalidated() -> None:
