@@ -302,3 +302,62 @@ def test_the_evidence_template_in_the_repository_imports(client: TestClient, key
     template = Path(__file__).parents[2] / "docs" / "evidence-template.csv"
     response = _upload(client, bearer(keys, "researcher"), "evidence-template.csv", template.read_text("utf-8"))
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"finding": "FINDING", "direction": "supports", "locator": "p. 1"}, 422, "factor"),
+        ({"finding": "fnd-nowhere", "factor": "rf-1", "direction": "supports", "locator": "p. 1"}, 404, None),
+        ({"finding": "FINDING", "factor": "int-1", "direction": "supports", "locator": "p. 1"}, 404, None),
+        ({"finding": "FINDING", "intervention": "rf-1", "direction": "supports", "locator": "p. 1"}, 404, None),
+        ({"finding": "FINDING", "factor": "rf-1", "direction": "sideways", "locator": "p. 1"}, 422, "direction"),
+        ({"finding": "FINDING", "factor": "rf-1", "direction": "supports"}, 422, "locator"),
+    ],
+)
+def test_bad_evidence_links_are_refused_and_change_nothing(
+    client: TestClient, keys: KeyStore, store: GraphStore, body: dict, status: int, field: str | None
+) -> None:
+    headers = bearer(keys, "researcher")
+    finding = client.post("/api/v1/findings", json=FINDING, headers=headers).json()["id"]
+    before = store.counts().links
+    response = client.post(
+        "/api/v1/evidence", headers=headers, json={k: (finding if v == "FINDING" else v) for k, v in body.items()}
+    )
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    if field:
+        assert any(e["field"].startswith(field) for e in response.json()["errors"]), response.json()
+    assert store.counts().links == before
+
+
+@pytest.mark.parametrize(
+    ("node_id", "body", "status"),
+    [
+        ("fnd-nowhere", {"decision": "accept", "reason": "x"}, 404),
+        ("fnd-1", {"decision": "accept", "reason": "x"}, 409),  # already accepted in the fixture
+        ("fnd-2", {"decision": "maybe", "reason": "x"}, 422),
+        ("fnd-2", {"decision": "accept"}, 422),
+        ("fnd-2", {"decision": "accept", "reason": ""}, 422),
+    ],
+)
+def test_bad_reviews_are_refused(client: TestClient, keys: KeyStore, node_id: str, body: dict, status: int) -> None:
+    response = client.post(f"/api/v1/evidence/{node_id}/review", json=body, headers=bearer(keys, "curator"))
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert client.get("/api/v1/nodes/fnd-2").json()["status"] == "proposed"
+
+
+def test_an_admin_may_review_and_a_revoked_key_may_not(client: TestClient, keys: KeyStore) -> None:
+    plain, info = keys.create("old-curator", "curator")
+    keys.revoke(info.key_id)
+    revoked = client.post(
+        "/api/v1/evidence/fnd-2/review", json={"decision": "reject", "reason": "x"}, headers={"X-API-Key": plain}
+    )
+    assert revoked.status_code == 401
+    admin = client.post(
+        "/api/v1/evidence/fnd-2/review",
+        json={"decision": "reject", "reason": "duplicate"},
+        headers=bearer(keys, "admin"),
+    )
+    assert admin.status_code == 200 and admin.json()["status"] == "rejected"
