@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile
 
-from caleido.api import schemas
+from caleido.api import problems, schemas
 from caleido.api.keys import KeyInfo, require_role
 from caleido.api.routes import StoreDep
 from caleido.errors import InvalidData, Problem
@@ -15,7 +15,7 @@ from caleido.loaders import evidence
 from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.ontology.records import Origin, now_utc
 
-router = APIRouter(prefix="/api/v1", tags=["researchers"])
+router = APIRouter(prefix="/api/v1", tags=["researchers"], responses=problems.responses(400, 401, 403, 413, 422, 503))
 Researcher = Annotated[KeyInfo, Depends(require_role("researcher"))]
 Curator = Annotated[KeyInfo, Depends(require_role("curator"))]
 REQUEST = "request"
@@ -29,7 +29,7 @@ def _lang(text: schemas.LangTextIn) -> dict[str, str]:
     return {k: v for k, v in text.model_dump().items() if v}
 
 
-@router.post("/findings", status_code=201, response_model=schemas.Created)
+@router.post("/findings", status_code=201, response_model=schemas.Created, responses=problems.responses(404))
 def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, response: Response) -> dict[str, Any]:
     """A finding with its source; it stays *proposed* until a curator accepts it."""
     if not body.statement.nl and not body.statement.en:
@@ -72,7 +72,7 @@ def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, respo
     return {"id": finding_id, "status": evidence.PROPOSED, "source": source_id}
 
 
-@router.post("/evidence", status_code=201, response_model=schemas.Created)
+@router.post("/evidence", status_code=201, response_model=schemas.Created, responses=problems.responses(404))
 def add_evidence(body: schemas.EvidenceIn, store: StoreDep, key: Researcher) -> dict[str, Any]:
     """Link a finding to a factor, an intervention, or both (evidence for the intervention-factor link)."""
     wanted = {"factor": body.factor, "intervention": body.intervention}
@@ -128,7 +128,12 @@ def import_evidence(
     return {"file": report.file, "rows": len(report.rows), "report": [vars(row) for row in report.rows]}
 
 
-@router.post("/evidence/{node_id}/review", response_model=schemas.ReviewOut, tags=["curators"])
+@router.post(
+    "/evidence/{node_id}/review",
+    response_model=schemas.ReviewOut,
+    tags=["curators"],
+    responses=problems.responses(404, 409),
+)
 def review_evidence(node_id: str, body: schemas.ReviewIn, store: StoreDep, key: Curator) -> dict[str, Any]:
     """Accept or reject a proposed finding or factor (or retract an accepted one); nothing is deleted."""
     return evidence.review(store, node_id, body.decision, body.reason, key.agent, now_utc())

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from caleido.api.schemas import Problem
 from caleido.errors import InvalidData, StoreBusy, StoreError
 from caleido.graph.usecases import NotFound
 from caleido.loaders.evidence import ReviewConflict
@@ -18,6 +19,53 @@ from caleido.loaders.evidence import ReviewConflict
 PROBLEM = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
 log = logging.getLogger("caleido.api")
+
+_WHEN = {
+    400: "The body could not be parsed (not UTF-8 JSON, or a broken multipart form)",
+    401: "No API key, or a malformed, unknown or revoked one",
+    403: "The API key's role is too low for this route",
+    404: "An id or name that matches nothing",
+    409: "The review does not fit the claim's current status",
+    413: "The body is larger than the upload limit",
+    422: "A parameter or the body is invalid; `errors` names each field",
+    503: "The graph store cannot be reached; retry after `Retry-After` seconds",
+}
+_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "The scheme, and why the key was refused", "schema": {"type": "string"}}},
+    403: {"WWW-Authenticate": {"description": "error=insufficient_scope", "schema": {"type": "string"}}},
+    503: {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}},
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI declarations of the error answers a route can give, all application/problem+json, so clients
+    and contract tests (Schemathesis) know them. Pass to a route's or router's `responses=`."""
+    return {
+        status: {
+            "description": _WHEN[status],
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            **({"headers": _HEADERS[status]} if status in _HEADERS else {}),
+        }
+        for status in statuses
+    }
+
+
+def _document_problem_schema(app: FastAPI) -> None:
+    """Add the Problem schema to the OpenAPI components. FastAPI would file a response `model` under
+    application/json only, so `responses()` refers to the schema by $ref and this puts it in place."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()  # also cached as app.openapi_schema
+        schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        components.update(schema.pop("$defs", {}))
+        components["Problem"] = schema
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the document
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -31,6 +79,8 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 
 def install(app: FastAPI) -> None:
+    _document_problem_schema(app)
+
     @app.exception_handler(RequestValidationError)
     def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": _field(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
@@ -66,6 +116,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     def http_error(_: Request, exc: HTTPException) -> JSONResponse:
         titles = {
+            400: "Bad request",  # FastAPI's answer to a body it cannot parse, e.g. JSON that is not UTF-8
             401: "Unauthorized",
             403: "Forbidden",
             404: "Not found",

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from caleido.api import schemas
+from caleido.api import problems, schemas
 from caleido.api.keys import optional_reader
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
@@ -19,7 +19,10 @@ from caleido.loaders.export import export_csv, export_rdf
 from caleido.ontology.model import load_ontology
 
 router = APIRouter()
-v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(optional_reader)])  # open unless reads need a key
+v1 = APIRouter(  # open unless reads need a key; a key that is sent is checked (401)
+    prefix="/api/v1", dependencies=[Depends(optional_reader)], responses=problems.responses(401, 422, 503)
+)
+NOT_FOUND = problems.responses(404)
 
 
 def get_store(request: Request) -> GraphStore:
@@ -151,7 +154,7 @@ def gaps(store: StoreDep, include_proposed: IncludeProposed = False) -> dict[str
 # ---------------------------------------------------------------- municipalities
 
 
-@v1.get("/partners", response_model=schemas.Partners, tags=["municipalities"])
+@v1.get("/partners", response_model=schemas.Partners, tags=["municipalities"], responses=NOT_FOUND)
 def partners(
     store: StoreDep,
     municipality: Annotated[str, Query(min_length=1, max_length=100, description="CBS code (GM0363) or name")],
@@ -184,13 +187,13 @@ def partners(
 NodeId = Annotated[str, Query(min_length=1, max_length=128)]
 
 
-@v1.get("/nodes/{node_id}", response_model=schemas.NodeDetail, tags=["explore"])
+@v1.get("/nodes/{node_id}", response_model=schemas.NodeDetail, tags=["explore"], responses=NOT_FOUND)
 def node(store: StoreDep, node_id: str) -> dict[str, Any]:
     """Any node with its properties, its provenance and its links (with theirs)."""
     return usecases.node(store, node_id)
 
 
-@v1.get("/nodes/{node_id}/neighbourhood", response_model=schemas.Neighbourhood, tags=["explore"])
+@v1.get("/nodes/{node_id}/neighbourhood", response_model=schemas.Neighbourhood, tags=["explore"], responses=NOT_FOUND)
 def neighbourhood(
     store: StoreDep,
     node_id: str,
@@ -257,7 +260,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=schemas.Ready, tags=["health"])
+@router.get("/readyz", response_model=schemas.Ready, tags=["health"], responses=problems.responses(503))
 def readyz(store: StoreDep) -> dict[str, Any]:
     """Readiness: the store answers (503 problem+json when it does not)."""
     counts = store.counts()

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
+
+from caleido.loaders.evidence import MAX_INT64
 
 
 class Public(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
+
+
+# ---------------------------------------------------------------- errors
+
+
+class FieldProblem(Public):
+    """One thing to fix: a request field, or a record of uploaded data (then also file and location)."""
+
+    field: str
+    message: str
+    file: str | None = None
+    location: str | None = None
+
+
+class Problem(Public):
+    """Every error answer, as application/problem+json (RFC 9457)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong and what to do about it")
+    errors: list[FieldProblem] | None = Field(default=None, description="For 422: each field or record at fault")
 
 
 class Labelled(Public):
@@ -209,6 +233,12 @@ class Ready(Public):
 # ---------------------------------------------------------------- researchers and curators
 
 
+# Numbers in request bodies are JSON numbers only: lax parsing took `false` or "5" for an integer, which the
+# OpenAPI document does not allow (Schemathesis, negative_data_rejection).
+StrictInt = Annotated[int, Strict()]
+StrictFloat = Annotated[float, Strict()]
+
+
 class LangTextIn(Public):
     nl: str | None = Field(default=None, min_length=1, max_length=500)
     en: str | None = Field(default=None, min_length=1, max_length=500)
@@ -221,7 +251,7 @@ class SourceIn(Public):
     citation: str | None = Field(default=None, min_length=1, max_length=2000)
     url: str | None = Field(default=None, max_length=2000)
     doi: str | None = Field(default=None, max_length=200)
-    year: int | None = Field(default=None, ge=1800, le=2100)
+    year: StrictInt | None = Field(default=None, ge=1800, le=2100)
     locator: str = Field(min_length=1, max_length=500, description="Where in the source: page, table, section")
 
 
@@ -230,9 +260,10 @@ class FindingIn(Public):
     population: str | None = Field(default=None, max_length=2000)
     method: str | None = Field(default=None, max_length=2000)
     outcome: str | None = Field(default=None, max_length=500)
-    effect_size: float | None = Field(default=None, allow_inf_nan=False)
+    effect_size: StrictFloat | None = Field(default=None, allow_inf_nan=False)
     effect_measure: str | None = Field(default=None, max_length=50)
-    n_studies: int | None = Field(default=None, ge=0)
+    # Bounded by the stores' 64-bit integers: a larger number crashed the write (500) instead of a 422.
+    n_studies: StrictInt | None = Field(default=None, ge=0, le=MAX_INT64)
     grade: str = "not-assessed"
     source: SourceIn
 

@@ -199,13 +199,16 @@ REACH_ORDER = ("municipality", "safety-region", "province", "regional", "nationa
 def find_municipality(store: GraphStore, text: str) -> dict[str, Any]:
     """A municipality by CBS code or name; 'Den Haag' and 's-Gravenhage alike."""
     wanted = normalise(text)
+    not_found = NotFound(f"no municipality matches {text!r}; give a CBS code such as GM0363 or a name")
+    if not wanted:  # text without letters or digits ("!", " ") normalised to "" and matched a missing label
+        raise not_found
     for row in store.iter_nodes("Region"):
         if row["region_type"] != "municipality":
             continue
-        names = [row["id"], row["identifier"], row["label_nl"] or "", row["label_en"] or "", *row["alt_labels"]]
-        if wanted in {normalise(n) for n in names}:
+        names = [row["id"], row["identifier"], row["label_nl"], row["label_en"], *row["alt_labels"]]
+        if wanted in {normalise(n) for n in names if n}:
             return row
-    raise NotFound(f"no municipality matches {text!r}; give a CBS code such as GM0363 or a name")
+    raise not_found
 
 
 def partners(

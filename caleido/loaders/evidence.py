@@ -25,6 +25,7 @@ PROPOSED = "proposed"
 REQUIRED_COLUMNS = ("factor_name", "factor_kind", "outcome", "effect_size", "effect_measure", "source_citation")
 OPTIONAL_COLUMNS = ("n_studies", "source_url", "intervention", "direction", "grade", "notes")
 FACTOR_CLASSES = {"risk": "RiskFactor", "protective": "ProtectiveFactor"}
+MAX_INT64 = 2**63 - 1  # the largest integer both stores hold (Ladybug INT64, Neo4j Integer)
 
 
 class ReviewConflict(CaleidoError):
@@ -42,7 +43,8 @@ SOURCE_LOCATOR = "bibliographic record"
 
 def source_record(citation: str, url: str | None, year: int | None, doi: str | None) -> dict[str, Any]:
     """A Source for a citation; its own provenance is itself: the citation is its evidence."""
-    source_id = stable_id("src", normalise(citation))
+    # A citation of punctuation only normalises to "": keep its text, or all such citations share one source.
+    source_id = stable_id("src", normalise(citation) or citation)
     record: dict[str, Any] = {
         "id": source_id,
         "label": {"en": citation[:500]},
@@ -104,10 +106,15 @@ def _intervention_index(store: GraphStore) -> dict[str, str]:
 
 def _number(text: str, kind: type, column: str, problems: list[Problem], origin: Origin) -> Any:
     try:
-        return kind(text) if text.strip() else None
+        value = kind(text) if text.strip() else None
     except ValueError:
         problems.append(Problem(origin.file, origin.location, column, f"expected a number, got {text[:40]!r}"))
         return None
+    if kind is int and value is not None and abs(value) > MAX_INT64:
+        # A larger whole number crashed the store write (a 500) instead of being refused.
+        problems.append(Problem(origin.file, origin.location, column, f"the number {text[:40]} is too large"))
+        return None
+    return value
 
 
 def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawBatch, list[ImportedRow]]:
@@ -227,6 +234,8 @@ def import_evidence_csv(store: GraphStore, filename: str, text: str, agent: str,
 
 # ---------------------------------------------------------------- review
 
+# What researchers add through the API, and so what curators review.
+REVIEWED_CLASSES = ("Finding", "RiskFactor", "ProtectiveFactor", "Source")
 TRANSITIONS = {
     ("proposed", "accept"): "accepted",
     ("proposed", "reject"): "rejected",
@@ -243,6 +252,8 @@ def review(store: GraphStore, node_id: str, decision: str, reason: str, agent: s
     if node_id not in classes:
         raise NotFound(f"no node with id {node_id!r}")
     cls = classes[node_id]
+    if cls not in REVIEWED_CLASSES:
+        raise ReviewConflict(f"{node_id} is a {cls}; reviews here are for {', '.join(REVIEWED_CLASSES)}")
     stored = store.fetch_nodes(cls, [node_id])[node_id]
     before = stored["status"]
     after = TRANSITIONS.get((before, decision))

@@ -82,9 +82,13 @@ def _leaves(report: Graph, result: Node) -> list[Node]:
     return [leaf for child in children for leaf in _leaves(report, child)]
 
 
+# sh:class, and sh:or over sh:class alternatives (links with several allowed target classes).
+CLASS_COMPONENTS = (SH.ClassConstraintComponent, SH.OrConstraintComponent)
+
+
 def _about_stored_class(report: Graph, result: Node, stored: set[URIRef]) -> bool:
     return (
-        report.value(result, SH.sourceConstraintComponent) == SH.ClassConstraintComponent
+        report.value(result, SH.sourceConstraintComponent) in CLASS_COMPONENTS
         and report.value(result, SH.value) in stored
     )
 

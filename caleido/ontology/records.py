@@ -98,7 +98,10 @@ def _annotation(f: Field, *, for_input: bool) -> Any:
     elif f.kind is FieldKind.URI:
         base = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url)]
     elif f.kind is FieldKind.INTEGER:
-        base = Annotated[int, PydanticField(strict=True, ge=f.minimum, le=f.maximum)]
+        # Both stores keep whole numbers in 64 bits; a larger one must be refused here, not crash the write.
+        lowest = f.minimum if f.minimum is not None else -(2**63)
+        highest = f.maximum if f.maximum is not None else 2**63 - 1
+        base = Annotated[int, PydanticField(strict=True, ge=lowest, le=highest)]
     elif f.kind is FieldKind.DOUBLE:
         base = Annotated[float, PydanticField(allow_inf_nan=False, ge=f.minimum, le=f.maximum)]
     elif f.kind is FieldKind.DATE:

@@ -339,6 +339,7 @@ def test_bad_evidence_links_are_refused_and_change_nothing(
         ("fnd-2", {"decision": "maybe", "reason": "x"}, 422),
         ("fnd-2", {"decision": "accept"}, 422),
         ("fnd-2", {"decision": "accept", "reason": ""}, 422),
+        ("GM0344", {"decision": "reject", "reason": "x"}, 409),  # a municipality is not a reviewed claim
     ],
 )
 def test_bad_reviews_are_refused(client: TestClient, keys: KeyStore, node_id: str, body: dict, status: int) -> None:

@@ -96,3 +96,15 @@ def test_every_problem_in_a_file_is_reported_at_once(mini_store: GraphStore, tmp
         load(mini_store, many)
     fields = sorted((p.location.split(" ")[1], p.field) for p in caught.value.problems)
     assert fields == [("2", "locator"), ("3", "status"), ("4", "class")]
+
+
+def test_a_whole_number_beyond_64_bits_is_refused_not_crashed(mini_store: GraphStore, tmp_path: Path) -> None:
+    data = tmp_path / "big.yaml"
+    data.write_text(
+        "records:\n  - {id: fnd-big, class: Finding, label: {en: F}, grade: not-assessed,"
+        f" n_studies: {2**64}, source: src-test, locator: p, status: accepted}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidData) as caught:
+        load(mini_store, data)
+    assert [p.field for p in caught.value.problems] == ["n_studies"]

@@ -37,3 +37,10 @@ def test_nodes_already_in_the_store_are_not_revalidated() -> None:
     # src-1 is only referenced (it lives in the store), so none of its own properties are here.
     value = NodeRow("Value", "val-1", {"label_nl": "Vertrouwen", **PROV})
     assert shacl_problems([value], [], {"src-1": "Source"}) == []
+
+
+def test_links_with_several_allowed_classes_to_stored_ends_pass() -> None:
+    # evidence_for allows RiskFactor or ProtectiveFactor or ... (sh:or); rf-1 lives in the store.
+    finding = NodeRow("Finding", "fnd-1", {"label_en": "F", "grade": "not-assessed", **PROV})
+    link = LinkRow("EVIDENCE_FOR", "fnd-1", "rf-1", {**PROV, "direction": "supports"})
+    assert shacl_problems([finding], [link], {"src-1": "Source", "rf-1": "RiskFactor", "fnd-1": "Finding"}) == []
