@@ -82,22 +82,10 @@ class ImportReport:
     rows: list[ImportedRow] = field(default_factory=list)
 
 
-def _factor_index(store: GraphStore) -> dict[str, dict[str, str]]:
-    """Normalised id, Dutch, English and other labels of the factors of each kind, to their id."""
-    index: dict[str, dict[str, str]] = {}
-    for kind, cls in FACTOR_CLASSES.items():
-        names: dict[str, str] = {}
-        for row in store.iter_nodes(cls):
-            for name in (row["id"], row["label_nl"], row["label_en"], *row["alt_labels"]):
-                if name:
-                    names.setdefault(normalise(name), row["id"])
-        index[kind] = names
-    return index
-
-
-def _intervention_index(store: GraphStore) -> dict[str, str]:
+def _name_index(store: GraphStore, cls: str) -> dict[str, str]:
+    """Normalised id, Dutch, English and other labels of the nodes of a class, to their id."""
     names: dict[str, str] = {}
-    for row in store.iter_nodes("Intervention"):
+    for row in store.iter_nodes(cls):
         for name in (row["id"], row["label_nl"], row["label_en"], *row["alt_labels"]):
             if name:
                 names.setdefault(normalise(name), row["id"])
@@ -134,8 +122,8 @@ def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawB
         problems.append(Problem(filename, "", "", "the file has a header but no rows"))
     if problems:
         raise InvalidData(problems)
-    factors = _factor_index(store)
-    interventions = _intervention_index(store)
+    factors = {kind: _name_index(store, cls) for kind, cls in FACTOR_CLASSES.items()}
+    interventions = _name_index(store, "Intervention")
     planned: list[ImportedRow] = []
     for line, row in enumerate(rows, start=2):
         origin = Origin(filename, f"line {line}")
