@@ -48,32 +48,31 @@ def _by_id(store: GraphStore, cls: str) -> dict[str, dict[str, Any]]:
 # ---------------------------------------------------------------- evidence per cell
 
 
-def _evidence_index(store: GraphStore, statuses: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
-    """Evidence links of findings whose finding and link both have an allowed status, by finding."""
-    by_finding: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in store.read(queries.evidence(store.dialect)):
-        if row["finding_status"] in statuses and row["link_status"] in statuses:
-            by_finding[row["finding"]].append(row)
-    return by_finding
+class Evidence:
+    """Evidence links of findings whose finding and link both have an allowed status, indexed by the
+    node they bear on, so a cell's findings are one set intersection rather than a scan."""
 
+    def __init__(self, store: GraphStore, statuses: tuple[str, ...]):
+        self.link: dict[tuple[str, str], dict[str, Any]] = {}  # (finding, target) -> evidence row
+        self.findings_on: dict[str, set[str]] = defaultdict(set)  # target -> findings
+        for row in store.read(queries.evidence(store.dialect)):
+            if row["finding_status"] in statuses and row["link_status"] in statuses:
+                self.link[(row["finding"], row["target"])] = row
+                self.findings_on[row["target"]].add(row["finding"])
 
-def _cell_evidence(findings: Iterable[list[dict[str, Any]]], intervention: str, target: str) -> dict[str, Any]:
-    """Findings that bear on both the intervention and the target are evidence for their link."""
-    counts = {"supports": 0, "contradicts": 0, "mixed": 0}
-    best = None
-    ids = []
-    for links in findings:
-        ends = {link["target"]: link for link in links}
-        if intervention in ends and target in ends:
-            direction = ends[target]["direction"] or "mixed"
-            counts[direction] += 1
-            ids.append(links[0]["finding"])
-            grade = links[0]["grade"]
-            if best is None or _grade_rank(grade) > _grade_rank(best):
-                best = grade
-    net = counts["supports"] - counts["contradicts"]
-    direction = None if not ids else "supports" if net > 0 else "contradicts" if net < 0 else "mixed"
-    return {"findings": len(ids), **counts, "net_direction": direction, "best_grade": best, "finding_ids": sorted(ids)}
+    def cell(self, intervention: str, target: str) -> dict[str, Any]:
+        """Findings that bear on both the intervention and the target are evidence for their link."""
+        ids = sorted(self.findings_on.get(intervention, set()) & self.findings_on.get(target, set()))
+        counts = {"supports": 0, "contradicts": 0, "mixed": 0}
+        best = None
+        for finding in ids:
+            row = self.link[(finding, target)]
+            counts[row["direction"] or "mixed"] += 1
+            if best is None or _grade_rank(row["grade"]) > _grade_rank(best):
+                best = row["grade"]
+        net = counts["supports"] - counts["contradicts"]
+        direction = None if not ids else "supports" if net > 0 else "contradicts" if net < 0 else "mixed"
+        return {"findings": len(ids), **counts, "net_direction": direction, "best_grade": best, "finding_ids": ids}
 
 
 # ---------------------------------------------------------------- coverage
@@ -117,7 +116,7 @@ def coverage(
                 "dimension": row_dimension,
                 "clusters": sorted(row.get("clusters", [])),
             }
-    findings = list(_evidence_index(store, statuses).values())
+    evidence = Evidence(store, statuses)
     cells = []
     for link in store.read(queries.intervention_targets(store.dialect)):
         if link["intervention"] in interventions and link["target"] in targets and link["status"] in statuses:
@@ -127,7 +126,7 @@ def coverage(
                     "target": link["target"],
                     "rel": link["rel"],
                     "status": link["status"],
-                    **_cell_evidence(findings, link["intervention"], link["target"]),
+                    **evidence.cell(link["intervention"], link["target"]),
                 }
             )
     cells.sort(key=lambda c: (c["intervention"], c["target"], c["rel"]))
@@ -163,13 +162,10 @@ def gaps(store: GraphStore, *, include_proposed: bool = False) -> dict[str, Any]
             for row in store.iter_nodes(cls)
             if row["status"] in statuses and row["id"] not in addressed
         ]
-    findings = list(_evidence_index(store, ACCEPTED).values())
+    evidence = Evidence(store, ACCEPTED)
     unevidenced = []
     for link in sorted(links, key=lambda r: (r["intervention"], r["target"])):
-        if (
-            link["rel"] in FACTOR_RELS
-            and _cell_evidence(findings, link["intervention"], link["target"])["findings"] == 0
-        ):
+        if link["rel"] in FACTOR_RELS and evidence.cell(link["intervention"], link["target"])["findings"] == 0:
             unevidenced.append({"intervention": link["intervention"], "target": link["target"], "rel": link["rel"]})
     grounded = {s for s, _, v in store.iter_links("GROUNDED_IN") if v["status"] in statuses}
     themes = [
