@@ -300,6 +300,14 @@ def _reach(
 # ---------------------------------------------------------------- exploring
 
 
+def stored_links(store: GraphStore, rows: Iterable[dict[str, Any]]) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
+    """The stored columns of the links that catalogue rows (source, rel, target) name: one read per type."""
+    keys_by_rel: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in rows:
+        keys_by_rel[row["rel"]].append((row["source"], row["target"]))
+    return {rel: store.fetch_links(rel, keys) for rel, keys in sorted(keys_by_rel.items())}
+
+
 def node(store: GraphStore, node_id: str) -> dict[str, Any]:
     """A node with all its columns (provenance included) and its links with theirs."""
     classes = store.find_classes([node_id])
@@ -309,10 +317,7 @@ def node(store: GraphStore, node_id: str) -> dict[str, Any]:
     values = store.fetch_nodes(cls, [node_id])[node_id]
     ends = [(row, "outgoing") for row in store.read(queries.outgoing(store.dialect), {"ids": [node_id]})]
     ends += [(row, "incoming") for row in store.read(queries.incoming(store.dialect), {"ids": [node_id]})]
-    keys_by_rel: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row, _ in ends:
-        keys_by_rel[row["rel"]].append((row["source"], row["target"]))
-    stored = {rel: store.fetch_links(rel, keys) for rel, keys in keys_by_rel.items()}  # one read per type
+    stored = stored_links(store, [row for row, _ in ends])
     links = [
         {
             "orientation": orientation,

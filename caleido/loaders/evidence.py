@@ -16,7 +16,7 @@ from caleido.errors import CaleidoError, InvalidData, Problem
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import WriteReport, plan_and_write
-from caleido.graph.usecases import NotFound, normalise
+from caleido.graph.usecases import NotFound, normalise, stored_links
 from caleido.loaders.raw import RawBatch, RawNode
 from caleido.loaders.validate import ValidBatch, validate_batch
 from caleido.ontology.records import LinkRow, NodeRow, Origin
@@ -266,11 +266,8 @@ def review(store: GraphStore, node_id: str, decision: str, reason: str, agent: s
     node = NodeRow(cls, node_id, reviewed({k: v for k, v in stored.items() if k != "id"}), explicit=everything)
     outgoing = store.read(queries.outgoing(store.dialect), {"ids": [node_id]})
     links: list[LinkRow] = []
-    by_rel: dict[str, list[tuple[str, str]]] = {}
-    for row in outgoing:
-        by_rel.setdefault(row["rel"], []).append((row["source"], row["target"]))
-    for rel, keys in sorted(by_rel.items()):
-        for (source_id, target_id), values in sorted(store.fetch_links(rel, keys).items()):
+    for rel, stored_by_key in stored_links(store, outgoing).items():
+        for (source_id, target_id), values in sorted(stored_by_key.items()):
             if values["status"] == before:
                 links.append(LinkRow(rel, source_id, target_id, reviewed(values), explicit=everything))
     plan_and_write(store, [node], links)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from caleido.errors import InvalidData
+from caleido.errors import InvalidData, Problem
 from caleido.graph.store import GraphStore, StoreCounts
 from caleido.graph.sync import WriteReport, plan_and_write
 from caleido.loaders.sources import read_paths
@@ -37,7 +37,8 @@ def validate_paths(
     progress("reading files")
     raw, files = read_paths(paths)
     if not files and not raw.problems:
-        raise InvalidData([])
+        names = ", ".join(str(p) for p in paths)
+        raise InvalidData([Problem(names, "", "", "no loadable files here (YAML, CSV, Turtle, JSON-LD)")])
     progress(f"validating {len(raw.nodes)} records and {len(raw.links)} links from {len(files)} file(s)")
     return validate_batch(raw, store, agent, now_utc()), files
 
