@@ -3,11 +3,15 @@ see TECH-NOTES A.3) and a real Neo4j server found through NEO4J_URI (tests/neo4j
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from caleido.api.app import create_app
@@ -77,3 +81,21 @@ def api(store: GraphStore, keys: KeyStore) -> Iterator[TestClient]:
 def bearer(keys: KeyStore, role: str, name: str | None = None) -> dict[str, str]:
     plain, _ = keys.create(name or f"test-{role}", role)
     return {"Authorization": f"Bearer {plain}"}
+
+
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """The app under a real uvicorn on a free loopback port, for as long as the block runs; yields its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        thread.join(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

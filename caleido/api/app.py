@@ -15,6 +15,8 @@ from fastapi.routing import APIRoute
 from caleido.api import problems
 from caleido.api.evidence_routes import router as evidence_router
 from caleido.api.keys import KeyStore, attach_keys, open_key_store
+from caleido.api.pages import STATIC
+from caleido.api.pages import router as pages_router
 from caleido.api.routes import router
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
@@ -56,6 +58,8 @@ def create_app(
     problems.install(app)
     app.include_router(router)
     app.include_router(evidence_router)
+    app.include_router(pages_router)
+    app.mount("/static", STATIC, name="static")
 
     @app.middleware("http")
     async def limit_body_size(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

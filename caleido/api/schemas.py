@@ -70,6 +70,18 @@ class Member(Public):
     definition: str | None
     clusters: list[str]
     status: str
+    source: str | None = Field(description="the source the member comes from (its id)")
+    locator: str | None = Field(description="where in the source")
+
+
+class ModelIntervention(Public):
+    """An intervention, attached in the kaleidoscope to what it addresses."""
+
+    id: str
+    label: str | None
+    domains: list[str]
+    levels: list[str]
+    status: str
 
 
 class Pairing(Public):
@@ -84,6 +96,7 @@ class Model(Public):
     dimensions: list[Dimension]
     cluster_schemes: list[ClusterScheme]
     members: list[Member]
+    interventions: list[ModelIntervention]
     pairings: list[Pairing]
 
 
@@ -94,6 +107,7 @@ class CoverageRow(Labelled):
     domains: list[str]
     levels: list[str]
     intervention_type: str
+    themes: list[str] = Field(description="the programme themes the intervention belongs to (for grouping)")
 
 
 class CoverageColumn(Labelled):

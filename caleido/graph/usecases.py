@@ -118,7 +118,10 @@ def coverage(
             }
     evidence = Evidence(store, statuses)
     cells = []
+    themes_of: dict[str, set[str]] = defaultdict(set)
     for link in store.read(queries.intervention_targets(store.dialect)):
+        if link["rel"] == "BELONGS_TO" and link["status"] in statuses:
+            themes_of[link["intervention"]].add(link["target"])
         if link["intervention"] in interventions and link["target"] in targets and link["status"] in statuses:
             cells.append(
                 {
@@ -136,8 +139,9 @@ def coverage(
             "domains": sorted(r["domains"]),
             "levels": sorted(r["levels"]),
             "intervention_type": r["intervention_type"],
+            "themes": sorted(themes_of[i]),
         }
-        for _, r in sorted(interventions.items())
+        for i, r in sorted(interventions.items())
     ]
     return {
         "axis": axis,
@@ -145,6 +149,63 @@ def coverage(
         "rows": rows,
         "columns": [targets[t] for t in sorted(targets, key=lambda t: (targets[t]["class"], t))],
         "cells": cells,
+    }
+
+
+def cell(store: GraphStore, intervention: str, target: str, *, include_proposed: bool = False) -> dict[str, Any]:
+    """One cell of the evidence-and-gap map: the link(s) between an intervention and a factor or theme, and
+    each finding that bears on both, with its direction, grade and the sources it is reported in."""
+    statuses = WITH_PROPOSED if include_proposed else ACCEPTED
+    found = store.find_classes([intervention, target])
+    if found.get(intervention) != "Intervention":
+        raise NotFound(f"no intervention with id {intervention!r}")
+    if target not in found:
+        raise NotFound(f"no factor or theme with id {target!r}")
+    links = [
+        {"rel": r["rel"], "status": r["status"]}
+        for r in store.read(queries.intervention_targets(store.dialect))
+        if r["intervention"] == intervention and r["target"] == target and r["status"] in statuses
+    ]
+    summary = Evidence(store, statuses).cell(intervention, target)
+    findings = store.fetch_nodes("Finding", summary["finding_ids"])
+    on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in summary["finding_ids"]])
+    outgoing = store.read(queries.outgoing(store.dialect), {"ids": summary["finding_ids"]})
+    reported = [r for r in outgoing if r["rel"] == "REPORTED_IN"]
+    sources = store.fetch_nodes("Source", {r["target"] for r in reported})
+    places = store.fetch_links("REPORTED_IN", [(r["source"], r["target"]) for r in reported])
+    details = []
+    for finding_id in summary["finding_ids"]:
+        row, link = findings[finding_id], on_target[(finding_id, target)]
+        details.append(
+            {
+                **_label(row),
+                "grade": row["grade"],
+                "status": row["status"],
+                "direction": link["direction"],
+                "effect_size": row.get("effect_size"),
+                "effect_measure": row.get("effect_measure"),
+                "n_studies": row.get("n_studies"),
+                "locator": row.get("locator"),
+                "sources": [
+                    {
+                        **_label(sources[r["target"]]),
+                        "citation": sources[r["target"]].get("citation"),
+                        "url": sources[r["target"]].get("url"),
+                        "locator": places.get((finding_id, r["target"]), {}).get("locator"),
+                    }
+                    for r in sorted(reported, key=lambda r: r["target"])
+                    if r["source"] == finding_id and r["target"] in sources
+                ],
+            }
+        )
+    summary.pop("finding_ids")
+    return {
+        "intervention": intervention,
+        "target": target,
+        "statuses": list(statuses),
+        "links": sorted(links, key=lambda link: link["rel"]),
+        **summary,
+        "finding_details": details,
     }
 
 
@@ -450,6 +511,8 @@ def model(store: GraphStore, *, lang: str = "nl") -> dict[str, Any]:
                     "definition": row.get(f"definition_{lang}") or row.get("definition_nl"),
                     "clusters": sorted(row.get("clusters", [])),
                     "status": row["status"],
+                    "source": row.get("source"),
+                    "locator": row.get("locator"),
                 }
             )
     members.sort(key=lambda m: (m["dimension"], m["class"], m["id"]))
@@ -458,10 +521,53 @@ def model(store: GraphStore, *, lang: str = "nl") -> dict[str, Any]:
         for source, target, values in store.iter_links(rel):
             pairings.append({"source": source, "rel": rel, "target": target, "status": values["status"]})
     pairings.sort(key=lambda p: (p["rel"], p["source"], p["target"]))
+    interventions = [
+        {
+            "id": row["id"],
+            "label": row.get(f"label_{lang}") or row.get("label_nl") or row.get("label_en"),
+            "domains": sorted(row["domains"]),
+            "levels": sorted(row["levels"]),
+            "status": row["status"],
+        }
+        for row in store.iter_nodes("Intervention")
+    ]
     return {
         "lang": lang,
         "dimensions": dimensions,
         "cluster_schemes": cluster_schemes,
         "members": members,
+        "interventions": interventions,
         "pairings": pairings,
     }
+
+
+def labels(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Class and labels of the nodes with these ids that exist, by id."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {row["id"]: row for row in store.read(queries.labels_of(store.dialect), {"ids": wanted})}
+
+
+def municipalities(store: GraphStore) -> list[dict[str, Any]]:
+    """Every municipality with the safety regions and provinces it lies in (ids), ordered by Dutch name."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for row in store.read(queries.region_parents(store.dialect)):
+        parents[row["region"]].add(row["parent"])
+    regions = _by_id(store, "Region")
+    found = []
+    for row in regions.values():
+        if row["region_type"] != "municipality":
+            continue
+        safety = sorted(parents[row["id"]])
+        found.append(
+            {
+                **_label(row),
+                "identifier": row["identifier"],
+                "safety_regions": [_label(regions[s]) for s in safety if s in regions],
+                "provinces": [
+                    _label(regions[p]) for p in sorted({p for s in safety for p in parents[s]}) if p in regions
+                ],
+            }
+        )
+    return sorted(found, key=lambda m: (normalise(m["label_nl"] or m["id"]), m["id"]))

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
 from caleido.graph.store import GraphStore
 from caleido.settings import Settings
-from tests.conftest import FIXTURES, bearer, load
+from tests.conftest import FIXTURES, bearer, load, serve
 
 META_ANALYSIS = FIXTURES / "evidence" / "meta-analysis.csv"
 FINDING = {
@@ -262,16 +260,8 @@ def test_uploads_over_the_limit_get_413(store: GraphStore, keys: KeyStore) -> No
 def live_server(store: GraphStore, keys: KeyStore) -> Iterator[str]:
     """The app on a real loopback port, so requests really run concurrently."""
     load(store, FIXTURES / "usecases")
-    config = uvicorn.Config(create_app(store=store, keys=keys), host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        thread.join(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(create_app(store=store, keys=keys)) as url:
+        yield url
 
 
 def test_twenty_concurrent_imports_all_land_once(live_server: str, keys: KeyStore, store: GraphStore) -> None:

@@ -1,0 +1,364 @@
+"""The HTML pages: each calls a use case, hands the plain result to caleido.viz and serves the HTML with a
+strict Content-Security-Policy. Filters live in the URL, so every view can be linked; bad filters get an
+HTML page naming the parameter and the values it takes.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from caleido.api.routes import StoreDep
+from caleido.graph import usecases
+from caleido.loaders.evidence import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from caleido.ontology.model import load_ontology
+from caleido.viz.coverage_map import cell_detail, coverage_map, gap_lists
+from caleido.viz.explorer import explorer_view, provenance
+from caleido.viz.i18n import Lang, class_label, labelled, terms, text
+from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope
+from caleido.viz.network import explore_href
+from caleido.viz.partner_map import partner_view
+from caleido.viz.render import render
+
+router = APIRouter(include_in_schema=False)
+STATIC = StaticFiles(directory=str(files("caleido.viz") / "static"))
+
+# Scripts, styles, fonts and data only from this app; no inline script or style; no framing.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class PageError(Exception):
+    """A request a page cannot show: the status and a message in the page's language."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def page(html: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def language(request: Request) -> Lang:
+    return "en" if request.query_params.get("lang") == "en" else "nl"
+
+
+PageLang = Annotated[Lang, Depends(language)]
+
+
+def switch_url(request: Request, lang: Lang) -> str:
+    """This page with the same filters in the other language (a path, never another host)."""
+    other = "en" if lang == "nl" else "nl"
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other)]
+    return request.url.path + "?" + urlencode(params, quote_via=quote)
+
+
+def choice(request: Request, name: str, scheme: str, lang: Lang) -> str | None:
+    """A filter's value when it is a term of the scheme; anything else is a PageError naming the valid terms."""
+    value = request.query_params.get(name) or None
+    notations = list(load_ontology().schemes[scheme].concepts)
+    if value is not None and value not in notations:
+        raise PageError(422, f"{name}={value!r}: {text(lang, 'error')}; " + ", ".join(notations))
+    return value
+
+
+def flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in {"true", "1", "on", "yes"}
+
+
+def render_page(request: Request, template: str, lang: Lang, page_name: str, **context: Any) -> HTMLResponse:
+    return page(render(template, lang=lang, page=page_name, switch_url=switch_url(request, lang), **context))
+
+
+def error_page(request: Request, lang: Lang, error: PageError) -> HTMLResponse:
+    html = render("error.html", lang=lang, page="error", switch_url=switch_url(request, lang), message=error.message)
+    return page(html, error.status)
+
+
+# ---------------------------------------------------------------- the kaleidoscope
+
+
+@router.get("/", response_class=HTMLResponse)
+def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
+    try:
+        cluster_schemes = [s for s in load_ontology().schemes if s.endswith("ClusterScheme") and s != "ClusterScheme"]
+        scheme = request.query_params.get("scheme") or None
+        if scheme is not None and scheme not in cluster_schemes:
+            raise PageError(422, f"scheme={scheme!r}: {text(lang, 'error')}; " + ", ".join(cluster_schemes))
+        filters = KaleidoscopeFilters(
+            domain=choice(request, "domain", "DomainScheme", lang),
+            level=choice(request, "level", "LevelScheme", lang),
+            scheme=scheme,
+            include_proposed=flag(request, "include_proposed"),
+        )
+    except PageError as error:
+        return error_page(request, lang, error)
+    model = usecases.model(store, lang=lang)
+    sources = usecases.labels(store, {m["source"] for m in model["members"] if m.get("source")})
+    view = kaleidoscope(model, {k: labelled(v, lang) for k, v in sources.items()}, filters, lang)
+    return render_page(
+        request,
+        "kaleidoscope.html",
+        lang,
+        "kaleidoscope",
+        view=view,
+        filters=filters,
+        domains=terms("DomainScheme", lang),
+        levels=terms("LevelScheme", lang),
+    )
+
+
+# ---------------------------------------------------------------- the evidence-and-gap map
+
+
+def page_url(path: str, params: dict[str, Any], fragment: str = "") -> str:
+    """A page's own URL with these query parameters (None and False left out)."""
+    kept = [(k, "true" if v is True else str(v)) for k, v in params.items() if v is not None and v is not False]
+    return path + ("?" + urlencode(kept, quote_via=quote) if kept else "") + (f"#{fragment}" if fragment else "")
+
+
+@router.get("/coverage", response_class=HTMLResponse)
+def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
+    try:
+        axis = request.query_params.get("axis") or "factors"
+        if axis not in ("factors", "themes"):
+            raise PageError(422, f"axis={axis!r}: {text(lang, 'error')}; factors, themes")
+        filters: dict[str, Any] = {
+            "axis": axis,
+            "dimension": choice(request, "dimension", "DimensionScheme", lang),
+            "cluster": choice(request, "cluster", "ClusterScheme", lang),
+            "domain": choice(request, "domain", "DomainScheme", lang),
+            "level": choice(request, "level", "LevelScheme", lang),
+            "include_proposed": flag(request, "include_proposed"),
+        }
+        intervention = request.query_params.get("intervention") or ""
+        target = request.query_params.get("target") or ""
+        detail = None
+        if intervention and target:
+            detail = usecases.cell(store, intervention, target, include_proposed=filters["include_proposed"])
+    except PageError as error:
+        return error_page(request, lang, error)
+    except usecases.NotFound as error:
+        return error_page(request, lang, PageError(404, str(error)))
+    result = usecases.coverage(store, **filters)
+    gaps = usecases.gaps(store, include_proposed=filters["include_proposed"])
+    themes = {t for row in result["rows"] for t in row["themes"]}
+    unevidenced = {
+        i for link in gaps["links_without_accepted_evidence"] for i in (link["intervention"], link["target"])
+    }
+    labels = usecases.labels(store, themes | unevidenced | ({intervention, target} if detail else set()))
+
+    def cell_href(row: str, column: str) -> str:
+        return page_url("/coverage", {**filters, "intervention": row, "target": column, "lang": lang}, "cell-detail")
+
+    return render_page(
+        request,
+        "coverage.html",
+        lang,
+        "coverage",
+        view=coverage_map(result, labels, lang, cell_href),
+        gaps=gap_lists(gaps, labels, lang),
+        detail=cell_detail(detail, labels, lang) if detail else None,
+        filters=filters,
+        close_url=page_url("/coverage", {**filters, "lang": lang}),
+        csv_url=page_url("/api/v1/coverage", {**filters, "format": "csv"}),
+        dimensions=terms("DimensionScheme", lang),
+        clusters=terms("ClusterScheme", lang),
+        domains=terms("DomainScheme", lang),
+        levels=terms("LevelScheme", lang),
+    )
+
+
+# ---------------------------------------------------------------- the partner finder
+
+TARGET_CLASSES = ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")
+
+
+@router.get("/partners", response_class=HTMLResponse)
+def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
+    query = request.query_params
+    form = {
+        "municipality": query.get("municipality", "").strip()[:100],
+        "target": query.get("target") or "",
+        "signal": query.get("signal", "").strip()[:200],
+        "include_proposed": flag(request, "include_proposed"),
+    }
+    try:
+        form["domain"] = choice(request, "domain", "DomainScheme", lang)
+        form["level"] = choice(request, "level", "LevelScheme", lang)
+    except PageError as error:
+        return error_page(request, lang, error)
+    members = [m for m in usecases.model(store, lang=lang)["members"] if m["class"] in TARGET_CLASSES]
+    context: dict[str, Any] = {"form": form, "error": None, "matched": [], "result": None, "view": None}
+    status = 200
+    if form["municipality"]:
+        try:
+            context.update(_find_partners(store, form, members, lang))
+        except usecases.NotFound as error:
+            context["error"], status = str(error), 404
+    html = render(
+        "partners.html",
+        lang=lang,
+        page="partners",
+        switch_url=switch_url(request, lang),
+        municipalities=_municipality_options(store, lang),
+        targets=[
+            {
+                "label": class_label(cls, lang),
+                "options": [(m["id"], m["label"] or m["id"]) for m in members if m["class"] == cls],
+            }
+            for cls in TARGET_CLASSES
+        ],
+        domains=terms("DomainScheme", lang),
+        levels=terms("LevelScheme", lang),
+        **context,
+    )
+    return page(html, status)
+
+
+def _find_partners(store: StoreDep, form: dict[str, Any], members: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
+    """Partners for the form's municipality and its factor, theme or signal (a signal is matched by search)."""
+    known = {m["id"] for m in members}
+    if form["target"] and form["target"] not in known:
+        raise usecases.NotFound(f"target={form['target']!r}: no factor or theme with this id")
+    targets = [form["target"]] if form["target"] else []
+    matched: list[dict[str, Any]] = []
+    if form["signal"]:
+        matched = usecases.search(store, form["signal"], limit=10, classes=TARGET_CLASSES)
+        if not matched:
+            raise usecases.NotFound(f"{text(lang, 'signal.none')} {form['signal']!r}")
+        targets += [m["id"] for m in matched]
+    result = usecases.partners(
+        store,
+        form["municipality"],
+        targets=targets,
+        domain=form["domain"],
+        level=form["level"],
+        include_proposed=form["include_proposed"],
+    )
+    named = {i for p in result["partners"] for r in p["reasons"] for i in (r["intervention"], r["target"])}
+    labels = usecases.labels(store, named)
+    place = result["municipality"]
+    where = usecases.labels(store, place["safety_regions"] + place["provinces"])
+    return {
+        "result": {
+            "municipality": labelled(place, lang),
+            "where": " · ".join(
+                f"{text(lang, kind)} {labelled(where[r], lang)}"
+                for kind, ids in (("safety_region", place["safety_regions"]), ("province", place["provinces"]))
+                for r in ids
+                if r in where
+            ),
+        },
+        "view": partner_view(result, labels, lang),
+        "matched": [{"label": labelled(m, lang), "href": explore_href(m["id"], lang)} for m in matched],
+    }
+
+
+def _municipality_options(store: StoreDep, lang: Lang) -> list[dict[str, str]]:
+    return [
+        {
+            "label": labelled(m, lang),
+            "identifier": m["identifier"],
+            "province": ", ".join(labelled(p, lang) for p in m["provinces"]),
+            "safety_region": ", ".join(labelled(s, lang) for s in m["safety_regions"]),
+        }
+        for m in usecases.municipalities(store)
+    ]
+
+
+# ---------------------------------------------------------------- the explorer
+
+EXPLORE_MAX_LIMIT = 10_000  # the page draws up to this many nodes, with fixed positions above PHYSICS_LIMIT
+
+
+def _bounded_int(request: Request, name: str, default: int, low: int, high: int, lang: Lang) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise PageError(422, f"{name}={raw!r}: {text(lang, 'error')}; {low}..{high}")
+    return int(raw)
+
+
+@router.get("/explore/{node_id}", response_class=HTMLResponse)
+def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang) -> HTMLResponse:
+    try:
+        depth = _bounded_int(request, "depth", 1, 1, 3, lang)
+        limit = _bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT, lang)
+        detail = usecases.node(store, node_id)
+    except PageError as error:
+        return error_page(request, lang, error)
+    except usecases.NotFound as error:
+        return error_page(request, lang, PageError(404, str(error)))
+    hood = usecases.neighbourhood(store, node_id, depth=depth, limit=limit)
+    here = request.url.path
+    return render_page(
+        request,
+        "explore.html",
+        lang,
+        "explore",
+        node=provenance(detail, lang),
+        view=explorer_view(hood, lang),
+        depth=depth,
+        limit=limit,
+        max_limit=EXPLORE_MAX_LIMIT,
+        here=here,
+        truncated=hood["truncated"],
+        more_url=page_url(here, {"depth": depth, "limit": min(limit * 2, EXPLORE_MAX_LIMIT), "lang": lang}),
+    )
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico on their own; answer with the pages' icon rather than a 404."""
+    return FileResponse(str(files("caleido.viz") / "static" / "favicon.svg"), media_type="image/svg+xml")
+
+
+# ---------------------------------------------------------------- the evidence form
+
+FORM_TEXTS = ("added", "key_missing", "target_missing", "target_unknown", "error", "row", "outcome")
+
+
+@router.get("/evidence/new", response_class=HTMLResponse)
+def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
+    model = usecases.model(store, lang=lang)
+    members = [m for m in model["members"] if m["class"] in TARGET_CLASSES]
+    interventions = model["interventions"]
+    targets = [(m["id"], f"{m['label']} · {class_label(m['class'], lang)}") for m in members]
+    targets += [(i["id"], f"{i['label']} · {class_label('Intervention', lang)}") for i in interventions]
+    return render_page(
+        request,
+        "evidence_form.html",
+        lang,
+        "evidence",
+        targets=targets,
+        directions=terms("DirectionScheme", lang),
+        grades=terms("EvidenceGradeScheme", lang),
+        js_texts={key: text(lang, f"form.{key}") for key in FORM_TEXTS},
+    )
+
+
+@router.get("/evidence/template.csv")
+def evidence_template() -> Response:
+    """The header of an evidence table the import takes (required columns first)."""
+    return Response(
+        ",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "\r\n",
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="caleido-evidence-template.csv"'},
+    )

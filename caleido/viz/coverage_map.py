@@ -1,0 +1,163 @@
+"""The evidence-and-gap map as a grid: interventions in rows grouped by programme theme, factors (or themes)
+in columns grouped by cluster; a linked cell is a bubble sized by its findings and coloured by their net
+direction, an empty cell is a gap. Input is caleido.graph.usecases.coverage's result; the grid is an HTML
+table, so it reads with a screen reader and a keyboard as it is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from caleido.viz.i18n import Lang, labelled, rel_label, term_label, text
+from caleido.viz.network import explore_href
+from caleido.viz.palette import DIRECTION_COLOURS
+
+NO_FINDINGS_COLOUR = "#ffffff"
+LARGEST_BUBBLE = 4  # size classes size-0 .. size-4 in caleido.css
+
+
+def coverage_map(
+    result: dict[str, Any], theme_labels: dict[str, dict[str, Any]], lang: Lang, cell_href: Any
+) -> dict[str, Any]:
+    """`cell_href(intervention, target)` gives the link that opens a cell (the page keeps its filters)."""
+    column_groups = _column_groups(result["columns"], lang)
+    columns = [c for _, group in column_groups for c in group]
+    cells = {(c["intervention"], c["target"]): c for c in result["cells"]}
+    row_groups = []
+    for theme, rows in _row_groups(result["rows"], theme_labels, lang):
+        row_groups.append(
+            {
+                "label": theme,
+                "rows": [
+                    {
+                        "id": row["id"],
+                        "label": labelled(row, lang),
+                        "href": explore_href(row["id"], lang),
+                        "cells": [
+                            _cell(row, column, cells.get((row["id"], column["id"])), lang, cell_href)
+                            for column in columns
+                        ],
+                    }
+                    for row in rows
+                ],
+            }
+        )
+    linked = len(cells)
+    return {
+        "column_groups": [{"label": label, "span": len(group)} for label, group in column_groups],
+        "columns": [{"id": c["id"], "label": labelled(c, lang), "href": explore_href(c["id"], lang)} for c in columns],
+        "row_groups": row_groups,
+        "counts": {
+            "rows": len(result["rows"]),
+            "columns": len(columns),
+            "cells": len(result["rows"]) * len(columns),
+            "linked": linked,
+            "with_findings": sum(1 for c in cells.values() if c["findings"]),
+        },
+        "legend": [{"label": text(lang, f"net.{d}"), "colour": colour} for d, colour in DIRECTION_COLOURS.items()]
+        + [{"label": text(lang, "net.none"), "colour": NO_FINDINGS_COLOUR}],
+    }
+
+
+def _column_groups(columns: list[dict[str, Any]], lang: Lang) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Risk factors by their first cluster (individual ones first), then protective factors, then themes."""
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for column in columns:
+        if column["class"] == "RiskFactor":
+            cluster = column["clusters"][0] if column["clusters"] else None
+            label = term_label("ClusterScheme", cluster, lang) if cluster else text(lang, "cluster.none")
+            rank = 0 if column["dimension"] == "individual" else 1
+        else:
+            label = term_label("DimensionScheme", column["dimension"], lang) if column["dimension"] else column["class"]
+            rank = 2 if column["class"] == "ProtectiveFactor" else 3
+        groups[(rank, label)].append(column)
+    return [
+        (label, sorted(group, key=lambda c: labelled(c, lang).casefold()))
+        for (_, label), group in sorted(groups.items())
+    ]
+
+
+def _row_groups(
+    rows: list[dict[str, Any]], theme_labels: dict[str, dict[str, Any]], lang: Lang
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Interventions under their first theme (by label); those without a theme last."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        theme = row["themes"][0] if row["themes"] else None
+        groups[labelled(theme_labels[theme], lang) if theme in theme_labels else ""].append(row)
+    ordered = sorted((label, group) for label, group in groups.items() if label)
+    if "" in groups:
+        ordered.append((text(lang, "theme.none"), groups[""]))
+    return [(label, sorted(group, key=lambda r: labelled(r, lang).casefold())) for label, group in ordered]
+
+
+def _cell(
+    row: dict[str, Any], column: dict[str, Any], cell: dict[str, Any] | None, lang: Lang, cell_href: Any
+) -> dict[str, Any]:
+    where = f"{labelled(row, lang)} × {labelled(column, lang)}"
+    if cell is None:
+        return {"gap": True, "title": f"{where}: {text(lang, 'cell.gap')}"}
+    direction = cell["net_direction"]
+    summary = (
+        f"{cell['findings']} {text(lang, 'findings')}, {text(lang, f'net.{direction}')}"
+        if direction
+        else text(lang, "cell.nofindings")
+    )
+    return {
+        "gap": False,
+        "findings": cell["findings"],
+        "size": min(cell["findings"], LARGEST_BUBBLE),
+        "colour": DIRECTION_COLOURS[direction] if direction else NO_FINDINGS_COLOUR,
+        "direction": direction or "none",
+        "title": f"{where}: {summary}",
+        "href": cell_href(row["id"], column["id"]),
+        "proposed": cell["status"] != "accepted",
+    }
+
+
+def gap_lists(gaps: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang) -> dict[str, Any]:
+    """The gaps use case's lists with labels in the language and links to the explorer."""
+
+    def named(item: dict[str, Any]) -> dict[str, Any]:
+        return {**item, "label": labelled(item, lang), "href": explore_href(item["id"], lang)}
+
+    return {
+        "counts": gaps["counts"],
+        "factors_without_intervention": [named(f) for f in gaps["factors_without_intervention"]],
+        "themes_without_value": [named(t) for t in gaps["themes_without_value"]],
+        "links_without_accepted_evidence": [
+            {
+                "intervention": labelled(labels.get(link["intervention"], {"id": link["intervention"]}), lang),
+                "target": labelled(labels.get(link["target"], {"id": link["target"]}), lang),
+                "href": explore_href(link["intervention"], lang),
+            }
+            for link in gaps["links_without_accepted_evidence"]
+        ],
+    }
+
+
+def cell_detail(cell: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang) -> dict[str, Any]:
+    """A cell's findings with labels in the language and links to the explorer."""
+    return {
+        **cell,
+        "net_direction": text(lang, f"net.{cell['net_direction'] or 'none'}"),
+        "best_grade": term_label("EvidenceGradeScheme", cell["best_grade"], lang) if cell["best_grade"] else None,
+        "links": [
+            {"rel": rel_label(link["rel"], lang), "status": term_label("ReviewStatusScheme", link["status"], lang)}
+            for link in cell["links"]
+        ],
+        "intervention": labelled(labels.get(cell["intervention"], {"id": cell["intervention"]}), lang),
+        "target": labelled(labels.get(cell["target"], {"id": cell["target"]}), lang),
+        "finding_details": [
+            {
+                **f,
+                "direction": term_label("DirectionScheme", f["direction"], lang) if f["direction"] else "",
+                "grade": term_label("EvidenceGradeScheme", f["grade"], lang),
+                "label": labelled(f, lang),
+                "href": explore_href(f["id"], lang),
+                "sources": [{**s, "label": labelled(s, lang)} for s in f["sources"]],
+            }
+            for f in cell["finding_details"]
+        ],
+    }

@@ -1,0 +1,99 @@
+"""The explorer: a node's neighbourhood as a network (rings by distance, turned towards their parents),
+its provenance, and the same neighbourhood as tables. Input is caleido.graph.usecases.neighbourhood's and
+.node's results. Physics runs only below caleido.viz.network.PHYSICS_LIMIT nodes; above it the ring
+positions stay fixed, so a 10,000-node view still opens without freezing the page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from caleido.ontology.model import load_ontology
+from caleido.viz import palette
+from caleido.viz.i18n import Lang, class_label, labelled, rel_label, text
+from caleido.viz.layout import rings_by_depth
+from caleido.viz.network import Network, explore_href
+
+PROVENANCE_FIELDS = ("source", "locator", "status", "added_by", "added_at", "reviewed_by", "reviewed_at")
+EXPAND_LIMIT = 60  # neighbours one click brings in
+
+
+def edge_id(source: str, rel: str, target: str) -> str:
+    """One id per link, the same in the page and in what a click brings in (so nothing is drawn twice)."""
+    return f"{source}|{rel}|{target}"
+
+
+def explorer_view(hood: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    depths = {n["id"]: n["depth"] for n in hood["nodes"]}
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for link in hood["links"]:
+        neighbours[link["from"]].add(link["to"])
+        neighbours[link["to"]].add(link["from"])
+    positions = rings_by_depth(depths, neighbours)
+    network = Network()
+    names = {}
+    for node in hood["nodes"]:
+        name = names[node["id"]] = labelled(node, lang)
+        network.add_node(
+            node["id"],
+            name,
+            cls=node["class"],
+            title=f"{name}\n{class_label(node['class'], lang)}",
+            position=positions[node["id"]],
+            href=explore_href(node["id"], lang),
+            size=26 if node["depth"] == 0 else 16,
+        )
+    for link in hood["links"]:
+        network.add_edge(
+            link["from"],
+            link["to"],
+            title=rel_label(link["rel"], lang),
+            id=edge_id(link["from"], link["rel"], link["to"]),
+        )
+    return {
+        "network": network.data(),
+        "nodes": [
+            {
+                "label": names[n["id"]],
+                "href": explore_href(n["id"], lang),
+                "class": class_label(n["class"], lang),
+                "depth": n["depth"],
+            }
+            for n in hood["nodes"]
+        ],
+        "links": [
+            {
+                "from": names[link["from"]],
+                "from_href": explore_href(link["from"], lang),
+                "rel": rel_label(link["rel"], lang),
+                "to": names[link["to"]],
+                "to_href": explore_href(link["to"], lang),
+            }
+            for link in hood["links"]
+        ],
+        "config": {
+            "center": hood["center"],
+            "expand_limit": EXPAND_LIMIT,
+            "classes": {
+                cls: {"label": class_label(cls, lang), "color": palette.colour(cls), "shape": palette.shape(cls)}
+                for cls in load_ontology().classes
+            },
+            "rels": {rel: rel_label(rel, lang) for rel in load_ontology().relationships},
+            "texts": {
+                key: text(lang, key) for key in ("class", "name", "definition", *PROVENANCE_FIELDS, "links", "error")
+            },
+        },
+    }
+
+
+def provenance(detail: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """A node's name, kind, definition and provenance fields, for the panel beside the network."""
+    return {
+        "label": labelled(detail, lang),
+        "class": class_label(detail["class"], lang),
+        "definition": detail.get(f"definition_{lang}") or detail.get("definition_nl") or "",
+        "fields": [(text(lang, f), detail.get(f)) for f in PROVENANCE_FIELDS if detail.get(f)],
+        "source_href": explore_href(detail["source"], lang) if detail.get("source") else None,
+        "links": len(detail["links"]),
+    }

@@ -1,0 +1,232 @@
+"""The pages' own words in Dutch (the default) and English. Names of things in the graph come from the
+graph and the ontology (their label_nl / label_en); only the interface's words live here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from caleido.ontology.model import load_ontology
+
+Lang = Literal["nl", "en"]
+LANGS: tuple[Lang, ...] = ("nl", "en")
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    # navigation and frame
+    "site": ("Caleido", "Caleido"),
+    "tagline": ("Het caleidoscopische weerbaarheidsmodel", "The kaleidoscopic resilience model"),
+    "nav.kaleidoscope": ("Caleidoscoop", "Kaleidoscope"),
+    "nav.coverage": ("Bewijs- en leemtekaart", "Evidence and gap map"),
+    "nav.partners": ("Partners zoeken", "Partner finder"),
+    "nav.evidence": ("Bevinding toevoegen", "Add a finding"),
+    "nav.api": ("API", "API"),
+    "switch": ("English", "Nederlands"),
+    "switch.label": ("Switch to English", "Schakel naar Nederlands"),
+    "skip": ("Naar de inhoud", "Skip to content"),
+    "filters": ("Filters", "Filters"),
+    "apply": ("Toepassen", "Apply"),
+    "all": ("alle", "all"),
+    "legend": ("Legenda", "Legend"),
+    "table.alternative": ("Als tabel", "As a table"),
+    "network.label": ("Netwerkweergave", "Network view"),
+    "network.help": (
+        "Beweeg over een knoop voor de definitie en bron; klik om hem te openen. Dezelfde gegevens staan in de tabel.",
+        "Hover over a node for its definition and source; click to open it. The table holds the same data.",
+    ),
+    "source": ("Bron", "Source"),
+    "locator": ("Vindplaats", "Locator"),
+    "definition": ("Definitie", "Definition"),
+    "status": ("Status", "Status"),
+    "added_by": ("Toegevoegd door", "Added by"),
+    "added_at": ("Toegevoegd op", "Added at"),
+    "reviewed_by": ("Beoordeeld door", "Reviewed by"),
+    "reviewed_at": ("Beoordeeld op", "Reviewed at"),
+    "class": ("Soort", "Kind"),
+    "name": ("Naam", "Name"),
+    "none": ("geen", "none"),
+    "include_proposed": ("Ook voorgestelde kennis tonen", "Include proposed knowledge"),
+    "error": ("Fout", "Error"),
+    # kaleidoscope
+    "kaleidoscope.title": ("Het caleidoscopische model", "The kaleidoscopic model"),
+    "kaleidoscope.intro": (
+        "Het individu in het midden; daaromheen de clusters van risicofactoren in de omgeving; dan de "
+        "beschermende factoren en de thema's voor beschermende programma's; buiten de waarden waarop die "
+        "programma's rusten. Interventies hangen aan wat ze aanpakken.",
+        "The individual at the centre; around it the clusters of risk factors in the environment; then the "
+        "protective factors and the themes for protective programmes; outside the values those programmes "
+        "rest on. Interventions hang on what they address.",
+    ),
+    "domain": ("Domein", "Domain"),
+    "level": ("Bestuurslaag", "Governance level"),
+    "scheme": ("Bron van de clusters", "Source of the clusters"),
+    "intervention": ("Interventie", "Intervention"),
+    "interventions": ("Interventies", "Interventions"),
+    "cluster": ("Cluster", "Cluster"),
+    "cluster.none": ("zonder cluster", "no cluster"),
+    "links": ("Verbindingen", "Links"),
+    # coverage
+    "coverage.title": ("Bewijs- en leemtekaart", "Evidence and gap map"),
+    "coverage.intro": (
+        "Rijen zijn interventies (per thema), kolommen factoren (per cluster). Een cel is een verband dat in de "
+        "kennisbank staat: de grootte telt de bevindingen, de kleur geeft de netto richting. Lege cellen zijn "
+        "leemtes. Kies een cel voor de bevindingen met bronvermelding.",
+        "Rows are interventions (by theme), columns factors (by cluster). A cell is a link the knowledge graph "
+        "holds: its size counts the findings, its colour gives the net direction. Empty cells are gaps. Pick a "
+        "cell for the findings with their citations.",
+    ),
+    "axis": ("Kolommen", "Columns"),
+    "axis.factors": ("factoren", "factors"),
+    "axis.themes": ("thema's", "themes"),
+    "dimension": ("Dimensie", "Dimension"),
+    "export.csv": ("Deze weergave als CSV", "This view as CSV"),
+    "theme.none": ("zonder thema", "no theme"),
+    "cell.gap": ("leemte: geen verband", "gap: no link"),
+    "cell.nofindings": ("verband zonder bevindingen", "link without findings"),
+    "findings": ("bevindingen", "findings"),
+    "finding": ("Bevinding", "Finding"),
+    "direction": ("Richting", "Direction"),
+    "grade": ("Bewijsgraad", "Evidence grade"),
+    "citation": ("Bronvermelding", "Citation"),
+    "cell.title": ("Bevindingen voor deze cel", "Findings for this cell"),
+    "cell.close": ("Sluiten", "Close"),
+    "gaps.title": ("Leemtes", "Gaps"),
+    "gaps.factors": ("Factoren zonder interventie", "Factors without an intervention"),
+    "gaps.links": ("Verbanden zonder geaccepteerd bewijs", "Links without accepted evidence"),
+    "gaps.themes": ("Thema's zonder waarde", "Themes without a value"),
+    "net.supports": ("ondersteunt", "supports"),
+    "net.contradicts": ("spreekt tegen", "contradicts"),
+    "net.mixed": ("gemengd", "mixed"),
+    "net.none": ("nog geen bevindingen", "no findings yet"),
+    # partners
+    "partners.title": ("Partners zoeken", "Partner finder"),
+    "partners.intro": (
+        "Kies een gemeente en een factor, thema of signaal: u ziet de organisaties die daar werken, gerangschikt "
+        "op bereik en op het aantal programma's dat erop aansluit, met hun redenen.",
+        "Pick a municipality and a factor, theme or signal: you see the organisations that work there, ranked by "
+        "reach and by the number of programmes that fit, with their reasons.",
+    ),
+    "municipality": ("Gemeente", "Municipality"),
+    "municipality.hint": ("naam of CBS-code, bijv. Utrecht of GM0344", "name or CBS code, e.g. Utrecht or GM0344"),
+    "target": ("Factor, thema of signaal", "Factor, theme or signal"),
+    "target.any": ("alle factoren en thema's", "all factors and themes"),
+    "search": ("Zoeken", "Search"),
+    "signal": ("of een signaal in eigen woorden", "or a signal in your own words"),
+    "signal.hint": ("bijv. complot, eenzaamheid", "e.g. conspiracy, loneliness"),
+    "signal.matched": ("Het signaal past bij", "The signal matches"),
+    "signal.none": ("Geen factor of thema past bij dit signaal:", "No factor or theme matches this signal:"),
+    "province": ("Provincie", "Province"),
+    "safety_region": ("Veiligheidsregio", "Safety region"),
+    "organisation": ("Organisatie", "Organisation"),
+    "reach": ("Bereik", "Reach"),
+    "reasons": ("Redenen", "Reasons"),
+    "programmes": ("Programma's", "Programmes"),
+    "partners.none": ("Geen organisaties gevonden voor deze keuze.", "No organisations found for this choice."),
+    "partners.count": ("organisaties", "organisations"),
+    "reach.municipality": ("in de gemeente", "in the municipality"),
+    "reach.safety-region": ("in de veiligheidsregio", "in the safety region"),
+    "reach.province": ("in de provincie", "in the province"),
+    "reach.regional": ("regionaal", "regional"),
+    "reach.national": ("landelijk", "national"),
+    # explorer
+    "explore.title": ("Verkenner", "Explorer"),
+    "explore.intro": (
+        "De omgeving van een knoop. Klik op een knoop om zijn buren erbij te halen; de herkomst staat rechts.",
+        "The neighbourhood of a node. Click a node to bring in its neighbours; its provenance is on the right.",
+    ),
+    "depth": ("Diepte", "Depth"),
+    "limit": ("Maximaal aantal knopen", "Largest number of nodes"),
+    "more": ("Meer tonen", "Show more"),
+    "truncated": (
+        "Niet alles past: er zijn meer buren dan de grens toelaat.",
+        "Not everything fits: there are more neighbours than the limit allows.",
+    ),
+    "provenance": ("Herkomst", "Provenance"),
+    "provenance.hint": ("Kies een knoop om zijn herkomst te zien.", "Pick a node to see its provenance."),
+    "nodes": ("knopen", "nodes"),
+    "from": ("Van", "From"),
+    "to": ("Naar", "To"),
+    "relationship": ("Relatie", "Relationship"),
+    "physics.off": (
+        "Groot netwerk: de posities zijn vooraf berekend en staan vast.",
+        "Large network: positions are precomputed and fixed.",
+    ),
+    # evidence form
+    "evidence.title": ("Een bevinding toevoegen", "Add a finding"),
+    "evidence.intro": (
+        "Voer een bevinding in met bronvermelding, richting en sterkte en koppel haar aan een factor of "
+        "interventie. Nieuwe kennis staat op 'voorgesteld' tot een curator haar beoordeelt.",
+        "Enter a finding with its citation, direction and strength and link it to a factor or intervention. New "
+        "knowledge is 'proposed' until a curator reviews it.",
+    ),
+    "key": ("API-sleutel (onderzoeker)", "API key (researcher)"),
+    "key.hint": (
+        "De sleutel gaat alleen in de kop van het verzoek mee, nooit in de URL.",
+        "The key travels only in the request header, never in the URL.",
+    ),
+    "statement_nl": ("Bevinding (Nederlands)", "Finding (Dutch)"),
+    "statement_en": ("Bevinding (Engels)", "Finding (English)"),
+    "source.id": ("Bron (id in de kennisbank)", "Source (id in the graph)"),
+    "evidence.target": ("Bewijs voor (id van factor of interventie)", "Evidence for (id of a factor or intervention)"),
+    "note": ("Toelichting", "Note"),
+    "submit": ("Toevoegen", "Add"),
+    "upload.title": ("Een tabel met bevindingen uploaden (CSV)", "Upload a table of findings (CSV)"),
+    "upload.file": ("CSV-bestand", "CSV file"),
+    "upload.submit": ("Uploaden", "Upload"),
+    "upload.template": ("Sjabloon", "Template"),
+    "form.added": ("Toegevoegd als voorgesteld:", "Added as proposed:"),
+    "form.key_missing": ("Vul een API-sleutel in.", "Enter an API key."),
+    "form.target_missing": ("Kies een factor of interventie.", "Pick a factor or intervention."),
+    "form.target_unknown": ("Deze id staat niet in de kennisbank.", "This id is not in the graph."),
+    "form.error": ("Fout", "Error"),
+    "form.row": ("Regel", "Line"),
+    "form.outcome": ("Uitkomst", "Outcome"),
+    "js.required": (
+        "Dit formulier verstuurt met JavaScript, zodat de sleutel niet in de URL komt.",
+        "This form sends with JavaScript, so the key stays out of the URL.",
+    ),
+}
+
+
+def text(lang: Lang, key: str) -> str:
+    nl, en = _TEXTS[key]
+    return en if lang == "en" else nl
+
+
+def texts(lang: Lang) -> dict[str, str]:
+    """Every interface text in one language (templates call t('key'))."""
+    return {key: text(lang, key) for key in _TEXTS}
+
+
+def labelled(row: dict[str, object], lang: Lang) -> str:
+    """The label of a graph thing in the language, falling back to the other one, then to its id."""
+    other = "nl" if lang == "en" else "en"
+    return str(row.get(f"label_{lang}") or row.get(f"label_{other}") or row.get("label") or row.get("id") or "")
+
+
+def _pick(labels: dict[str, str], lang: Lang, fallback: str) -> str:
+    return labels.get(lang) or labels.get("nl") or labels.get("en") or fallback
+
+
+def class_label(cls: str, lang: Lang) -> str:
+    found = load_ontology().classes.get(cls)
+    return _pick(found.labels, lang, cls) if found else cls
+
+
+def rel_label(rel: str, lang: Lang) -> str:
+    found = load_ontology().relationships.get(rel)
+    return _pick(found.labels, lang, rel) if found else rel
+
+
+def term_label(scheme: str, notation: str, lang: Lang) -> str:
+    """The label of a vocabulary term (a SKOS notation) in its scheme."""
+    found = load_ontology().schemes[scheme].concepts.get(notation)
+    return _pick(found.labels, lang, notation) if found else notation
+
+
+def scheme_label(scheme: str, lang: Lang) -> str:
+    return _pick(load_ontology().schemes[scheme].labels, lang, scheme)
+
+
+def terms(scheme: str, lang: Lang) -> list[tuple[str, str]]:
+    """(notation, label) of every term of a scheme, in the scheme's order."""
+    return [(n, term_label(scheme, n, lang)) for n in load_ontology().schemes[scheme].concepts]

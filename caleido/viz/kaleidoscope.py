@@ -1,0 +1,217 @@
+"""The kaleidoscope as a network with a fixed radial layout: the individual at the centre, the clusters of
+risk factors in the environment around it, protective factors and programme themes in the next ring, the
+values outside, and the interventions on the outer edge, turned towards what they address.
+
+Input is the result of caleido.graph.usecases.model (one language) plus source labels; output is what
+the page template needs: the network data, the legend and the same content as tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from caleido.viz import layout, palette
+from caleido.viz.i18n import Lang, class_label, rel_label, text
+from caleido.viz.network import Network, explore_href
+
+RADII = {"individual": 150.0, "environment": 330.0, "protective": 520.0, "value": 680.0, "intervention": 840.0}
+CLUSTER_LABEL_OFFSET = 70.0
+CENTRE = "dimension:individual"
+
+
+@dataclass(frozen=True)
+class KaleidoscopeFilters:
+    domain: str | None = None
+    level: str | None = None
+    scheme: str | None = None  # a cluster scheme: show the risk factors it groups, grouped its way
+    include_proposed: bool = False
+
+
+def kaleidoscope(
+    model: dict[str, Any], sources: dict[str, str], filters: KaleidoscopeFilters, lang: Lang
+) -> dict[str, Any]:
+    statuses = {"accepted", "proposed"} if filters.include_proposed else {"accepted"}
+    clusters = _clusters(model, filters.scheme)
+    members = [m for m in model["members"] if m["status"] in statuses and _in_scheme(m, clusters, filters.scheme)]
+    shown = {m["id"] for m in members}
+    pairings = [p for p in model["pairings"] if p["status"] in statuses]
+    interventions = [
+        i
+        for i in model["interventions"]
+        if i["status"] in statuses
+        and (filters.domain is None or filters.domain in i["domains"])
+        and (filters.level is None or filters.level in i["levels"])
+        and any(p["source"] == i["id"] and p["target"] in shown for p in pairings)
+    ]
+    shown |= {i["id"] for i in interventions}
+    pairings = [p for p in pairings if p["source"] in shown and p["target"] in shown]
+
+    positions = _positions(members, interventions, pairings, clusters)
+    dimensions = {d["id"]: d for d in model["dimensions"]}
+    network = Network()
+    centre = dimensions["individual"]
+    network.add_node(
+        CENTRE, centre["label"], cls="IndividualProfile", title=centre["definition"], position=(0, 0), size=30
+    )
+    for member in members:
+        network.add_node(
+            member["id"],
+            member["label"] or member["id"],
+            cls=member["class"],
+            dimension=member["dimension"],
+            title=_title(member, sources, lang),
+            position=positions[member["id"]],
+            href=explore_href(member["id"], lang),
+        )
+        if member["dimension"] == "individual":
+            network.add_edge(CENTRE, member["id"], dashes=True, color={"color": "#d9d9d9"}, arrows="")
+    for cluster_id, (x, y) in positions.items():
+        if cluster_id.startswith("cluster:"):
+            label, scheme_label = clusters[cluster_id.removeprefix("cluster:")]
+            network.add_node(cluster_id, label, cls="Cluster", title=f"{label}\n{scheme_label}", position=(x, y))
+            network.nodes[-1].update(shape="text", font={"size": 20, "color": "#6b3f00"})
+    for intervention in interventions:
+        network.add_node(
+            intervention["id"],
+            intervention["label"] or intervention["id"],
+            cls="Intervention",
+            title=f"{intervention['label']}\n{class_label('Intervention', lang)}",
+            position=positions[intervention["id"]],
+            href=explore_href(intervention["id"], lang),
+        )
+    for pairing in pairings:
+        network.add_edge(pairing["source"], pairing["target"], title=rel_label(pairing["rel"], lang))
+    labels = {m["id"]: m["label"] or m["id"] for m in members} | {i["id"]: i["label"] or i["id"] for i in interventions}
+    return {
+        "network": network.data(physics=False),
+        "legend": _legend(model, lang),
+        "table": _table(members, dimensions, clusters, sources, lang),
+        "interventions": [
+            {
+                "id": i["id"],
+                "href": explore_href(i["id"], lang),
+                "label": labels[i["id"]],
+                "targets": [
+                    {"id": p["target"], "label": labels[p["target"]], "rel": rel_label(p["rel"], lang)}
+                    for p in pairings
+                    if p["source"] == i["id"]
+                ],
+            }
+            for i in interventions
+        ],
+        "schemes": [(s["id"], s["label"]) for s in model["cluster_schemes"]],
+        "counts": {"members": len(members), "interventions": len(interventions), "links": len(pairings)},
+    }
+
+
+def _clusters(model: dict[str, Any], scheme: str | None) -> dict[str, tuple[str, str]]:
+    """cluster notation -> (label, label of its scheme), for the chosen scheme or all."""
+    return {
+        c["id"]: (c["label"], s["label"])
+        for s in model["cluster_schemes"]
+        if scheme is None or s["id"] == scheme
+        for c in s["clusters"]
+    }
+
+
+def _in_scheme(member: dict[str, Any], clusters: dict[str, tuple[str, str]], scheme: str | None) -> bool:
+    """With a scheme chosen, risk factors show only when that scheme groups them."""
+    return scheme is None or member["class"] != "RiskFactor" or any(c in clusters for c in member["clusters"])
+
+
+def _cluster_of(member: dict[str, Any], clusters: dict[str, tuple[str, str]]) -> str | None:
+    return next((c for c in member["clusters"] if c in clusters), None)
+
+
+def _positions(
+    members: list[dict[str, Any]],
+    interventions: list[dict[str, Any]],
+    pairings: list[dict[str, Any]],
+    clusters: dict[str, tuple[str, str]],
+) -> dict[str, tuple[float, float]]:
+    """Ring by ring from the centre out; each ring ordered by the direction of what it is linked to inside."""
+    order = list(clusters)
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for p in pairings:
+        neighbours[p["source"]].append(p["target"])
+        neighbours[p["target"]].append(p["source"])
+    positions: dict[str, tuple[float, float]] = {}
+
+    def place(ids: list[str], minimum: float, *, anchored: bool = True) -> None:
+        if anchored:
+            anchors = {i: [positions[n] for n in neighbours[i] if n in positions] for i in ids}
+            ids = layout.order_by_angle(ids, anchors)
+        radius = layout.radius_for(len(ids), minimum)
+        positions.update(zip(ids, layout.ring(len(ids), radius), strict=True))
+
+    def cluster_rank(m: dict[str, Any]) -> tuple[int, str]:
+        cluster = _cluster_of(m, clusters)
+        return (order.index(cluster) if cluster else len(order), m["id"])
+
+    by_dimension: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in members:
+        by_dimension[m["dimension"]].append(m)
+    place([m["id"] for m in sorted(by_dimension["individual"], key=cluster_rank)], RADII["individual"], anchored=False)
+    environment = sorted(by_dimension["environment"], key=cluster_rank)
+    place([m["id"] for m in environment], RADII["environment"], anchored=False)
+    for cluster in order:  # the cluster's name just outside its factors
+        points = [positions[m["id"]] for m in environment if _cluster_of(m, clusters) == cluster]
+        angle = layout.mean_angle(points)
+        if angle is not None:
+            radius = max(abs(complex(*p)) for p in points) + CLUSTER_LABEL_OFFSET
+            positions[f"cluster:{cluster}"] = (radius * math.cos(angle), radius * math.sin(angle))
+    place([m["id"] for m in by_dimension["protective"] + by_dimension["theme"]], RADII["protective"])
+    place([m["id"] for m in by_dimension["value"]], RADII["value"])
+    place([i["id"] for i in interventions], RADII["intervention"])
+    return positions
+
+
+def _title(member: dict[str, Any], sources: dict[str, str], lang: Lang) -> str:
+    """The tooltip: name, kind, definition and source, as plain text."""
+    lines = [member["label"] or member["id"], class_label(member["class"], lang)]
+    if member.get("definition"):
+        lines.append(member["definition"])
+    if member.get("source"):
+        where = f" ({member['locator']})" if member.get("locator") else ""
+        lines.append(f"{text(lang, 'source')}: {sources.get(member['source'], member['source'])}{where}")
+    return "\n".join(lines)
+
+
+def _legend(model: dict[str, Any], lang: Lang) -> list[dict[str, str]]:
+    entries = [
+        {"label": d["label"], "colour": palette.DIMENSION_COLOURS[d["id"]], "definition": d["definition"]}
+        for d in model["dimensions"]
+    ]
+    entries.append(
+        {"label": class_label("Intervention", lang), "colour": palette.colour("Intervention"), "definition": ""}
+    )
+    return entries
+
+
+def _table(
+    members: list[dict[str, Any]],
+    dimensions: dict[str, dict[str, Any]],
+    clusters: dict[str, tuple[str, str]],
+    sources: dict[str, str],
+    lang: Lang,
+) -> list[dict[str, Any]]:
+    """The same members as rows, grouped by dimension in the model's order."""
+    order = list(dimensions)
+    rows = sorted(members, key=lambda m: (order.index(m["dimension"]), _cluster_of(m, clusters) or "~", m["id"]))
+    return [
+        {
+            "id": m["id"],
+            "href": explore_href(m["id"], lang),
+            "label": m["label"] or m["id"],
+            "dimension": dimensions[m["dimension"]]["label"],
+            "class": class_label(m["class"], lang),
+            "clusters": ", ".join(clusters[c][0] for c in m["clusters"] if c in clusters),
+            "definition": m.get("definition") or "",
+            "source": sources.get(m["source"], m["source"]) if m.get("source") else "",
+            "locator": m.get("locator") or "",
+        }
+        for m in rows
+    ]

@@ -1,0 +1,90 @@
+"""The partner finder's result as a ranked list and a small network: the municipality at the centre, the
+organisations around it, their programmes and the factors or themes those address on the outer rings.
+Input is caleido.graph.usecases.partners' result and the labels of the ids it names.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from caleido.viz.i18n import Lang, class_label, labelled, rel_label, term_label, text
+from caleido.viz.layout import rings_by_depth
+from caleido.viz.network import Network, explore_href
+
+
+def partner_view(result: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang) -> dict[str, Any]:
+    def name(node_id: str) -> str:
+        return labelled(labels.get(node_id, {"id": node_id}), lang)
+
+    entries = []
+    for rank, partner in enumerate(result["partners"], start=1):
+        programmes: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for reason in partner["reasons"]:
+            programmes[reason["intervention"]].append(
+                {"target": name(reason["target"]), "href": explore_href(reason["target"], lang)}
+            )
+        roles = {r["intervention"]: (r["rel"], r["role"]) for r in partner["reasons"]}
+        entries.append(
+            {
+                "rank": rank,
+                "id": partner["id"],
+                "label": labelled(partner, lang),
+                "href": explore_href(partner["id"], lang),
+                "reach": text(lang, f"reach.{partner['reach']}"),
+                "type": term_label("OrganisationTypeScheme", partner["organisation_type"], lang),
+                "levels": ", ".join(term_label("LevelScheme", v, lang) for v in partner["levels"]),
+                "domains": ", ".join(term_label("DomainScheme", v, lang) for v in partner["domains"]),
+                "programmes": [
+                    {
+                        "label": name(intervention),
+                        "href": explore_href(intervention, lang),
+                        "how": _how(*roles[intervention], lang),
+                        "targets": targets,
+                    }
+                    for intervention, targets in sorted(programmes.items())
+                ],
+            }
+        )
+    return {"partners": entries, "network": _network(result, name, lang)}
+
+
+def _how(rel: str, role: str | None, lang: Lang) -> str:
+    how = rel_label(rel, lang)
+    return f"{how} ({term_label('OrganisationRoleScheme', role, lang)})" if role else how
+
+
+def _network(result: dict[str, Any], name: Any, lang: Lang) -> dict[str, Any]:
+    place = result["municipality"]
+    depths = {place["id"]: 0}
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    edges: list[tuple[str, str, str]] = []
+    for partner in result["partners"]:
+        depths[partner["id"]] = 1
+        neighbours[partner["id"]].add(place["id"])
+        edges.append((partner["id"], place["id"], text(lang, f"reach.{partner['reach']}")))
+        for reason in partner["reasons"]:
+            depths.setdefault(reason["intervention"], 2)
+            depths.setdefault(reason["target"], 3)
+            neighbours[reason["intervention"]].add(partner["id"])
+            neighbours[reason["target"]].add(reason["intervention"])
+            edges.append((partner["id"], reason["intervention"], rel_label(reason["rel"], lang)))
+            edges.append((reason["intervention"], reason["target"], ""))
+    positions = rings_by_depth(depths, neighbours)
+    classes = {0: "Region", 1: "Organisation", 2: "Intervention", 3: "RiskFactor"}
+    network = Network()
+    for node_id, depth in depths.items():
+        label = labelled(place, lang) if depth == 0 else name(node_id)
+        network.add_node(
+            node_id,
+            label,
+            cls=classes[depth],
+            dimension="environment" if depth == 3 else None,
+            title=f"{label}\n{class_label(classes[depth], lang) if depth < 3 else ''}".strip(),
+            position=positions[node_id],
+            href=explore_href(node_id, lang),
+            size=24 if depth == 0 else 16,
+        )
+    for source, target, title in dict.fromkeys(edges):
+        network.add_edge(source, target, title=title)
+    return network.data(physics=False)
