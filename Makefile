@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/caleido run --serve
 
-## Lint, type-check and run every test.
+## Lint, type-check and run every test (the browser tests drive Debian's Chromium, installed if missing).
 test: $(STAMP) lint typecheck
+	scripts/ensure-chromium
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -307,13 +307,14 @@ def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang
     except usecases.NotFound as error:
         return error_page(request, lang, PageError(404, str(error)))
     hood = usecases.neighbourhood(store, node_id, depth=depth, limit=limit)
+    source = usecases.labels(store, [detail["source"]]).get(detail["source"]) if detail.get("source") else None
     here = request.url.path
     return render_page(
         request,
         "explore.html",
         lang,
         "explore",
-        node=provenance(detail, lang),
+        node=provenance(detail, source, lang),
         view=explorer_view(hood, lang),
         depth=depth,
         limit=limit,

@@ -87,13 +87,14 @@ def explorer_view(hood: dict[str, Any], lang: Lang) -> dict[str, Any]:
     }
 
 
-def provenance(detail: dict[str, Any], lang: Lang) -> dict[str, Any]:
-    """A node's name, kind, definition and provenance fields, for the panel beside the network."""
+def provenance(detail: dict[str, Any], source: dict[str, Any] | None, lang: Lang) -> dict[str, Any]:
+    """A node's name, kind, definition and provenance fields (its source by name), for the panel."""
+    values = {**detail, "source": labelled(source, lang) if source else detail.get("source")}
     return {
         "label": labelled(detail, lang),
         "class": class_label(detail["class"], lang),
         "definition": detail.get(f"definition_{lang}") or detail.get("definition_nl") or "",
-        "fields": [(text(lang, f), detail.get(f)) for f in PROVENANCE_FIELDS if detail.get(f)],
+        "fields": [(text(lang, f), values[f]) for f in PROVENANCE_FIELDS if values.get(f)],
         "source_href": explore_href(detail["source"], lang) if detail.get("source") else None,
         "links": len(detail["links"]),
     }

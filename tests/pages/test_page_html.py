@@ -1,0 +1,99 @@
+"""The pages' HTML over HTTP, without a browser: security headers, nothing loaded from elsewhere, payloads
+escaped, bad filters answered with a page that names the parameter, and links that keep their filters."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import httpx
+import pytest
+
+from tests.pages.conftest import PAYLOAD, Site
+
+PAGES = [
+    "/",
+    "/?lang=en&domain=social&scheme=CoeusClusterScheme&include_proposed=true",
+    "/coverage",
+    "/coverage?axis=themes&lang=en",
+    "/coverage?intervention=int-xss&target=rf-xss",
+    "/partners?municipality=GM0344&target=rf-xss",
+    "/partners?municipality=Den+Haag&signal=vertrouwen&lang=en",
+    "/explore/int-xss?depth=2",
+    "/explore/GM0363?lang=en",
+    "/evidence/new",
+]
+# Where a page could pull something from another host: src, href, action and url(...) in inline HTML.
+OUTSIDE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.I)
+
+
+@pytest.fixture(scope="module")
+def http(site: Site) -> httpx.Client:
+    return httpx.Client(base_url=site.url, timeout=60)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_is_self_contained_escaped_and_under_a_strict_policy(http: httpx.Client, path: str) -> None:
+    response = http.get(path)
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy and "unsafe" not in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    html = response.text
+    assert OUTSIDE.search(html) is None, OUTSIDE.search(html)
+    assert "<img src=x" not in html and "<script>window.__xss" not in html and "<svg onload" not in html
+    assert re.search(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")", html) is None  # no inline code
+
+
+def test_payload_appears_escaped_where_it_is_shown(http: httpx.Client) -> None:
+    html = http.get("/coverage?intervention=int-xss&target=rf-xss").text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "javascript:" not in html.replace("&#34;javascript:", "")  # only inside escaped text, never a URL
+    data = http.get("/explore/rf-xss").text
+    island = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', data, re.S)
+    assert island is not None and "\\u003cimg src=x" in island.group(1) and "<img" not in island.group(1)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "named"),
+    [
+        ("/?domain=nope", 422, "domain='nope'"),
+        ("/?scheme=Nope", 422, "scheme='Nope'"),
+        ("/coverage?axis=diagonal", 422, "axis='diagonal'"),
+        ("/coverage?level=%3Cb%3E", 422, "level='<b>'"),
+        ("/coverage?intervention=int-nope&target=rf-xss", 404, "int-nope"),
+        ("/explore/no-such-node", 404, "no-such-node"),
+        ("/explore/rf-xss?depth=9", 422, "depth='9'"),
+        ("/explore/rf-xss?limit=-1", 422, "limit='-1'"),
+        ("/partners?municipality=Atlantis", 404, "Atlantis"),
+        ("/partners?municipality=GM0344&target=nope", 404, "target='nope'"),
+    ],
+)
+def test_bad_filters_get_a_page_naming_what_is_wrong(http: httpx.Client, path: str, status: int, named: str) -> None:
+    response = http.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert named in unescape(response.text)
+    assert "<b>" not in response.text  # what the request said is shown as text
+    assert "content-security-policy" in response.headers
+
+
+def test_language_switch_links_keep_the_filters(http: httpx.Client) -> None:
+    html = http.get("/coverage?domain=social&axis=themes").text
+    switch = re.search(r'id="lang-switch" href="([^"]+)"', html)
+    assert switch is not None
+    assert switch.group(1) == "/coverage?domain=social&amp;axis=themes&amp;lang=en"
+
+
+def test_vendored_renderer_and_template_are_served(http: httpx.Client) -> None:
+    script = http.get("/static/vendor/vis-network/vis-network.min.js")
+    assert script.status_code == 200 and "@version 9.1.9" in script.text[:400]
+    template = http.get("/evidence/template.csv")
+    assert template.text.startswith("factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation")
+
+
+def test_pages_stay_out_of_the_api_description(http: httpx.Client) -> None:
+    paths = http.get("/openapi.json").json()["paths"]
+    assert not any(p in paths for p in ("/", "/coverage", "/partners", "/evidence/new"))
+    assert PAYLOAD not in str(paths)

@@ -1,0 +1,83 @@
+"""caleido.viz on its own: network data, layouts and the kaleidoscope's rings, from real use-case results."""
+
+from __future__ import annotations
+
+import math
+
+from caleido.graph import usecases
+from caleido.viz.kaleidoscope import CENTRE, KaleidoscopeFilters, kaleidoscope
+from caleido.viz.layout import ring, rings_by_depth
+from caleido.viz.network import PHYSICS_LIMIT, Network, explore_href
+from tests.pages.conftest import PAYLOAD, Site
+
+
+def test_network_keeps_ids_unique_and_edges_between_known_nodes() -> None:
+    network = Network()
+    network.add_node("a", PAYLOAD, cls="RiskFactor")
+    network.add_node("a", "again", cls="RiskFactor")
+    network.add_node("b", "B", cls="Value")
+    network.add_edge("a", "b")
+    network.add_edge("a", "missing")
+    data = network.data()
+    assert [n["id"] for n in data["nodes"]] == ["a", "b"]
+    assert data["nodes"][0]["title"] == PAYLOAD  # plain text: vis-network shows a string title with innerText
+    assert [(e["from"], e["to"]) for e in data["edges"]] == [("a", "b")]
+
+
+def test_physics_runs_only_up_to_the_limit() -> None:
+    small, big = Network(), Network()
+    for i in range(PHYSICS_LIMIT):
+        small.add_node(str(i), "n", cls="Finding")
+        big.add_node(str(i), "n", cls="Finding")
+    big.add_node("one-more", "n", cls="Finding")
+    assert small.data()["physics"] is True and big.data()["physics"] is False
+    assert big.data()["options"]["physics"]["enabled"] is False
+
+
+def test_explore_links_cannot_leave_the_path() -> None:
+    assert explore_href("../../admin?x=1#y", "en") == "/explore/..%2F..%2Fadmin%3Fx%3D1%23y?lang=en"
+    assert explore_href("//evil.example", "nl") == "/explore/%2F%2Fevil.example?lang=nl"
+
+
+def test_layouts_are_deterministic_and_spread() -> None:
+    depths = {"c": 0, **{f"n{i}": 1 for i in range(30)}, **{f"m{i}": 2 for i in range(90)}}
+    neighbours = {f"m{i}": {f"n{i % 30}"} for i in range(90)}
+    first, second = rings_by_depth(depths, neighbours), rings_by_depth(dict(reversed(depths.items())), neighbours)
+    assert first == second
+    assert first["c"] == (0.0, 0.0)
+    assert len({(round(x), round(y)) for x, y in first.values()}) == len(depths)  # no two nodes on one spot
+    assert all(math.isclose(math.hypot(*p), 300.0) for p in ring(7, 300.0))
+
+
+def test_kaleidoscope_rings_go_from_the_individual_outwards(site: Site) -> None:
+    model = usecases.model(site.store, lang="en")
+    view = kaleidoscope(model, {}, KaleidoscopeFilters(), "en")
+    again = kaleidoscope(model, {}, KaleidoscopeFilters(), "en")
+    assert view["network"] == again["network"]  # the same picture on every visit
+    nodes = {n["id"]: n for n in view["network"]["nodes"]}
+    radius = {i: math.hypot(n["x"], n["y"]) for i, n in nodes.items()}
+    members = {m["id"]: m for m in model["members"]}
+
+    def ring_of(dimension: str) -> list[float]:
+        return [radius[i] for i, m in members.items() if i in radius and m["dimension"] == dimension]
+
+    assert radius[CENTRE] == 0
+    assert max(ring_of("individual")) < min(ring_of("environment"))
+    assert max(ring_of("environment")) < min(ring_of("protective") + ring_of("theme"))
+    assert max(ring_of("protective") + ring_of("theme")) < min(ring_of("value"))
+    interventions = [radius[i["id"]] for i in view["interventions"]]
+    assert interventions and min(interventions) > max(ring_of("value"))
+    assert view["network"]["physics"] is False
+
+
+def test_kaleidoscope_filters_narrow_what_is_drawn(site: Site) -> None:
+    model = usecases.model(site.store, lang="nl")
+    everything = kaleidoscope(model, {}, KaleidoscopeFilters(), "nl")
+    social = kaleidoscope(model, {}, KaleidoscopeFilters(domain="social"), "nl")
+    coeus = kaleidoscope(model, {}, KaleidoscopeFilters(scheme="CoeusClusterScheme"), "nl")
+    assert 0 < social["counts"]["interventions"] < everything["counts"]["interventions"]
+    assert coeus["counts"]["members"] < everything["counts"]["members"]
+    clustered = {r["id"] for r in coeus["table"] if r["class"] == "Risicofactor"}
+    assert clustered and all(
+        any(c.startswith("coeus-") for c in m["clusters"]) for m in model["members"] if m["id"] in clustered
+    )
