@@ -30,10 +30,10 @@ CLASS_SHAPES: dict[str, str] = {
     "ProgrammeTheme": "square",
     "Value": "triangle",
     "Intervention": "box",
-    "Organisation": "ellipse",
+    "Organisation": "hexagon",
     "Finding": "triangleDown",
     "Source": "dot",
-    "Recommendation": "hexagon",
+    "Recommendation": "star",
     "Region": "dot",
 }
 

@@ -14,6 +14,8 @@ from caleido.viz.network import Network, explore_href
 
 
 def partner_view(result: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang) -> dict[str, Any]:
+    labels = {**labels, **{p["id"]: p for p in result["partners"]}}
+
     def name(node_id: str) -> str:
         return labelled(labels.get(node_id, {"id": node_id}), lang)
 
