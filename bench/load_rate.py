@@ -1,0 +1,117 @@
+"""Load rates: the project's write path (caleido.graph.sync.plan_and_write, what `caleido load` and
+`caleido copy` call) against a naive baseline of one Cypher MERGE statement per row.
+
+The loader writes the nodes in one transaction and then the links in one transaction, as a load of
+a file does. The baseline runs on a sample (SAMPLE_LINKS links of every type in proportion, with the
+nodes at their ends) in one explicit transaction, so it pays no commit per row: a generous baseline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench.synthetic import Graph
+from caleido.graph.embedded import EmbeddedStore
+from caleido.graph.neo4j_store import COMMON_LABEL, Neo4jStore
+from caleido.graph.store import GraphStore
+from caleido.graph.sync import plan_and_write
+from caleido.ontology.records import LinkRow, NodeRow
+
+SAMPLE_LINKS = 2_000
+Runner = tuple[Callable[[str, dict[str, Any]], None], Callable[[], None]]
+
+
+def loader_rate(store: GraphStore, graph: Graph) -> dict[str, Any]:
+    started = time.perf_counter()
+    plan_and_write(store, graph.nodes, [])
+    nodes_done = time.perf_counter()
+    plan_and_write(store, [], graph.links)
+    links_done = time.perf_counter()
+    again = plan_and_write(store, graph.nodes, graph.links)  # idempotence: nothing new, nothing written
+    reload_done = time.perf_counter()
+    assert not again.changed_anything
+    counts = store.counts()
+    assert (counts.total_nodes, counts.total_links) == (len(graph.nodes), len(graph.links))
+    return {
+        "nodes": len(graph.nodes),
+        "links": len(graph.links),
+        "nodes_seconds": nodes_done - started,
+        "links_seconds": links_done - nodes_done,
+        "nodes_per_s": len(graph.nodes) / (nodes_done - started),
+        "links_per_s": len(graph.links) / (links_done - nodes_done),
+        "unchanged_reload_seconds": reload_done - links_done,
+    }
+
+
+def sample(graph: Graph, size: int = SAMPLE_LINKS) -> Graph:
+    """Every n-th link (all types, in proportion) and the nodes at their ends."""
+    step = max(1, len(graph.links) // size)
+    links = graph.links[::step][:size]
+    ends = {i for link in links for i in (link.source_id, link.target_id)}
+    return Graph([n for n in graph.nodes if n.id in ends], links)
+
+
+def baseline_rate(store: GraphStore, graph: Graph) -> dict[str, Any]:
+    """One MERGE per row, in one transaction; the rates over the sample's nodes and links."""
+    part = sample(graph)
+    classes = {n.id: n.cls for n in part.nodes}
+    if isinstance(store, EmbeddedStore):
+        (run, finish), prefix = _embedded_runner(store), ""
+    else:
+        assert isinstance(store, Neo4jStore)
+        (run, finish), prefix = _neo4j_runner(store), f":{COMMON_LABEL}"
+    started = time.perf_counter()
+    for node in part.nodes:
+        run(*_merge_node(node, prefix))
+    nodes_done = time.perf_counter()
+    for link in part.links:
+        run(*_merge_link(link, classes))
+    finish()
+    links_done = time.perf_counter()
+    assert store.counts().total_links == len(part.links)
+    return {
+        "nodes": len(part.nodes),
+        "links": len(part.links),
+        "nodes_per_s": len(part.nodes) / (nodes_done - started),
+        "links_per_s": len(part.links) / (links_done - nodes_done),
+    }
+
+
+def _merge_node(node: NodeRow, prefix: str) -> tuple[str, dict[str, Any]]:
+    sets = ", ".join(f"x.`{k}` = ${k}" for k in node.values)
+    return f"MERGE (x:`{node.cls}`{prefix} {{id: $id}}) SET {sets}", {"id": node.id, **node.values}
+
+
+def _merge_link(link: LinkRow, classes: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    sets = ", ".join(f"r.`{k}` = ${k}" for k in link.values)
+    query = (
+        f"MATCH (a:`{classes[link.source_id]}` {{id: $a}}) MATCH (b:`{classes[link.target_id]}` {{id: $b}}) "
+        f"MERGE (a)-[r:`{link.rel}`]->(b) SET {sets}"
+    )
+    return query, {"a": link.source_id, "b": link.target_id, **link.values}
+
+
+def _embedded_runner(store: EmbeddedStore) -> Runner:
+    conn = store._conn  # the baseline talks to Ladybug directly, as a naive loader would
+    conn.execute("BEGIN TRANSACTION")
+
+    def run(query: str, params: dict[str, Any]) -> None:
+        conn.execute(query, params)
+
+    return run, lambda: conn.execute("COMMIT")
+
+
+def _neo4j_runner(store: Neo4jStore) -> Runner:
+    session = store._driver.session(database=store.database)  # straight to the driver, as a naive loader would
+    tx = session.begin_transaction()
+
+    def run(query: str, params: dict[str, Any]) -> None:
+        tx.run(query, params).consume()
+
+    def finish() -> None:
+        tx.commit()
+        session.close()
+
+    return run, finish

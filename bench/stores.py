@@ -1,0 +1,89 @@
+"""Empty stores to measure, and the API served over them on loopback.
+
+Neo4j: the server named by NEO4J_URI (NEO4J_USER, NEO4J_PASSWORD), else a server of its own started with
+scripts/neo4j-dev in .cache/neo4j-bench (so the test server is left alone). Either way it is emptied.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from neo4j import GraphDatabase
+
+from caleido.graph.embedded import EmbeddedStore
+from caleido.graph.neo4j_store import Neo4jStore
+from caleido.graph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_NEO4J_DIR = ROOT / ".cache" / "neo4j-bench"
+
+
+def neo4j_env() -> dict[str, str]:
+    """NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD of the server to measure, starting one if none is named."""
+    if os.environ.get("NEO4J_URI"):
+        return {k: os.environ.get(k, "") for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD")}
+    env = {
+        **os.environ,
+        "NEO4J_DEV_DIR": str(BENCH_NEO4J_DIR),
+        "NEO4J_HEAP": os.environ.get("NEO4J_HEAP", "3g"),
+        "NEO4J_PAGECACHE": os.environ.get("NEO4J_PAGECACHE", "2g"),
+    }
+    out = subprocess.run([str(ROOT / "scripts" / "neo4j-dev"), "start"], env=env, check=True, capture_output=True)
+    pairs = (line.partition("=") for line in out.stdout.decode().splitlines() if "=" in line)
+    return {key: value for key, _, value in pairs}
+
+
+def wipe_neo4j(env: dict[str, str]) -> None:
+    auth = (env["NEO4J_USER"], env["NEO4J_PASSWORD"])
+    with GraphDatabase.driver(env["NEO4J_URI"], auth=auth, notifications_min_severity="OFF") as driver:
+        while driver.execute_query("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n").records[0]["n"]:
+            pass
+
+
+def fresh_store(backend: str, workdir: Path, neo4j: dict[str, str] | None = None) -> GraphStore:
+    """An empty store: a new Ladybug folder, or the Neo4j server emptied."""
+    if backend == "embedded":
+        return EmbeddedStore(Path(tempfile.mkdtemp(prefix="store-", dir=workdir)))
+    assert neo4j is not None
+    wipe_neo4j(neo4j)
+    return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(uri: str, workdir: Path, neo4j: dict[str, str] | None = None) -> Iterator[str]:
+    """`caleido serve` over a store in a subprocess on 127.0.0.1; yields its base URL."""
+    port = _free_port()
+    env = {**os.environ, **(neo4j or {}), "CALEIDO_KEYS_FILE": str(workdir / "keys.sqlite3")}
+    command = [sys.executable, "-m", "caleido", "serve", "--store", uri, "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"caleido serve did not come up on {base}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
