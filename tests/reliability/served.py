@@ -1,0 +1,64 @@
+"""`caleido serve` as its own process on a free loopback port, as in production: the reliability tests
+load it, kill it and cut its store off from outside."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+STARTUP_SECONDS = 90
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def caleido_serve(store: str, keys_file: Path, log: Path, **env: str) -> Iterator[Served]:
+    """Start the server, wait until it answers /healthz, yield it; stop it (if still running) afterwards."""
+    port = free_port()
+    environment = {**os.environ, "CALEIDO_KEYS_FILE": str(keys_file), **env}
+    command = [sys.executable, "-m", "caleido", "serve", "--store", store, "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    served = Served(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"caleido serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(served.url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"caleido serve did not answer in {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield served
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(15)
