@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: run test lint typecheck clean
+.PHONY: run test lint typecheck clean bench bench-large
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -24,8 +25,23 @@ test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check caleido tests
-	$(BIN)/ruff format --check caleido tests
+	$(BIN)/ruff check caleido tests bench
+	$(BIN)/ruff format --check caleido tests bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $(BENCH_STAMP)
+
+## Benchmarks (never run as tests): load and query latency on both stores at seed and medium scale, side by
+## side in one run, into bench/results/ (JSON, README.md, PNG). Starts its own Neo4j unless NEO4J_URI is set
+## (that server is emptied!). BENCH_ARGS="--repeat 30" for more calls per use case.
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	@if [ -f bench/bench_views.py ]; then $(BIN)/python -m bench.bench_views; fi
+
+## The same with the large graph (~500k nodes / ~5M relationships) as well (takes long: generating it alone is minutes).
+bench-large: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run --scales seed medium large $(BENCH_ARGS)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,0 +1,138 @@
+"""The benchmark results as a Markdown table (bench/results/README.md) and charts (PNG).
+
+python -m bench.report      # again from bench/results/benchmarks.json
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+LOAD_TARGETS = {"embedded": 50_000, "neo4j": 20_000}  # links/s at medium scale
+P50_TARGET_MS = 100
+API_RATIO_TARGET = 1.5
+BASELINE_RATIO_TARGET = 10
+
+
+def _mark(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def load_table(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "| scale | store | nodes/s | links/s (loader) | links/s (per-row MERGE) | × baseline | target |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for scale, entry in results["scales"].items():
+        for backend, m in entry["stores"].items():
+            rate, base = m["load"]["links_per_s"], m["baseline"]["links_per_s"]
+            ratio = rate / base
+            target = f"≥{BASELINE_RATIO_TARGET}×: {_mark(ratio >= BASELINE_RATIO_TARGET)}"
+            if scale != "seed":
+                target += f"; ≥{LOAD_TARGETS[backend]:,}/s: {_mark(rate >= LOAD_TARGETS[backend])}"
+            lines.append(
+                f"| {scale} | {backend} | {m['load']['nodes_per_s']:,.0f} | {rate:,.0f} | {base:,.0f} | "
+                f"{ratio:.1f} | {target} |"
+            )
+    return lines
+
+
+def query_table(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "| scale | store | use case | direct p50 / p95 ms | API p50 / p95 ms | API ÷ direct | response | target |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for scale, entry in results["scales"].items():
+        for backend, m in entry["stores"].items():
+            for case, d in m["direct"].items():
+                a = m["api"][case]
+                ratio = a["p50_ms"] / d["p50_ms"]
+                target = "" if scale == "seed" else f"p50 ≤{P50_TARGET_MS} ms: {_mark(d['p50_ms'] <= P50_TARGET_MS)}; "
+                target += f"≤{API_RATIO_TARGET}×: {_mark(ratio <= API_RATIO_TARGET)}"
+                lines.append(
+                    f"| {scale} | {backend} | {case} | {d['p50_ms']:,.1f} / {d['p95_ms']:,.1f} | "
+                    f"{a['p50_ms']:,.1f} / {a['p95_ms']:,.1f} | {ratio:.2f} | {a['bytes'] / 1024:,.0f} KiB | {target} |"
+                )
+    return lines
+
+
+def charts(results: dict[str, Any], folder: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scales = results["scales"]
+    backends = sorted({b for e in scales.values() for b in e["stores"]})
+    cases = list(next(iter(scales.values()))["stores"][backends[0]]["direct"])
+
+    fig, axes = plt.subplots(1, len(backends), figsize=(6 * len(backends), 4.2), squeeze=False)
+    for ax, backend in zip(axes[0], backends, strict=True):
+        sizes = [e["nodes"] + e["links"] for e in scales.values() if backend in e["stores"]]
+        for case in cases:
+            p50 = [e["stores"][backend]["direct"][case]["p50_ms"] for e in scales.values() if backend in e["stores"]]
+            ax.plot(sizes, p50, marker="o", label=case)
+        ax.axhline(P50_TARGET_MS, color="grey", linestyle="--", linewidth=1, label=f"target {P50_TARGET_MS} ms")
+        ax.set(xscale="log", yscale="log", title=f"{backend}: p50 latency vs graph size (direct)")
+        ax.set(xlabel="nodes + relationships", ylabel="ms")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(folder / "growth.png", dpi=110)
+    plt.close(fig)
+
+    labels, loader, baseline = [], [], []
+    for scale, entry in scales.items():
+        for backend, m in entry["stores"].items():
+            labels.append(f"{backend}\n{scale}")
+            loader.append(m["load"]["links_per_s"])
+            baseline.append(m["baseline"]["links_per_s"])
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(labels)), 4))
+    xs = range(len(labels))
+    ax.bar([x - 0.2 for x in xs], loader, width=0.4, label="loader (plan_and_write)")
+    ax.bar([x + 0.2 for x in xs], baseline, width=0.4, label="one MERGE per row")
+    ax.set_xticks(list(xs), labels)
+    ax.set(yscale="log", ylabel="relationships / s", title="Load rate, side by side")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(folder / "load.png", dpi=110)
+    plt.close(fig)
+    return ["growth.png", "load.png"]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    sizes = ", ".join(f"{s} {e['nodes']:,} nodes / {e['links']:,} links" for s, e in results["scales"].items())
+    return "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"Run {results['started']} on {machine['cpus']} CPUs, Python {machine['python']}; graphs: {sizes}. "
+            f"Percentiles over {results['repeat']} calls after 2 warm-up calls. Reproduce with `make bench`.",
+            "",
+            "## Load",
+            "",
+            *load_table(results),
+            "",
+            "## Queries",
+            "",
+            *query_table(results),
+            "",
+            "![Load rate](load.png)",
+            "",
+            "![Latency against graph size](growth.png)",
+            "",
+        ]
+    )
+
+
+def write(results: dict[str, Any], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    charts(results, folder)
+    (folder / "README.md").write_text(markdown(results))
+    print(f"wrote {folder / 'README.md'}")
+
+
+if __name__ == "__main__":
+    here = Path(__file__).parent / "results"
+    write(json.loads((here / "benchmarks.json").read_text()), here)

@@ -1,0 +1,83 @@
+"""Run the load and query benchmarks side by side on both stores, at the scales asked for, in one run.
+
+    python -m bench.run                      # seed and medium, both stores
+    python -m bench.run --scales seed medium large --repeat 10
+
+Writes bench/results/benchmarks.json, then the Markdown table and charts (bench/report.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import query_latency, report
+from bench.load_rate import baseline_rate, loader_rate
+from bench.stores import fresh_store, neo4j_env, served
+from bench.synthetic import generate
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def measure(backend: str, graph: Any, repeat: int, workdir: Path, neo4j: dict[str, str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    store = fresh_store(backend, workdir, neo4j)
+    out["baseline"] = baseline_rate(store, graph)
+    store.close()
+    store = fresh_store(backend, workdir, neo4j)
+    out["load"] = loader_rate(store, graph)
+    rates = out["load"]["links_per_s"], out["baseline"]["links_per_s"]
+    print(f"    load {rates[0]:.0f} links/s, baseline {rates[1]:.0f}", flush=True)
+    out["direct"] = query_latency.direct(store, repeat)
+    uri = store.uri
+    store.close()  # the embedded store has one owner: the server takes it over
+    with served(uri, workdir, neo4j) as base:
+        out["api"] = query_latency.via_api(base, repeat)
+    for name in query_latency.CASES:
+        p50 = out["direct"][name]["p50_ms"], out["api"][name]["p50_ms"]
+        print(f"    {name:<14} direct p50 {p50[0]:8.1f} ms, api {p50[1]:8.1f} ms", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", nargs="+", default=["seed", "medium"])
+    parser.add_argument("--backends", nargs="+", default=["embedded", "neo4j"])
+    parser.add_argument("--repeat", type=int, default=15, help="timed calls per use case (after 2 warm-up calls)")
+    args = parser.parse_args()
+    neo4j = neo4j_env() if "neo4j" in args.backends else None
+    workdir = Path(tempfile.mkdtemp(prefix="caleido-bench-"))
+    results: dict[str, Any] = {
+        "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "repeat": args.repeat,
+        "scales": {},
+    }
+    try:
+        for scale in args.scales:
+            started = time.perf_counter()
+            graph = generate(scale)
+            took = time.perf_counter() - started
+            print(f"{scale}: {len(graph.nodes)} nodes, {len(graph.links)} links ({took:.0f} s)", flush=True)
+            entry: dict[str, Any] = {"nodes": len(graph.nodes), "links": len(graph.links), "stores": {}}
+            for backend in args.backends:
+                print(f"  {backend}", flush=True)
+                entry["stores"][backend] = measure(backend, graph, args.repeat, workdir, neo4j)
+            results["scales"][scale] = entry
+            RESULTS.mkdir(exist_ok=True)
+            (RESULTS / "benchmarks.json").write_text(json.dumps(results, indent=1) + "\n")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    report.write(results, RESULTS)
+
+
+if __name__ == "__main__":
+    main()
