@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     neo4j_connection_timeout: float = Field(default=10.0, gt=0)  # the TCP connect of a new connection
     # Below the idle timeout of load balancers and firewalls, which otherwise leave defunct connections.
     neo4j_max_connection_lifetime: float = Field(default=300.0, gt=0)
+    # How long the driver retries a transaction on a transient error or a lost server before the API
+    # answers 503 with Retry-After: the bound on how long a request waits while Neo4j is down.
+    neo4j_retry_seconds: float = Field(default=5.0, ge=0)
 
     # The HTTP service (CALEIDO_HOST, CALEIDO_PORT, ...).
     host: str = "127.0.0.1"
@@ -42,6 +45,10 @@ class Settings(BaseSettings):
     require_key_for_reads: bool = False
     keys_file: Path = Path("./data/keys.sqlite3")  # hashes of the API keys (caleido keys create)
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # The longest a request waits for its answer to start; then 503 with Retry-After. It bounds the wait
+    # while a store hangs (a Neo4j shutting down holds open transactions up to its own 10 s). A write cut
+    # off this way may still land: POST /findings and imports are idempotent, so sending it again is safe.
+    request_timeout_seconds: float = Field(default=60.0, gt=0)
 
 
 def get_settings() -> Settings:

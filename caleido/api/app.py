@@ -6,6 +6,7 @@ event loop stays free (TECH-NOTES E.4).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -72,5 +73,18 @@ def create_app(
                 f"The body is larger than {settings.max_upload_bytes} bytes; send less at once.",
             )
         return await call_next(request)
+
+    @app.middleware("http")
+    async def deadline(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """Answer 503 rather than keep a client waiting on a store that does not answer."""
+        try:
+            return await asyncio.wait_for(call_next(request), settings.request_timeout_seconds)
+        except TimeoutError:
+            return problems.problem(
+                503,
+                "Store unavailable",
+                f"No answer within {settings.request_timeout_seconds:g} s; try again shortly.",
+                headers={"Retry-After": str(problems.RETRY_AFTER_SECONDS)},
+            )
 
     return app

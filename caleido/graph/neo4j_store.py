@@ -74,6 +74,7 @@ class Neo4jStore:
         connection_acquisition_timeout: float = 30.0,
         connection_timeout: float = 10.0,
         max_connection_lifetime: float = 300.0,
+        max_transaction_retry_time: float = 5.0,
         batch_size: int = BATCH_SIZE,
     ):
         self.uri = uri
@@ -90,6 +91,7 @@ class Neo4jStore:
             connection_acquisition_timeout=connection_acquisition_timeout,
             connection_timeout=connection_timeout,
             max_connection_lifetime=max_connection_lifetime,
+            max_transaction_retry_time=max_transaction_retry_time,
         )
         if not read_only:
             try:

@@ -36,4 +36,5 @@ def _open_neo4j(uri: str, *, read_only: bool) -> GraphStore:
         connection_acquisition_timeout=settings.neo4j_acquisition_timeout,
         connection_timeout=settings.neo4j_connection_timeout,
         max_connection_lifetime=settings.neo4j_max_connection_lifetime,
+        max_transaction_retry_time=settings.neo4j_retry_seconds,
     )
