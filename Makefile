@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: run test lint typecheck clean bench bench-large
+.PHONY: run test lint typecheck clean bench bench-large load
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -42,6 +42,11 @@ bench: $(BENCH_STAMP)
 ## The same with the large graph (~500k nodes / ~5M relationships) as well (takes long: generating it alone is minutes).
 bench-large: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --scales seed medium large $(BENCH_ARGS)
+
+## The reliability load test at full length: 50 clients for 60 s on `caleido serve` over each store (Neo4j when
+## NEO4J_URI is set); throughput and p99 in test-output/load-<store>.json. `make test` runs it for 15 s.
+load: $(STAMP)
+	CALEIDO_LOAD_SECONDS=60 $(BIN)/python -m pytest tests/reliability/test_load.py -q
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

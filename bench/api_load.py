@@ -4,8 +4,8 @@ then a check that every acknowledged write can be read back.
 
     .venv/bin/python -m bench.api_load --url http://127.0.0.1:8000 --key KEY [--seconds 60] [--clients 50]
 
-`make load` starts `caleido serve` on each store itself and runs this for 60 s (bench/run_api_load.py);
-tests/reliability/test_load.py runs a shorter form of the same on both stores in `make test`.
+tests/reliability/test_load.py starts `caleido serve` on each store and runs this: for 15 s in `make test`,
+for 60 s with `make load`.
 """
 
 from __future__ import annotations

@@ -164,3 +164,12 @@ def test_an_outage_gives_503_with_retry_after_then_recovers_without_losing_write
             readable = {i: http.get(f"/api/v1/nodes/{i}").status_code for i in sorted(set(traffic.acknowledged))}
     assert [i for i, status in readable.items() if status != 200] == []
     assert any(a[1] == 503 for a in traffic.answers)
+    record = Path(os.environ.get("CALEIDO_TEST_OUTPUT", "test-output")) / "outage.log"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(
+        f"down {came_back - went_down:.1f} s; {len(traffic.answers)} answers: "
+        f"{sum(a[1] == 201 for a in traffic.answers)} x 201, {sum(a[1] == 503 for a in traffic.answers)} x 503; "
+        f"slowest {slowest:.1f} s (deadline {DEADLINE_SECONDS:g} s); "
+        f"{len(readable)} acknowledged writes, all readable\n",
+        encoding="utf-8",
+    )
