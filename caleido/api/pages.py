@@ -22,7 +22,7 @@ from caleido.viz.explorer import explorer_view, provenance
 from caleido.viz.i18n import Lang, class_label, labelled, terms, text
 from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope
 from caleido.viz.network import explore_href
-from caleido.viz.partner_map import partner_view
+from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view
 from caleido.viz.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -75,6 +75,15 @@ def choice(request: Request, name: str, scheme: str, lang: Lang) -> str | None:
     if value is not None and value not in notations:
         raise PageError(422, f"{name}={value!r}: {text(lang, 'error')}; " + ", ".join(notations))
     return value
+
+
+def bounded_int(request: Request, name: str, default: int, low: int, high: int, lang: Lang) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise PageError(422, f"{name}={raw!r}: {text(lang, 'error')}; {low}..{high}")
+    return int(raw)
 
 
 def flag(request: Request, name: str) -> bool:
@@ -146,6 +155,7 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
             "level": choice(request, "level", "LevelScheme", lang),
             "include_proposed": flag(request, "include_proposed"),
         }
+        page_number = bounded_int(request, "page", 1, 1, 100_000, lang)
         intervention = request.query_params.get("intervention") or ""
         target = request.query_params.get("target") or ""
         detail = None
@@ -164,14 +174,28 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     labels = usecases.labels(store, themes | unevidenced | ({intervention, target} if detail else set()))
 
     def cell_href(row: str, column: str) -> str:
-        return page_url("/coverage", {**filters, "intervention": row, "target": column, "lang": lang}, "cell-detail")
+        where = {**filters, "page": page_number if page_number > 1 else None, "lang": lang}
+        return page_url("/coverage", {**where, "intervention": row, "target": column}, "cell-detail")
+
+    view = coverage_map(result, labels, lang, cell_href, page=page_number - 1)
+    if page_number > view["page"]["pages"]:
+        return error_page(
+            request, lang, PageError(404, f"page={page_number}: {text(lang, 'error')}; 1..{view['page']['pages']}")
+        )
+
+    def page_link(number: int) -> str | None:
+        if not 1 <= number <= view["page"]["pages"]:
+            return None
+        return page_url("/coverage", {**filters, "page": number if number > 1 else None, "lang": lang}, "map")
 
     return render_page(
         request,
         "coverage.html",
         lang,
         "coverage",
-        view=coverage_map(result, labels, lang, cell_href),
+        view=view,
+        previous_url=page_link(page_number - 1),
+        next_url=page_link(page_number + 1),
         gaps=gap_lists(gaps, labels, lang),
         detail=cell_detail(detail, labels, lang) if detail else None,
         filters=filters,
@@ -192,7 +216,7 @@ TARGET_CLASSES = ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")
 @router.get("/partners", response_class=HTMLResponse)
 def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     query = request.query_params
-    form = {
+    form: dict[str, Any] = {
         "municipality": query.get("municipality", "").strip()[:100],
         "target": query.get("target") or "",
         "signal": query.get("signal", "").strip()[:200],
@@ -201,16 +225,22 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     try:
         form["domain"] = choice(request, "domain", "DomainScheme", lang)
         form["level"] = choice(request, "level", "LevelScheme", lang)
+        form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000, lang)
     except PageError as error:
         return error_page(request, lang, error)
     members = [m for m in usecases.model(store, lang=lang)["members"] if m["class"] in TARGET_CLASSES]
     context: dict[str, Any] = {"form": form, "error": None, "matched": [], "result": None, "view": None}
+    context["more_url"] = None
     status = 200
     if form["municipality"]:
         try:
             context.update(_find_partners(store, form, members, lang))
         except usecases.NotFound as error:
             context["error"], status = str(error), 404
+        else:
+            if context["view"]["total"] > form["limit"]:
+                more = {k: v for k, v in request.query_params.items() if k != "limit"}
+                context["more_url"] = page_url("/partners", {**more, "limit": min(form["limit"] * 2, 5_000)})
     html = render(
         "partners.html",
         lang=lang,
@@ -251,7 +281,8 @@ def _find_partners(store: StoreDep, form: dict[str, Any], members: list[dict[str
         level=form["level"],
         include_proposed=form["include_proposed"],
     )
-    named = {i for p in result["partners"] for r in p["reasons"] for i in (r["intervention"], r["target"])}
+    shown = result["partners"][: form["limit"]]
+    named = {i for p in shown for r in p["reasons"] for i in (r["intervention"], r["target"])}
     labels = usecases.labels(store, named)
     place = result["municipality"]
     where = usecases.labels(store, place["safety_regions"] + place["provinces"])
@@ -265,7 +296,7 @@ def _find_partners(store: StoreDep, form: dict[str, Any], members: list[dict[str
                 if r in where
             ),
         },
-        "view": partner_view(result, labels, lang),
+        "view": partner_view(result, labels, lang, limit=form["limit"]),
         "matched": [{"label": labelled(m, lang), "href": explore_href(m["id"], lang)} for m in matched],
     }
 
@@ -287,20 +318,11 @@ def _municipality_options(store: StoreDep, lang: Lang) -> list[dict[str, str]]:
 EXPLORE_MAX_LIMIT = 10_000  # the page draws up to this many nodes, with fixed positions above PHYSICS_LIMIT
 
 
-def _bounded_int(request: Request, name: str, default: int, low: int, high: int, lang: Lang) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise PageError(422, f"{name}={raw!r}: {text(lang, 'error')}; {low}..{high}")
-    return int(raw)
-
-
 @router.get("/explore/{node_id}", response_class=HTMLResponse)
 def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang) -> HTMLResponse:
     try:
-        depth = _bounded_int(request, "depth", 1, 1, 3, lang)
-        limit = _bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT, lang)
+        depth = bounded_int(request, "depth", 1, 1, 3, lang)
+        limit = bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT, lang)
         detail = usecases.node(store, node_id)
     except PageError as error:
         return error_page(request, lang, error)

@@ -14,18 +14,32 @@ from caleido.viz.network import explore_href
 from caleido.viz.palette import DIRECTION_COLOURS
 
 NO_FINDINGS_COLOUR = "#ffffff"
+ROWS_PER_PAGE = 40  # interventions per page: 40 rows x ~400 factor columns is still a page a browser draws at once
 LARGEST_BUBBLE = 4  # size classes size-0 .. size-4 in caleido.css
 
 
 def coverage_map(
-    result: dict[str, Any], theme_labels: dict[str, dict[str, Any]], lang: Lang, cell_href: Any
+    result: dict[str, Any],
+    theme_labels: dict[str, dict[str, Any]],
+    lang: Lang,
+    cell_href: Any,
+    *,
+    page: int = 0,
+    per_page: int = ROWS_PER_PAGE,
 ) -> dict[str, Any]:
-    """`cell_href(intervention, target)` gives the link that opens a cell (the page keeps its filters)."""
+    """`cell_href(intervention, target)` gives the link that opens a cell (the page keeps its filters).
+    Rows come a page at a time (`page` from 0), in the order of their theme groups."""
     column_groups = _column_groups(result["columns"], lang)
     columns = [c for _, group in column_groups for c in group]
     cells = {(c["intervention"], c["target"]): c for c in result["cells"]}
+    ordered = [(theme, row) for theme, rows in _row_groups(result["rows"], theme_labels, lang) for row in rows]
+    pages = max(1, -(-len(ordered) // per_page))
+    shown = ordered[page * per_page : (page + 1) * per_page]
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for theme, row in shown:
+        grouped.setdefault(theme, []).append(row)
     row_groups = []
-    for theme, rows in _row_groups(result["rows"], theme_labels, lang):
+    for theme, rows in grouped.items():
         row_groups.append(
             {
                 "label": theme,
@@ -48,6 +62,12 @@ def coverage_map(
         "column_groups": [{"label": label, "span": len(group)} for label, group in column_groups],
         "columns": [{"id": c["id"], "label": labelled(c, lang), "href": explore_href(c["id"], lang)} for c in columns],
         "row_groups": row_groups,
+        "page": {
+            "number": page,
+            "pages": pages,
+            "first_row": page * per_page + 1,
+            "last_row": page * per_page + len(shown),
+        },
         "counts": {
             "rows": len(result["rows"]),
             "columns": len(columns),

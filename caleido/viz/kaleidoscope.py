@@ -20,6 +20,7 @@ from caleido.viz.network import Network, explore_href
 RADII = {"individual": 150.0, "environment": 330.0, "protective": 520.0, "value": 680.0, "intervention": 840.0}
 CLUSTER_LABEL_OFFSET = 70.0
 CENTRE = "dimension:individual"
+INTERVENTIONS_SHOWN = 60  # the most connected; at national scale there are thousands (the map lists them all)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,13 @@ def kaleidoscope(
         if i["status"] in statuses
         and (filters.domain is None or filters.domain in i["domains"])
         and (filters.level is None or filters.level in i["levels"])
-        and any(p["source"] == i["id"] and p["target"] in shown for p in pairings)
     ]
+    reach: dict[str, int] = defaultdict(int)
+    for p in pairings:
+        if p["target"] in shown:
+            reach[p["source"]] += 1
+    attached = sorted((i for i in interventions if reach[i["id"]]), key=lambda i: (-reach[i["id"]], i["id"]))
+    interventions = attached[:INTERVENTIONS_SHOWN]
     shown |= {i["id"] for i in interventions}
     pairings = [p for p in pairings if p["source"] in shown and p["target"] in shown]
 
@@ -103,7 +109,12 @@ def kaleidoscope(
             for i in interventions
         ],
         "schemes": [(s["id"], s["label"]) for s in model["cluster_schemes"]],
-        "counts": {"members": len(members), "interventions": len(interventions), "links": len(pairings)},
+        "counts": {
+            "members": len(members),
+            "interventions": len(interventions),
+            "interventions_hidden": len(attached) - len(interventions),
+            "links": len(pairings),
+        },
     }
 
 

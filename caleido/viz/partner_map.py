@@ -12,15 +12,25 @@ from caleido.viz.i18n import Lang, class_label, labelled, rel_label, term_label,
 from caleido.viz.layout import rings_by_depth
 from caleido.viz.network import Network, explore_href
 
+PARTNERS_SHOWN = 30  # the first page of the ranking; "show more" asks for more
+PROGRAMMES_SHOWN = 8  # per organisation; the rest is counted
 
-def partner_view(result: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang) -> dict[str, Any]:
+
+def partner_view(
+    result: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang, *, limit: int = PARTNERS_SHOWN
+) -> dict[str, Any]:
+    """The first `limit` partners of the ranking, each with its first programmes, and their network."""
     labels = {**labels, **{p["id"]: p for p in result["partners"]}}
+    shown = [
+        {**p, "reasons": [r for r in p["reasons"] if r["intervention"] in _first_programmes(p)]}
+        for p in result["partners"][:limit]
+    ]
 
     def name(node_id: str) -> str:
         return labelled(labels.get(node_id, {"id": node_id}), lang)
 
     entries = []
-    for rank, partner in enumerate(result["partners"], start=1):
+    for rank, partner in enumerate(shown, start=1):
         programmes: dict[str, list[dict[str, str]]] = defaultdict(list)
         for reason in partner["reasons"]:
             programmes[reason["intervention"]].append(
@@ -46,9 +56,16 @@ def partner_view(result: dict[str, Any], labels: dict[str, dict[str, Any]], lang
                     }
                     for intervention, targets in sorted(programmes.items())
                 ],
+                "more_programmes": len({r["intervention"] for r in result["partners"][rank - 1]["reasons"]})
+                - len(programmes),
             }
         )
-    return {"partners": entries, "network": _network(result, name, lang)}
+    network = _network({**result, "partners": shown}, name, lang)
+    return {"partners": entries, "network": network, "total": len(result["partners"])}
+
+
+def _first_programmes(partner: dict[str, Any]) -> set[str]:
+    return set(sorted({r["intervention"] for r in partner["reasons"]})[:PROGRAMMES_SHOWN])
 
 
 def _how(rel: str, role: str | None, lang: Lang) -> str:

@@ -97,3 +97,14 @@ def test_pages_stay_out_of_the_api_description(http: httpx.Client) -> None:
     paths = http.get("/openapi.json").json()["paths"]
     assert not any(p in paths for p in ("/", "/coverage", "/partners", "/evidence/new"))
     assert PAYLOAD not in str(paths)
+
+
+def test_big_answers_come_a_page_at_a_time(http: httpx.Client) -> None:
+    first = http.get("/partners?municipality=Amsterdam&target=theme-maatschappelijke-weerbaarheid&limit=2").text
+    assert first.count('<li><a href="/explore/') == 2
+    more = re.search(r'id="more" href="([^"]+)"', first)
+    assert more is not None and "limit=4" in unescape(more.group(1))
+    assert unescape(more.group(1)).startswith("/partners?municipality=Amsterdam&target=theme-maatschappelijke")
+    assert http.get(unescape(more.group(1))).text.count('<li><a href="/explore/') == 4
+    assert http.get("/coverage?page=99").status_code == 404
+    assert http.get("/coverage?page=0").status_code == 422

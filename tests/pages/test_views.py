@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from caleido.graph import usecases
+from caleido.viz.coverage_map import coverage_map
 from caleido.viz.kaleidoscope import CENTRE, KaleidoscopeFilters, kaleidoscope
 from caleido.viz.layout import ring, rings_by_depth
 from caleido.viz.network import PHYSICS_LIMIT, Network, explore_href
@@ -81,3 +82,17 @@ def test_kaleidoscope_filters_narrow_what_is_drawn(site: Site) -> None:
     assert clustered and all(
         any(c.startswith("coeus-") for c in m["clusters"]) for m in model["members"] if m["id"] in clustered
     )
+
+
+def test_the_map_pages_its_rows_and_keeps_their_groups(site: Site) -> None:
+    result = usecases.coverage(site.store)
+    themes = usecases.labels(site.store, {t for row in result["rows"] for t in row["themes"]})
+    whole = coverage_map(result, themes, "en", lambda i, t: "#", per_page=10_000)
+    pages = [coverage_map(result, themes, "en", lambda i, t: "#", page=n, per_page=7) for n in range(4)]
+    assert pages[0]["page"]["pages"] == -(-len(result["rows"]) // 7)
+
+    def rows(view: dict) -> list[str]:
+        return [r["id"] for g in view["row_groups"] for r in g["rows"]]
+
+    assert sum((rows(p) for p in pages), []) == rows(whole)  # every row once, in the same order
+    assert all(len(rows(p)) <= 7 for p in pages)
