@@ -26,6 +26,7 @@ NODES = ("rf-politieke-vervreemding", "theme-maatschappelijke-weerbaarheid", "pf
 SEARCHES = ("vertrouwen", "trust", "sociale media", "radicalisering", "gemeente", "weerbaarheid")
 READS = ("coverage", "gaps", "partners", "neighbourhood", "search")
 WRITE_SHARE = 0.2
+SEED_SOURCE = "src-kamerbrief-29754-770"  # the letter itself: every write cites it, so writes add findings only
 
 
 @dataclass
@@ -82,13 +83,17 @@ def _request(http: httpx.Client, kind: str, rng: random.Random, client: int, n: 
         return http.get(f"/api/v1/nodes/{rng.choice(NODES)}/neighbourhood", params={"depth": 2})
     if kind == "search":
         return http.get("/api/v1/search", params={"q": rng.choice(SEARCHES)})
-    finding = {
-        "statement": {"en": f"Load test finding {client}-{n}: mentoring lowers isolation"},
+    return http.post("/api/v1/findings", json=finding_body("Load test", client, n, source))
+
+
+def finding_body(kind: str, writer: int, n: int, source: str = SEED_SOURCE) -> dict[str, Any]:
+    """The n-th finding of a writer: its own text, so each write makes a new node (and REPORTED_IN link)."""
+    return {
+        "statement": {"en": f"{kind} finding {writer}-{n}: mentoring lowers isolation"},
         "outcome": "isolation",
         "grade": "not-assessed",
-        "source": {"id": source, "locator": f"load client {client}, request {n}"},
+        "source": {"id": source, "locator": f"{kind}, writer {writer}, request {n}"},
     }
-    return http.post("/api/v1/findings", json=finding)
 
 
 def run_load(
@@ -97,7 +102,7 @@ def run_load(
     *,
     seconds: float = 60,
     clients: int = 50,
-    source: str = "src-kamerbrief-29754-770",
+    source: str = SEED_SOURCE,
     seed: int = 7,
 ) -> LoadResult:
     result = LoadResult(seconds=seconds, clients=clients)

@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 from bench import synthetic
+from bench.api_load import finding_body
 from caleido.api.keys import KeyStore
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
@@ -152,13 +153,8 @@ def test_the_embedded_store_survives_a_killed_api_process(tmp_path: Path) -> Non
             n = 0
             while not stop.is_set():
                 n += 1
-                finding = {
-                    "statement": {"en": f"Crash test finding {writer}-{n}"},
-                    "grade": "not-assessed",
-                    "source": {"citation": f"Crash, T. ({1900 + n % 100}). Study {writer}-{n}.", "locator": "p. 1"},
-                }
                 try:
-                    response = http.post("/api/v1/findings", json=finding)
+                    response = http.post("/api/v1/findings", json=finding_body("Crash test", writer, n))
                 except httpx.HTTPError:
                     continue  # the server died under this request: not acknowledged
                 if response.status_code == 201:
