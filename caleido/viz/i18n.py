@@ -19,7 +19,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "nav.coverage": ("Bewijs- en leemtekaart", "Evidence and gap map"),
     "nav.partners": ("Partners zoeken", "Partner finder"),
     "nav.evidence": ("Bevinding toevoegen", "Add a finding"),
-    "nav.api": ("API", "API"),
     "switch": ("English", "Nederlands"),
     "switch.label": ("Switch to English", "Schakel naar Nederlands"),
     "skip": ("Naar de inhoud", "Skip to content"),
@@ -150,7 +149,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Not everything fits: there are more neighbours than the limit allows.",
     ),
     "provenance": ("Herkomst", "Provenance"),
-    "provenance.hint": ("Kies een knoop om zijn herkomst te zien.", "Pick a node to see its provenance."),
     "nodes": ("knopen", "nodes"),
     "from": ("Van", "From"),
     "to": ("Naar", "To"),
@@ -230,10 +228,6 @@ def term_label(scheme: str, notation: str, lang: Lang) -> str:
     """The label of a vocabulary term (a SKOS notation) in its scheme."""
     found = load_ontology().schemes[scheme].concepts.get(notation)
     return _pick(found.labels, lang, notation) if found else notation
-
-
-def scheme_label(scheme: str, lang: Lang) -> str:
-    return _pick(load_ontology().schemes[scheme].labels, lang, scheme)
 
 
 def terms(scheme: str, lang: Lang) -> list[tuple[str, str]]:

@@ -39,9 +39,6 @@ class Network:
     edges: list[dict[str, Any]] = field(default_factory=list)
     _ids: set[str] = field(default_factory=set)
 
-    def __contains__(self, node_id: str) -> bool:
-        return node_id in self._ids
-
     def add_node(
         self,
         node_id: str,
