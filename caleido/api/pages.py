@@ -63,9 +63,19 @@ PageLang = Annotated[Lang, Depends(language)]
 
 def switch_url(request: Request, lang: Lang) -> str:
     """This page with the same filters in the other language (a path, never another host)."""
-    other = "en" if lang == "nl" else "nl"
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other)]
-    return request.url.path + "?" + urlencode(params, quote_via=quote)
+    return page_url(request.url.path, [*_query_without(request, "lang"), ("lang", "en" if lang == "nl" else "nl")])
+
+
+def _query_without(request: Request, name: str) -> list[tuple[str, str]]:
+    """The request's query parameters, repeated ones included, but for one."""
+    return [(k, v) for k, v in request.query_params.multi_items() if k != name]
+
+
+def page_url(path: str, params: dict[str, Any] | list[tuple[str, Any]], fragment: str = "") -> str:
+    """A page's own URL with these query parameters (None and False left out)."""
+    pairs = params.items() if isinstance(params, dict) else params
+    kept = [(k, "true" if v is True else str(v)) for k, v in pairs if v is not None and v is not False]
+    return path + ("?" + urlencode(kept, quote_via=quote) if kept else "") + (f"#{fragment}" if fragment else "")
 
 
 def choice(request: Request, name: str, scheme: str, lang: Lang) -> str | None:
@@ -90,13 +100,15 @@ def flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "").lower() in {"true", "1", "on", "yes"}
 
 
-def render_page(request: Request, template: str, lang: Lang, page_name: str, **context: Any) -> HTMLResponse:
-    return page(render(template, lang=lang, page=page_name, switch_url=switch_url(request, lang), **context))
+def render_page(
+    request: Request, template: str, lang: Lang, page_name: str, *, status: int = 200, **context: Any
+) -> HTMLResponse:
+    html = render(template, lang=lang, page=page_name, switch_url=switch_url(request, lang), **context)
+    return page(html, status)
 
 
 def error_page(request: Request, lang: Lang, error: PageError) -> HTMLResponse:
-    html = render("error.html", lang=lang, page="error", switch_url=switch_url(request, lang), message=error.message)
-    return page(html, error.status)
+    return render_page(request, "error.html", lang, "error", status=error.status, message=error.message)
 
 
 # ---------------------------------------------------------------- the kaleidoscope
@@ -133,12 +145,6 @@ def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTML
 
 
 # ---------------------------------------------------------------- the evidence-and-gap map
-
-
-def page_url(path: str, params: dict[str, Any], fragment: str = "") -> str:
-    """A page's own URL with these query parameters (None and False left out)."""
-    kept = [(k, "true" if v is True else str(v)) for k, v in params.items() if v is not None and v is not False]
-    return path + ("?" + urlencode(kept, quote_via=quote) if kept else "") + (f"#{fragment}" if fragment else "")
 
 
 @router.get("/coverage", response_class=HTMLResponse)
@@ -239,13 +245,14 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
             context["error"], status = str(error), 404
         else:
             if context["view"]["total"] > form["limit"]:
-                more = {k: v for k, v in request.query_params.items() if k != "limit"}
-                context["more_url"] = page_url("/partners", {**more, "limit": min(form["limit"] * 2, 5_000)})
-    html = render(
+                more = [*_query_without(request, "limit"), ("limit", min(form["limit"] * 2, 5_000))]
+                context["more_url"] = page_url("/partners", more)
+    return render_page(
+        request,
         "partners.html",
-        lang=lang,
-        page="partners",
-        switch_url=switch_url(request, lang),
+        lang,
+        "partners",
+        status=status,
         municipalities=_municipality_options(store, lang),
         targets=[
             {
@@ -258,7 +265,6 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         levels=terms("LevelScheme", lang),
         **context,
     )
-    return page(html, status)
 
 
 def _find_partners(store: StoreDep, form: dict[str, Any], members: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
