@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from caleido.api.routes import COVERAGE_PAGE, GAPS_PAGE, PARTNERS_PAGE
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 
@@ -18,9 +19,13 @@ SEARCH = "vertrouwen"
 
 # name -> (direct call, API path with the same parameters)
 CASES: dict[str, tuple[Callable[[GraphStore], Any], str]] = {
-    "coverage": (usecases.coverage, "/api/v1/coverage"),
-    "gaps": (usecases.gaps, "/api/v1/gaps"),
-    "partners": (lambda s: usecases.partners(s, MUNICIPALITY), f"/api/v1/partners?municipality={MUNICIPALITY}"),
+    # The API's default page sizes, so both sides do the same work.
+    "coverage": (lambda s: usecases.coverage(s, limit=COVERAGE_PAGE), "/api/v1/coverage"),
+    "gaps": (lambda s: usecases.gaps(s, limit=GAPS_PAGE), "/api/v1/gaps"),
+    "partners": (
+        lambda s: usecases.partners(s, MUNICIPALITY, limit=PARTNERS_PAGE),
+        f"/api/v1/partners?municipality={MUNICIPALITY}",
+    ),
     "neighbourhood": (
         lambda s: usecases.neighbourhood(s, CENTRE, depth=2, limit=200),
         f"/api/v1/nodes/{CENTRE}/neighbourhood?depth=2&limit=200",

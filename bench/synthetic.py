@@ -46,7 +46,7 @@ TAXONOMY = {
     "IndividualProfile": 20,
     "Recommendation": 200,
 }
-SCALES = {"seed": 0.0, "tiny": 0.002, "medium": 1.0, "large": 10.0}
+SCALES = {"seed": 0.0, "tiny": 0.002, "small": 0.05, "medium": 1.0, "large": 10.0}
 
 # Dutch and English words the labels are made of, so that search has realistic text to match.
 TOPICS = [

@@ -17,7 +17,7 @@ from caleido.api.routes import StoreDep
 from caleido.graph import usecases
 from caleido.loaders.evidence import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from caleido.ontology.model import load_ontology
-from caleido.viz.coverage_map import cell_detail, coverage_map, gap_lists
+from caleido.viz.coverage_map import GAPS_SHOWN, ROWS_PER_PAGE, cell_detail, coverage_map, gap_lists, map_order
 from caleido.viz.explorer import explorer_view, provenance
 from caleido.viz.i18n import Lang, class_label, labelled, terms, text
 from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope
@@ -171,23 +171,31 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         return error_page(request, lang, error)
     except usecases.NotFound as error:
         return error_page(request, lang, PageError(404, str(error)))
-    result = usecases.coverage(store, **filters)
-    gaps = usecases.gaps(store, include_proposed=filters["include_proposed"])
-    themes = {t for row in result["rows"] for t in row["themes"]}
+    rows = usecases.coverage_rows(
+        store, domain=filters["domain"], level=filters["level"], include_proposed=filters["include_proposed"]
+    )
+    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    if page_number > pages:
+        return error_page(request, lang, PageError(404, f"page={page_number}: {text(lang, 'error')}; 1..{pages}"))
+    theme_labels = usecases.labels(store, {t for row in rows for t in row["themes"][:1]})
+    result = usecases.coverage(
+        store,
+        **filters,
+        rows=map_order(rows, theme_labels, lang),
+        offset=(page_number - 1) * ROWS_PER_PAGE,
+        limit=ROWS_PER_PAGE,
+    )
+    gaps = usecases.gaps(store, include_proposed=filters["include_proposed"], limit=GAPS_SHOWN)
     unevidenced = {
         i for link in gaps["links_without_accepted_evidence"] for i in (link["intervention"], link["target"])
     }
-    labels = usecases.labels(store, themes | unevidenced | ({intervention, target} if detail else set()))
+    labels = usecases.labels(store, unevidenced | ({intervention, target} if detail else set()))
 
     def cell_href(row: str, column: str) -> str:
         where = {**filters, "page": page_number if page_number > 1 else None, "lang": lang}
         return page_url("/coverage", {**where, "intervention": row, "target": column}, "cell-detail")
 
-    view = coverage_map(result, labels, lang, cell_href, page=page_number - 1)
-    if page_number > view["page"]["pages"]:
-        return error_page(
-            request, lang, PageError(404, f"page={page_number}: {text(lang, 'error')}; 1..{view['page']['pages']}")
-        )
+    view = coverage_map(result, theme_labels, lang, cell_href)
 
     def page_link(number: int) -> str | None:
         if not 1 <= number <= view["page"]["pages"]:
@@ -206,6 +214,7 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         detail=cell_detail(detail, labels, lang) if detail else None,
         filters=filters,
         close_url=page_url("/coverage", {**filters, "lang": lang}),
+        gaps_url=page_url("/api/v1/gaps", {"include_proposed": filters["include_proposed"], "limit": 1000}),
         csv_url=page_url("/api/v1/coverage", {**filters, "format": "csv"}),
         dimensions=terms("DimensionScheme", lang),
         clusters=terms("ClusterScheme", lang),
@@ -244,7 +253,7 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         except usecases.NotFound as error:
             context["error"], status = str(error), 404
         else:
-            if context["view"]["total"] > form["limit"]:
+            if context["view"]["more"]:
                 more = [*_query_without(request, "limit"), ("limit", min(form["limit"] * 2, 5_000))]
                 context["more_url"] = page_url("/partners", more)
     return render_page(
@@ -286,8 +295,9 @@ def _find_partners(store: StoreDep, form: dict[str, Any], members: list[dict[str
         domain=form["domain"],
         level=form["level"],
         include_proposed=form["include_proposed"],
+        limit=form["limit"],
     )
-    shown = result["partners"][: form["limit"]]
+    shown = result["partners"]
     named = {i for p in shown for r in p["reasons"] for i in (r["intervention"], r["target"])}
     labels = usecases.labels(store, named)
     place = result["municipality"]

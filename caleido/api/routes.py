@@ -46,6 +46,11 @@ LevelTerm = _terms("LevelScheme", "Level")
 ClassTerm = Enum("NodeClass", {c: c for c in load_ontology().classes}, type=str)  # type: ignore[misc]
 Lang = Literal["nl", "en"]
 IncludeProposed = Annotated[bool, Query(description="Also count proposed (not yet reviewed) links and evidence.")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="How many to skip (paging).")]
+COVERAGE_PAGE = 100
+GAPS_PAGE = 100
+PARTNERS_PAGE = 50
+MAX_PAGE = 1000  # rows, partners or links per answer: a national map or ranking comes a page at a time
 
 
 def _value(term: Enum | None) -> str | None:
@@ -80,8 +85,14 @@ def coverage(
     level: LevelTerm | None = None,  # type: ignore[valid-type]
     include_proposed: IncludeProposed = False,
     format: Literal["json", "csv"] | None = None,  # noqa: A002 - the public parameter name
+    offset: Offset = 0,
+    limit: Annotated[
+        int | None, Query(ge=1, le=MAX_PAGE, description="Interventions (rows) per answer: 100 in JSON, all in CSV")
+    ] = None,
 ) -> Any:
-    """Interventions x factors (or themes); each linked cell with its findings, net direction and best grade."""
+    """Interventions x factors (or themes); each linked cell with its findings, net direction and best grade.
+    JSON answers come a page of rows at a time (`offset`, `limit`, `total_rows`); CSV holds every row."""
+    csv_wanted = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     result = usecases.coverage(
         store,
         axis=axis,
@@ -90,8 +101,10 @@ def coverage(
         domain=_value(domain),
         level=_value(level),
         include_proposed=include_proposed,
+        offset=offset,
+        limit=limit if limit is not None or csv_wanted else COVERAGE_PAGE,
     )
-    if format == "csv" or (format is None and "text/csv" in request.headers.get("accept", "")):
+    if csv_wanted:
         return Response(
             _coverage_csv(result),
             media_type="text/csv; charset=utf-8",
@@ -146,9 +159,15 @@ def _coverage_csv(result: dict[str, Any]) -> str:
 
 
 @v1.get("/gaps", response_model=schemas.Gaps, tags=["policymakers"])
-def gaps(store: StoreDep, include_proposed: IncludeProposed = False) -> dict[str, Any]:
-    """Factors without any intervention, intervention-factor links without accepted evidence, themes without a value."""
-    return usecases.gaps(store, include_proposed=include_proposed)
+def gaps(
+    store: StoreDep,
+    include_proposed: IncludeProposed = False,
+    offset: Offset = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Unevidenced links per answer")] = GAPS_PAGE,
+) -> dict[str, Any]:
+    """Factors without any intervention, intervention-factor links without accepted evidence (a page of them),
+    themes without a value; `counts` has the totals."""
+    return usecases.gaps(store, include_proposed=include_proposed, offset=offset, limit=limit)
 
 
 # ---------------------------------------------------------------- municipalities
@@ -163,8 +182,11 @@ def partners(
     domain: DomainTerm | None = None,  # type: ignore[valid-type]
     level: LevelTerm | None = None,  # type: ignore[valid-type]
     include_proposed: IncludeProposed = False,
+    offset: Offset = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Partners per answer")] = PARTNERS_PAGE,
 ) -> dict[str, Any]:
-    """Organisations for a municipality, ranked by reach, with the programmes, factors and roles that explain them."""
+    """Organisations for a municipality, ranked by reach, with the programmes, factors and roles that explain them;
+    a page at a time (`offset`, `limit`; `more` says whether the ranking goes on)."""
     wanted = [*(factor or []), *(theme or [])]
     expected = {"RiskFactor", "ProtectiveFactor", "ProgrammeTheme"}
     found = store.find_classes(wanted)
@@ -178,6 +200,8 @@ def partners(
         domain=_value(domain),
         level=_value(level),
         include_proposed=include_proposed,
+        offset=offset,
+        limit=limit,
     )
 
 

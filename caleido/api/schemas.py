@@ -133,6 +133,9 @@ class CoverageCell(Public):
 class Coverage(Public):
     axis: Literal["factors", "themes"]
     statuses: list[str]
+    total_rows: int = Field(description="interventions in the whole map; `rows` holds `limit` of them from `offset`")
+    offset: int
+    limit: int | None
     rows: list[CoverageRow]
     columns: list[CoverageColumn]
     cells: list[CoverageCell]
@@ -157,9 +160,13 @@ class GapCounts(Public):
 class Gaps(Public):
     statuses: list[str]
     factors_without_intervention: list[ClassedLabel]
-    links_without_accepted_evidence: list[UnevidencedLink]
+    links_without_accepted_evidence: list[UnevidencedLink] = Field(
+        description="`limit` of them from `offset`, by intervention and factor; `counts` has how many there are"
+    )
     themes_without_value: list[Labelled]
     counts: GapCounts
+    offset: int
+    limit: int | None
 
 
 # ---------------------------------------------------------------- partners
@@ -188,6 +195,9 @@ class Municipality(Labelled):
 class Partners(Public):
     municipality: Municipality
     statuses: list[str]
+    offset: int
+    limit: int | None
+    more: bool = Field(description="whether the ranking goes on after this page (ask again with a larger offset)")
     partners: list[Partner]
 
 

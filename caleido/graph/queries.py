@@ -3,67 +3,169 @@ Neo4j differ, the difference is a small named fragment per dialect (TECH-NOTES A
 
 - `label`: the Caleido class of a node (Ladybug: label(n); Neo4j: its label other than CaleidoNode);
 - `type`: the type of a relationship (Ladybug: label(r); Neo4j: type(r));
-- `any`: the label every Caleido node carries (Neo4j uses it for an index; Ladybug has none).
+- `any`: the label every Caleido node carries (Neo4j uses it for an index; Ladybug has none);
+- `ids`: the nodes whose id is in $ids (a list without repeats). Ladybug tests `x.id IN $ids` on every row
+  against the whole list (0.2 s for 869 ids among 20,000 organisations), so there each id is looked up
+  on the primary key.
 
-Values are always parameters; labels and types come only from the ontology.
+Values are always parameters; labels and types come only from the ontology. Queries that join through
+EVIDENCE_FOR name the class at the far end (`TARGET`): Ladybug plans an untyped end as a scan of every
+node table the relationship allows, 10x slower at 49,000 nodes (bench/results/README.md).
 """
 
 from __future__ import annotations
 
+import re
+
+from caleido.graph.schema import node_classes, node_columns
+
 DIALECTS: dict[str, dict[str, str]] = {
-    "embedded": {"label": "label({})", "type": "label({})", "any": ""},
-    "neo4j": {"label": "head([l IN labels({}) WHERE l <> 'CaleidoNode'])", "type": "type({})", "any": ":CaleidoNode"},
+    "embedded": {
+        "label": "label({})",
+        "type": "label({})",
+        "any": "",
+        "ids": "UNWIND $ids AS wanted MATCH ({var}{label} {{id: wanted}})",
+    },
+    "neo4j": {
+        "label": "head([l IN labels({}) WHERE l <> 'CaleidoNode'])",
+        "type": "type({})",
+        "any": ":CaleidoNode",
+        "ids": "MATCH ({var}{label}) WHERE {var}.id IN $ids",
+    },
 }
+_IDS = re.compile(r"IDS\((\w+)(:\w+)?\)")
 
 
-def _render(dialect: str, template: str) -> str:
+def _render(dialect: str, template: str, target: str = "") -> str:
     fragments = DIALECTS[dialect]
+    template = _IDS.sub(lambda m: fragments["ids"].format(var=m[1], label=m[2] or ":ANY"), template)
     return (
-        template.replace("LABEL(n)", fragments["label"].format("n"))
+        template.replace("TARGET", f"`{target}`")
+        .replace("LABEL(n)", fragments["label"].format("n"))
         .replace("LABEL(b)", fragments["label"].format("b"))
         .replace("TYPE(r)", fragments["type"].format("r"))
         .replace(":ANY", fragments["any"])
     )
 
 
-_INTERVENTION_TARGETS = """
-MATCH (i:Intervention)-[r:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n)
-RETURN i.id AS intervention, TYPE(r) AS rel, n.id AS target, LABEL(n) AS target_class, r.status AS status
+# ---- the evidence-and-gap map: rows, columns and the cells of a page of rows
+
+_INTERVENTION_ROWS = """
+MATCH (i:Intervention) WHERE i.status IN $statuses
+RETURN i.id AS id, i.label_nl AS label_nl, i.label_en AS label_en, i.domains AS domains, i.levels AS levels,
+       i.intervention_type AS intervention_type
 """
 
-_EVIDENCE = """
-MATCH (f:Finding)-[r:EVIDENCE_FOR]->(n)
-RETURN f.id AS finding, n.id AS target, r.direction AS direction, r.status AS link_status,
-       f.status AS finding_status, f.grade AS grade
+_INTERVENTION_THEMES = """
+MATCH (i:Intervention)-[r:BELONGS_TO]->(t:ProgrammeTheme) WHERE r.status IN $statuses
+RETURN i.id AS intervention, collect(t.id) AS themes
 """
 
-_ORGANISATION_PROGRAMMES = """
-MATCH (o:Organisation)-[r:RUNS|PARTICIPATES_IN]->(i:Intervention)
-RETURN o.id AS organisation, TYPE(r) AS rel, r.role AS role, i.id AS intervention, r.status AS status
+_TARGET_COLUMNS = """
+MATCH (n:TARGET) WHERE n.status IN $statuses
+RETURN n.id AS id, n.label_nl AS label_nl, n.label_en AS label_en
+"""
+_CLASSIFIED = ("dimension", "clusters")  # columns of the classes placed on the model's rings by their own data
+
+_TARGET_LINKS_OF = """
+IDS(i:Intervention)
+MATCH (i)-[r:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n) WHERE r.status IN $statuses
+RETURN i.id AS intervention, TYPE(r) AS rel, n.id AS target, r.status AS status
 """
 
-_OPERATES_IN = """
-MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region)
-RETURN o.id AS organisation, g.id AS region, r.status AS status
+# Findings that bear on an intervention and on a target are evidence for the link between them. The two
+# EVIDENCE_FOR hops are separate clauses and the statuses are returned too: Ladybug 0.22 drops the filter on
+# the first hop of `(i)<-[e:EVIDENCE_FOR]-(f)-[r:EVIDENCE_FOR]->(n)` once $ids holds ~100 ids (a hash-join
+# plan), so callers check the statuses again (tests/graph/test_usecases_at_scale.py).
+_CELL_EVIDENCE = """
+IDS(i:Intervention)
+MATCH (i)<-[e:EVIDENCE_FOR]-(f:Finding) WHERE f.status IN $statuses AND e.status IN $statuses
+WITH i, f, e.status AS intervention_link
+MATCH (f)-[r:EVIDENCE_FOR]->(n:TARGET) WHERE r.status IN $statuses
+RETURN i.id AS intervention, n.id AS target, f.id AS finding, r.direction AS direction, f.grade AS grade,
+       f.status AS finding_status, intervention_link, r.status AS target_link
 """
+
+# ---- gaps
+
+_UNADDRESSED = """
+MATCH (n:TARGET) WHERE n.status IN $statuses
+  AND NOT EXISTS { MATCH (:Intervention)-[r:ADDRESSES|STRENGTHENS]->(n) WHERE r.status IN $statuses }
+RETURN n.id AS id, n.label_nl AS label_nl, n.label_en AS label_en
+"""
+
+_UNEVIDENCED = """
+MATCH (i:Intervention)-[r:ADDRESSES|STRENGTHENS]->(n:TARGET) WHERE r.status IN $statuses
+  AND NOT EXISTS {
+    MATCH (i)<-[e:EVIDENCE_FOR]-(f:Finding)-[x:EVIDENCE_FOR]->(n)
+    WHERE f.status IN $evidence AND e.status IN $evidence AND x.status IN $evidence
+  }
+RETURN i.id AS intervention, TYPE(r) AS rel, n.id AS target
+"""
+
+_UNGROUNDED = """
+MATCH (t:ProgrammeTheme) WHERE t.status IN $statuses
+  AND NOT EXISTS { MATCH (t)-[r:GROUNDED_IN]->(:Value) WHERE r.status IN $statuses }
+RETURN t.id AS id, t.label_nl AS label_nl, t.label_en AS label_en
+"""
+
+# ---- partners
+
+
+_ORGANISATIONS_IN = """
+MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region) WHERE g.id IN $regions AND r.status IN $statuses
+RETURN o.id AS organisation, g.id AS region
+"""
+
+# Organisations that name no region they work in: present everywhere at their level.
+_ORGANISATIONS_EVERYWHERE = """
+MATCH (o:Organisation) WHERE $level IN o.levels
+  AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
+RETURN o.id AS organisation
+"""
+
+# Reasons of an organisation: one per programme it runs or joins and factor or theme that programme targets.
+# Organisation filters: an empty $domain or $level asks for any. One hop per clause (see _CELL_EVIDENCE).
+_ORGANISATION_HOP = """
+IDS(o:Organisation)
+MATCH (o)-[r:RUNS|PARTICIPATES_IN]->(i:Intervention)
+WHERE o.status IN $statuses AND ($domain = '' OR $domain IN o.domains)
+  AND ($level = '' OR $level IN o.levels) AND r.status IN $statuses
+WITH o, i, TYPE(r) AS rel, r.role AS role
+MATCH (i)-[l:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n)
+WHERE l.status IN $statuses AND (NOT $only_targets OR n.id IN $targets)
+"""
+_REASON_COUNTS = _ORGANISATION_HOP + "RETURN o.id AS organisation, count(*) AS reasons\n"
+# One row per organisation and programme (a row per reason was 12,655 rows for one page of 50 partners).
+_REASONS = (
+    _ORGANISATION_HOP + "RETURN o.id AS organisation, i.id AS intervention, rel, role, collect(n.id) AS targets\n"
+)
 
 _REGION_PARENTS = """
 MATCH (g:Region)-[r:PART_OF]->(p:Region)
 RETURN g.id AS region, p.id AS parent
 """
 
+_PARENTS_OF = """
+IDS(g:Region)
+MATCH (g)-[r:PART_OF]->(p:Region)
+RETURN g.id AS region, p.id AS parent
+"""
+
 _OUTGOING = """
-MATCH (a:ANY)-[r]->(b:ANY) WHERE a.id IN $ids
+IDS(a)
+MATCH (a)-[r]->(b:ANY)
 RETURN a.id AS source, TYPE(r) AS rel, b.id AS target, LABEL(b) AS target_class
 """
 
 _INCOMING = """
-MATCH (b:ANY)-[r]->(a:ANY) WHERE a.id IN $ids
+IDS(a)
+MATCH (b:ANY)-[r]->(a)
 RETURN b.id AS source, TYPE(r) AS rel, a.id AS target, LABEL(b) AS source_class
 """
 
 _LABELS = """
-MATCH (n:ANY) WHERE n.id IN $ids
+IDS(n)
 RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS label_en
 """
 
@@ -73,24 +175,63 @@ RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS labe
 """
 
 
-def intervention_targets(dialect: str) -> str:
-    return _render(dialect, _INTERVENTION_TARGETS)
+def intervention_rows(dialect: str) -> str:
+    return _render(dialect, _INTERVENTION_ROWS)
 
 
-def evidence(dialect: str) -> str:
-    return _render(dialect, _EVIDENCE)
+def intervention_themes(dialect: str) -> str:
+    return _render(dialect, _INTERVENTION_THEMES)
 
 
-def organisation_programmes(dialect: str) -> str:
-    return _render(dialect, _ORGANISATION_PROGRAMMES)
+def target_columns(dialect: str, target: str) -> str:
+    """Ids and labels of a class's nodes, with their dimension and clusters where the class has them."""
+    stored = {column.name for cls in node_classes() if cls.name == target for column in node_columns(cls)}
+    extra = "".join(f", n.{name} AS {name}" for name in _CLASSIFIED if name in stored)
+    return _render(dialect, _TARGET_COLUMNS.rstrip() + extra + "\n", target)
 
 
-def operates_in(dialect: str) -> str:
-    return _render(dialect, _OPERATES_IN)
+def target_links_of(dialect: str) -> str:
+    return _render(dialect, _TARGET_LINKS_OF)
+
+
+def cell_evidence(dialect: str, target: str) -> str:
+    return _render(dialect, _CELL_EVIDENCE, target)
+
+
+def unaddressed(dialect: str, target: str) -> str:
+    return _render(dialect, _UNADDRESSED, target)
+
+
+def unevidenced(dialect: str, target: str) -> str:
+    return _render(dialect, _UNEVIDENCED, target)
+
+
+def ungrounded(dialect: str) -> str:
+    return _render(dialect, _UNGROUNDED)
+
+
+def organisations_in(dialect: str) -> str:
+    return _render(dialect, _ORGANISATIONS_IN)
+
+
+def organisations_everywhere(dialect: str) -> str:
+    return _render(dialect, _ORGANISATIONS_EVERYWHERE)
+
+
+def reason_counts(dialect: str) -> str:
+    return _render(dialect, _REASON_COUNTS)
+
+
+def reasons(dialect: str) -> str:
+    return _render(dialect, _REASONS)
 
 
 def region_parents(dialect: str) -> str:
     return _render(dialect, _REGION_PARENTS)
+
+
+def parents_of(dialect: str) -> str:
+    return _render(dialect, _PARENTS_OF)
 
 
 def outgoing(dialect: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from caleido.errors import CaleidoError
@@ -16,8 +16,9 @@ from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.ontology.model import load_ontology
 
-ACCEPTED = ("accepted",)
-WITH_PROPOSED = ("accepted", "proposed")
+Statuses = list[str]
+ACCEPTED: Statuses = ["accepted"]
+WITH_PROPOSED: Statuses = ["accepted", "proposed"]
 FACTOR_RELS = {"ADDRESSES": "RiskFactor", "STRENGTHENS": "ProtectiveFactor"}
 
 
@@ -37,6 +38,11 @@ def _grade_rank(grade: str | None) -> int:
     return concepts[grade].order or 0 if grade in concepts else -1
 
 
+def _statuses(include_proposed: bool) -> Statuses:
+    """The statuses of what counts: accepted, and proposed (not yet reviewed) when asked."""
+    return list(WITH_PROPOSED if include_proposed else ACCEPTED)
+
+
 def _label(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "label_nl": row.get("label_nl"), "label_en": row.get("label_en")}
 
@@ -49,24 +55,33 @@ def _by_id(store: GraphStore, cls: str) -> dict[str, dict[str, Any]]:
 
 
 class Evidence:
-    """Evidence links of findings whose finding and link both have an allowed status, indexed by the
-    node they bear on, so a cell's findings are one set intersection rather than a scan."""
+    """Findings that bear on an intervention and on a target, by (intervention, target): the evidence for the
+    link between them. Rows come from the `cell_evidence` query, whose statuses decide what counts."""
 
-    def __init__(self, store: GraphStore, statuses: tuple[str, ...]):
-        self.link: dict[tuple[str, str], dict[str, Any]] = {}  # (finding, target) -> evidence row
-        self.findings_on: dict[str, set[str]] = defaultdict(set)  # target -> findings
-        for row in store.read(queries.evidence(store.dialect)):
-            if row["finding_status"] in statuses and row["link_status"] in statuses:
-                self.link[(row["finding"], row["target"])] = row
-                self.findings_on[row["target"]].add(row["finding"])
+    def __init__(self, rows: Iterable[dict[str, Any]], statuses: Statuses):
+        self.found: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+        for row in rows:
+            if {row["finding_status"], row["intervention_link"], row["target_link"]} <= set(statuses):
+                self.found[(row["intervention"], row["target"])][row["finding"]] = row
+
+    @classmethod
+    def read(
+        cls, store: GraphStore, interventions: Collection[str], classes: Iterable[str], statuses: Statuses
+    ) -> Evidence:
+        """The evidence on the links of these interventions to targets of these classes."""
+        ids = sorted(interventions)
+        rows: list[dict[str, Any]] = []
+        for target_class in classes:
+            rows += store.read(queries.cell_evidence(store.dialect, target_class), {"ids": ids, "statuses": statuses})
+        return cls(rows, statuses)
 
     def cell(self, intervention: str, target: str) -> dict[str, Any]:
-        """Findings that bear on both the intervention and the target are evidence for their link."""
-        ids = sorted(self.findings_on.get(intervention, set()) & self.findings_on.get(target, set()))
+        found = self.found.get((intervention, target), {})
+        ids = sorted(found)
         counts = {"supports": 0, "contradicts": 0, "mixed": 0}
         best = None
         for finding in ids:
-            row = self.link[(finding, target)]
+            row = found[finding]
             counts[row["direction"] or "mixed"] += 1
             if best is None or _grade_rank(row["grade"]) > _grade_rank(best):
                 best = row["grade"]
@@ -76,6 +91,31 @@ class Evidence:
 
 
 # ---------------------------------------------------------------- coverage
+
+COVERAGE_AXES = {"factors": ("RiskFactor", "ProtectiveFactor"), "themes": ("ProgrammeTheme",)}
+
+
+def coverage_rows(
+    store: GraphStore, *, domain: str | None = None, level: str | None = None, include_proposed: bool = False
+) -> list[dict[str, Any]]:
+    """Every intervention the map has a row for, by id, with its labels, terms and themes (no cells)."""
+    statuses = _statuses(include_proposed)
+    themes = {
+        row["intervention"]: sorted(row["themes"])
+        for row in store.read(queries.intervention_themes(store.dialect), {"statuses": statuses})
+    }
+    rows = [
+        {
+            **_label(row),
+            "domains": sorted(row["domains"] or []),
+            "levels": sorted(row["levels"] or []),
+            "intervention_type": row["intervention_type"],
+            "themes": themes.get(row["id"], []),
+        }
+        for row in store.read(queries.intervention_rows(store.dialect), {"statuses": statuses})
+        if (domain is None or domain in (row["domains"] or [])) and (level is None or level in (row["levels"] or []))
+    ]
+    return sorted(rows, key=lambda r: r["id"])
 
 
 def coverage(
@@ -87,75 +127,66 @@ def coverage(
     domain: str | None = None,
     level: str | None = None,
     include_proposed: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Interventions x factors (or themes): per linked cell the findings, net direction and best grade."""
-    if axis not in ("factors", "themes"):
+    """Interventions x factors (or themes): per linked cell the findings, net direction and best grade.
+    Rows come `limit` at a time from `offset`, in id order or in the order of `rows` (coverage_rows'
+    result, reordered by the caller); only the cells of those rows are computed."""
+    if axis not in COVERAGE_AXES:
         raise ValueError("axis is 'factors' or 'themes'")
-    statuses = WITH_PROPOSED if include_proposed else ACCEPTED
-    target_classes = ("RiskFactor", "ProtectiveFactor") if axis == "factors" else ("ProgrammeTheme",)
-    interventions = {
-        i: row
-        for i, row in _by_id(store, "Intervention").items()
-        if row["status"] in statuses
-        and (domain is None or domain in row["domains"])
-        and (level is None or level in row["levels"])
-    }
-    targets: dict[str, dict[str, Any]] = {}
-    for cls in target_classes:
-        for target_id, row in _by_id(store, cls).items():
-            row_dimension = row.get("dimension") or load_ontology().classes[cls].dimension
-            if row["status"] not in statuses:
-                continue
-            if dimension is not None and row_dimension != dimension:
-                continue
-            if cluster is not None and cluster not in row.get("clusters", []):
-                continue
-            targets[target_id] = {
-                **_label(row),
-                "class": cls,
-                "dimension": row_dimension,
-                "clusters": sorted(row.get("clusters", [])),
-            }
-    evidence = Evidence(store, statuses)
-    cells = []
-    themes_of: dict[str, set[str]] = defaultdict(set)
-    for link in store.read(queries.intervention_targets(store.dialect)):
-        if link["rel"] == "BELONGS_TO" and link["status"] in statuses:
-            themes_of[link["intervention"]].add(link["target"])
-        if link["intervention"] in interventions and link["target"] in targets and link["status"] in statuses:
-            cells.append(
-                {
-                    "intervention": link["intervention"],
-                    "target": link["target"],
-                    "rel": link["rel"],
-                    "status": link["status"],
-                    **evidence.cell(link["intervention"], link["target"]),
-                }
-            )
-    cells.sort(key=lambda c: (c["intervention"], c["target"], c["rel"]))
-    rows = [
+    statuses = _statuses(include_proposed)
+    if rows is None:
+        rows = coverage_rows(store, domain=domain, level=level, include_proposed=include_proposed)
+    shown = rows[offset : None if limit is None else offset + limit]
+    targets = _coverage_columns(store, COVERAGE_AXES[axis], statuses, dimension, cluster)
+    ids = [r["id"] for r in shown]
+    evidence = Evidence.read(store, ids, COVERAGE_AXES[axis], statuses)
+    cells = [
         {
-            **_label(r),
-            "domains": sorted(r["domains"]),
-            "levels": sorted(r["levels"]),
-            "intervention_type": r["intervention_type"],
-            "themes": sorted(themes_of[i]),
+            "intervention": link["intervention"],
+            "target": link["target"],
+            "rel": link["rel"],
+            "status": link["status"],
+            **evidence.cell(link["intervention"], link["target"]),
         }
-        for i, r in sorted(interventions.items())
+        for link in store.read(queries.target_links_of(store.dialect), {"ids": ids, "statuses": statuses})
+        if link["target"] in targets
     ]
+    cells.sort(key=lambda c: (c["intervention"], c["target"], c["rel"]))
     return {
         "axis": axis,
         "statuses": list(statuses),
-        "rows": rows,
+        "total_rows": len(rows),
+        "offset": offset,
+        "limit": limit,
+        "rows": shown,
         "columns": [targets[t] for t in sorted(targets, key=lambda t: (targets[t]["class"], t))],
         "cells": cells,
     }
 
 
+def _coverage_columns(
+    store: GraphStore, classes: Iterable[str], statuses: Statuses, dimension: str | None, cluster: str | None
+) -> dict[str, dict[str, Any]]:
+    targets: dict[str, dict[str, Any]] = {}
+    for cls in classes:
+        for row in store.read(queries.target_columns(store.dialect, cls), {"statuses": statuses}):
+            row_dimension = row.get("dimension") or load_ontology().classes[cls].dimension
+            clusters = sorted(row.get("clusters") or [])
+            if dimension is not None and row_dimension != dimension:
+                continue
+            if cluster is not None and cluster not in clusters:
+                continue
+            targets[row["id"]] = {**_label(row), "class": cls, "dimension": row_dimension, "clusters": clusters}
+    return targets
+
+
 def cell(store: GraphStore, intervention: str, target: str, *, include_proposed: bool = False) -> dict[str, Any]:
     """One cell of the evidence-and-gap map: the link(s) between an intervention and a factor or theme, and
     each finding that bears on both, with its direction, grade and the sources it is reported in."""
-    statuses = WITH_PROPOSED if include_proposed else ACCEPTED
+    statuses = _statuses(include_proposed)
     found = store.find_classes([intervention, target])
     if found.get(intervention) != "Intervention":
         raise NotFound(f"no intervention with id {intervention!r}")
@@ -163,10 +194,10 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
         raise NotFound(f"no factor or theme with id {target!r}")
     links = [
         {"rel": r["rel"], "status": r["status"]}
-        for r in store.read(queries.intervention_targets(store.dialect))
-        if r["intervention"] == intervention and r["target"] == target and r["status"] in statuses
+        for r in store.read(queries.target_links_of(store.dialect), {"ids": [intervention], "statuses": statuses})
+        if r["target"] == target
     ]
-    summary = Evidence(store, statuses).cell(intervention, target)
+    summary = Evidence.read(store, [intervention], [found[target]], statuses).cell(intervention, target)
     findings = store.fetch_nodes("Finding", summary["finding_ids"])
     on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in summary["finding_ids"]])
     outgoing = store.read(queries.outgoing(store.dialect), {"ids": summary["finding_ids"]})
@@ -212,39 +243,35 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
 # ---------------------------------------------------------------- gaps
 
 
-def gaps(store: GraphStore, *, include_proposed: bool = False) -> dict[str, Any]:
-    statuses = WITH_PROPOSED if include_proposed else ACCEPTED
-    links = [r for r in store.read(queries.intervention_targets(store.dialect)) if r["status"] in statuses]
-    addressed = {r["target"] for r in links if r["rel"] in FACTOR_RELS}
-    factors = []
-    for cls in ("RiskFactor", "ProtectiveFactor"):
-        factors += [
-            {**_label(row), "class": cls}
-            for row in store.iter_nodes(cls)
-            if row["status"] in statuses and row["id"] not in addressed
-        ]
-    evidence = Evidence(store, ACCEPTED)
-    unevidenced = []
-    for link in sorted(links, key=lambda r: (r["intervention"], r["target"])):
-        if link["rel"] in FACTOR_RELS and evidence.cell(link["intervention"], link["target"])["findings"] == 0:
-            unevidenced.append({"intervention": link["intervention"], "target": link["target"], "rel": link["rel"]})
-    grounded = {s for s, _, v in store.iter_links("GROUNDED_IN") if v["status"] in statuses}
-    themes = [
-        _label(row)
-        for row in store.iter_nodes("ProgrammeTheme")
-        if row["status"] in statuses and row["id"] not in grounded
-    ]
+def gaps(
+    store: GraphStore, *, include_proposed: bool = False, offset: int = 0, limit: int | None = None
+) -> dict[str, Any]:
+    """Factors no intervention addresses or strengthens, intervention-factor links no accepted finding bears on
+    (`limit` of them from `offset`, by intervention and factor), themes grounded in no value; and their counts."""
+    statuses = _statuses(include_proposed)
+    factors: list[dict[str, Any]] = []
+    unevidenced: list[dict[str, Any]] = []
+    for cls in FACTOR_RELS.values():
+        unaddressed = store.read(queries.unaddressed(store.dialect, cls), {"statuses": statuses})
+        factors += [{**_label(row), "class": cls} for row in unaddressed]
+        params = {"statuses": statuses, "evidence": ACCEPTED}
+        unevidenced += store.read(queries.unevidenced(store.dialect, cls), params)
+    themes = [_label(row) for row in store.read(queries.ungrounded(store.dialect), {"statuses": statuses})]
     factors.sort(key=lambda f: (f["class"], f["id"]))
+    unevidenced.sort(key=lambda link: (link["intervention"], link["target"], link["rel"]))
+    themes.sort(key=lambda t: t["id"])
     return {
         "statuses": list(statuses),
         "factors_without_intervention": factors,
-        "links_without_accepted_evidence": unevidenced,
+        "links_without_accepted_evidence": unevidenced[offset : None if limit is None else offset + limit],
         "themes_without_value": themes,
         "counts": {
             "factors_without_intervention": len(factors),
             "links_without_accepted_evidence": len(unevidenced),
             "themes_without_value": len(themes),
         },
+        "offset": offset,
+        "limit": limit,
     }
 
 
@@ -276,86 +303,96 @@ def partners(
     domain: str | None = None,
     level: str | None = None,
     include_proposed: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> dict[str, Any]:
-    """Organisations for a municipality, ranked by reach and by programmes on the wanted factors/themes."""
-    statuses = WITH_PROPOSED if include_proposed else ACCEPTED
-    place = find_municipality(store, municipality)
-    parents = defaultdict(set)
-    for row in store.read(queries.region_parents(store.dialect)):
-        parents[row["region"]].add(row["parent"])
-    safety_regions = parents[place["id"]]
-    provinces = {p for s in safety_regions for p in parents[s]}
-    wanted = set(targets)
-    programmes: dict[str, list[str]] = defaultdict(list)  # intervention -> matched targets
-    for link in store.read(queries.intervention_targets(store.dialect)):
-        if link["status"] in statuses and (not wanted or link["target"] in wanted):
-            programmes[link["intervention"]].append(link["target"])
-    interventions = _by_id(store, "Intervention")
-    organisations = _by_id(store, "Organisation")
-    regions_of: dict[str, set[str]] = defaultdict(set)
-    for row in store.read(queries.operates_in(store.dialect)):
-        if row["status"] in statuses:
-            regions_of[row["organisation"]].add(row["region"])
+    """Organisations for a municipality, ranked by reach, then by their reasons (programme x wanted factor or
+    theme), then by id; `limit` of them from `offset`, each with its reasons.
 
-    found: dict[str, dict[str, Any]] = {}
-    for link in store.read(queries.organisation_programmes(store.dialect)):
-        org = organisations.get(link["organisation"])
-        intervention = interventions.get(link["intervention"])
-        if org is None or intervention is None or link["status"] not in statuses or org["status"] not in statuses:
-            continue
-        if link["intervention"] not in programmes:
-            continue
-        if domain is not None and domain not in org["domains"]:
-            continue
-        if level is not None and level not in org["levels"]:
-            continue
-        reach = _reach(org, regions_of[org["id"]], place["id"], safety_regions, provinces)
-        if reach is None:
-            continue
-        entry = found.setdefault(
-            org["id"],
-            {
-                **_label(org),
-                "organisation_type": org["organisation_type"],
-                "levels": sorted(org["levels"]),
-                "domains": sorted(org["domains"]),
-                "reach": reach,
-                "reasons": [],
-            },
-        )
-        for target in sorted(set(programmes[link["intervention"]])):
-            entry["reasons"].append(
-                {"intervention": link["intervention"], "rel": link["rel"], "role": link["role"], "target": target}
-            )
-    ranked = sorted(found.values(), key=lambda e: (REACH_ORDER.index(e["reach"]), -len(e["reasons"]), e["id"]))
-    for entry in ranked:
-        entry["reasons"].sort(key=lambda r: (r["intervention"], r["target"], r["rel"]))
+    The ranking is built a reach at a time, nearest first, and stops once it holds the page and one more:
+    the national organisations, which reach every municipality, are only counted when the page gets to them."""
+    statuses = _statuses(include_proposed)
+    place = find_municipality(store, municipality)
+    safety_regions = _parents(store, [place["id"]])
+    provinces = _parents(store, safety_regions)
+    wanted = sorted(set(targets))
+    reason_params = {
+        "statuses": statuses,
+        "only_targets": bool(wanted),
+        "targets": wanted or [""],
+        "domain": domain or "",
+        "level": level or "",
+    }
+    end = None if limit is None else offset + limit
+    ranked: list[tuple[str, int, str]] = []  # (reach, reasons, organisation)
+    seen: set[str] = set()
+    for reach, candidates in _reach_tiers(store, place["id"], safety_regions, provinces, statuses):
+        fresh = candidates - seen
+        seen |= candidates
+        counts = store.read(queries.reason_counts(store.dialect), {**reason_params, "ids": sorted(fresh)})
+        tier = sorted((-int(row["reasons"]), row["organisation"]) for row in counts if row["reasons"])
+        ranked += [(reach, -minus, org) for minus, org in tier]
+        if end is not None and len(ranked) > end:
+            break
+    page = ranked[offset:end]
+    details = store.fetch_nodes("Organisation", [org for _, _, org in page])
+    reasons: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    reason_rows = store.read(queries.reasons(store.dialect), {**reason_params, "ids": [org for _, _, org in page]})
+    for row in reason_rows:
+        reasons[row["organisation"]] += [
+            {"intervention": row["intervention"], "rel": row["rel"], "role": row["role"], "target": target}
+            for target in row["targets"]
+        ]
     return {
-        "municipality": {**_label(place), "safety_regions": sorted(safety_regions), "provinces": sorted(provinces)},
+        "municipality": {**_label(place), "safety_regions": safety_regions, "provinces": provinces},
         "statuses": list(statuses),
-        "partners": ranked,
+        "offset": offset,
+        "limit": limit,
+        "more": end is not None and len(ranked) > end,
+        "partners": [
+            {
+                **_label(details[org]),
+                "organisation_type": details[org]["organisation_type"],
+                "levels": sorted(details[org]["levels"]),
+                "domains": sorted(details[org]["domains"]),
+                "reach": reach,
+                "reasons": sorted(reasons[org], key=lambda r: (r["intervention"], r["target"], r["rel"])),
+            }
+            for reach, _, org in page
+        ],
     }
 
 
-def _reach(
-    org: dict[str, Any], regions: set[str], municipality: str, safety: set[str], provinces: set[str]
-) -> str | None:
-    """How an organisation reaches the municipality, or None when it does not."""
-    if municipality in regions:
-        return "municipality"
-    if regions & safety:
-        return "safety-region"
-    if regions & provinces:
-        return "province"
-    if regions:
-        return None  # it works in named regions, and not this one
-    if "local" in org["levels"]:
-        return "municipality"  # a kind of organisation present in every municipality (the municipality itself, ...)
-    if "regional" in org["levels"]:
-        return "regional"
-    if "national" in org["levels"]:
-        return "national"
-    return None
+def _parents(store: GraphStore, regions: list[str]) -> list[str]:
+    """The regions these regions are part of (a municipality's safety regions, a safety region's province)."""
+    if not regions:
+        return []
+    return sorted({row["parent"] for row in store.read(queries.parents_of(store.dialect), {"ids": regions})})
+
+
+def _reach_tiers(
+    store: GraphStore, municipality: str, safety_regions: list[str], provinces: list[str], statuses: Statuses
+) -> Iterator[tuple[str, set[str]]]:
+    """Organisations by how they reach the municipality, nearest first (REACH_ORDER). An organisation that
+    names the regions it works in reaches the municipality through them; one that names none works
+    everywhere at its level ('local': in every municipality). Tiers may overlap; the nearest counts."""
+    named = store.read(
+        queries.organisations_in(store.dialect),
+        {"regions": [municipality, *safety_regions, *provinces], "statuses": statuses},
+    )
+
+    def working_in(regions: list[str]) -> set[str]:
+        return {row["organisation"] for row in named if row["region"] in regions}
+
+    def everywhere(level: str) -> set[str]:
+        params = {"level": level, "statuses": statuses}
+        return {row["organisation"] for row in store.read(queries.organisations_everywhere(store.dialect), params)}
+
+    yield "municipality", working_in([municipality]) | everywhere("local")
+    yield "safety-region", working_in(safety_regions)
+    yield "province", working_in(provinces)
+    yield "regional", everywhere("regional")
+    yield "national", everywhere("national")
 
 
 # ---------------------------------------------------------------- exploring

@@ -15,7 +15,14 @@ from caleido.viz.palette import DIRECTION_COLOURS
 
 NO_FINDINGS_COLOUR = "#ffffff"
 ROWS_PER_PAGE = 40  # interventions per page: 40 rows x ~400 factor columns is still a page a browser draws at once
+GAPS_SHOWN = 100  # unevidenced links listed under the map; the count above the list is of all of them
 LARGEST_BUBBLE = 4  # size classes size-0 .. size-4 in caleido.css
+
+
+def map_order(rows: list[dict[str, Any]], theme_labels: dict[str, dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
+    """The map's rows (caleido.graph.usecases.coverage_rows) in the order the map shows them: grouped under
+    their first theme (by label), those without a theme last, by label within a group."""
+    return [row for _, group in _row_groups(rows, theme_labels, lang) for row in group]
 
 
 def coverage_map(
@@ -24,55 +31,49 @@ def coverage_map(
     lang: Lang,
     cell_href: Any,
     *,
-    page: int = 0,
     per_page: int = ROWS_PER_PAGE,
 ) -> dict[str, Any]:
     """`cell_href(intervention, target)` gives the link that opens a cell (the page keeps its filters).
-    Rows come a page at a time (`page` from 0), in the order of their theme groups."""
+    `result` is one page of rows in map order (coverage(..., rows=map_order(...), offset=, limit=per_page))."""
     column_groups = _column_groups(result["columns"], lang)
     columns = [c for _, group in column_groups for c in group]
     cells = {(c["intervention"], c["target"]): c for c in result["cells"]}
-    ordered = [(theme, row) for theme, rows in _row_groups(result["rows"], theme_labels, lang) for row in rows]
-    pages = max(1, -(-len(ordered) // per_page))
-    shown = ordered[page * per_page : (page + 1) * per_page]
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for theme, row in shown:
-        grouped.setdefault(theme, []).append(row)
-    row_groups = []
-    for theme, rows in grouped.items():
-        row_groups.append(
-            {
-                "label": theme,
-                "rows": [
-                    {
-                        "id": row["id"],
-                        "label": labelled(row, lang),
-                        "href": explore_href(row["id"], lang),
-                        "cells": [
-                            _cell(row, column, cells.get((row["id"], column["id"])), lang, cell_href)
-                            for column in columns
-                        ],
-                    }
-                    for row in rows
-                ],
-            }
-        )
-    linked = len(cells)
+    for row in result["rows"]:
+        grouped.setdefault(_theme_of(row, theme_labels, lang) or text(lang, "theme.none"), []).append(row)
+    row_groups = [
+        {
+            "label": theme,
+            "rows": [
+                {
+                    "id": row["id"],
+                    "label": labelled(row, lang),
+                    "href": explore_href(row["id"], lang),
+                    "cells": [
+                        _cell(row, column, cells.get((row["id"], column["id"])), lang, cell_href) for column in columns
+                    ],
+                }
+                for row in rows
+            ],
+        }
+        for theme, rows in grouped.items()
+    ]
+    total = result["total_rows"]
     return {
         "column_groups": [{"label": label, "span": len(group)} for label, group in column_groups],
         "columns": [{"id": c["id"], "label": labelled(c, lang), "href": explore_href(c["id"], lang)} for c in columns],
         "row_groups": row_groups,
         "page": {
-            "number": page,
-            "pages": pages,
-            "first_row": page * per_page + 1,
-            "last_row": page * per_page + len(shown),
+            "number": result["offset"] // per_page,
+            "pages": max(1, -(-total // per_page)),
+            "first_row": result["offset"] + 1,
+            "last_row": result["offset"] + len(result["rows"]),
         },
         "counts": {
-            "rows": len(result["rows"]),
+            "rows": total,
             "columns": len(columns),
-            "cells": len(result["rows"]) * len(columns),
-            "linked": linked,
+            "cells": total * len(columns),
+            "linked": len(cells),  # of the rows on this page
             "with_findings": sum(1 for c in cells.values() if c["findings"]),
         },
         "legend": [{"label": text(lang, f"net.{d}"), "colour": colour} for d, colour in DIRECTION_COLOURS.items()]
@@ -98,14 +99,19 @@ def _column_groups(columns: list[dict[str, Any]], lang: Lang) -> list[tuple[str,
     ]
 
 
+def _theme_of(row: dict[str, Any], theme_labels: dict[str, dict[str, Any]], lang: Lang) -> str:
+    """The label of the row's first theme, or "" when it has none the labels know."""
+    theme = row["themes"][0] if row["themes"] else None
+    return labelled(theme_labels[theme], lang) if theme in theme_labels else ""
+
+
 def _row_groups(
     rows: list[dict[str, Any]], theme_labels: dict[str, dict[str, Any]], lang: Lang
 ) -> list[tuple[str, list[dict[str, Any]]]]:
     """Interventions under their first theme (by label); those without a theme last."""
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        theme = row["themes"][0] if row["themes"] else None
-        groups[labelled(theme_labels[theme], lang) if theme in theme_labels else ""].append(row)
+        groups[_theme_of(row, theme_labels, lang)].append(row)
     ordered = sorted((label, group) for label, group in groups.items() if label)
     if "" in groups:
         ordered.append((text(lang, "theme.none"), groups[""]))

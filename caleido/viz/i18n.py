@@ -88,6 +88,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "previous": ("Vorige", "Previous"),
     "next": ("Volgende", "Next"),
     "theme.none": ("zonder thema", "no theme"),
+    "page.only": ("(op deze pagina)", "(on this page)"),
+    "more.count": ("meer", "more"),
     "cell.gap": ("leemte: geen verband", "gap: no link"),
     "cell.nofindings": ("verband zonder bevindingen", "link without findings"),
     "findings": ("bevindingen", "findings"),

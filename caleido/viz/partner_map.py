@@ -61,7 +61,7 @@ def partner_view(
             }
         )
     network = _network({**result, "partners": shown}, name, lang)
-    return {"partners": entries, "network": network, "total": len(result["partners"])}
+    return {"partners": entries, "network": network, "more": result["more"] or len(result["partners"]) > limit}
 
 
 def _first_programmes(partner: dict[str, Any]) -> set[str]:

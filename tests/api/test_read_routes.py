@@ -79,6 +79,26 @@ def test_partners_by_code_or_name_with_reasons(client: TestClient) -> None:
     assert den_haag["municipality"]["id"] == "GM0518"
 
 
+def test_big_answers_come_a_page_at_a_time(client: TestClient) -> None:
+    whole = client.get("/api/v1/coverage").json()
+    assert (whole["total_rows"], whole["offset"], whole["limit"]) == (2, 0, 100)
+    second = client.get("/api/v1/coverage", params={"offset": 1, "limit": 1}).json()
+    assert [r["id"] for r in second["rows"]] == [whole["rows"][1]["id"]] and second["total_rows"] == 2
+    assert all(c["intervention"] == whole["rows"][1]["id"] for c in second["cells"])
+    partners = client.get("/api/v1/partners", params={"municipality": "GM0344", "factor": "rf-1", "limit": 2}).json()
+    assert [p["id"] for p in partners["partners"]] == ["org-local", "org-region"] and partners["more"]
+    rest = client.get(
+        "/api/v1/partners", params={"municipality": "GM0344", "factor": "rf-1", "offset": 2, "limit": 2}
+    ).json()
+    assert [p["id"] for p in rest["partners"]] == ["org-province", "org-national"] and not rest["more"]
+    gaps = client.get("/api/v1/gaps", params={"limit": 1, "offset": 1}).json()
+    assert gaps["links_without_accepted_evidence"] == [] and gaps["counts"]["links_without_accepted_evidence"] == 1
+    for route, params in [("coverage", {"limit": 0}), ("partners", {"municipality": "GM0344", "limit": 1001})]:
+        response = client.get(f"/api/v1/{route}", params=params)
+        assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
+    assert client.get("/api/v1/gaps", params={"offset": -1}).status_code == 422
+
+
 def test_nodes_neighbourhood_and_search(client: TestClient) -> None:
     detail = client.get("/api/v1/nodes/org-region").json()
     assert detail["class"] == "Organisation" and detail["locator"] == "p. 6"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from caleido.graph import usecases
-from caleido.viz.coverage_map import coverage_map
+from caleido.viz.coverage_map import coverage_map, map_order
 from caleido.viz.kaleidoscope import CENTRE, KaleidoscopeFilters, kaleidoscope
 from caleido.viz.layout import ring, rings_by_depth
 from caleido.viz.network import PHYSICS_LIMIT, Network, explore_href
@@ -85,11 +85,20 @@ def test_kaleidoscope_filters_narrow_what_is_drawn(site: Site) -> None:
 
 
 def test_the_map_pages_its_rows_and_keeps_their_groups(site: Site) -> None:
-    result = usecases.coverage(site.store)
-    themes = usecases.labels(site.store, {t for row in result["rows"] for t in row["themes"]})
-    whole = coverage_map(result, themes, "en", lambda i, t: "#", per_page=10_000)
-    pages = [coverage_map(result, themes, "en", lambda i, t: "#", page=n, per_page=7) for n in range(4)]
-    assert pages[0]["page"]["pages"] == -(-len(result["rows"]) // 7)
+    every_row = usecases.coverage_rows(site.store)
+    themes = usecases.labels(site.store, {t for row in every_row for t in row["themes"]})
+    ordered = map_order(every_row, themes, "en")
+
+    def view(offset: int, per_page: int) -> dict:
+        result = usecases.coverage(site.store, rows=ordered, offset=offset, limit=per_page)
+        return coverage_map(result, themes, "en", lambda i, t: "#", per_page=per_page)
+
+    whole = view(0, 10_000)
+    count = -(-len(every_row) // 7)
+    pages = [view(n * 7, 7) for n in range(count)]
+    assert count >= 3 and all(p["page"]["pages"] == count for p in pages)
+    assert [p["page"]["number"] for p in pages] == list(range(count))
+    assert sum(len(p["row_groups"]) for p in pages) > len(whole["row_groups"])  # a group cut by a page goes on
 
     def rows(view: dict) -> list[str]:
         return [r["id"] for g in view["row_groups"] for r in g["rows"]]
