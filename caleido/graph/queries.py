@@ -3,10 +3,7 @@ Neo4j differ, the difference is a small named fragment per dialect (TECH-NOTES A
 
 - `label`: the Caleido class of a node (Ladybug: label(n); Neo4j: its label other than CaleidoNode);
 - `type`: the type of a relationship (Ladybug: label(r); Neo4j: type(r));
-- `any`: the label every Caleido node carries (Neo4j uses it for an index; Ladybug has none);
-- `ids`: the nodes whose id is in $ids (a list without repeats). Ladybug tests `x.id IN $ids` on every row
-  against the whole list (0.2 s for 869 ids among 20,000 organisations), so there each id is looked up
-  on the primary key.
+- `any`: the label every Caleido node carries (Neo4j uses it for an index; Ladybug has none).
 
 Values are always parameters; labels and types come only from the ontology. Queries that join through
 EVIDENCE_FOR name the class at the far end (`TARGET`): Ladybug plans an untyped end as a scan of every
@@ -15,30 +12,16 @@ node table the relationship allows, 10x slower at 49,000 nodes (bench/results/RE
 
 from __future__ import annotations
 
-import re
-
 from caleido.graph.schema import node_classes, node_columns
 
 DIALECTS: dict[str, dict[str, str]] = {
-    "embedded": {
-        "label": "label({})",
-        "type": "label({})",
-        "any": "",
-        "ids": "UNWIND $ids AS wanted MATCH ({var}{label} {{id: wanted}})",
-    },
-    "neo4j": {
-        "label": "head([l IN labels({}) WHERE l <> 'CaleidoNode'])",
-        "type": "type({})",
-        "any": ":CaleidoNode",
-        "ids": "MATCH ({var}{label}) WHERE {var}.id IN $ids",
-    },
+    "embedded": {"label": "label({})", "type": "label({})", "any": ""},
+    "neo4j": {"label": "head([l IN labels({}) WHERE l <> 'CaleidoNode'])", "type": "type({})", "any": ":CaleidoNode"},
 }
-_IDS = re.compile(r"IDS\((\w+)(:\w+)?\)")
 
 
 def _render(dialect: str, template: str, target: str = "") -> str:
     fragments = DIALECTS[dialect]
-    template = _IDS.sub(lambda m: fragments["ids"].format(var=m[1], label=m[2] or ":ANY"), template)
     return (
         template.replace("TARGET", f"`{target}`")
         .replace("LABEL(n)", fragments["label"].format("n"))
@@ -50,14 +33,23 @@ def _render(dialect: str, template: str, target: str = "") -> str:
 
 # ---- the evidence-and-gap map: rows, columns and the cells of a page of rows
 
-_INTERVENTION_ROWS = """
-MATCH (i:Intervention) WHERE i.status IN $statuses
-RETURN i.id AS id, i.label_nl AS label_nl, i.label_en AS label_en, i.domains AS domains, i.levels AS levels,
-       i.intervention_type AS intervention_type
+# Interventions with their filters (an empty $domain or $level asks for any), a page of them by id.
+_INTERVENTIONS = """
+MATCH (i:Intervention) WHERE i.status IN $statuses AND ($domain = '' OR $domain IN i.domains)
+  AND ($level = '' OR $level IN i.levels)
 """
+_INTERVENTION_ROWS = (
+    _INTERVENTIONS
+    + """RETURN i.id AS id, i.label_nl AS label_nl, i.label_en AS label_en, i.domains AS domains, i.levels AS levels,
+       i.intervention_type AS intervention_type
+ORDER BY id SKIP $offset LIMIT $limit
+"""
+)
+_INTERVENTION_COUNT = _INTERVENTIONS + "RETURN count(*) AS interventions\n"
 
 _INTERVENTION_THEMES = """
-MATCH (i:Intervention)-[r:BELONGS_TO]->(t:ProgrammeTheme) WHERE r.status IN $statuses
+MATCH (i:Intervention)-[r:BELONGS_TO]->(t:ProgrammeTheme)
+WHERE (NOT $only_ids OR i.id IN $ids) AND r.status IN $statuses
 RETURN i.id AS intervention, collect(t.id) AS themes
 """
 
@@ -68,8 +60,7 @@ RETURN n.id AS id, n.label_nl AS label_nl, n.label_en AS label_en
 _CLASSIFIED = ("dimension", "clusters")  # columns of the classes placed on the model's rings by their own data
 
 _TARGET_LINKS_OF = """
-IDS(i:Intervention)
-MATCH (i)-[r:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n) WHERE r.status IN $statuses
+MATCH (i:Intervention)-[r:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n) WHERE i.id IN $ids AND r.status IN $statuses
 RETURN i.id AS intervention, TYPE(r) AS rel, n.id AS target, r.status AS status
 """
 
@@ -78,8 +69,8 @@ RETURN i.id AS intervention, TYPE(r) AS rel, n.id AS target, r.status AS status
 # the first hop of `(i)<-[e:EVIDENCE_FOR]-(f)-[r:EVIDENCE_FOR]->(n)` once $ids holds ~100 ids (a hash-join
 # plan), so callers check the statuses again (tests/graph/test_usecases_at_scale.py).
 _CELL_EVIDENCE = """
-IDS(i:Intervention)
-MATCH (i)<-[e:EVIDENCE_FOR]-(f:Finding) WHERE f.status IN $statuses AND e.status IN $statuses
+MATCH (i:Intervention)<-[e:EVIDENCE_FOR]-(f:Finding)
+WHERE i.id IN $ids AND f.status IN $statuses AND e.status IN $statuses
 WITH i, f, e.status AS intervention_link
 MATCH (f)-[r:EVIDENCE_FOR]->(n:TARGET) WHERE r.status IN $statuses
 RETURN i.id AS intervention, n.id AS target, f.id AS finding, r.direction AS direction, f.grade AS grade,
@@ -127,9 +118,8 @@ RETURN o.id AS organisation
 # Reasons of an organisation: one per programme it runs or joins and factor or theme that programme targets.
 # Organisation filters: an empty $domain or $level asks for any. One hop per clause (see _CELL_EVIDENCE).
 _ORGANISATION_HOP = """
-IDS(o:Organisation)
-MATCH (o)-[r:RUNS|PARTICIPATES_IN]->(i:Intervention)
-WHERE o.status IN $statuses AND ($domain = '' OR $domain IN o.domains)
+MATCH (o:Organisation)-[r:RUNS|PARTICIPATES_IN]->(i:Intervention)
+WHERE o.id IN $ids AND o.status IN $statuses AND ($domain = '' OR $domain IN o.domains)
   AND ($level = '' OR $level IN o.levels) AND r.status IN $statuses
 WITH o, i, TYPE(r) AS rel, r.role AS role
 MATCH (i)-[l:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n)
@@ -147,25 +137,22 @@ RETURN g.id AS region, p.id AS parent
 """
 
 _PARENTS_OF = """
-IDS(g:Region)
-MATCH (g)-[r:PART_OF]->(p:Region)
+MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE g.id IN $ids
 RETURN g.id AS region, p.id AS parent
 """
 
 _OUTGOING = """
-IDS(a)
-MATCH (a)-[r]->(b:ANY)
+MATCH (a:ANY)-[r]->(b:ANY) WHERE a.id IN $ids
 RETURN a.id AS source, TYPE(r) AS rel, b.id AS target, LABEL(b) AS target_class
 """
 
 _INCOMING = """
-IDS(a)
-MATCH (b:ANY)-[r]->(a)
+MATCH (b:ANY)-[r]->(a:ANY) WHERE a.id IN $ids
 RETURN b.id AS source, TYPE(r) AS rel, a.id AS target, LABEL(b) AS source_class
 """
 
 _LABELS = """
-IDS(n)
+MATCH (n:ANY) WHERE n.id IN $ids
 RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS label_en
 """
 
@@ -177,6 +164,10 @@ RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS labe
 
 def intervention_rows(dialect: str) -> str:
     return _render(dialect, _INTERVENTION_ROWS)
+
+
+def intervention_count(dialect: str) -> str:
+    return _render(dialect, _INTERVENTION_COUNT)
 
 
 def intervention_themes(dialect: str) -> str:

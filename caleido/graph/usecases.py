@@ -19,6 +19,7 @@ from caleido.ontology.model import load_ontology
 Statuses = list[str]
 ACCEPTED: Statuses = ["accepted"]
 WITH_PROPOSED: Statuses = ["accepted", "proposed"]
+ALL = 2**62  # a LIMIT that keeps every row
 FACTOR_RELS = {"ADDRESSES": "RiskFactor", "STRENGTHENS": "ProtectiveFactor"}
 
 
@@ -99,12 +100,28 @@ def coverage_rows(
     store: GraphStore, *, domain: str | None = None, level: str | None = None, include_proposed: bool = False
 ) -> list[dict[str, Any]]:
     """Every intervention the map has a row for, by id, with its labels, terms and themes (no cells)."""
-    statuses = _statuses(include_proposed)
+    return _intervention_rows(store, _statuses(include_proposed), domain, level)
+
+
+def _intervention_rows(
+    store: GraphStore,
+    statuses: Statuses,
+    domain: str | None,
+    level: str | None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of the map, `limit` from `offset` by id, with their themes."""
+    params = {"statuses": statuses, "domain": domain or "", "level": level or ""}
+    page = {"offset": offset, "limit": ALL if limit is None else limit}
+    rows = store.read(queries.intervention_rows(store.dialect), {**params, **page})
+    whole = offset == 0 and limit is None
+    ids = {"only_ids": not whole, "ids": [r["id"] for r in rows] or [""]}
     themes = {
         row["intervention"]: sorted(row["themes"])
-        for row in store.read(queries.intervention_themes(store.dialect), {"statuses": statuses})
+        for row in store.read(queries.intervention_themes(store.dialect), {"statuses": statuses, **ids})
     }
-    rows = [
+    return [
         {
             **_label(row),
             "domains": sorted(row["domains"] or []),
@@ -112,10 +129,8 @@ def coverage_rows(
             "intervention_type": row["intervention_type"],
             "themes": themes.get(row["id"], []),
         }
-        for row in store.read(queries.intervention_rows(store.dialect), {"statuses": statuses})
-        if (domain is None or domain in (row["domains"] or [])) and (level is None or level in (row["levels"] or []))
+        for row in rows
     ]
-    return sorted(rows, key=lambda r: r["id"])
 
 
 def coverage(
@@ -137,9 +152,12 @@ def coverage(
     if axis not in COVERAGE_AXES:
         raise ValueError("axis is 'factors' or 'themes'")
     statuses = _statuses(include_proposed)
-    if rows is None:
-        rows = coverage_rows(store, domain=domain, level=level, include_proposed=include_proposed)
-    shown = rows[offset : None if limit is None else offset + limit]
+    if rows is None:  # in id order: the database pages them
+        shown = _intervention_rows(store, statuses, domain, level, offset, limit)
+        params = {"statuses": statuses, "domain": domain or "", "level": level or ""}
+        total = store.read(queries.intervention_count(store.dialect), params)[0]["interventions"]
+    else:
+        shown, total = rows[offset : None if limit is None else offset + limit], len(rows)
     targets = _coverage_columns(store, COVERAGE_AXES[axis], statuses, dimension, cluster)
     ids = [r["id"] for r in shown]
     evidence = Evidence.read(store, ids, COVERAGE_AXES[axis], statuses)
@@ -158,7 +176,7 @@ def coverage(
     return {
         "axis": axis,
         "statuses": list(statuses),
-        "total_rows": len(rows),
+        "total_rows": total,
         "offset": offset,
         "limit": limit,
         "rows": shown,
