@@ -210,7 +210,7 @@ class Neo4jStore:
         missing = f"MATCH (x:{_q(COMMON_LABEL)}) WHERE x.{key} IS NULL RETURN elementId(x) AS node, {names} LIMIT $n"
         fill = f"UNWIND $rows AS row MATCH (x) WHERE elementId(x) = row.node SET x.{key} = row.keys"
         while batch := self._records(missing, {"n": self.batch_size}):
-            rows = [{"node": record["node"], "keys": search_keys.search_keys(record.data())} for record in batch]
+            rows = [{"node": record["node"], "keys": _keys_of(record)} for record in batch]
             self._run_write(fill, rows=rows)
 
     # ------------------------------------------------------------ reads
@@ -439,6 +439,11 @@ def _native(value: Any) -> Any:
 def _as_dict(columns: list[Column], row: Sequence[Any]) -> dict[str, Any]:
     """A result row as columns; a missing list reads as an empty list on every backend."""
     return {c.name: ([] if v is None and c.is_list else _native(v)) for c, v in zip(columns, row, strict=True)}
+
+
+def _keys_of(record: Record) -> str:
+    """The search keys of a node from its label columns, read as iter_nodes reads them (no driver types)."""
+    return search_keys.search_keys({key: _native(value) for key, value in record.items()})
 
 
 def _first_line(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -24,6 +25,7 @@ from caleido.graph import queries
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.graph.open import NEO4J_SCHEMES, open_store
 from caleido.graph.schema import node_classes, relationships
+from caleido.graph.search_keys import patterns
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_rdf
@@ -208,6 +210,12 @@ def _catalogue() -> list[tuple[str, Callable[[str], str]]]:
     ]
 
 
+def _params(query: str, ids: list[str]) -> dict[str, Any]:
+    """Values for the parameters a catalogue query names: every id, and a search for "a" in every class."""
+    known = {"ids": ids, **patterns("a"), "any_class": True, "classes": [], "limit": 1000}
+    return {name: value for name, value in known.items() if f"${name}" in query}
+
+
 @pytest.mark.neo4j
 def test_both_backends_answer_every_catalogue_query_alike(both: tuple[GraphStore, GraphStore]) -> None:
     ids = [row["id"] for cls in node_classes() for row in both[0].iter_nodes(cls.name)]
@@ -216,7 +224,7 @@ def test_both_backends_answer_every_catalogue_query_alike(both: tuple[GraphStore
         answers = []
         for store in both:
             text = query(store.dialect)
-            rows = store.read(text, {"ids": ids} if "$ids" in text else None)
+            rows = store.read(text, _params(text, ids))
             answers.append(sorted(rows, key=lambda row: json.dumps(row, sort_keys=True)))
         assert answers[0], name  # the mini graph has an answer to every query
         assert answers[1] == answers[0], name
