@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError
+from caleido.graph import search_keys
 from caleido.graph.schema import (
     Column,
     link_columns,
@@ -80,6 +81,7 @@ class EmbeddedStore:
                 ) from exc
             raise StoreError(f"cannot open the embedded store {self.folder}: {exc}") from exc
         self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
+        self._stored_columns = {name: [*columns, search_keys.COLUMN] for name, columns in self._node_columns.items()}
         self._link_columns = link_columns()
         if not read_only:
             self.ensure_schema()
@@ -118,15 +120,16 @@ class EmbeddedStore:
         return {row[1] for row in self._rows(f"CALL table_info('{table}') RETURN *")}
 
     def ensure_schema(self) -> None:
-        """Create missing tables and columns; idempotent, so safe on every open."""
+        """Create missing tables and columns and fill missing search keys; idempotent, so safe on every open."""
         with _WRITE_LOCK:
             tables = {row[1] for row in self._rows("CALL show_tables() RETURN *")}
-            for cls_name, columns in self._node_columns.items():
+            for cls_name, columns in self._stored_columns.items():
                 if cls_name not in tables:
                     cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in columns[1:])
                     self._conn.execute(f"CREATE NODE TABLE {_q(cls_name)}(id STRING PRIMARY KEY, {cols})")
                 else:
                     self._add_missing_columns(cls_name, columns[1:])
+                    self._fill_search_keys(cls_name)
             for rel in relationships():
                 if rel.name not in tables:
                     pairs = ", ".join(f"FROM {_q(a)} TO {_q(b)}" for a, b in sorted(rel.pairs))
@@ -140,6 +143,18 @@ class EmbeddedStore:
         for column in columns:
             if column.name not in existing:
                 self._conn.execute(f"ALTER TABLE {_q(table)} ADD {_q(column.name)} {_lb_type(column)}")
+
+    def _fill_search_keys(self, cls_name: str) -> None:
+        """Compute the search keys of nodes written before the store kept them (the column is new, so NULL)."""
+        label, key = _q(cls_name), search_keys.COLUMN.name
+        names = ", ".join(f"x.{_q(name)}" for name in search_keys.LABEL_COLUMNS)
+        missing = self._rows(f"MATCH (x:{label}) WHERE x.{_q(key)} IS NULL RETURN x.id, {names}")
+        rows = [
+            {"id": row[0], key: search_keys.search_keys(dict(zip(search_keys.LABEL_COLUMNS, row[1:], strict=True)))}
+            for row in missing
+        ]
+        statement = f"MATCH (x_node:{label} {{id: v_id}}) SET x_node.{_q(key)} = v_{key}"
+        self._load([Column("id", "string"), search_keys.COLUMN], rows, statement)
 
     # ------------------------------------------------------------ reads
 
@@ -227,7 +242,7 @@ class EmbeddedStore:
     # memory), chained clauses as primary-key lookups.
 
     def _write_nodes(self, cls_name: str, rows: list[NodeRow]) -> None:
-        columns = self._node_columns[cls_name]
+        columns = self._stored_columns[cls_name]
         latest = {r.id: r for r in rows}
         label = _q(cls_name)
         stored = {
@@ -240,11 +255,11 @@ class EmbeddedStore:
         sets = ", ".join(f"x_node.{_q(c.name)} = v_{c.name}" for c in columns[1:])
         written = self._load(
             columns,
-            [{"id": r.id, **r.values} for i, r in latest.items() if i not in stored],
+            [search_keys.stored_values(r) for i, r in latest.items() if i not in stored],
             f"CREATE (x_node:{label} {{{inline}}})",
         ) + self._load(
             columns,
-            [{"id": r.id, **r.values} for i, r in latest.items() if i in stored],
+            [search_keys.stored_values(r) for i, r in latest.items() if i in stored],
             f"MATCH (x_node:{label} {{id: v_id}}) SET {sets}",
         )
         if written != len(latest):

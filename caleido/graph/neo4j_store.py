@@ -30,11 +30,13 @@ from neo4j.exceptions import (
 )
 
 from caleido.errors import StoreError
+from caleido.graph import search_keys
 from caleido.graph.schema import Column, link_columns, node_classes, node_columns, relationships
 from caleido.graph.store import StoreCounts
 from caleido.ontology.records import LinkRow, NodeRow
 
 COMMON_LABEL = "CaleidoNode"
+SEARCH_INDEX = "caleido_search_keys"  # a TEXT index, which serves CONTAINS on the search keys
 BATCH_SIZE = 5000  # rows per UNWIND; every batch of one write() runs in the same transaction
 START_HINT = 'start one, e.g. a local server with `eval "$(scripts/neo4j-dev start)"`'
 _DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
@@ -83,6 +85,7 @@ class Neo4jStore:
         self.read_only = read_only
         self.batch_size = batch_size
         self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
+        self._stored_columns = {name: [*columns, search_keys.COLUMN] for name, columns in self._node_columns.items()}
         self._link_columns = link_columns()
         self._pairs = {rel.name: rel.pairs for rel in relationships()}
         self._driver = self._connect(
@@ -170,23 +173,45 @@ class Neo4jStore:
     # ------------------------------------------------------------ schema
 
     def ensure_schema(self) -> None:
-        """Create the missing uniqueness constraints; idempotent, so safe on every open."""
+        """Create the missing constraints and search index and fill missing search keys; idempotent, so safe
+        on every open."""
         labels = [COMMON_LABEL, *self._node_columns]
         existing = {record["name"] for record in self._records("SHOW CONSTRAINTS YIELD name RETURN name")}
         for label in labels:
             if _constraint_name(label) not in existing:
-                self._create_unique_id(label)
+                self._create_schema(
+                    f"CREATE CONSTRAINT {_q(_constraint_name(label))} IF NOT EXISTS "
+                    f"FOR (n:{_q(label)}) REQUIRE n.id IS UNIQUE"
+                )
+        if not self._records("SHOW INDEXES YIELD name WHERE name = $name RETURN name", {"name": SEARCH_INDEX}):
+            self._create_schema(
+                f"CREATE TEXT INDEX {_q(SEARCH_INDEX)} IF NOT EXISTS "
+                f"FOR (n:{_q(COMMON_LABEL)}) ON (n.{_q(search_keys.COLUMN.name)})"
+            )
+        self._fill_search_keys()
 
-    def _create_unique_id(self, label: str) -> None:
-        query = (
-            f"CREATE CONSTRAINT {_q(_constraint_name(label))} IF NOT EXISTS FOR (n:{_q(label)}) REQUIRE n.id IS UNIQUE"
-        )
+    def _run_write(self, query: str, **params: Any) -> None:
+        """One write statement in a transaction of its own."""
+        self._write(lambda tx: tx.run(query, params).consume())
+
+    def _create_schema(self, query: str) -> None:
         try:
-            self._write(lambda tx: tx.run(query).consume())
+            self._run_write(query)
         except StoreError as exc:
             # Another process opening the store at the same moment may have just created it.
             if getattr(exc.__cause__, "code", None) not in _ALREADY_EXISTS:
                 raise
+
+    def _fill_search_keys(self) -> None:
+        """Compute the search keys of nodes written before the store kept them, a batch per transaction."""
+        # Matched back by element id, not by `id`: a node without an id would otherwise never get keys.
+        names = ", ".join(f"x.{_q(name)} AS {_q(name)}" for name in search_keys.LABEL_COLUMNS)
+        key = _q(search_keys.COLUMN.name)
+        missing = f"MATCH (x:{_q(COMMON_LABEL)}) WHERE x.{key} IS NULL RETURN elementId(x) AS node, {names} LIMIT $n"
+        fill = f"UNWIND $rows AS row MATCH (x) WHERE elementId(x) = row.node SET x.{key} = row.keys"
+        while batch := self._records(missing, {"n": self.batch_size}):
+            rows = [{"node": record["node"], "keys": _keys_of(record)} for record in batch]
+            self._run_write(fill, rows=rows)
 
     # ------------------------------------------------------------ reads
 
@@ -298,13 +323,13 @@ class Neo4jStore:
         self._write(work)
 
     def _write_nodes(self, tx: ManagedTransaction, cls_name: str, rows: list[NodeRow]) -> None:
-        columns = self._node_columns[cls_name]
+        columns = self._stored_columns[cls_name]
         # Every column is SET explicitly, so a None removes a stored value exactly as on the embedded store.
         sets = ", ".join(f"n.{_q(c.name)} = row.{_q(c.name)}" for c in columns[1:])
         query = (
             f"UNWIND $rows AS row MERGE (n:{_q(cls_name)}:{_q(COMMON_LABEL)} {{id: row.id}}) SET {sets} RETURN count(n)"
         )
-        params = [_param_row(columns, {"id": r.id, **r.values}) for r in rows]
+        params = [_param_row(columns, search_keys.stored_values(r)) for r in rows]
         written = sum(tx.run(query, rows=batch).single(strict=True)[0] for batch in _chunks(params, self.batch_size))
         if written != len(rows):
             raise StoreError(f"wrote {written} of {len(rows)} {cls_name} nodes; the transaction was rolled back")
@@ -414,6 +439,11 @@ def _native(value: Any) -> Any:
 def _as_dict(columns: list[Column], row: Sequence[Any]) -> dict[str, Any]:
     """A result row as columns; a missing list reads as an empty list on every backend."""
     return {c.name: ([] if v is None and c.is_list else _native(v)) for c, v in zip(columns, row, strict=True)}
+
+
+def _keys_of(record: Record) -> str:
+    """The search keys of a node from its label columns, read as iter_nodes reads them (no driver types)."""
+    return search_keys.search_keys({key: _native(value) for key, value in record.items()})
 
 
 def _first_line(exc: BaseException) -> str:

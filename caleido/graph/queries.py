@@ -156,9 +156,19 @@ MATCH (n:ANY) WHERE n.id IN $ids
 RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS label_en
 """
 
-_ALL_LABELS = """
-MATCH (n:ANY)
-RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS label_en, n.alt_labels AS alt_labels
+# The codes and search keys of every municipality: find_municipality matches a name or CBS code on them.
+_MUNICIPALITY_KEYS = """
+MATCH (g:Region) WHERE g.region_type = 'municipality'
+RETURN g.id AS id, g.identifier AS identifier, g.search_keys AS search_keys ORDER BY g.id
+"""
+
+# Labels matched on the stored search keys (caleido.graph.search_keys), ranked and cut in the database, so only
+# `limit` rows come back. On Neo4j the CONTAINS is served by the TEXT index on CaleidoNode(search_keys).
+_SEARCH = """
+MATCH (n:ANY) WHERE n.search_keys CONTAINS $contains AND ($any_class OR LABEL(n) IN $classes)
+WITH n, CASE WHEN n.search_keys CONTAINS $exact THEN 0 WHEN n.search_keys CONTAINS $prefix THEN 1 ELSE 2 END AS rank
+RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS label_en, rank
+ORDER BY rank, class, id LIMIT $limit
 """
 
 
@@ -237,5 +247,9 @@ def labels_of(dialect: str) -> str:
     return _render(dialect, _LABELS)
 
 
-def all_labels(dialect: str) -> str:
-    return _render(dialect, _ALL_LABELS)
+def municipality_keys(dialect: str) -> str:
+    return _render(dialect, _MUNICIPALITY_KEYS)
+
+
+def search(dialect: str) -> str:
+    return _render(dialect, _SEARCH)

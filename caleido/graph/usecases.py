@@ -5,14 +5,13 @@ Results are plain dicts and lists in a fixed order, ready for JSON.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from caleido.errors import CaleidoError
-from caleido.graph import queries
+from caleido.graph import queries, search_keys
+from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
 from caleido.ontology.model import load_ontology
 
@@ -25,13 +24,6 @@ FACTOR_RELS = {"ADDRESSES": "RiskFactor", "STRENGTHENS": "ProtectiveFactor"}
 
 class NotFound(CaleidoError):
     """An id or name that matches nothing."""
-
-
-def normalise(text: str) -> str:
-    """Lower case, accents and punctuation removed: 'Vertrouwen in de overheid!' ~ 'vertrouwen in de overheid'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
 
 
 def _grade_rank(grade: str | None) -> int:
@@ -304,12 +296,11 @@ def find_municipality(store: GraphStore, text: str) -> dict[str, Any]:
     not_found = NotFound(f"no municipality matches {text!r}; give a CBS code such as GM0363 or a name")
     if not wanted:  # text without letters or digits ("!", " ") normalised to "" and matched a missing label
         raise not_found
-    for row in store.iter_nodes("Region"):
-        if row["region_type"] != "municipality":
-            continue
-        names = [row["id"], row["identifier"], row["label_nl"], row["label_en"], *row["alt_labels"]]
-        if wanted in {normalise(n) for n in names if n}:
-            return row
+    exact = search_keys.patterns(wanted)["exact"]
+    for row in store.read(queries.municipality_keys(store.dialect)):
+        codes = {normalise(code) for code in (row["id"], row["identifier"]) if code}
+        if wanted in codes or exact in (row["search_keys"] or ""):
+            return store.fetch_nodes("Region", [row["id"]])[row["id"]]
     raise not_found
 
 
@@ -499,29 +490,13 @@ def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int
 
 def search(store: GraphStore, text: str, *, limit: int = 20, classes: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Nodes whose Dutch, English or other labels match, ignoring case, accents and punctuation.
-    Ranked: exact match, then a label that starts with the text, then one that contains it."""
+    Ranked: exact match, then a label that starts with the text, then one that contains it; then class and id."""
     wanted = normalise(text)
-    if not wanted:
+    if not wanted or limit < 1:
         return []
-    only = set(classes)
-    hits = []
-    for row in store.read(queries.all_labels(store.dialect)):
-        if only and row["class"] not in only:
-            continue
-        names = [row["label_nl"], row["label_en"], *(row["alt_labels"] or [])]
-        best = None
-        for name in filter(None, names):
-            key = normalise(name)
-            rank = 0 if key == wanted else 1 if key.startswith(wanted) else 2 if wanted in key else None
-            if rank is not None and (best is None or rank < best):
-                best = rank
-        if best is not None:
-            hits.append((best, row["class"], row["id"], row))
-    hits.sort(key=lambda h: (h[0], h[1], h[2]))
-    return [
-        {"id": i, "class": c, "label_nl": r["label_nl"], "label_en": r["label_en"], "rank": rank}
-        for rank, c, i, r in hits[:limit]
-    ]
+    only = sorted(set(classes))
+    params = {**search_keys.patterns(wanted), "any_class": not only, "classes": only, "limit": limit}
+    return store.read(queries.search(store.dialect), params)
 
 
 def model(store: GraphStore, *, lang: str = "nl") -> dict[str, Any]:

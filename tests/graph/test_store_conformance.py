@@ -26,6 +26,7 @@ from caleido.graph import queries
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.graph.open import NEO4J_SCHEMES, open_store
 from caleido.graph.schema import node_classes, relationships
+from caleido.graph.search_keys import patterns
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_rdf
@@ -228,6 +229,12 @@ def _parameters(text: str, ids: list[str]) -> dict[str, Any]:
         "domain": "",
         "only_targets": False,
         "targets": [""],
+        "only_ids": True,
+        "offset": 0,
+        "limit": 1000,
+        **patterns("a"),  # a search for "a" in every class
+        "any_class": True,
+        "classes": [""],
     }
     named = set(re.findall(r"\$(\w+)", text))
     assert named <= set(values), named - set(values)
