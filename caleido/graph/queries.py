@@ -141,14 +141,17 @@ MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE g.id IN $ids
 RETURN g.id AS region, p.id AS parent
 """
 
+# Links from (to) the nodes with these ids, with the class and labels of the node at the far end.
 _OUTGOING = """
 MATCH (a:ANY)-[r]->(b:ANY) WHERE a.id IN $ids
-RETURN a.id AS source, TYPE(r) AS rel, b.id AS target, LABEL(b) AS target_class
+RETURN a.id AS source, TYPE(r) AS rel, b.id AS target, LABEL(b) AS target_class,
+       b.id AS far, LABEL(b) AS far_class, b.label_nl AS far_label_nl, b.label_en AS far_label_en
 """
 
 _INCOMING = """
 MATCH (b:ANY)-[r]->(a:ANY) WHERE a.id IN $ids
-RETURN b.id AS source, TYPE(r) AS rel, a.id AS target, LABEL(b) AS source_class
+RETURN b.id AS source, TYPE(r) AS rel, a.id AS target, LABEL(b) AS source_class,
+       b.id AS far, LABEL(b) AS far_class, b.label_nl AS far_label_nl, b.label_en AS far_label_en
 """
 
 _LABELS = """

@@ -443,7 +443,8 @@ def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int
     """Nodes within `depth` links of a node (1-3), breadth first, at most `limit` nodes."""
     if not 1 <= depth <= 3:
         raise ValueError("depth is 1, 2 or 3")
-    if store.find_classes([node_id]) == {}:
+    labels = {row["id"]: row for row in store.read(queries.labels_of(store.dialect), {"ids": [node_id]})}
+    if node_id not in labels:
         raise NotFound(f"no node with id {node_id!r}")
     distance = {node_id: 0}
     edges: set[tuple[str, str, str]] = set()
@@ -455,6 +456,8 @@ def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int
         found: set[str] = set()
         for row in rows:
             edges.add((row["source"], row["rel"], row["target"]))
+            far = {"class": row["far_class"], "label_nl": row["far_label_nl"], "label_en": row["far_label_en"]}
+            labels[row["far"]] = far  # the labels come with the links: no second read of every node found
             for end in (row["source"], row["target"]):
                 if end not in distance:
                     found.add(end)
@@ -466,7 +469,6 @@ def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int
         frontier = sorted(n for n, d in distance.items() if d == step)
         if truncated or not frontier:
             break
-    labels = {row["id"]: row for row in store.read(queries.labels_of(store.dialect), {"ids": sorted(distance)})}
     nodes = [
         {
             "id": n,
