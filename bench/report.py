@@ -38,10 +38,12 @@ def load_table(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def query_table(results: dict[str, Any]) -> list[str]:
+def query_table(results: dict[str, Any], before: dict[str, Any] | None = None) -> list[str]:
+    """Latency per use case; with `before` (an earlier run's results), its direct p50 beside this run's."""
     lines = [
-        "| scale | store | use case | direct p50 / p95 ms | API p50 / p95 ms | API ÷ direct | response | target |",
-        "|---|---|---|---:|---:|---:|---:|---|",
+        "| scale | store | use case | before: direct p50 ms | direct p50 / p95 ms | API p50 / p95 ms | API ÷ direct "
+        "| response | target |",
+        "|---|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for scale, entry in results["scales"].items():
         for backend, m in entry["stores"].items():
@@ -50,11 +52,19 @@ def query_table(results: dict[str, Any]) -> list[str]:
                 ratio = a["p50_ms"] / d["p50_ms"]
                 target = "" if scale == "seed" else f"p50 ≤{P50_TARGET_MS} ms: {_mark(d['p50_ms'] <= P50_TARGET_MS)}; "
                 target += f"≤{API_RATIO_TARGET}×: {_mark(ratio <= API_RATIO_TARGET)}"
+                earlier = _earlier(before, scale, backend, case)
                 lines.append(
-                    f"| {scale} | {backend} | {case} | {d['p50_ms']:,.1f} / {d['p95_ms']:,.1f} | "
+                    f"| {scale} | {backend} | {case} | {earlier} | {d['p50_ms']:,.1f} / {d['p95_ms']:,.1f} | "
                     f"{a['p50_ms']:,.1f} / {a['p95_ms']:,.1f} | {ratio:.2f} | {a['bytes'] / 1024:,.0f} KiB | {target} |"
                 )
     return lines
+
+
+def _earlier(before: dict[str, Any] | None, scale: str, backend: str, case: str) -> str:
+    try:
+        return f"{before['scales'][scale]['stores'][backend]['direct'][case]['p50_ms']:,.1f}"  # type: ignore[index]
+    except (KeyError, TypeError):
+        return ""
 
 
 def charts(results: dict[str, Any], folder: Path) -> list[str]:
@@ -100,15 +110,21 @@ def charts(results: dict[str, Any], folder: Path) -> list[str]:
     return ["growth.png", "load.png"]
 
 
-def markdown(results: dict[str, Any]) -> str:
+def markdown(results: dict[str, Any], before: dict[str, Any] | None = None) -> str:
     machine = results["machine"]
+    earlier = (
+        f" The *before* column is the run of {before['started']} (`bench/results/before.json`), before the use"
+        " cases filtered, aggregated and paged in the database."
+        if before
+        else ""
+    )
     sizes = ", ".join(f"{s} {e['nodes']:,} nodes / {e['links']:,} links" for s, e in results["scales"].items())
     return "\n".join(
         [
             "# Benchmark results",
             "",
             f"Run {results['started']} on {machine['cpus']} CPUs, Python {machine['python']}; graphs: {sizes}. "
-            f"Percentiles over {results['repeat']} calls after 2 warm-up calls. Reproduce with `make bench`.",
+            f"Percentiles over {results['repeat']} calls after 2 warm-up calls. Reproduce with `make bench`.{earlier}",
             "",
             "## Load",
             "",
@@ -116,7 +132,7 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             "## Queries",
             "",
-            *query_table(results),
+            *query_table(results, before),
             "",
             "![Load rate](load.png)",
             "",
@@ -129,7 +145,9 @@ def markdown(results: dict[str, Any]) -> str:
 def write(results: dict[str, Any], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     charts(results, folder)
-    (folder / "README.md").write_text(markdown(results))
+    before_file = folder / "before.json"
+    before = json.loads(before_file.read_text()) if before_file.exists() else None
+    (folder / "README.md").write_text(markdown(results, before))
     print(f"wrote {folder / 'README.md'}")
 
 
