@@ -145,9 +145,10 @@ def coverage(
         raise ValueError("axis is 'factors' or 'themes'")
     statuses = _statuses(include_proposed)
     if rows is None:  # in id order: the database pages them
-        shown = _intervention_rows(store, statuses, domain, level, offset, limit)
         params = {"statuses": statuses, "domain": domain or "", "level": level or ""}
         total = store.read(queries.intervention_count(store.dialect), params)[0]["interventions"]
+        # Ladybug 0.22 crashes the process on a SKIP past the last row, so a page past the end is not asked for.
+        shown = _intervention_rows(store, statuses, domain, level, offset, limit) if offset < total else []
     else:
         shown, total = rows[offset : None if limit is None else offset + limit], len(rows)
     targets = _coverage_columns(store, COVERAGE_AXES[axis], statuses, dimension, cluster)

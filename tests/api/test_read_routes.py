@@ -85,6 +85,8 @@ def test_big_answers_come_a_page_at_a_time(client: TestClient) -> None:
     second = client.get("/api/v1/coverage", params={"offset": 1, "limit": 1}).json()
     assert [r["id"] for r in second["rows"]] == [whole["rows"][1]["id"]] and second["total_rows"] == 2
     assert all(c["intervention"] == whole["rows"][1]["id"] for c in second["cells"])
+    past_the_end = client.get("/api/v1/coverage", params={"offset": 1_000_000}).json()  # crashed Ladybug once
+    assert (past_the_end["rows"], past_the_end["cells"], past_the_end["total_rows"]) == ([], [], 2)
     partners = client.get("/api/v1/partners", params={"municipality": "GM0344", "factor": "rf-1", "limit": 2}).json()
     assert [p["id"] for p in partners["partners"]] == ["org-local", "org-region"] and partners["more"]
     rest = client.get(
