@@ -55,8 +55,22 @@ def _q(name: str) -> str:
     return f"`{name}`"
 
 
+def _seek(var: str, label: str) -> str:
+    """A hint that finds `var` by its id through the label's unique index, whatever the statistics say.
+
+    Without it, a plan made while the graph was empty or small (a fresh store, the first batch of a load)
+    could scan the whole index for every row, and Neo4j keeps reusing a cached plan: one lookup of
+    9,040 links at medium scale took 103 s (445 million index hits) instead of 0.1 s.
+    """
+    return f"USING INDEX SEEK {var}:{_q(label)}(id)"
+
+
 def _constraint_name(label: str) -> str:
     return f"caleido_{label.lower()}_id"
+
+
+# The labels of nodes by id: every Caleido node also has COMMON_LABEL, whatever its class.
+_FIND_CLASSES = f"MATCH (x:{_q(COMMON_LABEL)}) {_seek('x', COMMON_LABEL)} WHERE x.id IN $ids RETURN x.id, labels(x)"
 
 
 class Neo4jStore:
@@ -222,11 +236,10 @@ class Neo4jStore:
     def find_classes(self, ids: Collection[str]) -> dict[str, str]:
         if not ids:
             return {}
-        query = f"MATCH (x:{_q(COMMON_LABEL)}) WHERE x.id IN $ids RETURN x.id AS id, labels(x) AS labels"
         out: dict[str, str] = {}
         for chunk in _chunks(sorted(ids), self.batch_size):
-            for record in self._records(query, {"ids": chunk}):
-                out[record["id"]] = self._class_of(record["labels"])
+            for record in self._records(_FIND_CLASSES, {"ids": chunk}):
+                out[record[0]] = self._class_of(record[1])
         return out
 
     def _class_of(self, labels: list[str]) -> str:
@@ -237,7 +250,7 @@ class Neo4jStore:
         if not ids:
             return {}
         columns = self._columns_of(cls)
-        query = f"MATCH (x:{_q(cls)}) WHERE x.id IN $ids RETURN {_returns('x', columns)}"
+        query = f"MATCH (x:{_q(cls)}) {_seek('x', cls)} WHERE x.id IN $ids RETURN {_returns('x', columns)}"
         out: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(sorted(ids), self.batch_size):
             for record in self._records(query, {"ids": chunk}):
@@ -249,9 +262,12 @@ class Neo4jStore:
         if not keys:
             return {}
         self._check_rel(rel)
+        # From the source: links point from the many to the few (organisation to programme, finding to
+        # risk factor), so it is the end with the lower degree; a programme has thousands of participants.
         query = (
             f"UNWIND $keys AS key MATCH (a:{_q(COMMON_LABEL)} {{id: key[0]}})-[r:{_q(rel)}]->"
-            f"(b:{_q(COMMON_LABEL)} {{id: key[1]}}) RETURN a.id, b.id, {_returns('r', self._link_columns)}"
+            f"(b:{_q(COMMON_LABEL)} {{id: key[1]}}) {_seek('a', COMMON_LABEL)} "
+            f"RETURN a.id, b.id, {_returns('r', self._link_columns)}"
         )
         out: dict[tuple[str, str], dict[str, Any]] = {}
         for chunk in _chunks(sorted({(s, t) for s, t in keys}), self.batch_size):
@@ -323,13 +339,12 @@ class Neo4jStore:
         self._write(work)
 
     def _write_nodes(self, tx: ManagedTransaction, cls_name: str, rows: list[NodeRow]) -> None:
-        columns = self._stored_columns[cls_name]
-        # Every column is SET explicitly, so a None removes a stored value exactly as on the embedded store.
-        sets = ", ".join(f"n.{_q(c.name)} = row.{_q(c.name)}" for c in columns[1:])
+        columns = self._stored_columns[cls_name]  # the ontology's and the search keys
         query = (
-            f"UNWIND $rows AS row MERGE (n:{_q(cls_name)}:{_q(COMMON_LABEL)} {{id: row.id}}) SET {sets} RETURN count(n)"
+            f"UNWIND $rows AS row MERGE (n:{_q(cls_name)}:{_q(COMMON_LABEL)} {{id: row[0]}}) "
+            f"SET {_sets('n', columns[1:], first=1)} RETURN count(n)"
         )
-        params = [_param_row(columns, search_keys.stored_values(r)) for r in rows]
+        params = [_param_row((r.id,), columns[1:], search_keys.stored_values(r)) for r in rows]
         written = sum(tx.run(query, rows=batch).single(strict=True)[0] for batch in _chunks(params, self.batch_size))
         if written != len(rows):
             raise StoreError(f"wrote {written} of {len(rows)} {cls_name} nodes; the transaction was rolled back")
@@ -337,11 +352,10 @@ class Neo4jStore:
     def _write_links(self, tx: ManagedTransaction, links: list[LinkRow]) -> None:
         # Ends are looked up inside the transaction, so nodes written just before in it count.
         ids = sorted({i for link in links for i in (link.source_id, link.target_id)})
-        query = f"MATCH (x:{_q(COMMON_LABEL)}) WHERE x.id IN $ids RETURN x.id, labels(x)"
         ends = {
             record[0]: self._class_of(record[1])
             for chunk in _chunks(ids, self.batch_size)
-            for record in tx.run(query, ids=chunk)
+            for record in tx.run(_FIND_CLASSES, ids=chunk)
         }
         groups: dict[tuple[str, str, str], list[LinkRow]] = defaultdict(list)
         for link in links:
@@ -358,14 +372,12 @@ class Neo4jStore:
                 f"wrote 0 of {len(rows)} {rel} links from {source_cls} to {target_cls} ({reason}); "
                 "the transaction was rolled back"
             )
-        columns = [Column("source_id", "string"), Column("target_id", "string"), *self._link_columns]
-        sets = ", ".join(f"r.{_q(c.name)} = row.{_q(c.name)}" for c in self._link_columns)
         query = (
-            f"UNWIND $rows AS row MATCH (a:{_q(source_cls)} {{id: row.source_id}}) "
-            f"MATCH (b:{_q(target_cls)} {{id: row.target_id}}) "
-            f"MERGE (a)-[r:{_q(rel)}]->(b) SET {sets} RETURN count(r)"
+            f"UNWIND $rows AS row MATCH (a:{_q(source_cls)} {{id: row[0]}}) {_seek('a', source_cls)} "
+            f"MATCH (b:{_q(target_cls)} {{id: row[1]}}) {_seek('b', target_cls)} "
+            f"MERGE (a)-[r:{_q(rel)}]->(b) SET {_sets('r', self._link_columns, first=2)} RETURN count(r)"
         )
-        params = [_param_row(columns, {"source_id": r.source_id, "target_id": r.target_id, **r.values}) for r in rows]
+        params = [_param_row((r.source_id, r.target_id), self._link_columns, r.values) for r in rows]
         written = sum(tx.run(query, rows=batch).single(strict=True)[0] for batch in _chunks(params, self.batch_size))
         if written != len(rows):
             raise StoreError(
@@ -419,8 +431,21 @@ def _coerce(column: Column, value: Any) -> Any:
     return python_type(value)
 
 
-def _param_row(columns: list[Column], values: dict[str, Any]) -> dict[str, Any]:
-    return {c.name: _coerce(c, values.get(c.name)) for c in columns}
+def _sets(var: str, columns: list[Column], first: int) -> str:
+    """SET items for a row sent as a list (`_param_row`): the columns' values start at index `first`.
+
+    Every column is set, so a None removes a stored value exactly as on the embedded store.
+    """
+    return ", ".join(f"{var}.{_q(c.name)} = row[{i}]" for i, c in enumerate(columns, start=first))
+
+
+def _param_row(ids: Sequence[str], columns: list[Column], values: dict[str, Any]) -> list[Any]:
+    """A row as a list: its ids (the node's, or the link's source and target), then the columns' values.
+
+    A list, not a map: the driver packs every parameter in Python, and without the column names repeated
+    on every row a batch packs and sends in about half the time (most of a link write at medium scale).
+    """
+    return [*ids, *(_coerce(c, values.get(c.name)) for c in columns)]
 
 
 def _native(value: Any) -> Any:
