@@ -95,6 +95,11 @@ def coverage_rows(
     return _intervention_rows(store, _statuses(include_proposed), domain, level)
 
 
+def _row_filters(statuses: Statuses, domain: str | None, level: str | None) -> dict[str, Any]:
+    """Parameters of the map's row filters; an empty domain or level asks for any."""
+    return {"statuses": statuses, "domain": domain or "", "level": level or ""}
+
+
 def _intervention_rows(
     store: GraphStore,
     statuses: Statuses,
@@ -104,9 +109,8 @@ def _intervention_rows(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of the map, `limit` from `offset` by id, with their themes."""
-    params = {"statuses": statuses, "domain": domain or "", "level": level or ""}
     page = {"offset": offset, "limit": ALL if limit is None else limit}
-    rows = store.read(queries.intervention_rows(store.dialect), {**params, **page})
+    rows = store.read(queries.intervention_rows(store.dialect), {**_row_filters(statuses, domain, level), **page})
     whole = offset == 0 and limit is None
     ids = {"only_ids": not whole, "ids": [r["id"] for r in rows] or [""]}
     themes = {
@@ -145,8 +149,8 @@ def coverage(
         raise ValueError("axis is 'factors' or 'themes'")
     statuses = _statuses(include_proposed)
     if rows is None:  # in id order: the database pages them
-        params = {"statuses": statuses, "domain": domain or "", "level": level or ""}
-        total = store.read(queries.intervention_count(store.dialect), params)[0]["interventions"]
+        filters = _row_filters(statuses, domain, level)
+        total = store.read(queries.intervention_count(store.dialect), filters)[0]["interventions"]
         # Ladybug 0.22 crashes the process on a SKIP past the last row, so a page past the end is not asked for.
         shown = _intervention_rows(store, statuses, domain, level, offset, limit) if offset < total else []
     else:
