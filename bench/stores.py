@@ -22,6 +22,7 @@ from neo4j import GraphDatabase
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.graph.store import GraphStore
+from caleido.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_NEO4J_DIR = ROOT / ".cache" / "neo4j-bench"
@@ -52,7 +53,8 @@ def wipe_neo4j(env: dict[str, str]) -> None:
 def fresh_store(backend: str, workdir: Path, neo4j: dict[str, str] | None = None) -> GraphStore:
     """An empty store: a new Ladybug folder, or the Neo4j server emptied."""
     if backend == "embedded":
-        return EmbeddedStore(Path(tempfile.mkdtemp(prefix="store-", dir=workdir)))
+        folder = Path(tempfile.mkdtemp(prefix="store-", dir=workdir))
+        return EmbeddedStore(folder, buffer_pool_mb=get_settings().embedded_buffer_pool_mb)
     assert neo4j is not None
     wipe_neo4j(neo4j)
     return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # answers 503 with Retry-After: the bound on how long a request waits while Neo4j is down.
     neo4j_retry_seconds: float = Field(default=5.0, ge=0)
 
+    # Memory the embedded store (Ladybug) may cache pages in, in MiB; 0 keeps Ladybug's own default, about
+    # 80 % of the machine's memory, which is too much beside a Neo4j server or other services.
+    embedded_buffer_pool_mb: int = Field(default=0, ge=0)
+
     # The HTTP service (CALEIDO_HOST, CALEIDO_PORT, ...).
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

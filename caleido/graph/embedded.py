@@ -60,19 +60,24 @@ class EmbeddedStore:
 
     dialect = "embedded"
 
-    def __init__(self, path: str | Path, *, read_only: bool = False):
+    def __init__(self, path: str | Path, *, read_only: bool = False, buffer_pool_mb: int = 0):
+        """`buffer_pool_mb`: the page cache's size; 0 for Ladybug's default (about 80 % of memory)."""
         import ladybug  # imported here: it loads a native library
 
         self.folder = Path(path)
         self.uri = f"embedded:{self.folder}"
         self.read_only = read_only
+        self.buffer_pool_mb = buffer_pool_mb
         if not read_only:
             self.folder.mkdir(parents=True, exist_ok=True)
         elif not (self.folder / DB_FILE).exists():
             raise StoreError(f"no Caleido store at {self.folder}: load data first (caleido load --seed)")
         try:
             self._db = ladybug.Database(
-                str(self.folder / DB_FILE), read_only=read_only, checkpoint_threshold=CHECKPOINT_THRESHOLD
+                str(self.folder / DB_FILE),
+                read_only=read_only,
+                buffer_pool_size=buffer_pool_mb * 2**20,
+                checkpoint_threshold=CHECKPOINT_THRESHOLD,
             )
             self._connection_class = ladybug.Connection
             self._local = threading.local()
@@ -237,8 +242,21 @@ class EmbeddedStore:
                 if links:
                     self._write_links(links)
                 self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+            except BaseException as exc:
+                self._roll_back()
+                if isinstance(exc, RuntimeError) and "buffer pool is full" in str(exc):
+                    raise StoreError(
+                        f"the embedded store's page cache ({self.buffer_pool_mb} MiB) is too small for this write; "
+                        "set CALEIDO_EMBEDDED_BUFFER_POOL_MB higher (0: Ladybug's default); nothing was written"
+                    ) from exc
+                raise
+
+    def _roll_back(self) -> None:
+        """Roll the open transaction back; Ladybug has already done so after some errors (a full buffer pool)."""
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as exc:
+            if "No active transaction" not in str(exc):
                 raise
 
     # New rows are written with CREATE and their columns inline, rows that exist with MATCH ... SET: in

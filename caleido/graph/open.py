@@ -11,11 +11,12 @@ NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://
 def open_store(uri: str, *, read_only: bool = False) -> GraphStore:
     if uri.startswith("embedded:"):
         from caleido.graph.embedded import EmbeddedStore
+        from caleido.settings import get_settings
 
         path = uri.removeprefix("embedded:")
         if not path:
             raise StoreError("embedded store URI needs a folder, e.g. embedded:./data/caleido")
-        return EmbeddedStore(path, read_only=read_only)
+        return EmbeddedStore(path, read_only=read_only, buffer_pool_mb=get_settings().embedded_buffer_pool_mb)
     if uri.startswith(NEO4J_SCHEMES):
         return _open_neo4j(uri, read_only=read_only)
     raise StoreError(f"unknown store {uri!r}: use embedded:PATH or a neo4j:// / bolt:// URI")

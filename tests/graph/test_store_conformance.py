@@ -95,6 +95,26 @@ def test_the_mini_graph_loads_with_exact_counts(mini_store: GraphStore) -> None:
     assert set(counts.links) == {r.name for r in relationships()}
 
 
+def test_an_embedded_store_with_a_small_page_cache_loads_and_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CALEIDO_EMBEDDED_BUFFER_POOL_MB", "64")  # Ladybug's own default: ~80 % of memory
+    store = open_store(f"embedded:{tmp_path / 'small'}")
+    try:
+        load(store, MINI)
+        assert (store.counts().total_nodes, store.counts().total_links) == (15, 20)
+    finally:
+        store.close()
+    monkeypatch.setenv("CALEIDO_EMBEDDED_BUFFER_POOL_MB", "32")  # too small for a first write: a clear error
+    store = open_store(f"embedded:{tmp_path / 'tiny'}")
+    try:
+        with pytest.raises(StoreError, match="CALEIDO_EMBEDDED_BUFFER_POOL_MB higher"):
+            load(store, MINI)
+        assert store.counts().total_nodes == 0
+    finally:
+        store.close()
+
+
 def test_loading_twice_changes_nothing(mini_store: GraphStore) -> None:
     before = {c.name: list(mini_store.iter_nodes(c.name)) for c in node_classes()}
     report = load(mini_store, MINI)
