@@ -7,7 +7,8 @@ Neo4j differ, the difference is a small named fragment per dialect (TECH-NOTES A
 
 Values are always parameters; labels and types come only from the ontology. Queries that join through
 EVIDENCE_FOR name the class at the far end (`TARGET`): Ladybug plans an untyped end as a scan of every
-node table the relationship allows, 10x slower at 49,000 nodes (bench/results/README.md).
+node table the relationship allows (the findings-on-both-ends join at medium scale: 104 ms untyped,
+9 ms typed).
 """
 
 from __future__ import annotations
