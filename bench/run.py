@@ -73,12 +73,13 @@ def main() -> None:
             took = time.perf_counter() - started
             print(f"{scale}: {len(graph.nodes)} nodes, {len(graph.links)} links ({took:.0f} s)", flush=True)
             entry: dict[str, Any] = {"nodes": len(graph.nodes), "links": len(graph.links), "stores": {}}
+            results["scales"][scale] = entry
             for backend in args.backends:
                 print(f"  {backend}", flush=True)
                 entry["stores"][backend] = measure(backend, graph, args.repeat, workdir, neo4j)
-            results["scales"][scale] = entry
-            RESULTS.mkdir(exist_ok=True)
-            (RESULTS / "benchmarks.json").write_text(json.dumps(results, indent=1) + "\n")
+                # Written after every store, so a run that dies later (memory, at the large scale) keeps it.
+                RESULTS.mkdir(exist_ok=True)
+                (RESULTS / "benchmarks.json").write_text(json.dumps(results, indent=1) + "\n")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     report.write(results, RESULTS)
