@@ -1,0 +1,39 @@
+"""The use-case queries behind the three user jobs. Each reads with the catalogue in
+caleido.graph.queries, lets the database filter, count and page, and does what is left of its arithmetic
+here, once, so both stores give identical answers. Results are plain dicts and lists in a fixed order,
+ready for JSON.
+
+- evidence_map: coverage (the evidence-and-gap map), one cell of it, gaps (policymakers);
+- partners: the partner finder (municipalities);
+- explore: a node, its neighbourhood, search, labels, municipalities, the model (everyone).
+"""
+
+from caleido.graph.search_keys import normalise
+from caleido.graph.usecases.common import ACCEPTED, WITH_PROPOSED, NotFound, Statuses
+from caleido.graph.usecases.evidence_map import FACTOR_RELS, Evidence, cell, coverage, coverage_rows, gaps
+from caleido.graph.usecases.explore import labels, model, municipalities, neighbourhood, node, search, stored_links
+from caleido.graph.usecases.partners import REACH_ORDER, find_municipality, partners
+
+__all__ = [
+    "ACCEPTED",
+    "FACTOR_RELS",
+    "REACH_ORDER",
+    "WITH_PROPOSED",
+    "Evidence",
+    "NotFound",
+    "Statuses",
+    "cell",
+    "coverage",
+    "coverage_rows",
+    "find_municipality",
+    "gaps",
+    "labels",
+    "model",
+    "municipalities",
+    "neighbourhood",
+    "node",
+    "normalise",
+    "partners",
+    "search",
+    "stored_links",
+]

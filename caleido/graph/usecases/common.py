@@ -1,0 +1,39 @@
+"""What the use cases share: the statuses that count, how a row names itself, the error for a missing id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caleido.errors import CaleidoError
+from caleido.graph.store import GraphStore
+from caleido.ontology.model import load_ontology
+
+Statuses = list[str]
+ACCEPTED: Statuses = ["accepted"]
+WITH_PROPOSED: Statuses = ["accepted", "proposed"]
+ALL = 2**62  # a LIMIT that keeps every row
+
+
+class NotFound(CaleidoError):
+    """An id or name that matches nothing."""
+
+
+def allowed_statuses(include_proposed: bool) -> Statuses:
+    """The statuses of what counts: accepted, and proposed (not yet reviewed) when asked."""
+    return list(WITH_PROPOSED if include_proposed else ACCEPTED)
+
+
+def grade_rank(grade: str | None) -> int:
+    """The order of an evidence grade in its scheme (higher is stronger); -1 for none."""
+    concepts = load_ontology().schemes["EvidenceGradeScheme"].concepts
+    return concepts[grade].order or 0 if grade in concepts else -1
+
+
+def label_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's id and its Dutch and English labels."""
+    return {"id": row["id"], "label_nl": row.get("label_nl"), "label_en": row.get("label_en")}
+
+
+def rows_by_id(store: GraphStore, cls: str) -> dict[str, dict[str, Any]]:
+    """Every node of a class, by id."""
+    return {row["id"]: row for row in store.iter_nodes(cls)}

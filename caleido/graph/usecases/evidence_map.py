@@ -1,0 +1,270 @@
+"""The policymaker's evidence-and-gap map: which interventions cover which factors (or themes), with the
+findings that bear on each link, and where the gaps are. The databases filter and count; the map comes a
+page of interventions at a time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from caleido.graph import queries
+from caleido.graph.store import GraphStore
+from caleido.graph.usecases.common import (
+    ACCEPTED,
+    ALL,
+    NotFound,
+    Statuses,
+    allowed_statuses,
+    grade_rank,
+    label_fields,
+)
+from caleido.ontology.model import load_ontology
+
+FACTOR_RELS = {"ADDRESSES": "RiskFactor", "STRENGTHENS": "ProtectiveFactor"}
+
+
+# ---------------------------------------------------------------- evidence per cell
+
+
+class Evidence:
+    """Findings that bear on an intervention and on a target, by (intervention, target): the evidence for the
+    link between them. Rows come from the `cell_evidence` query, whose statuses decide what counts."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], statuses: Statuses):
+        self.found: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+        for row in rows:
+            if {row["finding_status"], row["intervention_link"], row["target_link"]} <= set(statuses):
+                self.found[(row["intervention"], row["target"])][row["finding"]] = row
+
+    @classmethod
+    def read(
+        cls, store: GraphStore, interventions: Collection[str], classes: Iterable[str], statuses: Statuses
+    ) -> Evidence:
+        """The evidence on the links of these interventions to targets of these classes."""
+        ids = sorted(interventions)
+        rows: list[dict[str, Any]] = []
+        for target_class in classes:
+            rows += store.read(queries.cell_evidence(store.dialect, target_class), {"ids": ids, "statuses": statuses})
+        return cls(rows, statuses)
+
+    def cell(self, intervention: str, target: str) -> dict[str, Any]:
+        found = self.found.get((intervention, target), {})
+        ids = sorted(found)
+        counts = {"supports": 0, "contradicts": 0, "mixed": 0}
+        best = None
+        for finding in ids:
+            row = found[finding]
+            counts[row["direction"] or "mixed"] += 1
+            if best is None or grade_rank(row["grade"]) > grade_rank(best):
+                best = row["grade"]
+        net = counts["supports"] - counts["contradicts"]
+        direction = None if not ids else "supports" if net > 0 else "contradicts" if net < 0 else "mixed"
+        return {"findings": len(ids), **counts, "net_direction": direction, "best_grade": best, "finding_ids": ids}
+
+
+# ---------------------------------------------------------------- coverage
+
+COVERAGE_AXES = {"factors": ("RiskFactor", "ProtectiveFactor"), "themes": ("ProgrammeTheme",)}
+
+
+def coverage_rows(
+    store: GraphStore, *, domain: str | None = None, level: str | None = None, include_proposed: bool = False
+) -> list[dict[str, Any]]:
+    """Every intervention the map has a row for, by id, with its labels, terms and themes (no cells)."""
+    return _intervention_rows(store, allowed_statuses(include_proposed), domain, level)
+
+
+def _row_filters(statuses: Statuses, domain: str | None, level: str | None) -> dict[str, Any]:
+    """Parameters of the map's row filters; an empty domain or level asks for any."""
+    return {"statuses": statuses, "domain": domain or "", "level": level or ""}
+
+
+def _intervention_rows(
+    store: GraphStore,
+    statuses: Statuses,
+    domain: str | None,
+    level: str | None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of the map, `limit` from `offset` by id, with their themes."""
+    page = {"offset": offset, "limit": ALL if limit is None else limit}
+    rows = store.read(queries.intervention_rows(store.dialect), {**_row_filters(statuses, domain, level), **page})
+    whole = offset == 0 and limit is None
+    ids = {"only_ids": not whole, "ids": [r["id"] for r in rows] or [""]}
+    themes = {
+        row["intervention"]: sorted(row["themes"])
+        for row in store.read(queries.intervention_themes(store.dialect), {"statuses": statuses, **ids})
+    }
+    return [
+        {
+            **label_fields(row),
+            "domains": sorted(row["domains"] or []),
+            "levels": sorted(row["levels"] or []),
+            "intervention_type": row["intervention_type"],
+            "themes": themes.get(row["id"], []),
+        }
+        for row in rows
+    ]
+
+
+def coverage(
+    store: GraphStore,
+    *,
+    axis: str = "factors",
+    dimension: str | None = None,
+    cluster: str | None = None,
+    domain: str | None = None,
+    level: str | None = None,
+    include_proposed: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+    rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Interventions x factors (or themes): per linked cell the findings, net direction and best grade.
+    Rows come `limit` at a time from `offset`, in id order or in the order of `rows` (coverage_rows'
+    result, reordered by the caller); only the cells of those rows are computed."""
+    if axis not in COVERAGE_AXES:
+        raise ValueError("axis is 'factors' or 'themes'")
+    statuses = allowed_statuses(include_proposed)
+    if rows is None:  # in id order: the database pages them
+        filters = _row_filters(statuses, domain, level)
+        total = store.read(queries.intervention_count(store.dialect), filters)[0]["interventions"]
+        # Ladybug 0.22 crashes the process on a SKIP past the last row, so a page past the end is not asked for.
+        shown = _intervention_rows(store, statuses, domain, level, offset, limit) if offset < total else []
+    else:
+        shown, total = rows[offset : None if limit is None else offset + limit], len(rows)
+    targets = _coverage_columns(store, COVERAGE_AXES[axis], statuses, dimension, cluster)
+    ids = [r["id"] for r in shown]
+    evidence = Evidence.read(store, ids, COVERAGE_AXES[axis], statuses)
+    cells = [
+        {
+            "intervention": link["intervention"],
+            "target": link["target"],
+            "rel": link["rel"],
+            "status": link["status"],
+            **evidence.cell(link["intervention"], link["target"]),
+        }
+        for link in store.read(queries.target_links_of(store.dialect), {"ids": ids, "statuses": statuses})
+        if link["target"] in targets
+    ]
+    cells.sort(key=lambda c: (c["intervention"], c["target"], c["rel"]))
+    return {
+        "axis": axis,
+        "statuses": list(statuses),
+        "total_rows": total,
+        "offset": offset,
+        "limit": limit,
+        "rows": shown,
+        "columns": [targets[t] for t in sorted(targets, key=lambda t: (targets[t]["class"], t))],
+        "cells": cells,
+    }
+
+
+def _coverage_columns(
+    store: GraphStore, classes: Iterable[str], statuses: Statuses, dimension: str | None, cluster: str | None
+) -> dict[str, dict[str, Any]]:
+    targets: dict[str, dict[str, Any]] = {}
+    for cls in classes:
+        for row in store.read(queries.target_columns(store.dialect, cls), {"statuses": statuses}):
+            row_dimension = row.get("dimension") or load_ontology().classes[cls].dimension
+            clusters = sorted(row.get("clusters") or [])
+            if dimension is not None and row_dimension != dimension:
+                continue
+            if cluster is not None and cluster not in clusters:
+                continue
+            targets[row["id"]] = {**label_fields(row), "class": cls, "dimension": row_dimension, "clusters": clusters}
+    return targets
+
+
+def cell(store: GraphStore, intervention: str, target: str, *, include_proposed: bool = False) -> dict[str, Any]:
+    """One cell of the evidence-and-gap map: the link(s) between an intervention and a factor or theme, and
+    each finding that bears on both, with its direction, grade and the sources it is reported in."""
+    statuses = allowed_statuses(include_proposed)
+    found = store.find_classes([intervention, target])
+    if found.get(intervention) != "Intervention":
+        raise NotFound(f"no intervention with id {intervention!r}")
+    if target not in found:
+        raise NotFound(f"no factor or theme with id {target!r}")
+    links = [
+        {"rel": r["rel"], "status": r["status"]}
+        for r in store.read(queries.target_links_of(store.dialect), {"ids": [intervention], "statuses": statuses})
+        if r["target"] == target
+    ]
+    summary = Evidence.read(store, [intervention], [found[target]], statuses).cell(intervention, target)
+    findings = store.fetch_nodes("Finding", summary["finding_ids"])
+    on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in summary["finding_ids"]])
+    outgoing = store.read(queries.outgoing(store.dialect), {"ids": summary["finding_ids"]})
+    reported = [r for r in outgoing if r["rel"] == "REPORTED_IN"]
+    sources = store.fetch_nodes("Source", {r["target"] for r in reported})
+    places = store.fetch_links("REPORTED_IN", [(r["source"], r["target"]) for r in reported])
+    details = []
+    for finding_id in summary["finding_ids"]:
+        row, link = findings[finding_id], on_target[(finding_id, target)]
+        details.append(
+            {
+                **label_fields(row),
+                "grade": row["grade"],
+                "status": row["status"],
+                "direction": link["direction"],
+                "effect_size": row.get("effect_size"),
+                "effect_measure": row.get("effect_measure"),
+                "n_studies": row.get("n_studies"),
+                "locator": row.get("locator"),
+                "sources": [
+                    {
+                        **label_fields(sources[r["target"]]),
+                        "citation": sources[r["target"]].get("citation"),
+                        "url": sources[r["target"]].get("url"),
+                        "locator": places.get((finding_id, r["target"]), {}).get("locator"),
+                    }
+                    for r in sorted(reported, key=lambda r: r["target"])
+                    if r["source"] == finding_id and r["target"] in sources
+                ],
+            }
+        )
+    summary.pop("finding_ids")
+    return {
+        "intervention": intervention,
+        "target": target,
+        "statuses": list(statuses),
+        "links": sorted(links, key=lambda link: link["rel"]),
+        **summary,
+        "finding_details": details,
+    }
+
+
+# ---------------------------------------------------------------- gaps
+
+
+def gaps(
+    store: GraphStore, *, include_proposed: bool = False, offset: int = 0, limit: int | None = None
+) -> dict[str, Any]:
+    """Factors no intervention addresses or strengthens, intervention-factor links no accepted finding bears on
+    (`limit` of them from `offset`, by intervention and factor), themes grounded in no value; and their counts."""
+    statuses = allowed_statuses(include_proposed)
+    factors: list[dict[str, Any]] = []
+    unevidenced: list[dict[str, Any]] = []
+    for cls in FACTOR_RELS.values():
+        unaddressed = store.read(queries.unaddressed(store.dialect, cls), {"statuses": statuses})
+        factors += [{**label_fields(row), "class": cls} for row in unaddressed]
+        params = {"statuses": statuses, "evidence": ACCEPTED}
+        unevidenced += store.read(queries.unevidenced(store.dialect, cls), params)
+    themes = [label_fields(row) for row in store.read(queries.ungrounded(store.dialect), {"statuses": statuses})]
+    factors.sort(key=lambda f: (f["class"], f["id"]))
+    unevidenced.sort(key=lambda link: (link["intervention"], link["target"], link["rel"]))
+    themes.sort(key=lambda t: t["id"])
+    return {
+        "statuses": list(statuses),
+        "factors_without_intervention": factors,
+        "links_without_accepted_evidence": unevidenced[offset : None if limit is None else offset + limit],
+        "themes_without_value": themes,
+        "counts": {
+            "factors_without_intervention": len(factors),
+            "links_without_accepted_evidence": len(unevidenced),
+            "themes_without_value": len(themes),
+        },
+        "offset": offset,
+        "limit": limit,
+    }

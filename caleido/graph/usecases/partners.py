@@ -1,0 +1,131 @@
+"""The municipality's partner finder: organisations that reach a municipality, ranked by how near they
+work and by their programmes on the wanted factors and themes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from caleido.graph import queries, search_keys
+from caleido.graph.search_keys import normalise
+from caleido.graph.store import GraphStore
+from caleido.graph.usecases.common import NotFound, Statuses, allowed_statuses, label_fields
+
+# ---------------------------------------------------------------- partners
+
+REACH_ORDER = ("municipality", "safety-region", "province", "regional", "national")
+
+
+def find_municipality(store: GraphStore, text: str) -> dict[str, Any]:
+    """A municipality by CBS code or name; 'Den Haag' and 's-Gravenhage alike."""
+    wanted = normalise(text)
+    not_found = NotFound(f"no municipality matches {text!r}; give a CBS code such as GM0363 or a name")
+    if not wanted:  # text without letters or digits ("!", " ") normalised to "" and matched a missing label
+        raise not_found
+    exact = search_keys.patterns(wanted)["exact"]
+    for row in store.read(queries.municipality_keys(store.dialect)):
+        codes = {normalise(code) for code in (row["id"], row["identifier"]) if code}
+        if wanted in codes or exact in (row["search_keys"] or ""):
+            return store.fetch_nodes("Region", [row["id"]])[row["id"]]
+    raise not_found
+
+
+def partners(
+    store: GraphStore,
+    municipality: str,
+    *,
+    targets: Iterable[str] = (),
+    domain: str | None = None,
+    level: str | None = None,
+    include_proposed: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Organisations for a municipality, ranked by reach, then by their reasons (programme x wanted factor or
+    theme), then by id; `limit` of them from `offset`, each with its reasons.
+
+    The ranking is built a reach at a time, nearest first, and stops once it holds the page and one more:
+    the national organisations, which reach every municipality, are only counted when the page gets to them."""
+    statuses = allowed_statuses(include_proposed)
+    place = find_municipality(store, municipality)
+    safety_regions = _parents(store, [place["id"]])
+    provinces = _parents(store, safety_regions)
+    wanted = sorted(set(targets))
+    reason_params = {
+        "statuses": statuses,
+        "only_targets": bool(wanted),
+        "targets": wanted or [""],
+        "domain": domain or "",
+        "level": level or "",
+    }
+    end = None if limit is None else offset + limit
+    ranked: list[tuple[str, int, str]] = []  # (reach, reasons, organisation)
+    seen: set[str] = set()
+    for reach, candidates in _reach_tiers(store, place["id"], safety_regions, provinces, statuses):
+        fresh = candidates - seen
+        seen |= candidates
+        counts = store.read(queries.reason_counts(store.dialect), {**reason_params, "ids": sorted(fresh)})
+        tier = sorted((-int(row["reasons"]), row["organisation"]) for row in counts if row["reasons"])
+        ranked += [(reach, -minus, org) for minus, org in tier]
+        if end is not None and len(ranked) > end:
+            break
+    page = ranked[offset:end]
+    details = store.fetch_nodes("Organisation", [org for _, _, org in page])
+    reasons: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    reason_rows = store.read(queries.reasons(store.dialect), {**reason_params, "ids": [org for _, _, org in page]})
+    for row in reason_rows:
+        reasons[row["organisation"]] += [
+            {"intervention": row["intervention"], "rel": row["rel"], "role": row["role"], "target": target}
+            for target in row["targets"]
+        ]
+    return {
+        "municipality": {**label_fields(place), "safety_regions": safety_regions, "provinces": provinces},
+        "statuses": list(statuses),
+        "offset": offset,
+        "limit": limit,
+        "more": end is not None and len(ranked) > end,
+        "partners": [
+            {
+                **label_fields(details[org]),
+                "organisation_type": details[org]["organisation_type"],
+                "levels": sorted(details[org]["levels"]),
+                "domains": sorted(details[org]["domains"]),
+                "reach": reach,
+                "reasons": sorted(reasons[org], key=lambda r: (r["intervention"], r["target"], r["rel"])),
+            }
+            for reach, _, org in page
+        ],
+    }
+
+
+def _parents(store: GraphStore, regions: list[str]) -> list[str]:
+    """The regions these regions are part of (a municipality's safety regions, a safety region's province)."""
+    if not regions:
+        return []
+    return sorted({row["parent"] for row in store.read(queries.parents_of(store.dialect), {"ids": regions})})
+
+
+def _reach_tiers(
+    store: GraphStore, municipality: str, safety_regions: list[str], provinces: list[str], statuses: Statuses
+) -> Iterator[tuple[str, set[str]]]:
+    """Organisations by how they reach the municipality, nearest first (REACH_ORDER). An organisation that
+    names the regions it works in reaches the municipality through them; one that names none works
+    everywhere at its level ('local': in every municipality). Tiers may overlap; the nearest counts."""
+    named = store.read(
+        queries.organisations_in(store.dialect),
+        {"regions": [municipality, *safety_regions, *provinces], "statuses": statuses},
+    )
+
+    def working_in(regions: list[str]) -> set[str]:
+        return {row["organisation"] for row in named if row["region"] in regions}
+
+    def everywhere(level: str) -> set[str]:
+        params = {"level": level, "statuses": statuses}
+        return {row["organisation"] for row in store.read(queries.organisations_everywhere(store.dialect), params)}
+
+    yield "municipality", working_in([municipality]) | everywhere("local")
+    yield "safety-region", working_in(safety_regions)
+    yield "province", working_in(provinces)
+    yield "regional", everywhere("regional")
+    yield "national", everywhere("national")
