@@ -243,7 +243,7 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000, lang)
     except PageError as error:
         return error_page(request, lang, error)
-    members = [m for m in usecases.model(store, lang=lang)["members"] if m["class"] in TARGET_CLASSES]
+    members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     context: dict[str, Any] = {"form": form, "error": None, "matched": [], "result": None, "view": None}
     context["more_url"] = None
     status = 200
@@ -376,9 +376,8 @@ FORM_TEXTS = ("added", "key_missing", "target_missing", "target_unknown", "error
 
 @router.get("/evidence/new", response_class=HTMLResponse)
 def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
-    model = usecases.model(store, lang=lang)
-    members = [m for m in model["members"] if m["class"] in TARGET_CLASSES]
-    interventions = model["interventions"]
+    members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
+    interventions = usecases.model_interventions(store, lang=lang)
     targets = [(m["id"], f"{m['label']} · {class_label(m['class'], lang)}") for m in members]
     targets += [(i["id"], f"{i['label']} · {class_label('Intervention', lang)}") for i in interventions]
     return render_page(

@@ -11,7 +11,17 @@ ready for JSON.
 from caleido.graph.search_keys import normalise
 from caleido.graph.usecases.common import ACCEPTED, WITH_PROPOSED, NotFound, Statuses
 from caleido.graph.usecases.evidence_map import FACTOR_RELS, Evidence, cell, coverage, coverage_rows, gaps
-from caleido.graph.usecases.explore import labels, model, municipalities, neighbourhood, node, search, stored_links
+from caleido.graph.usecases.explore import (
+    labels,
+    model,
+    model_interventions,
+    model_members,
+    municipalities,
+    neighbourhood,
+    node,
+    search,
+    stored_links,
+)
 from caleido.graph.usecases.partners import REACH_ORDER, find_municipality, partners
 
 __all__ = [
@@ -29,6 +39,8 @@ __all__ = [
     "gaps",
     "labels",
     "model",
+    "model_interventions",
+    "model_members",
     "municipalities",
     "neighbourhood",
     "node",

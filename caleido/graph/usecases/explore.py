@@ -13,6 +13,8 @@ from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, label_fields, rows_by_id
 from caleido.ontology.model import load_ontology
 
+MODEL_CLASSES = ("IndividualProfile", "RiskFactor", "ProtectiveFactor", "ProgrammeTheme", "Value")  # the rings
+
 # ---------------------------------------------------------------- exploring
 
 
@@ -140,8 +142,30 @@ def model(store: GraphStore, *, lang: str = "nl") -> dict[str, Any]:
         for name, scheme in ontology.schemes.items()
         if name.endswith("ClusterScheme") and name != "ClusterScheme"
     ]
+    members = model_members(store, lang=lang)
+    pairings = []
+    for rel in ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS"):
+        for source, target, values in store.iter_links(rel):
+            pairings.append({"source": source, "rel": rel, "target": target, "status": values["status"]})
+    pairings.sort(key=lambda p: (p["rel"], p["source"], p["target"]))
+    interventions = model_interventions(store, lang=lang)
+    return {
+        "lang": lang,
+        "dimensions": dimensions,
+        "cluster_schemes": cluster_schemes,
+        "members": members,
+        "interventions": interventions,
+        "pairings": pairings,
+    }
+
+
+def model_members(
+    store: GraphStore, *, lang: str = "nl", classes: Iterable[str] = MODEL_CLASSES
+) -> list[dict[str, Any]]:
+    """The kaleidoscope's members of these classes, with their ring (dimension), clusters and source."""
+    ontology = load_ontology()
     members = []
-    for cls in ("IndividualProfile", "RiskFactor", "ProtectiveFactor", "ProgrammeTheme", "Value"):
+    for cls in classes:
         for row in store.iter_nodes(cls):
             members.append(
                 {
@@ -156,13 +180,12 @@ def model(store: GraphStore, *, lang: str = "nl") -> dict[str, Any]:
                     "locator": row.get("locator"),
                 }
             )
-    members.sort(key=lambda m: (m["dimension"], m["class"], m["id"]))
-    pairings = []
-    for rel in ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS"):
-        for source, target, values in store.iter_links(rel):
-            pairings.append({"source": source, "rel": rel, "target": target, "status": values["status"]})
-    pairings.sort(key=lambda p: (p["rel"], p["source"], p["target"]))
-    interventions = [
+    return sorted(members, key=lambda m: (m["dimension"], m["class"], m["id"]))
+
+
+def model_interventions(store: GraphStore, *, lang: str = "nl") -> list[dict[str, Any]]:
+    """Every intervention with its label in the language, domains, levels and status."""
+    return [
         {
             "id": row["id"],
             "label": row.get(f"label_{lang}") or row.get("label_nl") or row.get("label_en"),
@@ -172,14 +195,6 @@ def model(store: GraphStore, *, lang: str = "nl") -> dict[str, Any]:
         }
         for row in store.iter_nodes("Intervention")
     ]
-    return {
-        "lang": lang,
-        "dimensions": dimensions,
-        "cluster_schemes": cluster_schemes,
-        "members": members,
-        "interventions": interventions,
-        "pairings": pairings,
-    }
 
 
 def labels(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
