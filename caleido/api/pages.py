@@ -13,11 +13,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from caleido.api.routes import StoreDep
+from caleido.api.routes import MAX_PAGE, StoreDep
 from caleido.graph import usecases
 from caleido.loaders.evidence import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from caleido.ontology.model import load_ontology
-from caleido.viz.coverage_map import GAPS_SHOWN, ROWS_PER_PAGE, cell_detail, coverage_map, gap_lists, map_order
+from caleido.viz.coverage_map import (
+    GAPS_SHOWN,
+    ROWS_PER_PAGE,
+    cell_detail,
+    coverage_map,
+    gap_lists,
+    map_order,
+    page_count,
+)
 from caleido.viz.explorer import explorer_view, provenance
 from caleido.viz.i18n import Lang, class_label, labelled, terms, text
 from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope
@@ -174,7 +182,7 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     rows = usecases.coverage_rows(
         store, domain=filters["domain"], level=filters["level"], include_proposed=filters["include_proposed"]
     )
-    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    pages = page_count(len(rows))
     if page_number > pages:
         return error_page(request, lang, PageError(404, f"page={page_number}: {text(lang, 'error')}; 1..{pages}"))
     theme_labels = usecases.labels(store, {t for row in rows for t in row["themes"][:1]})
@@ -214,7 +222,7 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         detail=cell_detail(detail, labels, lang) if detail else None,
         filters=filters,
         close_url=page_url("/coverage", {**filters, "lang": lang}),
-        gaps_url=page_url("/api/v1/gaps", {"include_proposed": filters["include_proposed"], "limit": 1000}),
+        gaps_url=page_url("/api/v1/gaps", {"include_proposed": filters["include_proposed"], "limit": MAX_PAGE}),
         csv_url=page_url("/api/v1/coverage", {**filters, "format": "csv"}),
         dimensions=terms("DimensionScheme", lang),
         clusters=terms("ClusterScheme", lang),

@@ -93,7 +93,7 @@ class EmbeddedStore:
                 ) from exc
             raise StoreError(f"cannot open the embedded store {self.folder}: {exc}") from exc
         self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
-        self._stored_columns = {name: [*columns, search_keys.COLUMN] for name, columns in self._node_columns.items()}
+        self._stored_columns = search_keys.stored_columns(self._node_columns)
         self._link_columns = link_columns()
         if not read_only:
             self.ensure_schema()

@@ -99,7 +99,7 @@ class Neo4jStore:
         self.read_only = read_only
         self.batch_size = batch_size
         self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
-        self._stored_columns = {name: [*columns, search_keys.COLUMN] for name, columns in self._node_columns.items()}
+        self._stored_columns = search_keys.stored_columns(self._node_columns)
         self._link_columns = link_columns()
         self._pairs = {rel.name: rel.pairs for rel in relationships()}
         self._driver = self._connect(

@@ -39,6 +39,11 @@ def search_keys(values: Mapping[str, Any]) -> str:
     return _BAR + _BAR.join(keys) + _BAR
 
 
+def stored_columns(node_columns: Mapping[str, list[Column]]) -> dict[str, list[Column]]:
+    """The columns a store keeps per class: the ontology's, then the search keys."""
+    return {name: [*columns, COLUMN] for name, columns in node_columns.items()}
+
+
 def stored_values(node: NodeRow) -> dict[str, Any]:
     """A node's row as the stores write it: its id, its column values and its search keys."""
     return {"id": node.id, **node.values, COLUMN.name: search_keys(node.values)}

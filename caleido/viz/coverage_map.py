@@ -19,6 +19,11 @@ GAPS_SHOWN = 100  # unevidenced links listed under the map; the count above the 
 LARGEST_BUBBLE = 4  # size classes size-0 .. size-4 in caleido.css
 
 
+def page_count(rows: int, per_page: int = ROWS_PER_PAGE) -> int:
+    """How many pages the map has for this many rows (at least one, also when it is empty)."""
+    return max(1, -(-rows // per_page))
+
+
 def map_order(rows: list[dict[str, Any]], theme_labels: dict[str, dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
     """The map's rows (caleido.graph.usecases.coverage_rows) in the order the map shows them: grouped under
     their first theme (by label), those without a theme last, by label within a group."""
@@ -65,7 +70,7 @@ def coverage_map(
         "row_groups": row_groups,
         "page": {
             "number": result["offset"] // per_page,
-            "pages": max(1, -(-total // per_page)),
+            "pages": page_count(total, per_page),
             "first_row": result["offset"] + 1,
             "last_row": result["offset"] + len(result["rows"]),
         },
