@@ -13,6 +13,7 @@ import gc
 import json
 import os
 import platform
+import resource
 import shutil
 import tempfile
 import time
@@ -48,11 +49,17 @@ def measure(backend: str, graph: Any, repeat: int, workdir: Path, neo4j: dict[st
     return out
 
 
+def peak_rss_mb() -> float:
+    """The most memory this process has held so far (Ladybug runs inside it; Neo4j and the API do not)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", nargs="+", default=["seed", "medium"])
     parser.add_argument("--backends", nargs="+", default=["embedded", "neo4j"])
     parser.add_argument("--repeat", type=int, default=15, help="timed calls per use case (after 2 warm-up calls)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results (a trial run elsewhere)")
     args = parser.parse_args()
     neo4j = neo4j_env() if "neo4j" in args.backends else None
     workdir = Path(tempfile.mkdtemp(prefix="caleido-bench-"))
@@ -65,24 +72,33 @@ def main() -> None:
     try:
         for scale in args.scales:
             started = time.perf_counter()
-            graph = generate(scale)
-            # Half a million rows stay alive for the whole scale: keep them out of the collector's way, or
-            # every full collection during a direct call walks them too (the API server does not hold them).
+            # The links wait in a file (LinkSpill): at the large scale they would not fit in memory.
+            spill = workdir / f"{scale}-links.pickle"
+            graph = generate(scale, spill=spill)
+            # The nodes stay alive for the whole scale: keep them out of the collector's way, or every full
+            # collection during a direct call walks them too (the API server does not hold them).
             gc.collect()
             gc.freeze()
             took = time.perf_counter() - started
             print(f"{scale}: {len(graph.nodes)} nodes, {len(graph.links)} links ({took:.0f} s)", flush=True)
-            entry: dict[str, Any] = {"nodes": len(graph.nodes), "links": len(graph.links), "stores": {}}
+            entry: dict[str, Any] = {
+                "nodes": len(graph.nodes),
+                "links": len(graph.links),
+                "generate_seconds": took,
+                "stores": {},
+            }
             results["scales"][scale] = entry
             for backend in args.backends:
                 print(f"  {backend}", flush=True)
                 entry["stores"][backend] = measure(backend, graph, args.repeat, workdir, neo4j)
+                entry["stores"][backend]["bench_peak_rss_mb"] = peak_rss_mb()
                 # Written after every store, so a run that dies later (memory, at the large scale) keeps it.
-                RESULTS.mkdir(exist_ok=True)
-                (RESULTS / "benchmarks.json").write_text(json.dumps(results, indent=1) + "\n")
+                args.out.mkdir(exist_ok=True)
+                (args.out / "benchmarks.json").write_text(json.dumps(results, indent=1) + "\n")
+            spill.unlink()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    report.write(results, RESULTS)
+    report.write(results, args.out)
 
 
 if __name__ == "__main__":

@@ -13,15 +13,17 @@ graph against the loader's full validation (references, pairs, SHACL) as well.
 from __future__ import annotations
 
 import math
+import pickle
 import random
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import accumulate
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
 
 from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.loaders.sources import SEED_FOLDER, read_paths
@@ -34,6 +36,7 @@ AGENT = "bench:synthetic"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)  # a fixed clock: the same scale always gives the same rows
 LETTER = "src-kamerbrief-29754-770"
 ORIGIN = Origin("bench/synthetic.py", "generated")
+TARGET_RELS = ("addresses", "strengthens")  # an intervention's targets, which its findings bear on
 
 # Records added at factor 1 (medium). Taxonomy classes grow with the square root of the factor: a national
 # graph has many more programmes, organisations and findings, but not ten times the kinds of risk factor.
@@ -96,12 +99,63 @@ CURATORS = ["key:curator-nji", "key:curator-wodc", "cli:curator"]
 ADDERS = ["seed", "key:uva-team", "key:ggd-research", "key:nji", "cli:importer"]
 
 
+class LinkSpill:
+    """Link rows kept in a file instead of memory, read back in the order written.
+
+    Five million link rows take about 11 GB as Python objects: more than a 24 GiB machine can hold beside
+    two stores. Rows are pickled in chunks, as tuples (half the time of pickling the dataclass); reading
+    them back costs time the load benchmark does not count.
+    """
+
+    CHUNK = 20_000
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file: BinaryIO | None = path.open("wb")
+        self._buffer: list[LinkRow] = []
+        self._count = 0
+
+    def append(self, row: LinkRow) -> None:
+        self._buffer.append(row)
+        self._count += 1
+        if len(self._buffer) >= self.CHUNK:
+            self._flush()
+
+    def extend(self, rows: Iterable[LinkRow]) -> None:
+        for row in rows:
+            self.append(row)
+
+    def _flush(self) -> None:
+        if self._buffer:
+            assert self._file is not None, "rows added after the spill was read"
+            rows = [(r.rel, r.source_id, r.target_id, r.values, r.origin, r.explicit) for r in self._buffer]
+            pickle.dump(rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._buffer = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[LinkRow]:
+        if self._file is not None:  # the first read closes the file for writing
+            self._flush()
+            self._file.close()
+            self._file = None
+        with self.path.open("rb") as file:
+            while True:
+                try:
+                    rows = pickle.load(file)
+                except EOFError:
+                    return
+                for row in rows:
+                    yield LinkRow(*row)
+
+
 @dataclass
 class Graph:
     """Store rows, as the loader's write path (caleido.graph.sync.plan_and_write) takes them."""
 
     nodes: list[NodeRow] = field(default_factory=list)
-    links: list[LinkRow] = field(default_factory=list)
+    links: list[LinkRow] | LinkSpill = field(default_factory=list)
 
     def counts(self) -> tuple[Counter[str], Counter[str]]:
         return Counter(n.cls for n in self.nodes), Counter(link.rel for link in self.links)
@@ -115,13 +169,16 @@ def seed_graph() -> Graph:
     return Graph(batch.nodes, batch.links)
 
 
-def generate(scale: str, seed: int = 7) -> Graph:
-    """The real seed plus the generated records of a scale, as store rows."""
+def generate(scale: str, seed: int = 7, spill: Path | None = None) -> Graph:
+    """The real seed plus the generated records of a scale, as store rows; with `spill`, the links are
+    kept in that file (LinkSpill) and only the nodes in memory."""
     base = seed_graph()
-    if SCALES[scale] == 0:
-        return Graph(list(base.nodes), list(base.links))
-    extra = to_rows(synthetic_records(scale, seed))
-    return Graph(base.nodes + extra.nodes, base.links + extra.links)
+    graph = Graph(list(base.nodes), LinkSpill(spill) if spill else [])
+    graph.links.extend(base.links)
+    for node, links in generated_rows(scale, seed):
+        graph.nodes.append(node)
+        graph.links.extend(links)
+    return graph
 
 
 # ---------------------------------------------------------------- records
@@ -145,6 +202,7 @@ class _Generator:
                 parents.setdefault(link.target_id, []).append(link.source_id)
         self.members = {s: sorted(parents.get(s, [])) for s in self.safety_regions}
         self.ids: dict[str, list[str]] = {}
+        self.classes: dict[str, str] = {row.id: row.cls for row in seed_rows}
         self.pools: dict[str, list[str]] = {}
         ontology = load_ontology()
         self.clusters = list(ontology.schemes["ClusterScheme"].concepts)
@@ -200,6 +258,7 @@ class _Generator:
     def record(self, cls: str, index: int, prefix: str, label: tuple[str, str], **fields: Any) -> dict[str, Any]:
         node_id = f"{prefix}-syn-{index:06d}"
         self.ids.setdefault(cls, []).append(node_id)
+        self.classes[node_id] = cls
         self.pools.pop(cls, None)
         nl, en = label
         return {
@@ -374,60 +433,50 @@ def _is(row: NodeRow, region_type: str) -> bool:
     return bool(row.values["region_type"] == region_type)
 
 
-def synthetic_records(scale: str, seed: int = 7) -> RawBatch:
-    """The generated records of a scale (without the seed), shaped as the loader reads them."""
-    gen = _Generator(SCALES[scale], seed)
-    batch = RawBatch()
-
-    def add(cls: str, record: dict[str, Any]) -> None:
-        batch.nodes.append(RawNode(cls, record, ORIGIN))
-
-    sources = list(gen.sources())
+def _records(gen: _Generator) -> Iterator[RawNode]:
+    """The generated records one at a time, each complete with its links, so none has to stay in memory
+    once it is yielded. The generator draws its random numbers in the same order whoever consumes it."""
+    sources = list(gen.sources())  # their links name organisations, which come later
     for cls, record in gen.taxonomy():
-        add(cls, record)
-    interventions = list(gen.interventions())
-    organisations = list(gen.organisations())
-    targets_of = {
-        r["id"]: [link["to"] for link in r["links"] if link["rel"] in ("addresses", "strengthens")]
-        for r in interventions
-    }
-    findings = list(gen.findings(targets_of))
+        yield RawNode(cls, record, ORIGIN)
+    targets_of: dict[str, list[str]] = {}
+    for record in gen.interventions():
+        targets_of[record["id"]] = [link["to"] for link in record["links"] if link["rel"] in TARGET_RELS]
+        yield RawNode("Intervention", record, ORIGIN)
+    for record in gen.organisations():
+        yield RawNode("Organisation", record, ORIGIN)
+    for record in gen.findings(targets_of):
+        yield RawNode("Finding", record, ORIGIN)
     organisation_ids = gen.pool("Organisation")
     for source in sources:
         gen.source_links(source, organisation_ids)
-    for cls, records in (
-        ("Source", sources),
-        ("Intervention", interventions),
-        ("Organisation", organisations),
-        ("Finding", findings),
-    ):
-        for record in records:
-            add(cls, record)
-    return batch
+        yield RawNode("Source", source, ORIGIN)
 
 
-# ---------------------------------------------------------------- rows
+def synthetic_records(scale: str, seed: int = 7) -> RawBatch:
+    """The generated records of a scale (without the seed), shaped as the loader reads them."""
+    return RawBatch(list(_records(_Generator(SCALES[scale], seed))))
 
 
-def to_rows(batch: RawBatch) -> Graph:
-    """Store rows of generated records, through the project's pydantic models (per record; the checks
-    across records hold by construction and are proved on a small graph by the tests)."""
+def generated_rows(scale: str, seed: int = 7) -> Iterator[tuple[NodeRow, list[LinkRow]]]:
+    """Store rows of the generated records, one node and its links at a time, through the project's
+    pydantic models (per record; the checks across records hold by construction and are proved on a
+    small graph by the tests)."""
+    if SCALES[scale] == 0:
+        return
+    gen = _Generator(SCALES[scale], seed)
     ontology = load_ontology()
     rels = {r.field_name: r for r in ontology.relationships.values()}
-    classes = {n.data["id"]: n.cls for n in batch.nodes} | {n.id: n.cls for n in seed_graph().nodes}
-    graph = Graph()
-    for raw in batch.nodes:
+    for raw in _records(gen):
         cls = str(raw.cls)
         data = dict(raw.data)
         links = data.pop("links")
         model = node_model(cls).model_validate(data)
-        graph.nodes.append(NodeRow(cls, data["id"], fields_to_columns(ontology.classes[cls].fields, model), ORIGIN))
-        for link in links:
-            graph.links.append(_link_row(RawLink(data["id"], link, ORIGIN), rels, classes))
-    return graph
+        node = NodeRow(cls, data["id"], fields_to_columns(ontology.classes[cls].fields, model), ORIGIN)
+        yield node, [_link_row(RawLink(data["id"], link, ORIGIN), rels, gen.classes) for link in links]
 
 
-def _link_row(raw: RawLink, rels: dict[str, Any], classes: dict[str, str | None]) -> LinkRow:
+def _link_row(raw: RawLink, rels: dict[str, Any], classes: dict[str, str]) -> LinkRow:
     rel = rels[raw.data["rel"]]
     pair = (classes[raw.source_id], classes[raw.data["to"]])
     if pair not in rel.pairs:

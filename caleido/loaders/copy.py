@@ -19,7 +19,8 @@ BATCH = 10_000
 T = TypeVar("T", NodeRow, LinkRow)
 
 
-def _chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+def chunks(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` rows (the last one shorter), read lazily from any iterable."""
     it = iter(rows)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -46,11 +47,11 @@ def copy_store(
             progress(done)
 
     copied = 0
-    for node_chunk in _chunks((_exact(n) for n in nodes), batch):
+    for node_chunk in chunks((_exact(n) for n in nodes), batch):
         copied += len(node_chunk)
         step(node_chunk, [], f"{copied} nodes copied")
     copied = 0
-    for link_chunk in _chunks((_exact(link) for link in links), batch):
+    for link_chunk in chunks((_exact(link) for link in links), batch):
         copied += len(link_chunk)
         step([], link_chunk, f"{copied} links copied")
     return total, target.counts()
