@@ -119,12 +119,19 @@ def markdown(results: dict[str, Any], before: dict[str, Any] | None = None) -> s
         else ""
     )
     sizes = ", ".join(f"{s} {e['nodes']:,} nodes / {e['links']:,} links" for s, e in results["scales"].items())
+    speed = (
+        f" A pure-Python loop of 10⁷ additions took {machine['calibration_seconds']:.2f} s on this machine"
+        " (compare runs on other machines by it)."
+        if "calibration_seconds" in machine
+        else ""
+    )
     return "\n".join(
         [
             "# Benchmark results",
             "",
             f"Run {results['started']} on {machine['cpus']} CPUs, Python {machine['python']}; graphs: {sizes}. "
-            f"Percentiles over {results['repeat']} calls after 2 warm-up calls. Reproduce with `make bench`.{earlier}",
+            f"Percentiles over {results['repeat']} calls after 2 warm-up calls.{speed} Reproduce with `make bench`."
+            f"{earlier}",
             "",
             "## Load",
             "",

@@ -49,6 +49,19 @@ def measure(backend: str, graph: Any, repeat: int, workdir: Path, neo4j: dict[st
     return out
 
 
+def calibration_seconds() -> float:
+    """The median time of a fixed pure-Python loop: how fast this machine was during the run, so that runs on
+    different (shared) machines can be compared. It is no benchmark of Caleido."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        times.append(time.perf_counter() - started)
+    return sorted(times)[1]
+
+
 def peak_rss_mb() -> float:
     """The most memory this process has held so far (Ladybug runs inside it; Neo4j and the API do not)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -65,7 +78,12 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="caleido-bench-"))
     results: dict[str, Any] = {
         "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "calibration_seconds": calibration_seconds(),
+        },
         "repeat": args.repeat,
         "scales": {},
     }

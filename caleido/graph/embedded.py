@@ -110,8 +110,19 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------ schema
 
+    def _execute(self, query: str, params: dict[str, Any] | None = None) -> Any:
+        """Run one statement. One with an Arrow table among its parameters is prepared for that call only:
+        Ladybug 0.22 caches the statements it prepares by itself under a key that is new for every table,
+        and each cached statement keeps its table, so a load of 5 million links held ~9 GB per million
+        (bench/README.md, "Large")."""
+        conn = self._conn
+        params = params or {}
+        if any(isinstance(value, pa.Table) for value in params.values()):
+            return conn.execute(conn.prepare(query, params), params)
+        return conn.execute(query, params)
+
     def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
-        result = self._conn.execute(query, params or {})
+        result = self._execute(query, params)
         assert not isinstance(result, list), "one statement at a time"
         rows: list[list[Any]] = []
         while result.has_next():
@@ -120,7 +131,7 @@ class EmbeddedStore:
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
-        result = self._conn.execute(query, params or {})
+        result = self._execute(query, params)
         assert not isinstance(result, list), "one statement at a time"
         names = result.get_column_names()
         rows = []
