@@ -108,7 +108,9 @@ def main() -> None:
             results["scales"][scale] = entry
             for backend in args.backends:
                 print(f"  {backend}", flush=True)
+                speed = calibration_seconds()  # again before every store: a shared machine's speed drifts
                 entry["stores"][backend] = measure(backend, graph, args.repeat, workdir, neo4j)
+                entry["stores"][backend]["calibration_seconds"] = speed
                 entry["stores"][backend]["bench_peak_rss_mb"] = peak_rss_mb()
                 # Written after every store, so a run that dies later (memory, at the large scale) keeps it.
                 args.out.mkdir(exist_ok=True)
