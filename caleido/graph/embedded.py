@@ -108,18 +108,18 @@ class EmbeddedStore:
             self._connections.append(conn)
         return conn
 
-    # ------------------------------------------------------------ schema
-
     def _execute(self, query: str, params: dict[str, Any] | None = None) -> Any:
         """Run one statement. One with an Arrow table among its parameters is prepared for that call only:
         Ladybug 0.22 caches the statements it prepares by itself under a key that is new for every table,
         and each cached statement keeps its table, so a load of 5 million links held ~9 GB per million
-        (bench/README.md, "Large")."""
+        (README.md, Benchmarks, "Large")."""
         conn = self._conn
         params = params or {}
         if any(isinstance(value, pa.Table) for value in params.values()):
             return conn.execute(conn.prepare(query, params), params)
         return conn.execute(query, params)
+
+    # ------------------------------------------------------------ schema
 
     def _rows(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         result = self._execute(query, params)

@@ -119,7 +119,7 @@ def test_lookups_by_many_ids_do_not_pile_up_in_a_small_page_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Ladybug 0.22 caches the statements it prepares under a key that is new for every Arrow table and
-    # keeps the table with it: a long load ran out of page cache in its reads (bench/README.md, "Large").
+    # keeps the table with it: a long load ran out of page cache in its reads (README.md, "Large").
     monkeypatch.setenv("CALEIDO_EMBEDDED_BUFFER_POOL_MB", "64")
     store = open_store(f"embedded:{tmp_path / 'store'}")
     try:
