@@ -118,7 +118,7 @@ def main() -> None:
             spill.unlink()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    report.write(results, args.out)
+    report.write([results], args.out)
 
 
 if __name__ == "__main__":
