@@ -46,7 +46,7 @@ def neighbourhood(size: int) -> dict[str, Any]:
 
 
 def render_page(hood: dict[str, Any]) -> str:
-    node = {
+    node: dict[str, Any] = {
         "label": "Centrum",
         "class": "Risicofactor",
         "definition": "",
@@ -148,7 +148,8 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     args = parser.parse_args()
-    rows, pages = [], {}
+    rows: list[dict[str, Any]] = []
+    pages: dict[int, str] = {}
     for size in SIZES:
         hood = neighbourhood(size)
         ours, ours_bytes = timed(render_page, hood, args.repeats)

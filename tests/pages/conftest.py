@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -135,7 +136,12 @@ def watched(browser: object, site: Site) -> Iterator[Watched]:
 
     context.route("**/*", route)
     page.on("request", lambda request: seen.requests.append(request.url))
-    page.on("console", lambda message: message.type == "error" and seen.console_errors.append(message.text))
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            seen.console_errors.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: seen.console_errors.append(f"uncaught: {error}"))
 
     def dialog(d: object) -> None:
