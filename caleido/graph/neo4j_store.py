@@ -46,6 +46,7 @@ _ALREADY_EXISTS = (
     "Neo.ClientError.Schema.IndexAlreadyExists",
 )
 _PYTHON_TYPES: dict[str, type] = {"int": int, "double": float}
+_MAX_REMEMBERED_QUERIES = 1000  # the catalogue has a few dozen; more means queries built on the fly
 
 T = TypeVar("T")
 
@@ -102,6 +103,7 @@ class Neo4jStore:
         self._stored_columns = search_keys.stored_columns(self._node_columns)
         self._link_columns = link_columns()
         self._pairs = {rel.name: rel.pairs for rel in relationships()}
+        self._result_columns: dict[str, list[str]] = {}  # read query -> its columns, learned once by EXPLAIN
         self._driver = self._connect(
             password,
             max_connection_pool_size=max_connection_pool_size,
@@ -230,8 +232,24 @@ class Neo4jStore:
     # ------------------------------------------------------------ reads
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
-        return [{key: _native(value) for key, value in record.items()} for record in self._records(query, params)]
+        """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias.
+
+        The rows come back collected in one record: the Python driver handles each record as a message of
+        its own, which cost ~40 µs a row (2,148 rows of a neighbourhood step: 156 ms as rows, 76 ms
+        collected)."""
+
+        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+            columns = self._result_columns.get(query)
+            if columns is None:
+                columns = list(tx.run("EXPLAIN " + query, params or {}).keys())
+                if len(self._result_columns) >= _MAX_REMEMBERED_QUERIES:
+                    self._result_columns.clear()
+                self._result_columns[query] = columns
+            record = tx.run(_collected(query, columns), params or {}).single(strict=True)
+            return columns, record["rows"]
+
+        columns, rows = self._read(work)
+        return [{key: _native(value) for key, value in zip(columns, row, strict=True)} for row in rows]
 
     def find_classes(self, ids: Collection[str]) -> dict[str, str]:
         if not ids:
@@ -446,6 +464,12 @@ def _param_row(ids: Sequence[str], columns: list[Column], values: dict[str, Any]
     on every row a batch packs and sends in about half the time (most of a link write at medium scale).
     """
     return [*ids, *(_coerce(c, values.get(c.name)) for c in columns)]
+
+
+def _collected(query: str, columns: list[str]) -> str:
+    """The query's rows as one record: a list of rows in the order the query returns them."""
+    row = ", ".join(_q(column.replace("`", "``")) for column in columns)
+    return f"CALL () {{\n{query}\n}}\nRETURN collect([{row}]) AS rows"
 
 
 def _native(value: Any) -> Any:

@@ -141,6 +141,16 @@ def test_loading_twice_changes_nothing(mini_store: GraphStore) -> None:
     assert (mini_store.counts().total_nodes, mini_store.counts().total_links) == (15, 20)
 
 
+def test_a_read_returns_every_row_in_the_order_of_the_query(store: GraphStore) -> None:
+    # Neo4jStore.read collects the rows into one record: more rows than the driver fetches at a time (1,000),
+    # in the query's order, keyed by their aliases, with the parameters of each call.
+    query = "UNWIND range(1, 2500) AS i RETURN i AS n, i * 2 AS twice ORDER BY n DESC SKIP $skip"
+    rows = store.read(query, {"skip": 5})
+    assert [row["n"] for row in rows] == list(range(2495, 0, -1))
+    assert rows[0] == {"n": 2495, "twice": 4990}
+    assert store.read(query, {"skip": 2497}) == [{"n": n, "twice": 2 * n} for n in (3, 2, 1)]
+
+
 def test_find_classes_names_the_ontology_class(mini_store: GraphStore) -> None:
     found = mini_store.find_classes(["org-a", "src-test", "rf-a", "no-such-id"])
     assert found == {"org-a": "Organisation", "src-test": "Source", "rf-a": "RiskFactor"}
