@@ -22,6 +22,7 @@ from typing import Any
 
 from bench.load_rate import loader_rate
 from bench.query_latency import CASES
+from bench.run import commit
 from bench.stores import fresh_store, neo4j_env
 from bench.synthetic import generate
 from caleido.graph.neo4j_store import Neo4jStore, _native
@@ -74,6 +75,7 @@ def main() -> None:
         way.close()
     result = {
         "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit(),
         "scale": args.scale,
         "nodes": len(graph.nodes),
         "links": len(graph.links),

@@ -139,8 +139,9 @@ def run_section(results: dict[str, Any], before: dict[str, Any] | None, level: s
         if "calibration_seconds" in machine
         else ""
     )
+    code = f" of commit {results['commit']}" if "commit" in results else ""
     return [
-        f"Run {results['started']} on {machine['cpus']} CPUs, Python {machine['python']}; graphs: {sizes}. "
+        f"Run {results['started']}{code} on {machine['cpus']} CPUs, Python {machine['python']}; graphs: {sizes}. "
         f"Percentiles over {results['repeat']} calls after 2 warm-up calls.{speed} Reproduce with `make bench`."
         f"{earlier}",
         "",

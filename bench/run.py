@@ -15,6 +15,7 @@ import os
 import platform
 import resource
 import shutil
+import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -62,6 +63,16 @@ def calibration_seconds() -> float:
     return sorted(times)[1]
 
 
+def commit() -> str:
+    """The code measured: the commit checked out, marked when the working tree differs from it."""
+    git = ["git", "-C", str(Path(__file__).parent)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if head.returncode:
+        return "unknown (not a git checkout)"
+    dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
+    return head.stdout.strip() + (" with local changes" if dirty.stdout.strip() else "")
+
+
 def peak_rss_mb() -> float:
     """The most memory this process has held so far (Ladybug runs inside it; Neo4j and the API do not)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -78,6 +89,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="caleido-bench-"))
     results: dict[str, Any] = {
         "started": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit(),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
