@@ -19,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from caleido.graph.usecases.results import Neighbourhood
 from caleido.viz.explorer import explorer_view
 from caleido.viz.network import PHYSICS_LIMIT
 from caleido.viz.render import render
@@ -30,7 +31,7 @@ CLASSES = ("Finding", "Intervention", "Organisation", "RiskFactor", "ProtectiveF
 RELS = ("EVIDENCE_FOR", "RUNS", "ADDRESSES", "REPORTED_IN", "OPERATES_IN")
 
 
-def neighbourhood(size: int) -> dict[str, Any]:
+def neighbourhood(size: int) -> Neighbourhood:
     """A neighbourhood result shaped like caleido.graph.usecases.neighbourhood's."""
     first = max(1, size // 10)
     nodes = [{"id": "n0", "class": "RiskFactor", "label_nl": "Centrum", "label_en": "Centre", "depth": 0}]
@@ -42,10 +43,12 @@ def neighbourhood(size: int) -> dict[str, Any]:
         nodes.append({"id": f"n{i}", "class": cls, "label_nl": label, "label_en": label, "depth": depth})
         parent = "n0" if depth == 1 else f"n{1 + i % first}"
         links.append({"from": f"n{i}", "rel": RELS[i % len(RELS)], "to": parent})
-    return {"center": "n0", "depth": 2, "limit": size, "truncated": False, "nodes": nodes, "links": links}
+    return Neighbourhood.model_validate(
+        {"center": "n0", "depth": 2, "limit": size, "truncated": False, "nodes": nodes, "links": links}
+    )
 
 
-def render_page(hood: dict[str, Any]) -> str:
+def render_page(hood: Neighbourhood) -> str:
     node: dict[str, Any] = {
         "label": "Centrum",
         "class": "Risicofactor",
@@ -62,7 +65,7 @@ def render_page(hood: dict[str, Any]) -> str:
         node=node,
         view=explorer_view(hood, "nl"),
         depth=2,
-        limit=hood["limit"],
+        limit=hood.limit,
         max_limit=10_000,
         here="/explore/n0",
         truncated=False,
@@ -70,23 +73,23 @@ def render_page(hood: dict[str, Any]) -> str:
     )
 
 
-def pyvis_page(hood: dict[str, Any]) -> str | None:
+def pyvis_page(hood: Neighbourhood) -> str | None:
     """The same network through pyvis (in_line, so it would render offline), or None without pyvis."""
     try:
         from pyvis.network import Network
     except ImportError:
         return None
     net = Network(cdn_resources="in_line", directed=True)
-    for n in hood["nodes"]:
-        net.add_node(n["id"], label=n["label_nl"], title=n["label_nl"])
-    for link in hood["links"]:
-        net.add_edge(link["from"], link["to"], title=link["rel"])
-    if len(hood["nodes"]) > PHYSICS_LIMIT:
+    for n in hood.nodes:
+        net.add_node(n.id, label=n.label_nl, title=n.label_nl)
+    for link in hood.links:
+        net.add_edge(link.from_, link.to, title=link.rel)
+    if len(hood.nodes) > PHYSICS_LIMIT:
         net.toggle_physics(False)
     return str(net.generate_html())
 
 
-def timed(build: Any, hood: dict[str, Any], repeats: int) -> tuple[float, int]:
+def timed(build: Any, hood: Neighbourhood, repeats: int) -> tuple[float, int]:
     times, size = [], 0
     for _ in range(repeats):
         started = time.perf_counter()
@@ -158,7 +161,7 @@ def main() -> None:
         rows.append(
             {
                 "nodes": size,
-                "links": len(hood["links"]),
+                "links": len(hood.links),
                 "physics": size <= PHYSICS_LIMIT,
                 "caleido_render_s": round(ours, 4),
                 "caleido_html_bytes": ours_bytes,

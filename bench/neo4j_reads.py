@@ -26,6 +26,7 @@ from bench.run import commit
 from bench.stores import fresh_store, neo4j_env
 from bench.synthetic import generate
 from caleido.graph.neo4j_store import Neo4jStore, _native
+from caleido.graph.queries import Query
 from caleido.graph.store import GraphStore
 
 RESULTS = Path(__file__).parent / "results"
@@ -34,8 +35,9 @@ RESULTS = Path(__file__).parent / "results"
 class PerRecordReads(Neo4jStore):
     """The baseline: each row of a read comes as a record of its own."""
 
-    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return [{key: _native(value) for key, value in record.items()} for record in self._records(query, params)]
+    def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        text = query.bind(self.dialect, params)
+        return [{key: _native(value) for key, value in record.items()} for record in self._records(text, params)]
 
 
 def compare(ways: dict[str, GraphStore], repeat: int) -> dict[str, dict[str, float]]:

@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from caleido.api.routes import MAX_PAGE, StoreDep
 from caleido.graph import usecases
+from caleido.graph.store import GraphStore
+from caleido.graph.usecases.results import Member, SearchHit
 from caleido.loaders.evidence import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from caleido.ontology.model import load_ontology
 from caleido.viz.coverage_map import (
@@ -138,7 +140,7 @@ def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTML
     except PageError as error:
         return error_page(request, lang, error)
     model = usecases.model(store, lang=lang)
-    sources = usecases.labels(store, {m["source"] for m in model["members"] if m.get("source")})
+    sources = usecases.labels(store, {m.source for m in model.members if m.source})
     view = kaleidoscope(model, {k: labelled(v, lang) for k, v in sources.items()}, filters, lang)
     return render_page(
         request,
@@ -185,7 +187,7 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     pages = page_count(len(rows))
     if page_number > pages:
         return error_page(request, lang, PageError(404, f"page={page_number}: {text(lang, 'error')}; 1..{pages}"))
-    theme_labels = usecases.labels(store, {t for row in rows for t in row["themes"][:1]})
+    theme_labels = usecases.labels(store, {t for row in rows for t in row.themes[:1]})
     result = usecases.coverage(
         store,
         **filters,
@@ -194,9 +196,7 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         limit=ROWS_PER_PAGE,
     )
     gaps = usecases.gaps(store, include_proposed=filters["include_proposed"], limit=GAPS_SHOWN)
-    unevidenced = {
-        i for link in gaps["links_without_accepted_evidence"] for i in (link["intervention"], link["target"])
-    }
+    unevidenced = {i for link in gaps.links_without_accepted_evidence for i in (link.intervention, link.target)}
     labels = usecases.labels(store, unevidenced | ({intervention, target} if detail else set()))
 
     def cell_href(row: str, column: str) -> str:
@@ -274,7 +274,7 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         targets=[
             {
                 "label": class_label(cls, lang),
-                "options": [(m["id"], m["label"] or m["id"]) for m in members if m["class"] == cls],
+                "options": [(m.id, m.label or m.id) for m in members if m.class_ == cls],
             }
             for cls in TARGET_CLASSES
         ],
@@ -284,18 +284,18 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     )
 
 
-def _find_partners(store: StoreDep, form: dict[str, Any], members: list[dict[str, Any]], lang: Lang) -> dict[str, Any]:
+def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member], lang: Lang) -> dict[str, Any]:
     """Partners for the form's municipality and its factor, theme or signal (a signal is matched by search)."""
-    known = {m["id"] for m in members}
+    known = {m.id for m in members}
     if form["target"] and form["target"] not in known:
         raise usecases.NotFound(f"target={form['target']!r}: no factor or theme with this id")
     targets = [form["target"]] if form["target"] else []
-    matched: list[dict[str, Any]] = []
+    matched: list[SearchHit] = []
     if form["signal"]:
         matched = usecases.search(store, form["signal"], limit=10, classes=TARGET_CLASSES)
         if not matched:
             raise usecases.NotFound(f"{text(lang, 'signal.none')} {form['signal']!r}")
-        targets += [m["id"] for m in matched]
+        targets += [m.id for m in matched]
     result = usecases.partners(
         store,
         form["municipality"],
@@ -305,33 +305,32 @@ def _find_partners(store: StoreDep, form: dict[str, Any], members: list[dict[str
         include_proposed=form["include_proposed"],
         limit=form["limit"],
     )
-    shown = result["partners"]
-    named = {i for p in shown for r in p["reasons"] for i in (r["intervention"], r["target"])}
+    named = {i for p in result.partners for r in p.reasons for i in (r.intervention, r.target)}
     labels = usecases.labels(store, named)
-    place = result["municipality"]
-    where = usecases.labels(store, place["safety_regions"] + place["provinces"])
+    place = result.municipality
+    where = usecases.labels(store, place.safety_regions + place.provinces)
     return {
         "result": {
             "municipality": labelled(place, lang),
             "where": " · ".join(
                 f"{text(lang, kind)} {labelled(where[r], lang)}"
-                for kind, ids in (("safety_region", place["safety_regions"]), ("province", place["provinces"]))
+                for kind, ids in (("safety_region", place.safety_regions), ("province", place.provinces))
                 for r in ids
                 if r in where
             ),
         },
         "view": partner_view(result, labels, lang, limit=form["limit"]),
-        "matched": [{"label": labelled(m, lang), "href": explore_href(m["id"], lang)} for m in matched],
+        "matched": [{"label": labelled(m, lang), "href": explore_href(m.id, lang)} for m in matched],
     }
 
 
-def _municipality_options(store: StoreDep, lang: Lang) -> list[dict[str, str]]:
+def _municipality_options(store: GraphStore, lang: Lang) -> list[dict[str, str]]:
     return [
         {
             "label": labelled(m, lang),
-            "identifier": m["identifier"],
-            "province": ", ".join(labelled(p, lang) for p in m["provinces"]),
-            "safety_region": ", ".join(labelled(s, lang) for s in m["safety_regions"]),
+            "identifier": m.identifier,
+            "province": ", ".join(labelled(p, lang) for p in m.provinces),
+            "safety_region": ", ".join(labelled(s, lang) for s in m.safety_regions),
         }
         for m in usecases.municipalities(store)
     ]
@@ -353,7 +352,7 @@ def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang
     except usecases.NotFound as error:
         return error_page(request, lang, PageError(404, str(error)))
     hood = usecases.neighbourhood(store, node_id, depth=depth, limit=limit)
-    source = usecases.labels(store, [detail["source"]]).get(detail["source"]) if detail.get("source") else None
+    source = usecases.labels(store, [detail.source]).get(detail.source)
     here = request.url.path
     return render_page(
         request,
@@ -366,7 +365,7 @@ def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang
         limit=limit,
         max_limit=EXPLORE_MAX_LIMIT,
         here=here,
-        truncated=hood["truncated"],
+        truncated=hood.truncated,
         more_url=page_url(here, {"depth": depth, "limit": min(limit * 2, EXPLORE_MAX_LIMIT), "lang": lang}),
     )
 
@@ -386,8 +385,8 @@ FORM_TEXTS = ("added", "key_missing", "target_missing", "target_unknown", "error
 def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     interventions = usecases.model_interventions(store, lang=lang)
-    targets = [(m["id"], f"{m['label']} · {class_label(m['class'], lang)}") for m in members]
-    targets += [(i["id"], f"{i['label']} · {class_label('Intervention', lang)}") for i in interventions]
+    targets = [(m.id, f"{m.label} · {class_label(m.class_, lang)}") for m in members]
+    targets += [(i.id, f"{i.label} · {class_label('Intervention', lang)}") for i in interventions]
     return render_page(
         request,
         "evidence_form.html",

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from caleido.api.schemas import Problem
+from caleido.api.schemas import ProblemDetail
 from caleido.errors import InvalidData, StoreBusy, StoreError
 from caleido.graph.usecases import NotFound
 from caleido.loaders.evidence import ReviewConflict
@@ -43,7 +43,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             "description": _WHEN[status],
-            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}},
             **({"headers": _HEADERS[status]} if status in _HEADERS else {}),
         }
         for status in statuses
@@ -51,7 +51,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _document_problem_schema(app: FastAPI) -> None:
-    """Add the Problem schema to the OpenAPI components. FastAPI would file a response `model` under
+    """Add the ProblemDetail schema to the OpenAPI components. FastAPI would file a response `model` under
     application/json only, so `responses()` refers to the schema by $ref and this puts it in place."""
     build = app.openapi
 
@@ -59,10 +59,10 @@ def _document_problem_schema(app: FastAPI) -> None:
         if app.openapi_schema is not None:
             return app.openapi_schema
         document = build()  # also cached as app.openapi_schema
-        schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema = ProblemDetail.model_json_schema(ref_template="#/components/schemas/{model}")
         components = document.setdefault("components", {}).setdefault("schemas", {})
         components.update(schema.pop("$defs", {}))
-        components["Problem"] = schema
+        components["ProblemDetail"] = schema
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the document

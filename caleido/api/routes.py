@@ -15,6 +15,7 @@ from caleido.api import problems, schemas
 from caleido.api.keys import optional_reader
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
+from caleido.graph.usecases import results
 from caleido.loaders.export import export_csv, export_rdf
 from caleido.ontology.model import load_ontology
 
@@ -60,8 +61,8 @@ def _value(term: Enum | None) -> str | None:
 # ---------------------------------------------------------------- the model
 
 
-@v1.get("/model", response_model=schemas.Model, tags=["model"])
-def model(store: StoreDep, lang: Lang = "nl") -> dict[str, Any]:
+@v1.get("/model", response_model=results.Model, tags=["model"])
+def model(store: StoreDep, lang: Lang = "nl") -> results.Model:
     """The kaleidoscope: dimensions, clusters per source, factors, themes and values, and their pairings."""
     return usecases.model(store, lang=lang)
 
@@ -71,7 +72,7 @@ def model(store: StoreDep, lang: Lang = "nl") -> dict[str, Any]:
 
 @v1.get(
     "/coverage",
-    response_model=schemas.Coverage,
+    response_model=results.Coverage,
     tags=["policymakers"],
     responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv or Accept: text/csv"}},
 )
@@ -113,10 +114,10 @@ def coverage(
     return result
 
 
-def _coverage_csv(result: dict[str, Any]) -> str:
+def _coverage_csv(result: results.Coverage) -> str:
     """One row per linked cell, with labels, for a spreadsheet."""
-    rows = {r["id"]: r for r in result["rows"]}
-    columns = {c["id"]: c for c in result["columns"]}
+    rows = {r.id: r for r in result.rows}
+    columns = {c.id: c for c in result.columns}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
@@ -136,35 +137,35 @@ def _coverage_csv(result: dict[str, Any]) -> str:
             "best_grade",
         ]
     )
-    for cell in result["cells"]:
-        intervention, target = rows[cell["intervention"]], columns[cell["target"]]
+    for cell in result.cells:
+        intervention, target = rows[cell.intervention], columns[cell.target]
         writer.writerow(
             [
-                cell["intervention"],
-                intervention["label_nl"],
-                cell["target"],
-                target["class"],
-                target["label_nl"],
-                cell["rel"],
-                cell["status"],
-                cell["findings"],
-                cell["supports"],
-                cell["contradicts"],
-                cell["mixed"],
-                cell["net_direction"] or "",
-                cell["best_grade"] or "",
+                cell.intervention,
+                intervention.label_nl,
+                cell.target,
+                target.class_,
+                target.label_nl,
+                cell.rel,
+                cell.status,
+                cell.findings,
+                cell.supports,
+                cell.contradicts,
+                cell.mixed,
+                cell.net_direction or "",
+                cell.best_grade or "",
             ]
         )
     return "\ufeff" + out.getvalue()  # BOM: spreadsheets then read UTF-8
 
 
-@v1.get("/gaps", response_model=schemas.Gaps, tags=["policymakers"])
+@v1.get("/gaps", response_model=results.Gaps, tags=["policymakers"])
 def gaps(
     store: StoreDep,
     include_proposed: IncludeProposed = False,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Unevidenced links per answer")] = GAPS_PAGE,
-) -> dict[str, Any]:
+) -> results.Gaps:
     """Factors without any intervention, intervention-factor links without accepted evidence (a page of them),
     themes without a value; `counts` has the totals."""
     return usecases.gaps(store, include_proposed=include_proposed, offset=offset, limit=limit)
@@ -173,7 +174,7 @@ def gaps(
 # ---------------------------------------------------------------- municipalities
 
 
-@v1.get("/partners", response_model=schemas.Partners, tags=["municipalities"], responses=NOT_FOUND)
+@v1.get("/partners", response_model=results.Partners, tags=["municipalities"], responses=NOT_FOUND)
 def partners(
     store: StoreDep,
     municipality: Annotated[str, Query(min_length=1, max_length=100, description="CBS code (GM0363) or name")],
@@ -184,7 +185,7 @@ def partners(
     include_proposed: IncludeProposed = False,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Partners per answer")] = PARTNERS_PAGE,
-) -> dict[str, Any]:
+) -> results.Partners:
     """Organisations for a municipality, ranked by reach, with the programmes, factors and roles that explain them;
     a page at a time (`offset`, `limit`; `more` says whether the ranking goes on)."""
     wanted = [*(factor or []), *(theme or [])]
@@ -211,30 +212,30 @@ def partners(
 NodeId = Annotated[str, Query(min_length=1, max_length=128)]
 
 
-@v1.get("/nodes/{node_id}", response_model=schemas.NodeDetail, tags=["explore"], responses=NOT_FOUND)
-def node(store: StoreDep, node_id: str) -> dict[str, Any]:
+@v1.get("/nodes/{node_id}", response_model=results.NodeDetail, tags=["explore"], responses=NOT_FOUND)
+def node(store: StoreDep, node_id: str) -> results.NodeDetail:
     """Any node with its properties, its provenance and its links (with theirs)."""
     return usecases.node(store, node_id)
 
 
-@v1.get("/nodes/{node_id}/neighbourhood", response_model=schemas.Neighbourhood, tags=["explore"], responses=NOT_FOUND)
+@v1.get("/nodes/{node_id}/neighbourhood", response_model=results.Neighbourhood, tags=["explore"], responses=NOT_FOUND)
 def neighbourhood(
     store: StoreDep,
     node_id: str,
     depth: Annotated[int, Query(ge=1, le=3)] = 1,
     limit: Annotated[int, Query(ge=1, le=2000)] = 200,
-) -> dict[str, Any]:
+) -> results.Neighbourhood:
     """Nodes within `depth` links, breadth first, capped at `limit` (then `truncated` is true)."""
     return usecases.neighbourhood(store, node_id, depth=depth, limit=limit)
 
 
-@v1.get("/search", response_model=list[schemas.SearchHit], tags=["explore"])
+@v1.get("/search", response_model=list[results.SearchHit], tags=["explore"])
 def search(
     store: StoreDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     class_: Annotated[list[ClassTerm] | None, Query(alias="class", max_length=20)] = None,
-) -> list[dict[str, Any]]:
+) -> list[results.SearchHit]:
     """Dutch, English and other labels, ignoring case, accents and punctuation; exact matches first."""
     return usecases.search(store, q, limit=limit, classes=[str(c.value) for c in class_ or []])
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError
 from caleido.graph import search_keys
+from caleido.graph.queries import Dialect, Query
 from caleido.graph.schema import (
     Column,
     link_columns,
@@ -58,7 +59,7 @@ def _q(name: str) -> str:
 class EmbeddedStore:
     """GraphStore on Ladybug."""
 
-    dialect = "embedded"
+    dialect: Dialect = "embedded"
 
     def __init__(self, path: str | Path, *, read_only: bool = False, buffer_pool_mb: int = 0):
         """`buffer_pool_mb`: the page cache's size; 0 for Ladybug's default (about 80 % of memory)."""
@@ -129,9 +130,9 @@ class EmbeddedStore:
             rows.append(list(result.get_next()))
         return rows
 
-    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
-        result = self._execute(query, params)
+        result = self._execute(query.bind(self.dialect, params), params)
         assert not isinstance(result, list), "one statement at a time"
         names = result.get_column_names()
         rows = []

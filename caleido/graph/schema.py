@@ -23,6 +23,9 @@ class Column:
         return self.type.endswith("[]")
 
 
+# The label every Caleido node carries on Neo4j beside its class (Ladybug needs none): one index over all ids.
+COMMON_LABEL = "CaleidoNode"
+
 _SCALAR = {FieldKind.INTEGER: "int", FieldKind.DOUBLE: "double"}
 
 

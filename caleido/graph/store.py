@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from caleido.graph.queries import Dialect, Query
 from caleido.ontology.records import LinkRow, NodeRow
 
 
@@ -31,12 +32,13 @@ class GraphStore(Protocol):
     """
 
     uri: str
-    dialect: str  # "embedded" or "neo4j": picks the per-backend variants in caleido.graph.queries
+    dialect: Dialect  # picks how caleido.graph.queries renders a query for this store
 
     def ensure_schema(self) -> None: ...
 
-    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run a read query from the catalogue; rows keyed by the RETURN aliases."""
+    def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        """Run a catalogue query (caleido.graph.queries) in this store's dialect with exactly its declared
+        parameters; rows keyed by the RETURN aliases."""
         ...
 
     def find_classes(self, ids: Collection[str]) -> dict[str, str]:

@@ -264,7 +264,7 @@ def review(store: GraphStore, node_id: str, decision: str, reason: str, agent: s
 
     everything = frozenset(("added_by", "added_at"))
     node = NodeRow(cls, node_id, reviewed({k: v for k, v in stored.items() if k != "id"}), explicit=everything)
-    outgoing = store.read(queries.outgoing(store.dialect), {"ids": [node_id]})
+    outgoing = store.read(queries.OUTGOING, ids=[node_id])
     links: list[LinkRow] = []
     for rel, stored_by_key in stored_links(store, outgoing).items():
         for (source_id, target_id), values in sorted(stored_by_key.items()):

@@ -7,8 +7,18 @@ table, so it reads with a screen reader and a keyboard as it is.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from caleido.graph.usecases.results import (
+    Cell,
+    Coverage,
+    CoverageCell,
+    CoverageColumn,
+    CoverageRow,
+    Gaps,
+    Labelled,
+)
 from caleido.viz.i18n import Lang, labelled, rel_label, term_label, text
 from caleido.viz.network import explore_href
 from caleido.viz.palette import DIRECTION_COLOURS
@@ -17,6 +27,7 @@ NO_FINDINGS_COLOUR = "#ffffff"
 ROWS_PER_PAGE = 40  # interventions per page: 40 rows x ~400 factor columns is still a page a browser draws at once
 GAPS_SHOWN = 100  # unevidenced links listed under the map; the count above the list is of all of them
 LARGEST_BUBBLE = 4  # size classes size-0 .. size-4 in caleido.css
+Labels = Mapping[str, Labelled]  # labels of the ids a view names (caleido.graph.usecases.labels)
 
 
 def page_count(rows: int, per_page: int = ROWS_PER_PAGE) -> int:
@@ -24,38 +35,38 @@ def page_count(rows: int, per_page: int = ROWS_PER_PAGE) -> int:
     return max(1, -(-rows // per_page))
 
 
-def map_order(rows: list[dict[str, Any]], theme_labels: dict[str, dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
+def map_order(rows: list[CoverageRow], theme_labels: Labels, lang: Lang) -> list[CoverageRow]:
     """The map's rows (caleido.graph.usecases.coverage_rows) in the order the map shows them: grouped under
     their first theme (by label), those without a theme last, by label within a group."""
     return [row for _, group in _row_groups(rows, theme_labels, lang) for row in group]
 
 
 def coverage_map(
-    result: dict[str, Any],
-    theme_labels: dict[str, dict[str, Any]],
+    result: Coverage,
+    theme_labels: Labels,
     lang: Lang,
-    cell_href: Any,
+    cell_href: Callable[[str, str], str],
     *,
     per_page: int = ROWS_PER_PAGE,
 ) -> dict[str, Any]:
     """`cell_href(intervention, target)` gives the link that opens a cell (the page keeps its filters).
     `result` is one page of rows in map order (coverage(..., rows=map_order(...), offset=, limit=per_page))."""
-    column_groups = _column_groups(result["columns"], lang)
+    column_groups = _column_groups(result.columns, lang)
     columns = [c for _, group in column_groups for c in group]
-    cells = {(c["intervention"], c["target"]): c for c in result["cells"]}
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in result["rows"]:
+    cells = {(c.intervention, c.target): c for c in result.cells}
+    grouped: dict[str, list[CoverageRow]] = {}
+    for row in result.rows:
         grouped.setdefault(_theme_of(row, theme_labels, lang) or text(lang, "theme.none"), []).append(row)
     row_groups = [
         {
             "label": theme,
             "rows": [
                 {
-                    "id": row["id"],
+                    "id": row.id,
                     "label": labelled(row, lang),
-                    "href": explore_href(row["id"], lang),
+                    "href": explore_href(row.id, lang),
                     "cells": [
-                        _cell(row, column, cells.get((row["id"], column["id"])), lang, cell_href) for column in columns
+                        _cell(row, column, cells.get((row.id, column.id)), lang, cell_href) for column in columns
                     ],
                 }
                 for row in rows
@@ -63,40 +74,40 @@ def coverage_map(
         }
         for theme, rows in grouped.items()
     ]
-    total = result["total_rows"]
+    total = result.total_rows
     return {
         "column_groups": [{"label": label, "span": len(group)} for label, group in column_groups],
-        "columns": [{"id": c["id"], "label": labelled(c, lang), "href": explore_href(c["id"], lang)} for c in columns],
+        "columns": [{"id": c.id, "label": labelled(c, lang), "href": explore_href(c.id, lang)} for c in columns],
         "row_groups": row_groups,
         "page": {
-            "number": result["offset"] // per_page,
+            "number": result.offset // per_page,
             "pages": page_count(total, per_page),
-            "first_row": result["offset"] + 1,
-            "last_row": result["offset"] + len(result["rows"]),
+            "first_row": result.offset + 1,
+            "last_row": result.offset + len(result.rows),
         },
         "counts": {
             "rows": total,
             "columns": len(columns),
             "cells": total * len(columns),
             "linked": len(cells),  # of the rows on this page
-            "with_findings": sum(1 for c in cells.values() if c["findings"]),
+            "with_findings": sum(1 for c in cells.values() if c.findings),
         },
         "legend": [{"label": text(lang, f"net.{d}"), "colour": colour} for d, colour in DIRECTION_COLOURS.items()]
         + [{"label": text(lang, "net.none"), "colour": NO_FINDINGS_COLOUR}],
     }
 
 
-def _column_groups(columns: list[dict[str, Any]], lang: Lang) -> list[tuple[str, list[dict[str, Any]]]]:
+def _column_groups(columns: list[CoverageColumn], lang: Lang) -> list[tuple[str, list[CoverageColumn]]]:
     """Risk factors by their first cluster (individual ones first), then protective factors, then themes."""
-    groups: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[int, str], list[CoverageColumn]] = defaultdict(list)
     for column in columns:
-        if column["class"] == "RiskFactor":
-            cluster = column["clusters"][0] if column["clusters"] else None
+        if column.class_ == "RiskFactor":
+            cluster = column.clusters[0] if column.clusters else None
             label = term_label("ClusterScheme", cluster, lang) if cluster else text(lang, "cluster.none")
-            rank = 0 if column["dimension"] == "individual" else 1
+            rank = 0 if column.dimension == "individual" else 1
         else:
-            label = term_label("DimensionScheme", column["dimension"], lang) if column["dimension"] else column["class"]
-            rank = 2 if column["class"] == "ProtectiveFactor" else 3
+            label = term_label("DimensionScheme", column.dimension, lang) if column.dimension else column.class_
+            rank = 2 if column.class_ == "ProtectiveFactor" else 3
         groups[(rank, label)].append(column)
     return [
         (label, sorted(group, key=lambda c: labelled(c, lang).casefold()))
@@ -104,17 +115,15 @@ def _column_groups(columns: list[dict[str, Any]], lang: Lang) -> list[tuple[str,
     ]
 
 
-def _theme_of(row: dict[str, Any], theme_labels: dict[str, dict[str, Any]], lang: Lang) -> str:
+def _theme_of(row: CoverageRow, theme_labels: Labels, lang: Lang) -> str:
     """The label of the row's first theme, or "" when it has none the labels know."""
-    theme = row["themes"][0] if row["themes"] else None
+    theme = row.themes[0] if row.themes else ""
     return labelled(theme_labels[theme], lang) if theme in theme_labels else ""
 
 
-def _row_groups(
-    rows: list[dict[str, Any]], theme_labels: dict[str, dict[str, Any]], lang: Lang
-) -> list[tuple[str, list[dict[str, Any]]]]:
+def _row_groups(rows: list[CoverageRow], theme_labels: Labels, lang: Lang) -> list[tuple[str, list[CoverageRow]]]:
     """Interventions under their first theme (by label); those without a theme last."""
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[str, list[CoverageRow]] = defaultdict(list)
     for row in rows:
         groups[_theme_of(row, theme_labels, lang)].append(row)
     ordered = sorted((label, group) for label, group in groups.items() if label)
@@ -124,71 +133,82 @@ def _row_groups(
 
 
 def _cell(
-    row: dict[str, Any], column: dict[str, Any], cell: dict[str, Any] | None, lang: Lang, cell_href: Any
+    row: CoverageRow,
+    column: CoverageColumn,
+    cell: CoverageCell | None,
+    lang: Lang,
+    cell_href: Callable[[str, str], str],
 ) -> dict[str, Any]:
     where = f"{labelled(row, lang)} × {labelled(column, lang)}"
     if cell is None:
         return {"gap": True, "title": f"{where}: {text(lang, 'cell.gap')}"}
-    direction = cell["net_direction"]
+    direction = cell.net_direction
     summary = (
-        f"{cell['findings']} {text(lang, 'findings')}, {text(lang, f'net.{direction}')}"
+        f"{cell.findings} {text(lang, 'findings')}, {text(lang, f'net.{direction}')}"
         if direction
         else text(lang, "cell.nofindings")
     )
     return {
         "gap": False,
-        "findings": cell["findings"],
-        "size": min(cell["findings"], LARGEST_BUBBLE),
+        "findings": cell.findings,
+        "size": min(cell.findings, LARGEST_BUBBLE),
         "colour": DIRECTION_COLOURS[direction] if direction else NO_FINDINGS_COLOUR,
         "direction": direction or "none",
         "title": f"{where}: {summary}",
-        "href": cell_href(row["id"], column["id"]),
-        "proposed": cell["status"] != "accepted",
+        "href": cell_href(row.id, column.id),
+        "proposed": cell.status != "accepted",
     }
 
 
-def gap_lists(gaps: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang) -> dict[str, Any]:
+def _name(node_id: str, labels: Labels, lang: Lang) -> str:
+    return labelled(labels[node_id], lang) if node_id in labels else node_id
+
+
+def gap_lists(gaps: Gaps, labels: Labels, lang: Lang) -> dict[str, Any]:
     """The gaps use case's lists with labels in the language and links to the explorer."""
 
-    def named(item: dict[str, Any]) -> dict[str, Any]:
-        return {**item, "label": labelled(item, lang), "href": explore_href(item["id"], lang)}
+    def named(item: Labelled) -> dict[str, Any]:
+        return {"id": item.id, "label": labelled(item, lang), "href": explore_href(item.id, lang)}
 
     return {
-        "counts": gaps["counts"],
-        "factors_without_intervention": [named(f) for f in gaps["factors_without_intervention"]],
-        "themes_without_value": [named(t) for t in gaps["themes_without_value"]],
+        "counts": gaps.counts,
+        "factors_without_intervention": [named(f) for f in gaps.factors_without_intervention],
+        "themes_without_value": [named(t) for t in gaps.themes_without_value],
         "links_without_accepted_evidence": [
             {
-                "intervention": labelled(labels.get(link["intervention"], {"id": link["intervention"]}), lang),
-                "target": labelled(labels.get(link["target"], {"id": link["target"]}), lang),
-                "href": explore_href(link["intervention"], lang),
+                "intervention": _name(link.intervention, labels, lang),
+                "target": _name(link.target, labels, lang),
+                "href": explore_href(link.intervention, lang),
             }
-            for link in gaps["links_without_accepted_evidence"]
+            for link in gaps.links_without_accepted_evidence
         ],
     }
 
 
-def cell_detail(cell: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang) -> dict[str, Any]:
+def cell_detail(cell: Cell, labels: Labels, lang: Lang) -> dict[str, Any]:
     """A cell's findings with labels in the language and links to the explorer."""
     return {
-        **cell,
-        "net_direction": text(lang, f"net.{cell['net_direction'] or 'none'}"),
-        "best_grade": term_label("EvidenceGradeScheme", cell["best_grade"], lang) if cell["best_grade"] else None,
+        "findings": cell.findings,
+        "supports": cell.supports,
+        "contradicts": cell.contradicts,
+        "mixed": cell.mixed,
+        "net_direction": text(lang, f"net.{cell.net_direction or 'none'}"),
+        "best_grade": term_label("EvidenceGradeScheme", cell.best_grade, lang) if cell.best_grade else None,
         "links": [
-            {"rel": rel_label(link["rel"], lang), "status": term_label("ReviewStatusScheme", link["status"], lang)}
-            for link in cell["links"]
+            {"rel": rel_label(link.rel, lang), "status": term_label("ReviewStatusScheme", link.status, lang)}
+            for link in cell.links
         ],
-        "intervention": labelled(labels.get(cell["intervention"], {"id": cell["intervention"]}), lang),
-        "target": labelled(labels.get(cell["target"], {"id": cell["target"]}), lang),
+        "intervention": _name(cell.intervention, labels, lang),
+        "target": _name(cell.target, labels, lang),
         "finding_details": [
             {
-                **f,
-                "direction": term_label("DirectionScheme", f["direction"], lang) if f["direction"] else "",
-                "grade": term_label("EvidenceGradeScheme", f["grade"], lang),
+                **f.model_dump(),
+                "direction": term_label("DirectionScheme", f.direction, lang) if f.direction else "",
+                "grade": term_label("EvidenceGradeScheme", f.grade, lang),
                 "label": labelled(f, lang),
-                "href": explore_href(f["id"], lang),
-                "sources": [{**s, "label": labelled(s, lang)} for s in f["sources"]],
+                "href": explore_href(f.id, lang),
+                "sources": [{**s.model_dump(), "label": labelled(s, lang)} for s in f.sources],
             }
-            for f in cell["finding_details"]
+            for f in cell.finding_details
         ],
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from caleido.graph.usecases.results import Neighbourhood, NodeDetail, NodeLabel
+from caleido.ontology.language import in_language
 from caleido.ontology.model import load_ontology
 from caleido.viz import palette
 from caleido.viz.i18n import Lang, class_label, labelled, rel_label, text
@@ -24,56 +26,56 @@ def edge_id(source: str, rel: str, target: str) -> str:
     return f"{source}|{rel}|{target}"
 
 
-def explorer_view(hood: dict[str, Any], lang: Lang) -> dict[str, Any]:
-    depths = {n["id"]: n["depth"] for n in hood["nodes"]}
+def explorer_view(hood: Neighbourhood, lang: Lang) -> dict[str, Any]:
+    depths = {n.id: n.depth for n in hood.nodes}
     neighbours: dict[str, set[str]] = defaultdict(set)
-    for link in hood["links"]:
-        neighbours[link["from"]].add(link["to"])
-        neighbours[link["to"]].add(link["from"])
+    for link in hood.links:
+        neighbours[link.from_].add(link.to)
+        neighbours[link.to].add(link.from_)
     positions = rings_by_depth(depths, neighbours)
     network = Network()
     names = {}
-    for node in hood["nodes"]:
-        name = names[node["id"]] = labelled(node, lang)
+    for node in hood.nodes:
+        name = names[node.id] = labelled(node, lang)
         network.add_node(
-            node["id"],
+            node.id,
             name,
-            cls=node["class"],
-            title=f"{name}\n{class_label(node['class'], lang)}",
-            position=positions[node["id"]],
-            href=explore_href(node["id"], lang),
-            size=26 if node["depth"] == 0 else 16,
+            cls=node.class_,
+            title=f"{name}\n{class_label(node.class_, lang)}",
+            position=positions[node.id],
+            href=explore_href(node.id, lang),
+            size=26 if node.depth == 0 else 16,
         )
-    for link in hood["links"]:
+    for link in hood.links:
         network.add_edge(
-            link["from"],
-            link["to"],
-            title=rel_label(link["rel"], lang),
-            id=edge_id(link["from"], link["rel"], link["to"]),
+            link.from_,
+            link.to,
+            title=rel_label(link.rel, lang),
+            id=edge_id(link.from_, link.rel, link.to),
         )
     return {
         "network": network.data(),
         "nodes": [
             {
-                "label": names[n["id"]],
-                "href": explore_href(n["id"], lang),
-                "class": class_label(n["class"], lang),
-                "depth": n["depth"],
+                "label": names[n.id],
+                "href": explore_href(n.id, lang),
+                "class": class_label(n.class_, lang),
+                "depth": n.depth,
             }
-            for n in hood["nodes"]
+            for n in hood.nodes
         ],
         "links": [
             {
-                "from": names[link["from"]],
-                "from_href": explore_href(link["from"], lang),
-                "rel": rel_label(link["rel"], lang),
-                "to": names[link["to"]],
-                "to_href": explore_href(link["to"], lang),
+                "from": names[link.from_],
+                "from_href": explore_href(link.from_, lang),
+                "rel": rel_label(link.rel, lang),
+                "to": names[link.to],
+                "to_href": explore_href(link.to, lang),
             }
-            for link in hood["links"]
+            for link in hood.links
         ],
         "config": {
-            "center": hood["center"],
+            "center": hood.center,
             "expand_limit": EXPAND_LIMIT,
             "classes": {
                 cls: {"label": class_label(cls, lang), "color": palette.colour(cls), "shape": palette.shape(cls)}
@@ -87,14 +89,16 @@ def explorer_view(hood: dict[str, Any], lang: Lang) -> dict[str, Any]:
     }
 
 
-def provenance(detail: dict[str, Any], source: dict[str, Any] | None, lang: Lang) -> dict[str, Any]:
+def provenance(detail: NodeDetail, source: NodeLabel | None, lang: Lang) -> dict[str, Any]:
     """A node's name, kind, definition and provenance fields (its source by name), for the panel."""
-    values = {**detail, "source": labelled(source, lang) if source else detail.get("source")}
+    values = {f: detail.value(f) for f in PROVENANCE_FIELDS}
+    values["source"] = labelled(source, lang) if source else detail.source
+    definitions = {"nl": detail.value("definition_nl"), "en": detail.value("definition_en")}
     return {
         "label": labelled(detail, lang),
-        "class": class_label(detail["class"], lang),
-        "definition": detail.get(f"definition_{lang}") or detail.get("definition_nl") or "",
+        "class": class_label(detail.class_, lang),
+        "definition": in_language(definitions, lang) or "",
         "fields": [(text(lang, f), values[f]) for f in PROVENANCE_FIELDS if values.get(f)],
-        "source_href": explore_href(detail["source"], lang) if detail.get("source") else None,
-        "links": len(detail["links"]),
+        "source_href": explore_href(detail.source, lang),
+        "links": len(detail.links),
     }

@@ -4,11 +4,14 @@ graph and the ontology (their label_nl / label_en); only the interface's words l
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
 
+from pydantic import BaseModel
+
+from caleido.ontology.language import Lang, in_language
 from caleido.ontology.model import load_ontology
 
-Lang = Literal["nl", "en"]
+__all__ = ["Lang", "class_label", "labelled", "rel_label", "term_label", "terms", "text", "texts"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -206,14 +209,20 @@ def texts(lang: Lang) -> dict[str, str]:
     return {key: text(lang, key) for key in _TEXTS}
 
 
-def labelled(row: dict[str, object], lang: Lang) -> str:
-    """The label of a graph thing in the language, falling back to the other one, then to its id."""
-    other = "nl" if lang == "en" else "en"
-    return str(row.get(f"label_{lang}") or row.get(f"label_{other}") or row.get("label") or row.get("id") or "")
+def labelled(thing: BaseModel | Mapping[str, object], lang: Lang) -> str:
+    """The label of a graph thing (a use case's result or a row) in the language, falling back to the other
+    one, then to a single `label`, then to its id."""
+
+    def value(key: str) -> str | None:
+        found = getattr(thing, key, None) if isinstance(thing, BaseModel) else thing.get(key)
+        return found if isinstance(found, str) and found else None
+
+    named = in_language({"nl": value("label_nl"), "en": value("label_en")}, lang)
+    return named or value("label") or value("id") or ""
 
 
 def _pick(labels: dict[str, str], lang: Lang, fallback: str) -> str:
-    return labels.get(lang) or labels.get("nl") or labels.get("en") or fallback
+    return in_language(labels, lang) or fallback
 
 
 def class_label(cls: str, lang: Lang) -> str:

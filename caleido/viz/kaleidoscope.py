@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from caleido.graph.usecases.results import Dimension, Member, Model, ModelIntervention, Pairing
 from caleido.viz import layout, palette
 from caleido.viz.i18n import Lang, class_label, rel_label, text
 from caleido.viz.network import Network, explore_href
@@ -31,49 +32,45 @@ class KaleidoscopeFilters:
     include_proposed: bool = False
 
 
-def kaleidoscope(
-    model: dict[str, Any], sources: dict[str, str], filters: KaleidoscopeFilters, lang: Lang
-) -> dict[str, Any]:
+def kaleidoscope(model: Model, sources: dict[str, str], filters: KaleidoscopeFilters, lang: Lang) -> dict[str, Any]:
     statuses = {"accepted", "proposed"} if filters.include_proposed else {"accepted"}
     clusters = _clusters(model, filters.scheme)
-    members = [m for m in model["members"] if m["status"] in statuses and _in_scheme(m, clusters, filters.scheme)]
-    shown = {m["id"] for m in members}
-    pairings = [p for p in model["pairings"] if p["status"] in statuses]
+    members = [m for m in model.members if m.status in statuses and _in_scheme(m, clusters, filters.scheme)]
+    shown = {m.id for m in members}
+    pairings = [p for p in model.pairings if p.status in statuses]
     interventions = [
         i
-        for i in model["interventions"]
-        if i["status"] in statuses
-        and (filters.domain is None or filters.domain in i["domains"])
-        and (filters.level is None or filters.level in i["levels"])
+        for i in model.interventions
+        if i.status in statuses
+        and (filters.domain is None or filters.domain in i.domains)
+        and (filters.level is None or filters.level in i.levels)
     ]
     reach: dict[str, int] = defaultdict(int)
     for p in pairings:
-        if p["target"] in shown:
-            reach[p["source"]] += 1
-    attached = sorted((i for i in interventions if reach[i["id"]]), key=lambda i: (-reach[i["id"]], i["id"]))
+        if p.end in shown:
+            reach[p.start] += 1
+    attached = sorted((i for i in interventions if reach[i.id]), key=lambda i: (-reach[i.id], i.id))
     interventions = attached[:INTERVENTIONS_SHOWN]
-    shown |= {i["id"] for i in interventions}
-    pairings = [p for p in pairings if p["source"] in shown and p["target"] in shown]
+    shown |= {i.id for i in interventions}
+    pairings = [p for p in pairings if p.start in shown and p.end in shown]
 
     positions = _positions(members, interventions, pairings, clusters)
-    dimensions = {d["id"]: d for d in model["dimensions"]}
+    dimensions = {d.id: d for d in model.dimensions}
     network = Network()
     centre = dimensions["individual"]
-    network.add_node(
-        CENTRE, centre["label"], cls="IndividualProfile", title=centre["definition"], position=(0, 0), size=30
-    )
+    network.add_node(CENTRE, centre.label, cls="IndividualProfile", title=centre.definition, position=(0, 0), size=30)
     for member in members:
         network.add_node(
-            member["id"],
-            member["label"] or member["id"],
-            cls=member["class"],
-            dimension=member["dimension"],
+            member.id,
+            member.label or member.id,
+            cls=member.class_,
+            dimension=member.dimension,
             title=_title(member, sources, lang),
-            position=positions[member["id"]],
-            href=explore_href(member["id"], lang),
+            position=positions[member.id],
+            href=explore_href(member.id, lang),
         )
-        if member["dimension"] == "individual":
-            network.add_edge(CENTRE, member["id"], dashes=True, color={"color": "#d9d9d9"}, arrows="")
+        if member.dimension == "individual":
+            network.add_edge(CENTRE, member.id, dashes=True, color={"color": "#d9d9d9"}, arrows="")
     for cluster_id, (x, y) in positions.items():
         if cluster_id.startswith("cluster:"):
             label, scheme_label = clusters[cluster_id.removeprefix("cluster:")]
@@ -81,34 +78,34 @@ def kaleidoscope(
             network.nodes[-1].update(shape="text", font={"size": 20, "color": "#6b3f00"})
     for intervention in interventions:
         network.add_node(
-            intervention["id"],
-            intervention["label"] or intervention["id"],
+            intervention.id,
+            intervention.label or intervention.id,
             cls="Intervention",
-            title=f"{intervention['label']}\n{class_label('Intervention', lang)}",
-            position=positions[intervention["id"]],
-            href=explore_href(intervention["id"], lang),
+            title=f"{intervention.label}\n{class_label('Intervention', lang)}",
+            position=positions[intervention.id],
+            href=explore_href(intervention.id, lang),
         )
     for pairing in pairings:
-        network.add_edge(pairing["source"], pairing["target"], title=rel_label(pairing["rel"], lang))
-    labels = {m["id"]: m["label"] or m["id"] for m in members} | {i["id"]: i["label"] or i["id"] for i in interventions}
+        network.add_edge(pairing.start, pairing.end, title=rel_label(pairing.rel, lang))
+    labels = {m.id: m.label or m.id for m in members} | {i.id: i.label or i.id for i in interventions}
     return {
         "network": network.data(physics=False),
         "legend": _legend(model, lang),
         "table": _table(members, dimensions, clusters, sources, lang),
         "interventions": [
             {
-                "id": i["id"],
-                "href": explore_href(i["id"], lang),
-                "label": labels[i["id"]],
+                "id": i.id,
+                "href": explore_href(i.id, lang),
+                "label": labels[i.id],
                 "targets": [
-                    {"id": p["target"], "label": labels[p["target"]], "rel": rel_label(p["rel"], lang)}
+                    {"id": p.end, "label": labels[p.end], "rel": rel_label(p.rel, lang)}
                     for p in pairings
-                    if p["source"] == i["id"]
+                    if p.start == i.id
                 ],
             }
             for i in interventions
         ],
-        "schemes": [(s["id"], s["label"]) for s in model["cluster_schemes"]],
+        "schemes": [(s.id, s.label) for s in model.cluster_schemes],
         "counts": {
             "members": len(members),
             "interventions": len(interventions),
@@ -118,37 +115,34 @@ def kaleidoscope(
     }
 
 
-def _clusters(model: dict[str, Any], scheme: str | None) -> dict[str, tuple[str, str]]:
+def _clusters(model: Model, scheme: str | None) -> dict[str, tuple[str, str]]:
     """cluster notation -> (label, label of its scheme), for the chosen scheme or all."""
     return {
-        c["id"]: (c["label"], s["label"])
-        for s in model["cluster_schemes"]
-        if scheme is None or s["id"] == scheme
-        for c in s["clusters"]
+        c.id: (c.label, s.label) for s in model.cluster_schemes if scheme is None or s.id == scheme for c in s.clusters
     }
 
 
-def _in_scheme(member: dict[str, Any], clusters: dict[str, tuple[str, str]], scheme: str | None) -> bool:
+def _in_scheme(member: Member, clusters: dict[str, tuple[str, str]], scheme: str | None) -> bool:
     """With a scheme chosen, risk factors show only when that scheme groups them."""
-    return scheme is None or member["class"] != "RiskFactor" or any(c in clusters for c in member["clusters"])
+    return scheme is None or member.class_ != "RiskFactor" or any(c in clusters for c in member.clusters)
 
 
-def _cluster_of(member: dict[str, Any], clusters: dict[str, tuple[str, str]]) -> str | None:
-    return next((c for c in member["clusters"] if c in clusters), None)
+def _cluster_of(member: Member, clusters: dict[str, tuple[str, str]]) -> str | None:
+    return next((c for c in member.clusters if c in clusters), None)
 
 
 def _positions(
-    members: list[dict[str, Any]],
-    interventions: list[dict[str, Any]],
-    pairings: list[dict[str, Any]],
+    members: list[Member],
+    interventions: list[ModelIntervention],
+    pairings: list[Pairing],
     clusters: dict[str, tuple[str, str]],
 ) -> dict[str, tuple[float, float]]:
     """Ring by ring from the centre out; each ring ordered by the direction of what it is linked to inside."""
     order = list(clusters)
     neighbours: dict[str, list[str]] = defaultdict(list)
     for p in pairings:
-        neighbours[p["source"]].append(p["target"])
-        neighbours[p["target"]].append(p["source"])
+        neighbours[p.start].append(p.end)
+        neighbours[p.end].append(p.start)
     positions: dict[str, tuple[float, float]] = {}
 
     def place(ids: list[str], minimum: float, *, anchored: bool = True) -> None:
@@ -158,43 +152,43 @@ def _positions(
         radius = layout.radius_for(len(ids), minimum)
         positions.update(zip(ids, layout.ring(len(ids), radius), strict=True))
 
-    def cluster_rank(m: dict[str, Any]) -> tuple[int, str]:
+    def cluster_rank(m: Member) -> tuple[int, str]:
         cluster = _cluster_of(m, clusters)
-        return (order.index(cluster) if cluster else len(order), m["id"])
+        return (order.index(cluster) if cluster else len(order), m.id)
 
-    by_dimension: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_dimension: dict[str, list[Member]] = defaultdict(list)
     for m in members:
-        by_dimension[m["dimension"]].append(m)
-    place([m["id"] for m in sorted(by_dimension["individual"], key=cluster_rank)], RADII["individual"], anchored=False)
+        by_dimension[m.dimension or ""].append(m)
+    place([m.id for m in sorted(by_dimension["individual"], key=cluster_rank)], RADII["individual"], anchored=False)
     environment = sorted(by_dimension["environment"], key=cluster_rank)
-    place([m["id"] for m in environment], RADII["environment"], anchored=False)
+    place([m.id for m in environment], RADII["environment"], anchored=False)
     for cluster in order:  # the cluster's name just outside its factors
-        points = [positions[m["id"]] for m in environment if _cluster_of(m, clusters) == cluster]
+        points = [positions[m.id] for m in environment if _cluster_of(m, clusters) == cluster]
         angle = layout.mean_angle(points)
         if angle is not None:
             radius = max(abs(complex(*p)) for p in points) + CLUSTER_LABEL_OFFSET
             positions[f"cluster:{cluster}"] = (radius * math.cos(angle), radius * math.sin(angle))
-    place([m["id"] for m in by_dimension["protective"] + by_dimension["theme"]], RADII["protective"])
-    place([m["id"] for m in by_dimension["value"]], RADII["value"])
-    place([i["id"] for i in interventions], RADII["intervention"])
+    place([m.id for m in by_dimension["protective"] + by_dimension["theme"]], RADII["protective"])
+    place([m.id for m in by_dimension["value"]], RADII["value"])
+    place([i.id for i in interventions], RADII["intervention"])
     return positions
 
 
-def _title(member: dict[str, Any], sources: dict[str, str], lang: Lang) -> str:
+def _title(member: Member, sources: dict[str, str], lang: Lang) -> str:
     """The tooltip: name, kind, definition and source, as plain text."""
-    lines = [member["label"] or member["id"], class_label(member["class"], lang)]
-    if member.get("definition"):
-        lines.append(member["definition"])
-    if member.get("source"):
-        where = f" ({member['locator']})" if member.get("locator") else ""
-        lines.append(f"{text(lang, 'source')}: {sources.get(member['source'], member['source'])}{where}")
+    lines = [member.label or member.id, class_label(member.class_, lang)]
+    if member.definition:
+        lines.append(member.definition)
+    if member.source:
+        where = f" ({member.locator})" if member.locator else ""
+        lines.append(f"{text(lang, 'source')}: {sources.get(member.source, member.source)}{where}")
     return "\n".join(lines)
 
 
-def _legend(model: dict[str, Any], lang: Lang) -> list[dict[str, str]]:
+def _legend(model: Model, lang: Lang) -> list[dict[str, str]]:
     entries = [
-        {"label": d["label"], "colour": palette.DIMENSION_COLOURS[d["id"]], "definition": d["definition"]}
-        for d in model["dimensions"]
+        {"label": d.label, "colour": palette.DIMENSION_COLOURS[d.id], "definition": d.definition}
+        for d in model.dimensions
     ]
     entries.append(
         {"label": class_label("Intervention", lang), "colour": palette.colour("Intervention"), "definition": ""}
@@ -203,26 +197,26 @@ def _legend(model: dict[str, Any], lang: Lang) -> list[dict[str, str]]:
 
 
 def _table(
-    members: list[dict[str, Any]],
-    dimensions: dict[str, dict[str, Any]],
+    members: list[Member],
+    dimensions: dict[str, Dimension],
     clusters: dict[str, tuple[str, str]],
     sources: dict[str, str],
     lang: Lang,
 ) -> list[dict[str, Any]]:
     """The same members as rows, grouped by dimension in the model's order."""
     order = list(dimensions)
-    rows = sorted(members, key=lambda m: (order.index(m["dimension"]), _cluster_of(m, clusters) or "~", m["id"]))
+    rows = sorted(members, key=lambda m: (order.index(m.dimension or ""), _cluster_of(m, clusters) or "~", m.id))
     return [
         {
-            "id": m["id"],
-            "href": explore_href(m["id"], lang),
-            "label": m["label"] or m["id"],
-            "dimension": dimensions[m["dimension"]]["label"],
-            "class": class_label(m["class"], lang),
-            "clusters": ", ".join(clusters[c][0] for c in m["clusters"] if c in clusters),
-            "definition": m.get("definition") or "",
-            "source": sources.get(m["source"], m["source"]) if m.get("source") else "",
-            "locator": m.get("locator") or "",
+            "id": m.id,
+            "href": explore_href(m.id, lang),
+            "label": m.label or m.id,
+            "dimension": dimensions[m.dimension or ""].label,
+            "class": class_label(m.class_, lang),
+            "clusters": ", ".join(clusters[c][0] for c in m.clusters if c in clusters),
+            "definition": m.definition or "",
+            "source": sources.get(m.source, m.source) if m.source else "",
+            "locator": m.locator or "",
         }
         for m in rows
     ]

@@ -6,8 +6,10 @@ Input is caleido.graph.usecases.partners' result and the labels of the ids it na
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from caleido.graph.usecases.results import Labelled, Partner, PartnerMunicipality, Partners
 from caleido.viz.i18n import Lang, class_label, labelled, rel_label, term_label, text
 from caleido.viz.layout import rings_by_depth
 from caleido.viz.network import Network, explore_href
@@ -17,36 +19,36 @@ PROGRAMMES_SHOWN = 8  # per organisation; the rest is counted
 
 
 def partner_view(
-    result: dict[str, Any], labels: dict[str, dict[str, Any]], lang: Lang, *, limit: int = PARTNERS_SHOWN
+    result: Partners, labels: Mapping[str, Labelled], lang: Lang, *, limit: int = PARTNERS_SHOWN
 ) -> dict[str, Any]:
     """The first `limit` partners of the ranking, each with its first programmes, and their network."""
-    labels = {**labels, **{p["id"]: p for p in result["partners"]}}
+    known: dict[str, Labelled] = {**labels, **{p.id: p for p in result.partners}}
     shown = [
-        {**p, "reasons": [r for r in p["reasons"] if r["intervention"] in _first_programmes(p)]}
-        for p in result["partners"][:limit]
+        p.model_copy(update={"reasons": [r for r in p.reasons if r.intervention in _first_programmes(p)]})
+        for p in result.partners[:limit]
     ]
 
     def name(node_id: str) -> str:
-        return labelled(labels.get(node_id, {"id": node_id}), lang)
+        return labelled(known[node_id], lang) if node_id in known else node_id
 
     entries = []
     for rank, partner in enumerate(shown, start=1):
         programmes: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for reason in partner["reasons"]:
-            programmes[reason["intervention"]].append(
-                {"target": name(reason["target"]), "href": explore_href(reason["target"], lang)}
+        for reason in partner.reasons:
+            programmes[reason.intervention].append(
+                {"target": name(reason.target), "href": explore_href(reason.target, lang)}
             )
-        roles = {r["intervention"]: (r["rel"], r["role"]) for r in partner["reasons"]}
+        roles = {r.intervention: (r.rel, r.role) for r in partner.reasons}
         entries.append(
             {
                 "rank": rank,
-                "id": partner["id"],
+                "id": partner.id,
                 "label": labelled(partner, lang),
-                "href": explore_href(partner["id"], lang),
-                "reach": text(lang, f"reach.{partner['reach']}"),
-                "type": term_label("OrganisationTypeScheme", partner["organisation_type"], lang),
-                "levels": ", ".join(term_label("LevelScheme", v, lang) for v in partner["levels"]),
-                "domains": ", ".join(term_label("DomainScheme", v, lang) for v in partner["domains"]),
+                "href": explore_href(partner.id, lang),
+                "reach": text(lang, f"reach.{partner.reach}"),
+                "type": term_label("OrganisationTypeScheme", partner.organisation_type, lang),
+                "levels": ", ".join(term_label("LevelScheme", v, lang) for v in partner.levels),
+                "domains": ", ".join(term_label("DomainScheme", v, lang) for v in partner.domains),
                 "programmes": [
                     {
                         "label": name(intervention),
@@ -56,16 +58,15 @@ def partner_view(
                     }
                     for intervention, targets in sorted(programmes.items())
                 ],
-                "more_programmes": len({r["intervention"] for r in result["partners"][rank - 1]["reasons"]})
-                - len(programmes),
+                "more_programmes": len({r.intervention for r in result.partners[rank - 1].reasons}) - len(programmes),
             }
         )
-    network = _network({**result, "partners": shown}, name, lang)
-    return {"partners": entries, "network": network, "more": result["more"] or len(result["partners"]) > limit}
+    network = _network(result.municipality, shown, name, lang)
+    return {"partners": entries, "network": network, "more": result.more or len(result.partners) > limit}
 
 
-def _first_programmes(partner: dict[str, Any]) -> set[str]:
-    return set(sorted({r["intervention"] for r in partner["reasons"]})[:PROGRAMMES_SHOWN])
+def _first_programmes(partner: Partner) -> set[str]:
+    return set(sorted({r.intervention for r in partner.reasons})[:PROGRAMMES_SHOWN])
 
 
 def _how(rel: str, role: str | None, lang: Lang) -> str:
@@ -73,22 +74,23 @@ def _how(rel: str, role: str | None, lang: Lang) -> str:
     return f"{how} ({term_label('OrganisationRoleScheme', role, lang)})" if role else how
 
 
-def _network(result: dict[str, Any], name: Any, lang: Lang) -> dict[str, Any]:
-    place = result["municipality"]
-    depths = {place["id"]: 0}
+def _network(
+    place: PartnerMunicipality, partners: list[Partner], name: Callable[[str], str], lang: Lang
+) -> dict[str, Any]:
+    depths = {place.id: 0}
     neighbours: dict[str, set[str]] = defaultdict(set)
     edges: list[tuple[str, str, str]] = []
-    for partner in result["partners"]:
-        depths[partner["id"]] = 1
-        neighbours[partner["id"]].add(place["id"])
-        edges.append((partner["id"], place["id"], text(lang, f"reach.{partner['reach']}")))
-        for reason in partner["reasons"]:
-            depths.setdefault(reason["intervention"], 2)
-            depths.setdefault(reason["target"], 3)
-            neighbours[reason["intervention"]].add(partner["id"])
-            neighbours[reason["target"]].add(reason["intervention"])
-            edges.append((partner["id"], reason["intervention"], rel_label(reason["rel"], lang)))
-            edges.append((reason["intervention"], reason["target"], ""))
+    for partner in partners:
+        depths[partner.id] = 1
+        neighbours[partner.id].add(place.id)
+        edges.append((partner.id, place.id, text(lang, f"reach.{partner.reach}")))
+        for reason in partner.reasons:
+            depths.setdefault(reason.intervention, 2)
+            depths.setdefault(reason.target, 3)
+            neighbours[reason.intervention].add(partner.id)
+            neighbours[reason.target].add(reason.intervention)
+            edges.append((partner.id, reason.intervention, rel_label(reason.rel, lang)))
+            edges.append((reason.intervention, reason.target, ""))
     positions = rings_by_depth(depths, neighbours)
     classes = {0: "Region", 1: "Organisation", 2: "Intervention", 3: "RiskFactor"}
     network = Network()

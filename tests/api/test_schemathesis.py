@@ -171,7 +171,9 @@ def test_every_error_response_is_documented_as_a_problem(client: TestClient) -> 
         for method, operation in operations.items():
             for status, response in operation["responses"].items():
                 if int(status) >= 400:
-                    assert response["content"] == {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}, (
+                    assert response["content"] == {
+                        PROBLEM: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}
+                    }, (
                         method,
                         path,
                         status,

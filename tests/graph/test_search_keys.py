@@ -13,12 +13,14 @@ from neo4j import GraphDatabase
 from caleido.graph import queries, usecases
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.neo4j_store import SEARCH_INDEX
+from caleido.graph.queries import Query
 from caleido.graph.schema import node_classes
 from caleido.graph.search_keys import normalise, patterns, search_keys
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_csv, export_rdf
 from caleido.ontology.records import NodeRow
+from tests.answers import plain
 from tests.conftest import BACKENDS, open_backend
 from tests.neo4j_server import Neo4jServer, neo4j_server
 
@@ -46,7 +48,9 @@ NODES = [
 
 
 def _keys(store: GraphStore, node_id: str) -> str | None:
-    rows = store.read("MATCH (n) WHERE n.id = $id RETURN n.search_keys AS keys", {"id": node_id})
+    rows = store.read(
+        Query("keys_of", "MATCH (n) WHERE n.id = $id RETURN n.search_keys AS keys", frozenset({"id"})), id=node_id
+    )
     return rows[0]["keys"]
 
 
@@ -59,7 +63,7 @@ def test_keys_are_the_sorted_distinct_normalised_labels_between_bars() -> None:
 
 def test_search_ranks_exact_prefix_contains_then_class_and_id(store: GraphStore) -> None:
     store.write(NODES, [])
-    hits = usecases.search(store, "  VERTROUWEN ")
+    hits = plain(usecases.search(store, "  VERTROUWEN "))
     assert [(h["rank"], h["class"], h["id"]) for h in hits] == [
         (0, "ProtectiveFactor", "pf-1"),  # an alternative label
         (0, "Value", "val-a"),  # "VERTROUWEN!"
@@ -73,28 +77,28 @@ def test_search_ranks_exact_prefix_contains_then_class_and_id(store: GraphStore)
         "label_en": "Crisis of trust",
         "rank": 1,
     }
-    assert [(h["rank"], h["id"]) for h in usecases.search(store, "trouwen")] == [
+    assert [(h.rank, h.id) for h in usecases.search(store, "trouwen")] == [
         (2, "pf-1"),
         (2, "pf-2"),
         (2, "rf-1"),
         (2, "val-a"),
         (2, "val-b"),
     ]
-    assert [h["id"] for h in usecases.search(store, "crisis of")] == ["rf-1"]
-    assert [h["id"] for h in usecases.search(store, "trouwen", limit=2)] == ["pf-1", "pf-2"]
+    assert [h.id for h in usecases.search(store, "crisis of")] == ["rf-1"]
+    assert [h.id for h in usecases.search(store, "trouwen", limit=2)] == ["pf-1", "pf-2"]
     assert usecases.search(store, "trouwen", limit=0) == [] and usecases.search(store, "?!") == []
     assert usecases.search(store, "|") == [] and usecases.search(store, "n|w") == []  # a bar is never a key
 
 
 def test_search_filters_on_classes(store: GraphStore) -> None:
     store.write(NODES, [])
-    assert [h["id"] for h in usecases.search(store, "vertrouwen", classes=["Value", "RiskFactor"])] == [
+    assert [h.id for h in usecases.search(store, "vertrouwen", classes=["Value", "RiskFactor"])] == [
         "val-a",
         "val-b",
         "rf-1",
     ]
-    assert [h["id"] for h in usecases.search(store, "vertrouwen", classes=["ProgrammeTheme"])] == []
-    assert [h["id"] for h in usecases.search(store, "vertrouwen", classes=["NoSuchClass"])] == []
+    assert [h.id for h in usecases.search(store, "vertrouwen", classes=["ProgrammeTheme"])] == []
+    assert [h.id for h in usecases.search(store, "vertrouwen", classes=["NoSuchClass"])] == []
 
 
 def test_keys_follow_a_changed_or_cleared_label(store: GraphStore) -> None:
@@ -102,11 +106,11 @@ def test_keys_follow_a_changed_or_cleared_label(store: GraphStore) -> None:
     assert _keys(store, "val-b") == "|trust|vertrouwen|"
     plan_and_write(store, [_node("Value", "val-b", "Betrouwbaarheid", "Trust")], [])
     assert _keys(store, "val-b") == "|betrouwbaarheid|trust|"
-    assert "val-b" not in [h["id"] for h in usecases.search(store, "vertrouwen")]
-    assert [h["id"] for h in usecases.search(store, "betrouwbaar")] == ["val-b"]
+    assert "val-b" not in [h.id for h in usecases.search(store, "vertrouwen")]
+    assert [h.id for h in usecases.search(store, "betrouwbaar")] == ["val-b"]
     plan_and_write(store, [_node("Value", "val-b", None)], [])
     assert _keys(store, "val-b") == "||"
-    assert [h["id"] for h in usecases.search(store, "trust")] == ["pf-2", "rf-1"]  # "Distrust", "Crisis of trust"
+    assert [h.id for h in usecases.search(store, "trust")] == ["pf-2", "rf-1"]  # "Distrust", "Crisis of trust"
 
 
 def test_keys_are_not_a_node_column(store: GraphStore) -> None:
@@ -138,7 +142,7 @@ def _as_before_search_keys(store: GraphStore) -> None:
     """Make the store look as one written before search keys: no column (Ladybug), no property or index (Neo4j)."""
     if isinstance(store, EmbeddedStore):
         for cls in node_classes():
-            store.read(f"ALTER TABLE {cls.name} DROP search_keys")
+            store.read(Query("drop_keys", f"ALTER TABLE {cls.name} DROP search_keys", frozenset()))
     else:
         server = neo4j_server()
         server.run("MATCH (n) REMOVE n.search_keys")
@@ -188,7 +192,7 @@ def test_neo4j_search_runs_on_the_text_index(server: Neo4jServer) -> None:
     params = {**patterns("vertrouwen"), "any_class": False, "classes": ["Value"], "limit": 20}
     with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
         plan = driver.execute_query(
-            f"EXPLAIN {queries.search('neo4j')}", params, database_=server.database
+            f"EXPLAIN {queries.SEARCH.render('neo4j')}", params, database_=server.database
         ).summary.plan
     assert "NodeIndexContainsScan" in _operators(plan)
 

@@ -22,6 +22,7 @@ from caleido.loaders.copy import copy_store
 from caleido.loaders.export import export_rdf
 from caleido.loaders.load import load_paths
 from caleido.loaders.sources import SEED_FOLDER
+from tests.answers import plain
 from tests.neo4j_server import neo4j_server
 
 pytestmark = pytest.mark.neo4j
@@ -61,47 +62,51 @@ def test_counts_agree(stores: dict[str, GraphStore]) -> None:
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_model_agrees(stores: dict[str, GraphStore], lang: str) -> None:
-    result = _same_on_every_store(stores, lambda s: usecases.model(s, lang=lang))
+    result = _same_on_every_store(stores, lambda s: plain(usecases.model(s, lang=lang)))
     assert len(result["members"]) > 50
 
 
 @pytest.mark.parametrize("axis", ["factors", "themes"])
 @pytest.mark.parametrize("include_proposed", [False, True])
 def test_coverage_agrees(stores: dict[str, GraphStore], axis: str, include_proposed: bool) -> None:
-    result = _same_on_every_store(stores, lambda s: usecases.coverage(s, axis=axis, include_proposed=include_proposed))
+    result = _same_on_every_store(
+        stores, lambda s: plain(usecases.coverage(s, axis=axis, include_proposed=include_proposed))
+    )
     assert result["rows"]
 
 
 def test_coverage_filters_agree(stores: dict[str, GraphStore]) -> None:
-    _same_on_every_store(stores, lambda s: usecases.coverage(s, dimension="individual", domain="social"))
-    _same_on_every_store(stores, lambda s: usecases.coverage(s, cluster="coeus-social", level="national"))
+    _same_on_every_store(stores, lambda s: plain(usecases.coverage(s, dimension="individual", domain="social")))
+    _same_on_every_store(stores, lambda s: plain(usecases.coverage(s, cluster="coeus-social", level="national")))
 
 
 @pytest.mark.parametrize("include_proposed", [False, True])
 def test_gaps_agree(stores: dict[str, GraphStore], include_proposed: bool) -> None:
-    result = _same_on_every_store(stores, lambda s: usecases.gaps(s, include_proposed=include_proposed))
+    result = _same_on_every_store(stores, lambda s: plain(usecases.gaps(s, include_proposed=include_proposed)))
     assert result["counts"]["factors_without_intervention"] > 0
 
 
 @pytest.mark.parametrize("municipality", MUNICIPALITIES)
 def test_partners_agree(stores: dict[str, GraphStore], municipality: str) -> None:
-    result = _same_on_every_store(stores, lambda s: usecases.partners(s, municipality, include_proposed=True))
+    result = _same_on_every_store(stores, lambda s: plain(usecases.partners(s, municipality, include_proposed=True)))
     assert result["partners"]
 
 
 def test_the_five_municipalities_lie_in_different_provinces(stores: dict[str, GraphStore]) -> None:
-    provinces = {usecases.partners(stores["embedded"], m)["municipality"]["provinces"][0] for m in MUNICIPALITIES}
+    provinces = {
+        plain(usecases.partners(stores["embedded"], m))["municipality"]["provinces"][0] for m in MUNICIPALITIES
+    }
     assert len(provinces) >= 5
 
 
 @pytest.mark.parametrize("text", SEARCHES)
 def test_search_agrees(stores: dict[str, GraphStore], text: str) -> None:
-    _same_on_every_store(stores, lambda s: usecases.search(s, text))
+    _same_on_every_store(stores, lambda s: plain(usecases.search(s, text)))
 
 
 def test_neighbourhood_and_node_agree(stores: dict[str, GraphStore]) -> None:
-    _same_on_every_store(stores, lambda s: usecases.neighbourhood(s, "org-nctv", depth=2, limit=60))
-    _same_on_every_store(stores, lambda s: usecases.node(s, "org-nctv"))
+    _same_on_every_store(stores, lambda s: plain(usecases.neighbourhood(s, "org-nctv", depth=2, limit=60)))
+    _same_on_every_store(stores, lambda s: plain(usecases.node(s, "org-nctv")))
 
 
 def test_turtle_exports_are_isomorphic(stores: dict[str, GraphStore], tmp_path: Path) -> None:

@@ -6,14 +6,12 @@ skipped with the command that starts it, and with CALEIDO_REQUIRE_NEO4J=1 they f
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
-import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -144,11 +142,14 @@ def test_loading_twice_changes_nothing(mini_store: GraphStore) -> None:
 def test_a_read_returns_every_row_in_the_order_of_the_query(store: GraphStore) -> None:
     # Neo4jStore.read collects the rows into one record: more rows than the driver fetches at a time (1,000),
     # in the query's order, keyed by their aliases, with the parameters of each call.
-    query = "UNWIND range(1, 2500) AS i RETURN i AS n, i * 2 AS twice ORDER BY n DESC SKIP $skip"
-    rows = store.read(query, {"skip": 5})
+    text = "UNWIND range(1, 2500) AS i RETURN i AS n, i * 2 AS twice ORDER BY n DESC SKIP $skip"
+    query = queries.Query("countdown", text, frozenset({"skip"}))
+    rows = store.read(query, skip=5)
     assert [row["n"] for row in rows] == list(range(2495, 0, -1))
     assert rows[0] == {"n": 2495, "twice": 4990}
-    assert store.read(query, {"skip": 2497}) == [{"n": n, "twice": 2 * n} for n in (3, 2, 1)]
+    assert store.read(query, skip=2497) == [{"n": n, "twice": 2 * n} for n in (3, 2, 1)]
+    with pytest.raises(TypeError, match=r"missing parameters \['skip'\], unexpected \['skp'\]"):
+        store.read(query, skp=1)
 
 
 def test_find_classes_names_the_ontology_class(mini_store: GraphStore) -> None:
@@ -248,25 +249,15 @@ def test_both_backends_hold_identical_rows(both: tuple[GraphStore, GraphStore]) 
         assert list(neo4j.iter_links(rel.name)) == list(embedded.iter_links(rel.name)), rel.name
 
 
-def _catalogue() -> list[tuple[str, Callable[..., str]]]:
-    return [
-        (name, fn)
-        for name, fn in inspect.getmembers(queries, inspect.isfunction)
-        if not name.startswith("_")
-        and fn.__module__ == queries.__name__
-        and list(inspect.signature(fn).parameters)[0] == "dialect"
-    ]
+def _texts(query: queries.Query) -> list[queries.Query]:
+    """The query as run: a query about one class of target once per class that can be one."""
+    if not query.per_target:
+        return [query]
+    return [query.on(cls) for cls in ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")]
 
 
-def _texts(query: Callable[..., str], dialect: str) -> list[tuple[str, str]]:
-    """The query in a dialect; a query about one class of target, once per class that can be one."""
-    if list(inspect.signature(query).parameters) == ["dialect"]:
-        return [("", query(dialect))]
-    return [(cls, query(dialect, cls)) for cls in ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")]
-
-
-def _parameters(text: str, ids: list[str]) -> dict[str, Any]:
-    """A value for every parameter the query names: all ids, both statuses, no filters."""
+def _parameters(query: queries.Query, ids: list[str]) -> dict[str, Any]:
+    """A value for every parameter the query declares: all ids, both statuses, no filters."""
     values: dict[str, Any] = {
         "ids": ids,
         "regions": ids,
@@ -283,26 +274,48 @@ def _parameters(text: str, ids: list[str]) -> dict[str, Any]:
         "any_class": True,
         "classes": [""],
     }
-    named = set(re.findall(r"\$(\w+)", text))
-    assert named <= set(values), named - set(values)
-    return {name: values[name] for name in named}
+    assert query.params <= set(values), query.params - set(values)
+    return {name: values[name] for name in query.params}
 
 
 @pytest.mark.neo4j
 def test_both_backends_answer_every_catalogue_query_alike(both: tuple[GraphStore, GraphStore]) -> None:
     ids = [row["id"] for cls in node_classes() for row in both[0].iter_nodes(cls.name)]
-    assert len(_catalogue()) >= 5
+    assert len(queries.CATALOGUE) >= 20
     answered = 0
-    for name, query in _catalogue():
-        for target, _ in _texts(query, "embedded"):
+    for query in queries.CATALOGUE.values():
+        for bound in _texts(query):
             answers = []
             for store in both:
-                text = dict(_texts(query, store.dialect))[target]
-                rows = store.read(text, _parameters(text, ids))
+                rows = store.read(bound, **_parameters(bound, ids))
                 answers.append(sorted(rows, key=lambda row: json.dumps(row, sort_keys=True, default=str)))
-            assert answers[1] == answers[0], (name, target)
+            assert answers[1] == answers[0], (query.name, bound.target)
             answered += bool(answers[0])
-    assert answered >= len(_catalogue())  # the mini graph has answers to most queries, so the check means something
+    assert answered >= len(
+        queries.CATALOGUE
+    )  # the mini graph has answers to most queries, so the check means something
+
+
+def test_every_catalogue_query_runs_on_this_store(mini_store: GraphStore) -> None:
+    ids = [row["id"] for cls in node_classes() for row in mini_store.iter_nodes(cls.name)]
+    for query in queries.CATALOGUE.values():
+        for bound in _texts(query):
+            mini_store.read(bound, **_parameters(bound, ids))
+
+
+@pytest.mark.parametrize(
+    ("text", "params", "error"),
+    [
+        ("MATCH (n:ANY) RETURN LABEL(n) AS c, n.id = $id AS x", ["id", "extra"], r"declares \['extra'\] unused"),
+        ("MATCH (n:ANY) WHERE n.id = $id RETURN 1 AS x", [], r"uses \['id'\] undeclared"),
+        ("MATCH (n:TARGET) RETURN LABEL (n) AS c", [], r"not rendered"),
+    ],
+)
+def test_a_query_that_disagrees_with_its_declaration_fails_when_defined(
+    text: str, params: list[str], error: str
+) -> None:
+    with pytest.raises(queries.QueryDefinitionError, match=error):
+        queries._check(queries.Query("broken", text, frozenset(params)))
 
 
 @pytest.mark.neo4j

@@ -6,6 +6,7 @@ import pytest
 
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
+from tests.answers import plain
 from tests.conftest import FIXTURES, load
 
 USECASES = FIXTURES / "usecases"
@@ -23,7 +24,7 @@ def _cell(result: dict, intervention: str, target: str) -> dict:
 
 
 def test_coverage_counts_accepted_findings_per_cell(graph: GraphStore) -> None:
-    result = usecases.coverage(graph)
+    result = plain(usecases.coverage(graph))
     cell = _cell(result, "int-1", "rf-1")
     assert (cell["findings"], cell["net_direction"], cell["best_grade"]) == (1, "supports", "well-founded")
     assert _cell(result, "int-1", "pf-1")["findings"] == 0
@@ -33,23 +34,23 @@ def test_coverage_counts_accepted_findings_per_cell(graph: GraphStore) -> None:
 
 
 def test_coverage_with_proposed_evidence_weighs_both_directions(graph: GraphStore) -> None:
-    cell = _cell(usecases.coverage(graph, include_proposed=True), "int-1", "rf-1")
+    cell = _cell(plain(usecases.coverage(graph, include_proposed=True)), "int-1", "rf-1")
     assert (cell["findings"], cell["supports"], cell["contradicts"]) == (2, 1, 1)
     assert (cell["net_direction"], cell["best_grade"]) == ("mixed", "effective-first")
     assert cell["finding_ids"] == ["fnd-1", "fnd-2"]
 
 
 def test_coverage_filters(graph: GraphStore) -> None:
-    assert [c["id"] for c in usecases.coverage(graph, dimension="individual")["columns"]] == ["rf-1"]
-    assert [c["id"] for c in usecases.coverage(graph, cluster="coeus-social")["columns"]] == ["rf-2"]
-    assert [r["id"] for r in usecases.coverage(graph, domain="care")["rows"]] == ["int-1"]
-    assert [r["id"] for r in usecases.coverage(graph, level="national")["rows"]] == ["int-2"]
-    themes = usecases.coverage(graph, axis="themes")
+    assert [c["id"] for c in plain(usecases.coverage(graph, dimension="individual"))["columns"]] == ["rf-1"]
+    assert [c["id"] for c in plain(usecases.coverage(graph, cluster="coeus-social"))["columns"]] == ["rf-2"]
+    assert [r["id"] for r in plain(usecases.coverage(graph, domain="care"))["rows"]] == ["int-1"]
+    assert [r["id"] for r in plain(usecases.coverage(graph, level="national"))["rows"]] == ["int-2"]
+    themes = plain(usecases.coverage(graph, axis="themes"))
     assert [(c["intervention"], c["target"]) for c in themes["cells"]] == [("int-1", "theme-1")]
 
 
 def test_gaps(graph: GraphStore) -> None:
-    result = usecases.gaps(graph)
+    result = plain(usecases.gaps(graph))
     assert [f["id"] for f in result["factors_without_intervention"]] == ["pf-2", "rf-2"]
     assert result["links_without_accepted_evidence"] == [
         {"intervention": "int-1", "target": "pf-1", "rel": "STRENGTHENS"}
@@ -60,12 +61,12 @@ def test_gaps(graph: GraphStore) -> None:
         "links_without_accepted_evidence": 1,
         "themes_without_value": 1,
     }
-    with_proposed = usecases.gaps(graph, include_proposed=True)
+    with_proposed = plain(usecases.gaps(graph, include_proposed=True))
     assert [link["intervention"] for link in with_proposed["links_without_accepted_evidence"]] == ["int-1", "int-2"]
 
 
 def test_partners_are_ranked_by_reach_with_reasons(graph: GraphStore) -> None:
-    result = usecases.partners(graph, "GM0344", targets=["rf-1"])
+    result = plain(usecases.partners(graph, "GM0344", targets=["rf-1"]))
     ranked = [(p["id"], p["reach"]) for p in result["partners"]]
     assert ranked == [
         ("org-local", "municipality"),
@@ -79,46 +80,48 @@ def test_partners_are_ranked_by_reach_with_reasons(graph: GraphStore) -> None:
 
 
 def test_partners_filters_and_names(graph: GraphStore) -> None:
-    assert [p["id"] for p in usecases.partners(graph, "utrecht", domain="care")["partners"]] == ["org-region"]
-    assert [p["id"] for p in usecases.partners(graph, "GM0344", level="national")["partners"]] == ["org-national"]
-    assert usecases.partners(graph, "Den Haag")["municipality"]["id"] == "GM0518"
-    assert usecases.partners(graph, "'s-gravenhage")["municipality"]["id"] == "GM0518"
+    assert [p["id"] for p in plain(usecases.partners(graph, "utrecht", domain="care"))["partners"]] == ["org-region"]
+    assert [p["id"] for p in plain(usecases.partners(graph, "GM0344", level="national"))["partners"]] == [
+        "org-national"
+    ]
+    assert plain(usecases.partners(graph, "Den Haag"))["municipality"]["id"] == "GM0518"
+    assert plain(usecases.partners(graph, "'s-gravenhage"))["municipality"]["id"] == "GM0518"
     with pytest.raises(usecases.NotFound, match="no municipality matches 'Atlantis'"):
-        usecases.partners(graph, "Atlantis")
+        plain(usecases.partners(graph, "Atlantis"))
 
 
 def test_search_ignores_case_accents_and_ranks_exact_first(graph: GraphStore) -> None:
-    hits = usecases.search(graph, "VERTROUWEN")
+    hits = plain(usecases.search(graph, "VERTROUWEN"))
     assert hits[0]["id"] == "val-1" and hits[0]["rank"] == 0
-    assert [h["id"] for h in usecases.search(graph, "den haag")] == ["GM0518", "org-elsewhere"]
-    assert [h["id"] for h in usecases.search(graph, "zelfbeheersing!")] == ["pf-2"]
-    assert [h["id"] for h in usecases.search(graph, "resilience")] == ["pf-1", "theme-2"]
-    assert usecases.search(graph, "   ") == []
+    assert [h["id"] for h in plain(usecases.search(graph, "den haag"))] == ["GM0518", "org-elsewhere"]
+    assert [h["id"] for h in plain(usecases.search(graph, "zelfbeheersing!"))] == ["pf-2"]
+    assert [h["id"] for h in plain(usecases.search(graph, "resilience"))] == ["pf-1", "theme-2"]
+    assert plain(usecases.search(graph, "   ")) == []
 
 
 def test_neighbourhood_depth_and_limit(graph: GraphStore) -> None:
-    one = usecases.neighbourhood(graph, "rf-1", depth=1)
+    one = plain(usecases.neighbourhood(graph, "rf-1", depth=1))
     assert [n["id"] for n in one["nodes"]] == ["rf-1", "fnd-1", "fnd-2", "int-1", "int-2"]
     assert not one["truncated"]
-    capped = usecases.neighbourhood(graph, "rf-1", depth=2, limit=4)
+    capped = plain(usecases.neighbourhood(graph, "rf-1", depth=2, limit=4))
     assert len(capped["nodes"]) == 4 and capped["truncated"]
     assert all(link["from"] in {n["id"] for n in capped["nodes"]} for link in capped["links"])
     with pytest.raises(ValueError):
-        usecases.neighbourhood(graph, "rf-1", depth=4)
+        plain(usecases.neighbourhood(graph, "rf-1", depth=4))
     with pytest.raises(usecases.NotFound):
-        usecases.neighbourhood(graph, "nope")
+        plain(usecases.neighbourhood(graph, "nope"))
 
 
 def test_node_details_carry_provenance(graph: GraphStore) -> None:
-    detail = usecases.node(graph, "org-region")
+    detail = plain(usecases.node(graph, "org-region"))
     assert detail["class"] == "Organisation" and detail["source"] == "src-u" and detail["locator"] == "p. 6"
     runs = [link for link in detail["links"] if link["rel"] == "RUNS"]
     assert runs[0]["role"] == "coordinator" and runs[0]["locator"] == "p. 6" and runs[0]["orientation"] == "outgoing"
 
 
 def test_model_lists_rings_clusters_and_pairings(graph: GraphStore) -> None:
-    result = usecases.model(graph, lang="en")
+    result = plain(usecases.model(graph, lang="en"))
     assert [d["id"] for d in result["dimensions"]] == ["individual", "environment", "protective", "theme", "value"]
     assert {m["id"]: m["dimension"] for m in result["members"]}["pf-1"] == "protective"
-    assert {"source": "theme-1", "rel": "GROUNDED_IN", "target": "val-1", "status": "accepted"} in result["pairings"]
+    assert {"start": "theme-1", "rel": "GROUNDED_IN", "end": "val-1", "status": "accepted"} in result["pairings"]
     assert {m["id"]: m["label"] for m in result["members"]}["val-1"] == "Trust"

@@ -21,6 +21,7 @@ from bench.synthetic import Graph, generate
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
+from tests.answers import plain
 from tests.conftest import BACKENDS, open_backend
 
 FACTORS = {"ADDRESSES": "RiskFactor", "STRENGTHENS": "ProtectiveFactor"}
@@ -70,7 +71,7 @@ def test_the_graph_is_big_enough_for_hash_join_plans(big: GraphStore) -> None:
 def test_coverage_cells_are_the_findings_on_both_ends(big: GraphStore, include_proposed: bool) -> None:
     statuses = {"accepted", "proposed"} if include_proposed else {"accepted"}
     evidence = _reference_evidence(big, statuses)
-    result = usecases.coverage(big, include_proposed=include_proposed)
+    result = plain(usecases.coverage(big, include_proposed=include_proposed))
     columns = {c["id"] for c in result["columns"]}
     expected = {
         (i, t, rel): sorted(evidence.get((i, t), set()))
@@ -91,10 +92,10 @@ def test_gaps_list_the_links_no_accepted_finding_bears_on(big: GraphStore) -> No
         for i, t, values in _links(big, rel)
         if values["status"] == "accepted" and not evidence.get((i, t))
     )
-    result = usecases.gaps(big)
+    result = plain(usecases.gaps(big))
     found = [(g["intervention"], g["rel"], g["target"]) for g in result["links_without_accepted_evidence"]]
     assert sorted(found) == expected and result["counts"]["links_without_accepted_evidence"] == len(expected)
-    page = usecases.gaps(big, offset=10, limit=5)["links_without_accepted_evidence"]
+    page = plain(usecases.gaps(big, offset=10, limit=5))["links_without_accepted_evidence"]
     assert page == result["links_without_accepted_evidence"][10:15]
 
 
@@ -111,11 +112,11 @@ def test_partners_reasons_are_the_programmes_and_their_targets(big: GraphStore, 
         for org, programme, values in _links(big, rel):
             if values["status"] == "accepted" and organisations[org]["status"] == "accepted":
                 expected[org] += len(targets[programme])
-    result = usecases.partners(big, municipality)
+    result = plain(usecases.partners(big, municipality))
     assert len(result["partners"]) > 30
     for partner in result["partners"]:
         assert len(partner["reasons"]) == expected[partner["id"]], partner["id"]
     ranked = [(usecases.REACH_ORDER.index(p["reach"]), -len(p["reasons"]), p["id"]) for p in result["partners"]]
     assert ranked == sorted(ranked)
-    page = usecases.partners(big, municipality, offset=5, limit=10)
+    page = plain(usecases.partners(big, municipality, offset=5, limit=10))
     assert page["partners"] == result["partners"][5:15] and page["more"]

@@ -9,6 +9,7 @@ from caleido.viz.coverage_map import coverage_map, map_order
 from caleido.viz.kaleidoscope import CENTRE, KaleidoscopeFilters, kaleidoscope
 from caleido.viz.layout import ring, rings_by_depth
 from caleido.viz.network import PHYSICS_LIMIT, Network, explore_href
+from tests.answers import plain
 from tests.pages.conftest import PAYLOAD, Site
 
 
@@ -51,9 +52,10 @@ def test_layouts_are_deterministic_and_spread() -> None:
 
 
 def test_kaleidoscope_rings_go_from_the_individual_outwards(site: Site) -> None:
-    model = usecases.model(site.store, lang="en")
-    view = kaleidoscope(model, {}, KaleidoscopeFilters(), "en")
-    again = kaleidoscope(model, {}, KaleidoscopeFilters(), "en")
+    typed = usecases.model(site.store, lang="en")
+    view = kaleidoscope(typed, {}, KaleidoscopeFilters(), "en")
+    again = kaleidoscope(typed, {}, KaleidoscopeFilters(), "en")
+    model = plain(typed)
     assert view["network"] == again["network"]  # the same picture on every visit
     nodes = {n["id"]: n for n in view["network"]["nodes"]}
     radius = {i: math.hypot(n["x"], n["y"]) for i, n in nodes.items()}
@@ -72,10 +74,11 @@ def test_kaleidoscope_rings_go_from_the_individual_outwards(site: Site) -> None:
 
 
 def test_kaleidoscope_filters_narrow_what_is_drawn(site: Site) -> None:
-    model = usecases.model(site.store, lang="nl")
-    everything = kaleidoscope(model, {}, KaleidoscopeFilters(), "nl")
-    social = kaleidoscope(model, {}, KaleidoscopeFilters(domain="social"), "nl")
-    coeus = kaleidoscope(model, {}, KaleidoscopeFilters(scheme="CoeusClusterScheme"), "nl")
+    typed = usecases.model(site.store, lang="nl")
+    everything = kaleidoscope(typed, {}, KaleidoscopeFilters(), "nl")
+    social = kaleidoscope(typed, {}, KaleidoscopeFilters(domain="social"), "nl")
+    coeus = kaleidoscope(typed, {}, KaleidoscopeFilters(scheme="CoeusClusterScheme"), "nl")
+    model = plain(typed)
     assert 0 < social["counts"]["interventions"] < everything["counts"]["interventions"]
     assert coeus["counts"]["members"] < everything["counts"]["members"]
     clustered = {r["id"] for r in coeus["table"] if r["class"] == "Risicofactor"}
@@ -86,7 +89,7 @@ def test_kaleidoscope_filters_narrow_what_is_drawn(site: Site) -> None:
 
 def test_the_map_pages_its_rows_and_keeps_their_groups(site: Site) -> None:
     every_row = usecases.coverage_rows(site.store)
-    themes = usecases.labels(site.store, {t for row in every_row for t in row["themes"]})
+    themes = usecases.labels(site.store, {t for row in every_row for t in row.themes})
     ordered = map_order(every_row, themes, "en")
 
     def view(offset: int, per_page: int) -> dict:

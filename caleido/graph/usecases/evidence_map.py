@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import Any, Literal
 
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
@@ -18,6 +18,22 @@ from caleido.graph.usecases.common import (
     allowed_statuses,
     grade_rank,
     label_fields,
+)
+from caleido.graph.usecases.results import (
+    Cell,
+    CellLink,
+    CellSummary,
+    Coverage,
+    CoverageCell,
+    CoverageColumn,
+    CoverageRow,
+    FindingDetail,
+    FindingSource,
+    GapCounts,
+    Gaps,
+    Labelled,
+    NodeLabel,
+    UnevidencedLink,
 )
 from caleido.ontology.model import load_ontology
 
@@ -45,10 +61,10 @@ class Evidence:
         ids = sorted(interventions)
         rows: list[dict[str, Any]] = []
         for target_class in classes:
-            rows += store.read(queries.cell_evidence(store.dialect, target_class), {"ids": ids, "statuses": statuses})
+            rows += store.read(queries.CELL_EVIDENCE.on(target_class), ids=ids, statuses=statuses)
         return cls(rows, statuses)
 
-    def cell(self, intervention: str, target: str) -> dict[str, Any]:
+    def cell(self, intervention: str, target: str) -> CellSummary:
         found = self.found.get((intervention, target), {})
         ids = sorted(found)
         counts = {"supports": 0, "contradicts": 0, "mixed": 0}
@@ -60,7 +76,7 @@ class Evidence:
                 best = row["grade"]
         net = counts["supports"] - counts["contradicts"]
         direction = None if not ids else "supports" if net > 0 else "contradicts" if net < 0 else "mixed"
-        return {"findings": len(ids), **counts, "net_direction": direction, "best_grade": best, "finding_ids": ids}
+        return CellSummary(findings=len(ids), **counts, net_direction=direction, best_grade=best, finding_ids=ids)
 
 
 # ---------------------------------------------------------------- coverage
@@ -70,7 +86,7 @@ COVERAGE_AXES = {"factors": ("RiskFactor", "ProtectiveFactor"), "themes": ("Prog
 
 def coverage_rows(
     store: GraphStore, *, domain: str | None = None, level: str | None = None, include_proposed: bool = False
-) -> list[dict[str, Any]]:
+) -> list[CoverageRow]:
     """Every intervention the map has a row for, by id, with its labels, terms and themes (no cells)."""
     return _intervention_rows(store, allowed_statuses(include_proposed), domain, level)
 
@@ -87,24 +103,24 @@ def _intervention_rows(
     level: str | None,
     offset: int = 0,
     limit: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[CoverageRow]:
     """Rows of the map, `limit` from `offset` by id, with their themes."""
     page = {"offset": offset, "limit": ALL if limit is None else limit}
-    rows = store.read(queries.intervention_rows(store.dialect), {**_row_filters(statuses, domain, level), **page})
+    rows = store.read(queries.INTERVENTION_ROWS, **_row_filters(statuses, domain, level), **page)
     whole = offset == 0 and limit is None
     ids = {"only_ids": not whole, "ids": [r["id"] for r in rows] or [""]}
     themes = {
         row["intervention"]: sorted(row["themes"])
-        for row in store.read(queries.intervention_themes(store.dialect), {"statuses": statuses, **ids})
+        for row in store.read(queries.INTERVENTION_THEMES, statuses=statuses, **ids)
     }
     return [
-        {
+        CoverageRow(
             **label_fields(row),
-            "domains": sorted(row["domains"] or []),
-            "levels": sorted(row["levels"] or []),
-            "intervention_type": row["intervention_type"],
-            "themes": themes.get(row["id"], []),
-        }
+            domains=sorted(row["domains"] or []),
+            levels=sorted(row["levels"] or []),
+            intervention_type=row["intervention_type"],
+            themes=themes.get(row["id"], []),
+        )
         for row in rows
     ]
 
@@ -112,7 +128,7 @@ def _intervention_rows(
 def coverage(
     store: GraphStore,
     *,
-    axis: str = "factors",
+    axis: Literal["factors", "themes"] = "factors",
     dimension: str | None = None,
     cluster: str | None = None,
     domain: str | None = None,
@@ -120,8 +136,8 @@ def coverage(
     include_proposed: bool = False,
     offset: int = 0,
     limit: int | None = None,
-    rows: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
+    rows: list[CoverageRow] | None = None,
+) -> Coverage:
     """Interventions x factors (or themes): per linked cell the findings, net direction and best grade.
     Rows come `limit` at a time from `offset`, in id order or in the order of `rows` (coverage_rows'
     result, reordered by the caller); only the cells of those rows are computed."""
@@ -130,55 +146,57 @@ def coverage(
     statuses = allowed_statuses(include_proposed)
     if rows is None:  # in id order: the database pages them
         filters = _row_filters(statuses, domain, level)
-        total = store.read(queries.intervention_count(store.dialect), filters)[0]["interventions"]
+        total = store.read(queries.INTERVENTION_COUNT, **filters)[0]["interventions"]
         # Ladybug 0.22 crashes the process on a SKIP past the last row, so a page past the end is not asked for.
         shown = _intervention_rows(store, statuses, domain, level, offset, limit) if offset < total else []
     else:
         shown, total = rows[offset : None if limit is None else offset + limit], len(rows)
     targets = _coverage_columns(store, COVERAGE_AXES[axis], statuses, dimension, cluster)
-    ids = [r["id"] for r in shown]
+    ids = [r.id for r in shown]
     evidence = Evidence.read(store, ids, COVERAGE_AXES[axis], statuses)
     cells = [
-        {
-            "intervention": link["intervention"],
-            "target": link["target"],
-            "rel": link["rel"],
-            "status": link["status"],
-            **evidence.cell(link["intervention"], link["target"]),
-        }
-        for link in store.read(queries.target_links_of(store.dialect), {"ids": ids, "statuses": statuses})
+        CoverageCell(
+            intervention=link["intervention"],
+            target=link["target"],
+            rel=link["rel"],
+            status=link["status"],
+            **dict(evidence.cell(link["intervention"], link["target"])),
+        )
+        for link in store.read(queries.TARGET_LINKS_OF, ids=ids, statuses=statuses)
         if link["target"] in targets
     ]
-    cells.sort(key=lambda c: (c["intervention"], c["target"], c["rel"]))
-    return {
-        "axis": axis,
-        "statuses": list(statuses),
-        "total_rows": total,
-        "offset": offset,
-        "limit": limit,
-        "rows": shown,
-        "columns": [targets[t] for t in sorted(targets, key=lambda t: (targets[t]["class"], t))],
-        "cells": cells,
-    }
+    cells.sort(key=lambda c: (c.intervention, c.target, c.rel))
+    return Coverage(
+        axis=axis,
+        statuses=list(statuses),
+        total_rows=total,
+        offset=offset,
+        limit=limit,
+        rows=shown,
+        columns=[targets[t] for t in sorted(targets, key=lambda t: (targets[t].class_, t))],
+        cells=cells,
+    )
 
 
 def _coverage_columns(
     store: GraphStore, classes: Iterable[str], statuses: Statuses, dimension: str | None, cluster: str | None
-) -> dict[str, dict[str, Any]]:
-    targets: dict[str, dict[str, Any]] = {}
+) -> dict[str, CoverageColumn]:
+    targets: dict[str, CoverageColumn] = {}
     for cls in classes:
-        for row in store.read(queries.target_columns(store.dialect, cls), {"statuses": statuses}):
+        for row in store.read(queries.TARGET_COLUMNS.on(cls), statuses=statuses):
             row_dimension = row.get("dimension") or load_ontology().classes[cls].dimension
             clusters = sorted(row.get("clusters") or [])
             if dimension is not None and row_dimension != dimension:
                 continue
             if cluster is not None and cluster not in clusters:
                 continue
-            targets[row["id"]] = {**label_fields(row), "class": cls, "dimension": row_dimension, "clusters": clusters}
+            targets[row["id"]] = CoverageColumn(
+                **label_fields(row), class_=cls, dimension=row_dimension, clusters=clusters
+            )
     return targets
 
 
-def cell(store: GraphStore, intervention: str, target: str, *, include_proposed: bool = False) -> dict[str, Any]:
+def cell(store: GraphStore, intervention: str, target: str, *, include_proposed: bool = False) -> Cell:
     """One cell of the evidence-and-gap map: the link(s) between an intervention and a factor or theme, and
     each finding that bears on both, with its direction, grade and the sources it is reported in."""
     statuses = allowed_statuses(include_proposed)
@@ -188,83 +206,81 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
     if target not in found:
         raise NotFound(f"no factor or theme with id {target!r}")
     links = [
-        {"rel": r["rel"], "status": r["status"]}
-        for r in store.read(queries.target_links_of(store.dialect), {"ids": [intervention], "statuses": statuses})
+        CellLink(rel=r["rel"], status=r["status"])
+        for r in store.read(queries.TARGET_LINKS_OF, ids=[intervention], statuses=statuses)
         if r["target"] == target
     ]
     summary = Evidence.read(store, [intervention], [found[target]], statuses).cell(intervention, target)
-    findings = store.fetch_nodes("Finding", summary["finding_ids"])
-    on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in summary["finding_ids"]])
-    outgoing = store.read(queries.outgoing(store.dialect), {"ids": summary["finding_ids"]})
-    reported = [r for r in outgoing if r["rel"] == "REPORTED_IN"]
-    sources = store.fetch_nodes("Source", {r["target"] for r in reported})
-    places = store.fetch_links("REPORTED_IN", [(r["source"], r["target"]) for r in reported])
+    findings = store.fetch_nodes("Finding", summary.finding_ids)
+    on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in summary.finding_ids])
+    reported = [r for r in store.read(queries.OUTGOING, ids=summary.finding_ids) if r["rel"] == "REPORTED_IN"]
+    sources = store.fetch_nodes("Source", {r["end"] for r in reported})
+    places = store.fetch_links("REPORTED_IN", [(r["start"], r["end"]) for r in reported])
     details = []
-    for finding_id in summary["finding_ids"]:
+    for finding_id in summary.finding_ids:
         row, link = findings[finding_id], on_target[(finding_id, target)]
         details.append(
-            {
+            FindingDetail(
                 **label_fields(row),
-                "grade": row["grade"],
-                "status": row["status"],
-                "direction": link["direction"],
-                "effect_size": row.get("effect_size"),
-                "effect_measure": row.get("effect_measure"),
-                "n_studies": row.get("n_studies"),
-                "locator": row.get("locator"),
-                "sources": [
-                    {
-                        **label_fields(sources[r["target"]]),
-                        "citation": sources[r["target"]].get("citation"),
-                        "url": sources[r["target"]].get("url"),
-                        "locator": places.get((finding_id, r["target"]), {}).get("locator"),
-                    }
-                    for r in sorted(reported, key=lambda r: r["target"])
-                    if r["source"] == finding_id and r["target"] in sources
+                grade=row["grade"],
+                status=row["status"],
+                direction=link["direction"],
+                effect_size=row.get("effect_size"),
+                effect_measure=row.get("effect_measure"),
+                n_studies=row.get("n_studies"),
+                locator=row.get("locator"),
+                sources=[
+                    FindingSource(
+                        **label_fields(sources[r["end"]]),
+                        citation=sources[r["end"]].get("citation"),
+                        url=sources[r["end"]].get("url"),
+                        locator=places.get((finding_id, r["end"]), {}).get("locator"),
+                    )
+                    for r in sorted(reported, key=lambda r: r["end"])
+                    if r["start"] == finding_id and r["end"] in sources
                 ],
-            }
+            )
         )
-    summary.pop("finding_ids")
-    return {
-        "intervention": intervention,
-        "target": target,
-        "statuses": list(statuses),
-        "links": sorted(links, key=lambda link: link["rel"]),
-        **summary,
-        "finding_details": details,
-    }
+    return Cell(
+        intervention=intervention,
+        target=target,
+        statuses=list(statuses),
+        links=sorted(links, key=lambda link: link.rel),
+        **dict(summary),
+        finding_details=details,
+    )
 
 
 # ---------------------------------------------------------------- gaps
 
 
-def gaps(
-    store: GraphStore, *, include_proposed: bool = False, offset: int = 0, limit: int | None = None
-) -> dict[str, Any]:
+def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, limit: int | None = None) -> Gaps:
     """Factors no intervention addresses or strengthens, intervention-factor links no accepted finding bears on
     (`limit` of them from `offset`, by intervention and factor), themes grounded in no value; and their counts."""
     statuses = allowed_statuses(include_proposed)
-    factors: list[dict[str, Any]] = []
-    unevidenced: list[dict[str, Any]] = []
+    factors: list[NodeLabel] = []
+    unevidenced: list[UnevidencedLink] = []
     for cls in FACTOR_RELS.values():
-        unaddressed = store.read(queries.unaddressed(store.dialect, cls), {"statuses": statuses})
-        factors += [{**label_fields(row), "class": cls} for row in unaddressed]
-        params = {"statuses": statuses, "evidence": ACCEPTED}
-        unevidenced += store.read(queries.unevidenced(store.dialect, cls), params)
-    themes = [label_fields(row) for row in store.read(queries.ungrounded(store.dialect), {"statuses": statuses})]
-    factors.sort(key=lambda f: (f["class"], f["id"]))
-    unevidenced.sort(key=lambda link: (link["intervention"], link["target"], link["rel"]))
-    themes.sort(key=lambda t: t["id"])
-    return {
-        "statuses": list(statuses),
-        "factors_without_intervention": factors,
-        "links_without_accepted_evidence": unevidenced[offset : None if limit is None else offset + limit],
-        "themes_without_value": themes,
-        "counts": {
-            "factors_without_intervention": len(factors),
-            "links_without_accepted_evidence": len(unevidenced),
-            "themes_without_value": len(themes),
-        },
-        "offset": offset,
-        "limit": limit,
-    }
+        unaddressed = store.read(queries.UNADDRESSED.on(cls), statuses=statuses)
+        factors += [NodeLabel(**label_fields(row), class_=cls) for row in unaddressed]
+        unevidenced += [
+            UnevidencedLink(**row)
+            for row in store.read(queries.UNEVIDENCED.on(cls), statuses=statuses, evidence=ACCEPTED)
+        ]
+    themes = [Labelled(**label_fields(row)) for row in store.read(queries.UNGROUNDED, statuses=statuses)]
+    factors.sort(key=lambda f: (f.class_, f.id))
+    unevidenced.sort(key=lambda link: (link.intervention, link.target, link.rel))
+    themes.sort(key=lambda t: t.id)
+    return Gaps(
+        statuses=list(statuses),
+        factors_without_intervention=factors,
+        links_without_accepted_evidence=unevidenced[offset : None if limit is None else offset + limit],
+        themes_without_value=themes,
+        counts=GapCounts(
+            factors_without_intervention=len(factors),
+            links_without_accepted_evidence=len(unevidenced),
+            themes_without_value=len(themes),
+        ),
+        offset=offset,
+        limit=limit,
+    )

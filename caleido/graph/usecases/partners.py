@@ -11,10 +11,11 @@ from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, Statuses, allowed_statuses, label_fields
+from caleido.graph.usecases.results import Partner, PartnerMunicipality, Partners, Reach, Reason
 
 # ---------------------------------------------------------------- partners
 
-REACH_ORDER = ("municipality", "safety-region", "province", "regional", "national")
+REACH_ORDER: tuple[Reach, ...] = ("municipality", "safety-region", "province", "regional", "national")
 
 
 def find_municipality(store: GraphStore, text: str) -> dict[str, Any]:
@@ -24,7 +25,7 @@ def find_municipality(store: GraphStore, text: str) -> dict[str, Any]:
     if not wanted:  # text without letters or digits ("!", " ") normalised to "" and matched a missing label
         raise not_found
     exact = search_keys.patterns(wanted)["exact"]
-    for row in store.read(queries.municipality_keys(store.dialect)):
+    for row in store.read(queries.MUNICIPALITY_KEYS):
         codes = {normalise(code) for code in (row["id"], row["identifier"]) if code}
         if wanted in codes or exact in (row["search_keys"] or ""):
             return store.fetch_nodes("Region", [row["id"]])[row["id"]]
@@ -41,7 +42,7 @@ def partners(
     include_proposed: bool = False,
     offset: int = 0,
     limit: int | None = None,
-) -> dict[str, Any]:
+) -> Partners:
     """Organisations for a municipality, ranked by reach, then by their reasons (programme x wanted factor or
     theme), then by id; `limit` of them from `offset`, each with its reasons.
 
@@ -60,69 +61,66 @@ def partners(
         "level": level or "",
     }
     end = None if limit is None else offset + limit
-    ranked: list[tuple[str, int, str]] = []  # (reach, reasons, organisation)
+    ranked: list[tuple[Reach, int, str]] = []  # (reach, reasons, organisation)
     seen: set[str] = set()
     for reach, candidates in _reach_tiers(store, place["id"], safety_regions, provinces, statuses):
         fresh = candidates - seen
         seen |= candidates
-        counts = store.read(queries.reason_counts(store.dialect), {**reason_params, "ids": sorted(fresh)})
+        counts = store.read(queries.REASON_COUNTS, **reason_params, ids=sorted(fresh))
         tier = sorted((-int(row["reasons"]), row["organisation"]) for row in counts if row["reasons"])
         ranked += [(reach, -minus, org) for minus, org in tier]
         if end is not None and len(ranked) > end:
             break
     page = ranked[offset:end]
     details = store.fetch_nodes("Organisation", [org for _, _, org in page])
-    reasons: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    reason_rows = store.read(queries.reasons(store.dialect), {**reason_params, "ids": [org for _, _, org in page]})
-    for row in reason_rows:
+    reasons: dict[str, list[Reason]] = defaultdict(list)
+    for row in store.read(queries.REASONS, **reason_params, ids=[org for _, _, org in page]):
         reasons[row["organisation"]] += [
-            {"intervention": row["intervention"], "rel": row["rel"], "role": row["role"], "target": target}
+            Reason(intervention=row["intervention"], rel=row["rel"], role=row["role"], target=target)
             for target in row["targets"]
         ]
-    return {
-        "municipality": {**label_fields(place), "safety_regions": safety_regions, "provinces": provinces},
-        "statuses": list(statuses),
-        "offset": offset,
-        "limit": limit,
-        "more": end is not None and len(ranked) > end,
-        "partners": [
-            {
+    return Partners(
+        municipality=PartnerMunicipality(**label_fields(place), safety_regions=safety_regions, provinces=provinces),
+        statuses=list(statuses),
+        offset=offset,
+        limit=limit,
+        more=end is not None and len(ranked) > end,
+        partners=[
+            Partner(
                 **label_fields(details[org]),
-                "organisation_type": details[org]["organisation_type"],
-                "levels": sorted(details[org]["levels"]),
-                "domains": sorted(details[org]["domains"]),
-                "reach": reach,
-                "reasons": sorted(reasons[org], key=lambda r: (r["intervention"], r["target"], r["rel"])),
-            }
+                organisation_type=details[org]["organisation_type"],
+                levels=sorted(details[org]["levels"]),
+                domains=sorted(details[org]["domains"]),
+                reach=reach,
+                reasons=sorted(reasons[org], key=lambda r: (r.intervention, r.target, r.rel)),
+            )
             for reach, _, org in page
         ],
-    }
+    )
 
 
 def _parents(store: GraphStore, regions: list[str]) -> list[str]:
     """The regions these regions are part of (a municipality's safety regions, a safety region's province)."""
     if not regions:
         return []
-    return sorted({row["parent"] for row in store.read(queries.parents_of(store.dialect), {"ids": regions})})
+    return sorted({row["parent"] for row in store.read(queries.PARENTS_OF, ids=regions)})
 
 
 def _reach_tiers(
     store: GraphStore, municipality: str, safety_regions: list[str], provinces: list[str], statuses: Statuses
-) -> Iterator[tuple[str, set[str]]]:
+) -> Iterator[tuple[Reach, set[str]]]:
     """Organisations by how they reach the municipality, nearest first (REACH_ORDER). An organisation that
     names the regions it works in reaches the municipality through them; one that names none works
     everywhere at its level ('local': in every municipality). Tiers may overlap; the nearest counts."""
-    named = store.read(
-        queries.organisations_in(store.dialect),
-        {"regions": [municipality, *safety_regions, *provinces], "statuses": statuses},
-    )
+    named = store.read(queries.ORGANISATIONS_IN, regions=[municipality, *safety_regions, *provinces], statuses=statuses)
 
     def working_in(regions: list[str]) -> set[str]:
         return {row["organisation"] for row in named if row["region"] in regions}
 
     def everywhere(level: str) -> set[str]:
-        params = {"level": level, "statuses": statuses}
-        return {row["organisation"] for row in store.read(queries.organisations_everywhere(store.dialect), params)}
+        return {
+            row["organisation"] for row in store.read(queries.ORGANISATIONS_EVERYWHERE, level=level, statuses=statuses)
+        }
 
     yield "municipality", working_in([municipality]) | everywhere("local")
     yield "safety-region", working_in(safety_regions)

@@ -1,0 +1,290 @@
+"""The shape of every use-case answer, defined once. The use cases return these models; the API serves them
+as its response models (OpenAPI), and the views read their attributes.
+
+Fields whose public name is a Python keyword (`class`, `from`) carry it as an alias and are read as `class_`
+and `from_`; answers serialise by alias.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Direction = Literal["supports", "contradicts", "mixed"]
+Reach = Literal["municipality", "safety-region", "province", "regional", "national"]
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
+
+
+class Labelled(Result):
+    id: str
+    label_nl: str | None = None
+    label_en: str | None = None
+
+
+class NodeLabel(Labelled):
+    """A node's id, class and labels."""
+
+    class_: str = Field(alias="class")
+
+
+# ---------------------------------------------------------------- the model
+
+
+class Dimension(Result):
+    id: str
+    label: str
+    definition: str
+
+
+class Cluster(Result):
+    id: str
+    label: str
+    close_matches: list[str]
+
+
+class ClusterScheme(Result):
+    id: str
+    label: str
+    clusters: list[Cluster]
+
+
+class Member(Result):
+    id: str
+    class_: str = Field(alias="class")
+    dimension: str | None
+    label: str | None
+    definition: str | None
+    clusters: list[str]
+    status: str
+    source: str | None = Field(description="the source the member comes from (its id)")
+    locator: str | None = Field(description="where in the source")
+
+
+class ModelIntervention(Result):
+    """An intervention, attached in the kaleidoscope to what it addresses."""
+
+    id: str
+    label: str | None
+    domains: list[str]
+    levels: list[str]
+    status: str
+
+
+class Pairing(Result):
+    """A link of the model: from its `start` to its `end`."""
+
+    start: str
+    rel: str
+    end: str
+    status: str
+
+
+class Model(Result):
+    lang: str
+    dimensions: list[Dimension]
+    cluster_schemes: list[ClusterScheme]
+    members: list[Member]
+    interventions: list[ModelIntervention]
+    pairings: list[Pairing]
+
+
+# ---------------------------------------------------------------- the evidence-and-gap map
+
+
+class CoverageRow(Labelled):
+    domains: list[str]
+    levels: list[str]
+    intervention_type: str
+    themes: list[str] = Field(description="the programme themes the intervention belongs to (for grouping)")
+
+
+class CoverageColumn(Labelled):
+    class_: str = Field(alias="class")
+    dimension: str | None
+    clusters: list[str]
+
+
+class CellSummary(Result):
+    """What the findings on one intervention-target link say together."""
+
+    findings: int
+    supports: int
+    contradicts: int
+    mixed: int
+    net_direction: Direction | None
+    best_grade: str | None
+    finding_ids: list[str]
+
+
+class CoverageCell(CellSummary):
+    intervention: str
+    target: str
+    rel: str
+    status: str
+
+
+class Coverage(Result):
+    axis: Literal["factors", "themes"]
+    statuses: list[str]
+    total_rows: int = Field(description="interventions in the whole map; `rows` holds `limit` of them from `offset`")
+    offset: int
+    limit: int | None
+    rows: list[CoverageRow]
+    columns: list[CoverageColumn]
+    cells: list[CoverageCell]
+
+
+class CellLink(Result):
+    rel: str
+    status: str
+
+
+class FindingSource(Labelled):
+    citation: str | None
+    url: str | None
+    locator: str | None
+
+
+class FindingDetail(Labelled):
+    grade: str
+    status: str
+    direction: Direction | None
+    effect_size: float | None
+    effect_measure: str | None
+    n_studies: int | None
+    locator: str | None
+    sources: list[FindingSource]
+
+
+class Cell(CellSummary):
+    """One cell of the map: the links between an intervention and a target, and each finding on both."""
+
+    intervention: str
+    target: str
+    statuses: list[str]
+    links: list[CellLink]
+    finding_details: list[FindingDetail]
+
+
+class UnevidencedLink(Result):
+    intervention: str
+    target: str
+    rel: str
+
+
+class GapCounts(Result):
+    factors_without_intervention: int
+    links_without_accepted_evidence: int
+    themes_without_value: int
+
+
+class Gaps(Result):
+    statuses: list[str]
+    factors_without_intervention: list[NodeLabel]
+    links_without_accepted_evidence: list[UnevidencedLink] = Field(
+        description="`limit` of them from `offset`, by intervention and factor; `counts` has how many there are"
+    )
+    themes_without_value: list[Labelled]
+    counts: GapCounts
+    offset: int
+    limit: int | None
+
+
+# ---------------------------------------------------------------- partners
+
+
+class Reason(Result):
+    intervention: str
+    rel: str
+    role: str | None
+    target: str
+
+
+class Partner(Labelled):
+    organisation_type: str
+    levels: list[str]
+    domains: list[str]
+    reach: Reach
+    reasons: list[Reason]
+
+
+class PartnerMunicipality(Labelled):
+    safety_regions: list[str]
+    provinces: list[str]
+
+
+class Partners(Result):
+    municipality: PartnerMunicipality
+    statuses: list[str]
+    offset: int
+    limit: int | None
+    more: bool = Field(description="whether the ranking goes on after this page (ask again with a larger offset)")
+    partners: list[Partner]
+
+
+class Municipality(Labelled):
+    """A municipality with the safety regions and provinces it lies in."""
+
+    identifier: str
+    safety_regions: list[Labelled]
+    provinces: list[Labelled]
+
+
+# ---------------------------------------------------------------- exploring
+
+
+class SearchHit(NodeLabel):
+    rank: int = Field(description="0 exact, 1 starts with, 2 contains")
+
+
+class NeighbourNode(NodeLabel):
+    depth: int
+
+
+class NeighbourLink(Result):
+    from_: str = Field(alias="from")
+    rel: str
+    to: str
+
+
+class Neighbourhood(Result):
+    center: str
+    depth: int
+    limit: int
+    truncated: bool
+    nodes: list[NeighbourNode]
+    links: list[NeighbourLink]
+
+
+class NodeLink(Result):
+    """A link of a node, read from the node (`orientation`), with every stored column of the link."""
+
+    model_config = ConfigDict(extra="allow")
+    orientation: Literal["outgoing", "incoming"]
+    rel: str
+    from_: str = Field(alias="from")
+    to: str
+
+
+class NodeDetail(Result):
+    """A node's class, every stored column (provenance included) and its links with theirs."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    class_: str = Field(alias="class")
+    source: str
+    locator: str
+    status: str
+    added_by: str
+    added_at: str
+    links: list[NodeLink]
+
+    def value(self, column: str) -> Any:
+        """A stored column by name (the class's own columns are not fields of this model)."""
+        return (
+            getattr(self, column, None) if column in type(self).model_fields else (self.model_extra or {}).get(column)
+        )
