@@ -2,6 +2,9 @@
 
 Routes are plain `def`: the store calls block, so FastAPI runs them in its thread pool and the
 event loop stays free (TECH-NOTES E.4).
+
+`create_app` is the entry point that reads the environment, when it is given no Settings; everything
+below it (the store, the key store, the limits, the dependencies in caleido.api.deps) gets that one object.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store or open_store(settings.store)
+        app.state.store = store or open_store(settings.store, settings)
         try:
             yield
         finally:
