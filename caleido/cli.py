@@ -102,7 +102,7 @@ def _print_load(report: LoadReport, uri: str) -> None:
 
 
 def _load(paths: list[Path], uri: str, agent: str) -> LoadReport:
-    store = open_store(uri)
+    store = open_store(uri, get_settings())
     try:
         with _progress(f"Loading {len(paths)} path(s)") as step:
             return load_paths(store, paths, agent, step)
@@ -143,9 +143,9 @@ def validate(
         opened: GraphStore | None = None
         uri = _store_uri(store)
         if not standalone and uri.startswith("embedded:") and Path(uri.removeprefix("embedded:")).exists():
-            opened = open_store(uri, read_only=True)
+            opened = open_store(uri, get_settings(), read_only=True)
         elif not standalone and not uri.startswith("embedded:"):
-            opened = open_store(uri)
+            opened = open_store(uri, get_settings())
         try:
             batch, files = validate_paths(paths, opened, get_settings().user)
         finally:
@@ -167,7 +167,7 @@ def export(
         err.print(f"Unknown format {fmt!r}; use one of: {', '.join(FORMATS)}.")
         raise typer.Exit(2)
     with _errors_to_exit():
-        opened = open_store(_store_uri(store))
+        opened = open_store(_store_uri(store), get_settings())
         try:
             if fmt == "csv":
                 nodes_text, links_text = export_csv(opened)
@@ -199,9 +199,9 @@ def copy(
 ) -> None:
     """Copy the whole graph, provenance included, from one store to another."""
     with _errors_to_exit():
-        source = open_store(from_store)
+        source = open_store(from_store, get_settings())
         try:
-            target = open_store(to_store)
+            target = open_store(to_store, get_settings())
             try:
                 with _progress("Copying") as step:
                     report, counts = copy_store(source, target, progress=step)
@@ -222,7 +222,7 @@ def stats(store: StoreOption = None) -> None:
     """Count the nodes and links in the store."""
     uri = _store_uri(store)
     with _errors_to_exit():
-        opened = open_store(uri)
+        opened = open_store(uri, get_settings())
         try:
             counts = opened.counts()
         finally:

@@ -1,8 +1,20 @@
-"""Exceptions shared by every layer. A leaf module: it imports nothing of ours."""
+"""Every exception the product reports to people, in one tree, each with the HTTP status it answers as.
+
+The API (problem+json) and the HTML pages both read `status`, `title`, `retry_after` and `detail` from
+here, so adding an error is one class. Two branches:
+
+- `RequestError` (4xx): what was asked cannot be done as asked; the message says what to fix.
+- `StoreError` (500): the store failed in a way that waiting will not mend (opened read-only, an unknown
+  class, a broken key file), except its `StoreUnavailable` branch (503 with Retry-After), the transient
+  kind: a server down or lost, a store held by another process, no answer in time.
+
+A leaf module: it imports nothing of ours.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -22,9 +34,39 @@ class Problem:
 class CaleidoError(Exception):
     """Base of all errors the product reports to people."""
 
+    status: ClassVar[int] = 500
+    title: ClassVar[str] = "Internal error"
+    # Seconds a client should wait before trying again; None when trying again will not help.
+    retry_after: ClassVar[int | None] = None
+    # What a client is told instead of the message, when the message names files, hosts or other internals.
+    public_detail: ClassVar[str | None] = None
 
-class InvalidData(CaleidoError):
+    @property
+    def detail(self) -> str:
+        """What a client may be told: the message, or the class's public text when the message is internal."""
+        return self.public_detail if self.public_detail is not None else str(self)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries: Retry-After when trying again later may work."""
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+
+
+# ---------------------------------------------------------------- the request cannot be done as asked (4xx)
+
+
+class RequestError(CaleidoError):
+    """What was asked cannot be done as asked; the message says what to fix."""
+
+    status = 400
+    title = "Bad request"
+
+
+class InvalidData(RequestError):
     """Input that fails validation; nothing was written."""
+
+    status = 422
+    title = "Invalid data"
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -32,10 +74,102 @@ class InvalidData(CaleidoError):
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s) found; nothing was written:\n{shown}{more}")
 
+    @property
+    def detail(self) -> str:
+        return f"{len(self.problems)} problem(s) found; nothing was written."  # the problems go in `errors`
+
+
+class InvalidParameter(RequestError):
+    """A query parameter outside the values it takes; the message names them."""
+
+    status = 422
+    title = "Invalid parameter"
+
+
+class InvalidKeyInput(RequestError, ValueError):
+    """A key name, role or id that cannot be accepted; nothing was written."""
+
+    status = 422
+    title = "Invalid key input"
+
+
+class Unauthorized(RequestError):
+    """No API key, or a malformed, unknown or revoked one."""
+
+    status = 401
+    title = "Unauthorized"
+
+    def __init__(self, message: str, *, error: str | None = None):
+        super().__init__(message)
+        self.error = error  # RFC 6750: "invalid_token" says the key is wrong, "invalid_request" the headers
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="caleido"' + (f', error="{self.error}"' if self.error else "")}
+
+
+class Forbidden(RequestError):
+    """An API key whose role is too low for what was asked."""
+
+    status = 403
+    title = "Forbidden"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="caleido", error="insufficient_scope"'}
+
+
+class NotFound(RequestError):
+    """An id or name that matches nothing."""
+
+    status = 404
+    title = "Not found"
+
+
+class ReviewConflict(RequestError):
+    """A review that does not fit the claim's current status."""
+
+    status = 409
+    title = "Conflict"
+
+
+class ContentTooLarge(RequestError):
+    """A body or file over the upload limit."""
+
+    status = 413
+    title = "Content too large"
+
+
+# ---------------------------------------------------------------- the store failed (5xx)
+
 
 class StoreError(CaleidoError):
-    """The store could not be opened, reached or written."""
+    """The store could not do what was asked: a fault to fix, not to wait out (unless a StoreUnavailable)."""
+
+    title = "Store error"
+    public_detail = "The graph store failed; the fault has been logged."
 
 
-class StoreBusy(StoreError):
+class KeyStoreError(StoreError):
+    """The key file could not be created, read or written."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot answer right now (down, connection lost, busy, too slow); trying again later may work."""
+
+    status = 503
+    title = "Store unavailable"
+    retry_after = 5
+    public_detail = "The graph store cannot be reached right now; try again shortly."
+
+
+class StoreBusy(StoreUnavailable):
     """Another process owns the embedded store."""
+
+
+class DeadlineExceeded(StoreUnavailable):
+    """No answer within the request deadline; the message says how long that is."""
+
+    @property
+    def detail(self) -> str:
+        return str(self)  # the message names only the deadline

@@ -2,6 +2,9 @@
 
 Routes are plain `def`: the store calls block, so FastAPI runs them in its thread pool and the
 event loop stays free (TECH-NOTES E.4).
+
+`create_app` is the entry point that reads the environment, when it is given no Settings; everything
+below it (the store, the key store, the limits, the dependencies in caleido.api.deps) gets that one object.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from fastapi.routing import APIRoute
 
 from caleido.api import problems
 from caleido.api.evidence_routes import router as evidence_router
-from caleido.api.keys import KeyStore, attach_keys, open_key_store
+from caleido.api.keys import KeyStore, open_key_store
 from caleido.api.pages import STATIC
 from caleido.api.pages import router as pages_router
 from caleido.api.routes import router
+from caleido.errors import ContentTooLarge, DeadlineExceeded
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
 from caleido.ontology.model import load_ontology
@@ -34,15 +38,11 @@ def create_app(
     settings: Settings | None = None, *, store: GraphStore | None = None, keys: KeyStore | None = None
 ) -> FastAPI:
     """The app; with `store` given (tests, embedding) it serves that store and leaves closing it to the caller."""
-    settings = settings or get_settings()
+    settings = get_settings() if settings is None else settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings
-        attach_keys(
-            app, keys or open_key_store(settings.keys_file), require_key_for_reads=settings.require_key_for_reads
-        )
-        app.state.store = store or open_store(settings.store)
+        app.state.store = store or open_store(settings.store, settings)
         try:
             yield
         finally:
@@ -56,6 +56,9 @@ def create_app(
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
     )
+    # What caleido.api.deps hands out; the store follows when the lifespan starts.
+    app.state.settings = settings
+    app.state.keys = keys or open_key_store(settings)
     problems.install(app)
     app.include_router(router)
     app.include_router(evidence_router)
@@ -67,11 +70,10 @@ def create_app(
         """Refuse a declared body over the limit before reading it (413)."""
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > settings.max_upload_bytes:
-            return problems.problem(
-                413,
-                "Content too large",
-                f"The body is larger than {settings.max_upload_bytes} bytes; send less at once.",
+            too_large = ContentTooLarge(
+                f"The body is larger than {settings.max_upload_bytes} bytes; send less at once."
             )
+            return problems.problem_for(too_large)
         return await call_next(request)
 
     @app.middleware("http")
@@ -80,11 +82,7 @@ def create_app(
         try:
             return await asyncio.wait_for(call_next(request), settings.request_timeout_seconds)
         except TimeoutError:
-            return problems.problem(
-                503,
-                "Store unavailable",
-                f"No answer within {settings.request_timeout_seconds:g} s; try again shortly.",
-                headers={"Retry-After": str(problems.RETRY_AFTER_SECONDS)},
-            )
+            late = DeadlineExceeded(f"No answer within {settings.request_timeout_seconds:g} s; try again shortly.")
+            return problems.problem_for(late)
 
     return app

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, Response, UploadFile
+from fastapi import APIRouter, File, Response, UploadFile
 
 from caleido.api import problems, schemas
-from caleido.api.keys import KeyInfo, require_role
-from caleido.api.routes import StoreDep
-from caleido.errors import InvalidData, Problem
-from caleido.graph.usecases import NotFound
+from caleido.api.deps import Curator, Researcher, SettingsDep, StoreDep
+from caleido.errors import ContentTooLarge, InvalidData, NotFound, Problem
 from caleido.loaders import evidence
 from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.ontology.records import Origin, now_utc
 
 router = APIRouter(prefix="/api/v1", tags=["researchers"], responses=problems.responses(400, 401, 403, 413, 422, 503))
-Researcher = Annotated[KeyInfo, Depends(require_role("researcher"))]
-Curator = Annotated[KeyInfo, Depends(require_role("curator"))]
 REQUEST = "request"
 
 
@@ -112,13 +108,16 @@ def add_evidence(body: schemas.EvidenceIn, store: StoreDep, key: Researcher) -> 
 
 @router.post("/evidence/import", response_model=schemas.ImportReport)
 def import_evidence(
-    request: Request, store: StoreDep, key: Researcher, file: Annotated[UploadFile, File(description="Evidence CSV")]
+    store: StoreDep,
+    settings: SettingsDep,
+    key: Researcher,
+    file: Annotated[UploadFile, File(description="Evidence CSV")],
 ) -> dict[str, Any]:
     """Many findings at once from a CSV (format in the README); all rows or none."""
-    limit = request.app.state.settings.max_upload_bytes
+    limit = settings.max_upload_bytes
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise HTTPException(413, f"the file is larger than {limit} bytes; split it into smaller files")
+        raise ContentTooLarge(f"the file is larger than {limit} bytes; split it into smaller files")
     name = (file.filename or "upload.csv").replace("/", "_")[:200]
     try:
         text = data.decode("utf-8-sig")

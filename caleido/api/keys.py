@@ -1,24 +1,14 @@
-"""API keys and roles: a small SQLite key store and the FastAPI dependencies that guard routes.
+"""API keys and roles: a small SQLite key store. The FastAPI dependencies that check a request's key
+against a role are in caleido.api.deps.
 
 A key looks like ``cal_<id>_<secret>``: ``id`` is 8 public characters used to find the row, ``secret`` is
 ``secrets.token_urlsafe(32)`` (256 random bits). Only a SHA-256 hash of the whole key is stored; the plain
 key is shown once, when it is created, and never stored or logged.
-
-Routes use the dependencies, for example::
-
-    Researcher = Annotated[KeyInfo, Depends(require_role("researcher"))]
-
-    @router.post("/findings")
-    def add_finding(body: FindingIn, key: Researcher) -> ...:
-        ...  # record key.agent ("key:<name>") as added_by
-
-The app must set ``app.state.keys`` to a :class:`KeyStore` (see :func:`attach_keys`).
 """
 
 from __future__ import annotations
 
 import builtins
-import functools
 import hashlib
 import hmac
 import re
@@ -26,19 +16,16 @@ import secrets
 import sqlite3
 import string
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request, Security, status
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-
-from caleido.errors import CaleidoError, StoreError
-from caleido.settings import get_settings
+from caleido.errors import InvalidKeyInput, KeyStoreError
+from caleido.settings import Settings
 
 KEY_PREFIX = "cal"
 KEY_ID_LENGTH = 8
@@ -54,10 +41,7 @@ _HASH_SCHEME = "sha256"
 _SCHEMA_VERSION = 1
 
 
-# --- settings -------------------------------------------------------------------------------------------
-
-
-# --- roles and errors -----------------------------------------------------------------------------------
+# --- roles ----------------------------------------------------------------------------------------------
 
 
 class Role(StrEnum):
@@ -79,14 +63,6 @@ class Role(StrEnum):
 
 _ROLE_ORDER: tuple[Role, ...] = (Role.READER, Role.RESEARCHER, Role.CURATOR, Role.ADMIN)
 ROLE_NAMES: tuple[str, ...] = tuple(role.value for role in _ROLE_ORDER)
-
-
-class InvalidKeyInput(CaleidoError, ValueError):
-    """A key name, role or id that cannot be accepted; nothing was written."""
-
-
-class KeyStoreError(StoreError):
-    """The key file could not be created, read or written."""
 
 
 def parse_role(value: str | Role) -> Role:
@@ -319,159 +295,6 @@ def _info(row: tuple[Any, ...]) -> KeyInfo:
     return KeyInfo(key_id=row[0], name=row[1], role=Role(row[2]), created_at=row[3], revoked_at=row[4])
 
 
-def open_key_store(path: str | Path | None = None) -> KeyStore:
-    """The key store at `path`, or at the configured file (CALEIDO_KEYS_FILE, default ./data/keys.sqlite3)."""
-    return KeyStore(path if path is not None else get_settings().keys_file)
-
-
-# --- FastAPI dependencies -------------------------------------------------------------------------------
-
-
-def attach_keys(app: FastAPI, keys: KeyStore, *, require_key_for_reads: bool | None = None) -> None:
-    """Give the app its key store and read policy (None: from CALEIDO_REQUIRE_KEY_FOR_READS)."""
-    app.state.keys = keys
-    app.state.require_key_for_reads = (
-        get_settings().require_key_for_reads if require_key_for_reads is None else require_key_for_reads
-    )
-
-
-# Declared as security schemes so /docs offers "Authorize" and the OpenAPI document says which routes need a key.
-_bearer_scheme = HTTPBearer(
-    auto_error=False,
-    scheme_name="bearerKey",
-    bearerFormat="cal_<id>_<secret>",
-    description="An API key: `Authorization: Bearer KEY`. Created with `caleido keys create`.",
-)
-_header_scheme = APIKeyHeader(
-    name="X-API-Key",
-    auto_error=False,
-    scheme_name="apiKeyHeader",
-    description="The same API key in an `X-API-Key` header, for clients that cannot set Authorization.",
-)
-_HOW_TO_SEND = "Send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
-
-
-def _unauthorized(detail: str, *, error: str | None = None) -> HTTPException:
-    # RFC 6750: a 401 names the scheme; error="invalid_token" tells a client its key, not the request, is wrong.
-    challenge = 'Bearer realm="caleido"' + (f', error="{error}"' if error else "")
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": challenge})
-
-
-def _presented_key(request: Request) -> str | None:
-    """The key the client sent, None when it sent none; 401 when the headers are unusable."""
-    authorization = request.headers.get("authorization")
-    header_key = request.headers.get("x-api-key")
-    bearer_key: str | None = None
-    if authorization is not None:
-        scheme, _, credentials = authorization.strip().partition(" ")
-        if scheme.lower() != "bearer" or not credentials.strip():
-            raise _unauthorized(
-                f"The Authorization header must be 'Bearer KEY'. {_HOW_TO_SEND}.", error="invalid_request"
-            )
-        bearer_key = credentials.strip()
-    if header_key is not None:
-        header_key = header_key.strip()
-        if not header_key:
-            raise _unauthorized(f"The X-API-Key header is empty. {_HOW_TO_SEND}.", error="invalid_request")
-    if bearer_key is not None and header_key is not None and bearer_key != header_key:
-        raise _unauthorized(
-            "The Authorization and X-API-Key headers carry different keys; send the key in one of them.",
-            error="invalid_request",
-        )
-    return bearer_key if bearer_key is not None else header_key
-
-
-def _key_store(request: Request) -> KeyStore:
-    keys = getattr(request.app.state, "keys", None)
-    if not isinstance(keys, KeyStore):  # a wiring mistake in the app, reported as a server error
-        raise RuntimeError("app.state.keys is not set; call caleido.api.keys.attach_keys(app, store)")
-    return keys
-
-
-def _authenticate(request: Request, plain_key: str) -> KeyInfo:
-    info = _key_store(request).match(plain_key)
-    if info is None:
-        raise _unauthorized(
-            "The API key is not valid. Check that it was copied whole (it starts with 'cal_'), "
-            "or ask an admin for a new key.",
-            error="invalid_token",
-        )
-    if not info.active:
-        raise _unauthorized(
-            f"The API key {info.key_id} ('{info.name}') was revoked at {info.revoked_at}; ask an admin for a new key.",
-            error="invalid_token",
-        )
-    request.state.api_key = info  # lets logging and middleware say who made the request, without the secret
-    return info
-
-
-def _authorize(info: KeyInfo, needed: Role) -> KeyInfo:
-    if not info.role.allows(needed):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            detail=(
-                f"This needs a key with role {needed.value} or higher; key {info.key_id} ('{info.name}') has "
-                f"role {info.role.value}. Ask an admin for a key with role {needed.value}."
-            ),
-            headers={"WWW-Authenticate": 'Bearer realm="caleido", error="insufficient_scope"'},
-        )
-    return info
-
-
-def require_role(role: str | Role) -> Callable[..., KeyInfo]:
-    """A dependency that returns the caller's KeyInfo when its key has `role` or a higher one.
-
-    401 (with WWW-Authenticate) when no key, a malformed, unknown or revoked key is sent; 403 when the key's
-    role is too low. A plain `def`, so FastAPI runs the SQLite lookup in its thread pool, off the event loop.
-    The same function is returned for the same role, so `app.dependency_overrides[require_role("curator")]`
-    works.
-    """
-    return _role_dependency(parse_role(role))  # a typo in a route's role fails at import time, not on a request
-
-
-@functools.cache  # keyed on the parsed Role, so "curator" and Role.CURATOR give the one same dependency
-def _role_dependency(needed: Role) -> Callable[..., KeyInfo]:
-    def dependency(
-        request: Request,
-        # Only for the OpenAPI document (security schemes); the headers are read by _presented_key.
-        _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_scheme)],
-        _header: Annotated[str | None, Security(_header_scheme)],
-    ) -> KeyInfo:
-        plain_key = _presented_key(request)
-        if plain_key is None:
-            raise _unauthorized(
-                f"This needs an API key with role {needed.value} or higher. {_HOW_TO_SEND}; an admin creates "
-                f"one with 'caleido keys create --role {needed.value} --name NAME'."
-            )
-        return _authorize(_authenticate(request, plain_key), needed)
-
-    dependency.__name__ = f"require_{needed.value}"
-    return dependency
-
-
-def _reads_need_key(request: Request) -> bool:
-    """The read policy: set by attach_keys, else the app's settings, else the environment, never open by mistake."""
-    state = request.app.state
-    required = getattr(state, "require_key_for_reads", None)
-    if required is None:
-        required = getattr(getattr(state, "settings", None), "require_key_for_reads", None)
-    if required is None:
-        required = get_settings().require_key_for_reads
-    return bool(required)
-
-
-def optional_reader(request: Request) -> KeyInfo | None:
-    """The dependency for read routes: open by default, the reader role when reads require a key.
-
-    A key that is sent is always checked, also when reads are open, so a client with a wrong or revoked key
-    finds out at once instead of on its first write.
-    """
-    plain_key = _presented_key(request)
-    if plain_key is not None:
-        return _authorize(_authenticate(request, plain_key), Role.READER)
-    if _reads_need_key(request):
-        raise _unauthorized(
-            f"This service requires an API key for reading. {_HOW_TO_SEND}; an admin creates one with "
-            "'caleido keys create --role reader --name NAME'."
-        )
-    return None
+def open_key_store(settings: Settings) -> KeyStore:
+    """The key store at the configured file (CALEIDO_KEYS_FILE, default ./data/keys.sqlite3)."""
+    return KeyStore(settings.keys_file)

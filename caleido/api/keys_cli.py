@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from caleido.api.keys import ROLE_NAMES, InvalidKeyInput, KeyStore, KeyStoreError, open_key_store
+from caleido.api.keys import ROLE_NAMES, KeyStore, open_key_store
+from caleido.errors import InvalidKeyInput, KeyStoreError
+from caleido.settings import get_settings
 
 keys_app = typer.Typer(help="API keys: create, list and revoke the keys clients send.", no_args_is_help=True)
 out = Console()
@@ -47,7 +49,8 @@ def _key_errors() -> Iterator[None]:
 
 
 def _store(keys_file: Path | None) -> KeyStore:
-    return open_key_store(keys_file)
+    """The file given with --keys-file, else the configured one: these commands are where settings are read."""
+    return KeyStore(keys_file) if keys_file is not None else open_key_store(get_settings())
 
 
 @keys_app.command("create")

@@ -5,15 +5,20 @@ HTML page naming the parameter and the values it takes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from caleido.api.routes import MAX_PAGE, StoreDep
+from caleido.api.deps import PageLang, StoreDep, language
+from caleido.api.problems import client_detail
+from caleido.api.routes import MAX_PAGE
+from caleido.errors import CaleidoError, InvalidParameter, NotFound, RequestError
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.results import Member, SearchHit
@@ -35,7 +40,24 @@ from caleido.viz.network import explore_href
 from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view
 from caleido.viz.render import render
 
-router = APIRouter(include_in_schema=False)
+
+class PageRoute(APIRoute):
+    """A page's route: an error of the table in caleido.errors, raised while the page is made, answers as the
+    HTML error page in the page's language, with the status and headers the table gives it."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_page(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except CaleidoError as error:
+                return error_page(request, language(request), error)
+
+        return handle_page
+
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 STATIC = StaticFiles(directory=str(files("caleido.viz") / "static"))
 
 # Scripts, styles, fonts and data only from this app; no inline script or style; no framing.
@@ -51,24 +73,8 @@ SECURITY_HEADERS = {
 }
 
 
-class PageError(Exception):
-    """A request a page cannot show: the status and a message in the page's language."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def page(html: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
-
-
-def language(request: Request) -> Lang:
-    return "en" if request.query_params.get("lang") == "en" else "nl"
-
-
-PageLang = Annotated[Lang, Depends(language)]
 
 
 def switch_url(request: Request, lang: Lang) -> str:
@@ -89,11 +95,11 @@ def page_url(path: str, params: dict[str, Any] | list[tuple[str, Any]], fragment
 
 
 def choice(request: Request, name: str, scheme: str, lang: Lang) -> str | None:
-    """A filter's value when it is a term of the scheme; anything else is a PageError naming the valid terms."""
+    """A filter's value when it is a term of the scheme; anything else is InvalidParameter naming the valid terms."""
     value = request.query_params.get(name) or None
     notations = list(load_ontology().schemes[scheme].concepts)
     if value is not None and value not in notations:
-        raise PageError(422, f"{name}={value!r}: {text(lang, 'error')}; " + ", ".join(notations))
+        raise InvalidParameter(f"{name}={value!r}: {text(lang, 'error')}; " + ", ".join(notations))
     return value
 
 
@@ -102,7 +108,7 @@ def bounded_int(request: Request, name: str, default: int, low: int, high: int, 
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise PageError(422, f"{name}={raw!r}: {text(lang, 'error')}; {low}..{high}")
+        raise InvalidParameter(f"{name}={raw!r}: {text(lang, 'error')}; {low}..{high}")
     return int(raw)
 
 
@@ -117,8 +123,10 @@ def render_page(
     return page(html, status)
 
 
-def error_page(request: Request, lang: Lang, error: PageError) -> HTMLResponse:
-    return render_page(request, "error.html", lang, "error", status=error.status, message=error.message)
+def error_page(request: Request, lang: Lang, error: CaleidoError) -> HTMLResponse:
+    response = render_page(request, "error.html", lang, "error", status=error.status, message=client_detail(error))
+    response.headers.update(error.headers)
+    return response
 
 
 # ---------------------------------------------------------------- the kaleidoscope
@@ -126,19 +134,16 @@ def error_page(request: Request, lang: Lang, error: PageError) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
-    try:
-        cluster_schemes = [s for s in load_ontology().schemes if s.endswith("ClusterScheme") and s != "ClusterScheme"]
-        scheme = request.query_params.get("scheme") or None
-        if scheme is not None and scheme not in cluster_schemes:
-            raise PageError(422, f"scheme={scheme!r}: {text(lang, 'error')}; " + ", ".join(cluster_schemes))
-        filters = KaleidoscopeFilters(
-            domain=choice(request, "domain", "DomainScheme", lang),
-            level=choice(request, "level", "LevelScheme", lang),
-            scheme=scheme,
-            include_proposed=flag(request, "include_proposed"),
-        )
-    except PageError as error:
-        return error_page(request, lang, error)
+    cluster_schemes = [s for s in load_ontology().schemes if s.endswith("ClusterScheme") and s != "ClusterScheme"]
+    scheme = request.query_params.get("scheme") or None
+    if scheme is not None and scheme not in cluster_schemes:
+        raise InvalidParameter(f"scheme={scheme!r}: {text(lang, 'error')}; " + ", ".join(cluster_schemes))
+    filters = KaleidoscopeFilters(
+        domain=choice(request, "domain", "DomainScheme", lang),
+        level=choice(request, "level", "LevelScheme", lang),
+        scheme=scheme,
+        include_proposed=flag(request, "include_proposed"),
+    )
     model = usecases.model(store, lang=lang)
     sources = usecases.labels(store, {m.source for m in model.members if m.source})
     view = kaleidoscope(model, {k: labelled(v, lang) for k, v in sources.items()}, filters, lang)
@@ -159,34 +164,29 @@ def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTML
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
-    try:
-        axis = request.query_params.get("axis") or "factors"
-        if axis not in ("factors", "themes"):
-            raise PageError(422, f"axis={axis!r}: {text(lang, 'error')}; factors, themes")
-        filters: dict[str, Any] = {
-            "axis": axis,
-            "dimension": choice(request, "dimension", "DimensionScheme", lang),
-            "cluster": choice(request, "cluster", "ClusterScheme", lang),
-            "domain": choice(request, "domain", "DomainScheme", lang),
-            "level": choice(request, "level", "LevelScheme", lang),
-            "include_proposed": flag(request, "include_proposed"),
-        }
-        page_number = bounded_int(request, "page", 1, 1, 100_000, lang)
-        intervention = request.query_params.get("intervention") or ""
-        target = request.query_params.get("target") or ""
-        detail = None
-        if intervention and target:
-            detail = usecases.cell(store, intervention, target, include_proposed=filters["include_proposed"])
-    except PageError as error:
-        return error_page(request, lang, error)
-    except usecases.NotFound as error:
-        return error_page(request, lang, PageError(404, str(error)))
+    axis = request.query_params.get("axis") or "factors"
+    if axis not in ("factors", "themes"):
+        raise InvalidParameter(f"axis={axis!r}: {text(lang, 'error')}; factors, themes")
+    filters: dict[str, Any] = {
+        "axis": axis,
+        "dimension": choice(request, "dimension", "DimensionScheme", lang),
+        "cluster": choice(request, "cluster", "ClusterScheme", lang),
+        "domain": choice(request, "domain", "DomainScheme", lang),
+        "level": choice(request, "level", "LevelScheme", lang),
+        "include_proposed": flag(request, "include_proposed"),
+    }
+    page_number = bounded_int(request, "page", 1, 1, 100_000, lang)
+    intervention = request.query_params.get("intervention") or ""
+    target = request.query_params.get("target") or ""
+    detail = None
+    if intervention and target:
+        detail = usecases.cell(store, intervention, target, include_proposed=filters["include_proposed"])
     rows = usecases.coverage_rows(
         store, domain=filters["domain"], level=filters["level"], include_proposed=filters["include_proposed"]
     )
     pages = page_count(len(rows))
     if page_number > pages:
-        return error_page(request, lang, PageError(404, f"page={page_number}: {text(lang, 'error')}; 1..{pages}"))
+        raise NotFound(f"page={page_number}: {text(lang, 'error')}; 1..{pages}")
     theme_labels = usecases.labels(store, {t for row in rows for t in row.themes[:1]})
     result = usecases.coverage(
         store,
@@ -245,12 +245,9 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         "signal": query.get("signal", "").strip()[:200],
         "include_proposed": flag(request, "include_proposed"),
     }
-    try:
-        form["domain"] = choice(request, "domain", "DomainScheme", lang)
-        form["level"] = choice(request, "level", "LevelScheme", lang)
-        form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000, lang)
-    except PageError as error:
-        return error_page(request, lang, error)
+    form["domain"] = choice(request, "domain", "DomainScheme", lang)
+    form["level"] = choice(request, "level", "LevelScheme", lang)
+    form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000, lang)
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     context: dict[str, Any] = {"form": form, "error": None, "matched": [], "result": None, "view": None}
     context["more_url"] = None
@@ -258,8 +255,8 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     if form["municipality"]:
         try:
             context.update(_find_partners(store, form, members, lang))
-        except usecases.NotFound as error:
-            context["error"], status = str(error), 404
+        except RequestError as error:  # shown beside the form, which keeps what was asked
+            context["error"], status = error.detail, error.status
         else:
             if context["view"]["more"]:
                 more = [*_query_without(request, "limit"), ("limit", min(form["limit"] * 2, 5_000))]
@@ -288,13 +285,13 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
     """Partners for the form's municipality and its factor, theme or signal (a signal is matched by search)."""
     known = {m.id for m in members}
     if form["target"] and form["target"] not in known:
-        raise usecases.NotFound(f"target={form['target']!r}: no factor or theme with this id")
+        raise NotFound(f"target={form['target']!r}: no factor or theme with this id")
     targets = [form["target"]] if form["target"] else []
     matched: list[SearchHit] = []
     if form["signal"]:
         matched = usecases.search(store, form["signal"], limit=10, classes=TARGET_CLASSES)
         if not matched:
-            raise usecases.NotFound(f"{text(lang, 'signal.none')} {form['signal']!r}")
+            raise NotFound(f"{text(lang, 'signal.none')} {form['signal']!r}")
         targets += [m.id for m in matched]
     result = usecases.partners(
         store,
@@ -343,14 +340,9 @@ EXPLORE_MAX_LIMIT = 10_000  # the page draws up to this many nodes, with fixed p
 
 @router.get("/explore/{node_id}", response_class=HTMLResponse)
 def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang) -> HTMLResponse:
-    try:
-        depth = bounded_int(request, "depth", 1, 1, 3, lang)
-        limit = bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT, lang)
-        detail = usecases.node(store, node_id)
-    except PageError as error:
-        return error_page(request, lang, error)
-    except usecases.NotFound as error:
-        return error_page(request, lang, PageError(404, str(error)))
+    depth = bounded_int(request, "depth", 1, 1, 3, lang)
+    limit = bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT, lang)
+    detail = usecases.node(store, node_id)
     hood = usecases.neighbourhood(store, node_id, depth=depth, limit=limit)
     source = usecases.labels(store, [detail.source]).get(detail.source)
     here = request.url.path

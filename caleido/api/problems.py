@@ -12,12 +12,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from caleido.api.schemas import ProblemDetail
-from caleido.errors import InvalidData, StoreBusy, StoreError
-from caleido.graph.usecases import NotFound
-from caleido.loaders.evidence import ReviewConflict
+from caleido.errors import CaleidoError, InvalidData
 
 PROBLEM = "application/problem+json"
-RETRY_AFTER_SECONDS = 5
 log = logging.getLogger("caleido.api")
 
 _WHEN = {
@@ -74,6 +71,27 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def client_detail(exc: CaleidoError) -> str:
+    """The detail a client may see. A server-side fault is logged here in full: a transient one as a warning
+    (expected while a server restarts), a permanent one as an error, with its cause, for someone to fix."""
+    if exc.retry_after is not None:
+        log.warning("%s: %s", type(exc).__name__, exc)
+    elif exc.status >= 500:
+        log.error("%s: %s", type(exc).__name__, exc, exc_info=exc)
+    return exc.detail
+
+
+def problem_for(exc: CaleidoError) -> JSONResponse:
+    """The answer the error table gives: the class's status and title, its detail, and for invalid data
+    every problem with its location."""
+    extra: dict[str, Any] = {}
+    if isinstance(exc, InvalidData):
+        extra["errors"] = [
+            {"file": p.file, "location": p.location, "field": p.field, "message": p.message} for p in exc.problems
+        ]
+    return problem(exc.status, exc.title, client_detail(exc), headers=exc.headers or None, **extra)
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "header"))
 
@@ -87,31 +105,9 @@ def install(app: FastAPI) -> None:
         shown = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return problem(422, "Invalid request", f"Fix these fields: {shown}", errors=errors)
 
-    @app.exception_handler(InvalidData)
-    def invalid_data(_: Request, exc: InvalidData) -> JSONResponse:
-        errors = [
-            {"file": p.file, "location": p.location, "field": p.field, "message": p.message} for p in exc.problems
-        ]
-        return problem(422, "Invalid data", f"{len(errors)} problem(s) found; nothing was written.", errors=errors)
-
-    @app.exception_handler(ReviewConflict)
-    def conflict(_: Request, exc: ReviewConflict) -> JSONResponse:
-        return problem(409, "Conflict", str(exc))
-
-    @app.exception_handler(NotFound)
-    def not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return problem(404, "Not found", str(exc))
-
-    @app.exception_handler(StoreBusy)
-    @app.exception_handler(StoreError)
-    def store_unavailable(_: Request, exc: StoreError) -> JSONResponse:
-        log.warning("store unavailable: %s", exc)
-        return problem(
-            503,
-            "Store unavailable",
-            "The graph store cannot be reached right now; try again shortly.",
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+    @app.exception_handler(CaleidoError)
+    def caleido_error(_: Request, exc: CaleidoError) -> JSONResponse:
+        return problem_for(exc)
 
     @app.exception_handler(HTTPException)
     def http_error(_: Request, exc: HTTPException) -> JSONResponse:

@@ -12,9 +12,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from caleido.api import problems, schemas
-from caleido.api.keys import optional_reader
+from caleido.api.deps import StoreDep, optional_reader
 from caleido.graph import usecases
-from caleido.graph.store import GraphStore
 from caleido.graph.usecases import results
 from caleido.loaders.export import export_csv, export_rdf
 from caleido.ontology.model import load_ontology
@@ -24,14 +23,6 @@ v1 = APIRouter(  # open unless reads need a key; a key that is sent is checked (
     prefix="/api/v1", dependencies=[Depends(optional_reader)], responses=problems.responses(401, 422, 503)
 )
 NOT_FOUND = problems.responses(404)
-
-
-def get_store(request: Request) -> GraphStore:
-    store: GraphStore = request.app.state.store
-    return store
-
-
-StoreDep = Annotated[GraphStore, Depends(get_store)]
 
 
 def _terms(scheme: str, name: str) -> type[Enum]:

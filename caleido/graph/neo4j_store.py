@@ -23,13 +23,14 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConfigurationError,
+    ConnectionAcquisitionTimeoutError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
 )
 
-from caleido.errors import StoreError
+from caleido.errors import StoreError, StoreUnavailable
 from caleido.graph import search_keys
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.schema import COMMON_LABEL, Column, link_columns, node_classes, node_columns, relationships
@@ -45,10 +46,23 @@ _ALREADY_EXISTS = (
     "Neo.ClientError.Schema.ConstraintAlreadyExists",
     "Neo.ClientError.Schema.IndexAlreadyExists",
 )
+# Transactions the server ended itself (the driver files them as client errors since Neo4j 5): trying again
+# later may work, as after a lost connection.
+_ENDED_BY_SERVER = ("Neo.ClientError.Transaction.Terminated", "Neo.ClientError.Transaction.LockClientStopped")
 _PYTHON_TYPES: dict[str, type] = {"int": int, "double": float}
 _MAX_REMEMBERED_QUERIES = 1000  # the catalogue has a few dozen; more means queries built on the fly
 
 T = TypeVar("T")
+
+
+def _fault(message: str, cause: BaseException) -> StoreError:
+    """StoreUnavailable (503, retry later) when trying again may work: the server lost, down or switching
+    leader, no connection free in time, a transient error that outlasted the driver's retries, a server-side
+    failure, a transaction the server ended. StoreError (500) when what was asked is itself refused."""
+    transient = isinstance(cause, ServiceUnavailable | SessionExpired | ConnectionAcquisitionTimeoutError) or (
+        isinstance(cause, Neo4jError) and (not isinstance(cause, ClientError) or cause.code in _ENDED_BY_SERVER)
+    )
+    return (StoreUnavailable if transient else StoreError)(message)
 
 
 def _q(name: str) -> str:
@@ -152,9 +166,9 @@ class Neo4jStore:
                 "(unset it for the server's default)"
             )
         if isinstance(exc, ServiceUnavailable):
-            return StoreError(f"cannot reach {where} ({_first_line(exc)}); is the server running? {START_HINT}")
+            return StoreUnavailable(f"cannot reach {where} ({_first_line(exc)}); is the server running? {START_HINT}")
         if isinstance(exc, Neo4jError | DriverError):
-            return StoreError(f"cannot open {where}: {_first_line(exc)}")
+            return _fault(f"cannot open {where}: {_first_line(exc)}", exc)
         return exc
 
     def _in_read(self, driver: Driver, work: Callable[[ManagedTransaction], T]) -> T:
@@ -165,9 +179,9 @@ class Neo4jStore:
         try:
             return self._in_read(self._driver, work)
         except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreError(f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}") from exc
-        except Neo4jError as exc:  # what is left after the driver's retries of transient errors
-            raise StoreError(f"Neo4j could not answer a read ({_first_line(exc)})") from exc
+            raise StoreUnavailable(f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}") from exc
+        except (Neo4jError, ConnectionAcquisitionTimeoutError) as exc:  # left after the driver's retries
+            raise _fault(f"Neo4j could not answer a read ({_first_line(exc)})", exc) from exc
 
     def _records(self, query: str, params: dict[str, Any] | None = None) -> list[Record]:
         """All records of one read query, fetched inside a managed (retried) transaction."""
@@ -180,11 +194,11 @@ class Neo4jStore:
             with self._driver.session(database=self.database) as session:
                 return session.execute_write(work)
         except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}; the transaction was rolled back"
             ) from exc
-        except Neo4jError as exc:
-            raise StoreError(f"Neo4j refused the write ({_first_line(exc)}); the transaction was rolled back") from exc
+        except (Neo4jError, ConnectionAcquisitionTimeoutError) as exc:
+            raise _fault(f"Neo4j refused the write ({_first_line(exc)}); the transaction was rolled back", exc) from exc
 
     # ------------------------------------------------------------ schema
 

@@ -1,32 +1,34 @@
-"""Open the store a URI names: `embedded:PATH`, or a Neo4j server by its neo4j:// or bolt:// URI."""
+"""Open the store a URI names: `embedded:PATH`, or a Neo4j server by its neo4j:// or bolt:// URI.
+
+The caller hands in its Settings (the Neo4j login and pool, the embedded page cache): only the entry
+points (the CLI's commands, `create_app`) read the environment.
+"""
 
 from __future__ import annotations
 
 from caleido.errors import StoreError
 from caleido.graph.store import GraphStore
+from caleido.settings import Settings
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
 
-def open_store(uri: str, *, read_only: bool = False) -> GraphStore:
+def open_store(uri: str, settings: Settings, *, read_only: bool = False) -> GraphStore:
     if uri.startswith("embedded:"):
         from caleido.graph.embedded import EmbeddedStore
-        from caleido.settings import get_settings
 
         path = uri.removeprefix("embedded:")
         if not path:
             raise StoreError("embedded store URI needs a folder, e.g. embedded:./data/caleido")
-        return EmbeddedStore(path, read_only=read_only, buffer_pool_mb=get_settings().embedded_buffer_pool_mb)
+        return EmbeddedStore(path, read_only=read_only, buffer_pool_mb=settings.embedded_buffer_pool_mb)
     if uri.startswith(NEO4J_SCHEMES):
-        return _open_neo4j(uri, read_only=read_only)
+        return _open_neo4j(uri, settings, read_only=read_only)
     raise StoreError(f"unknown store {uri!r}: use embedded:PATH or a neo4j:// / bolt:// URI")
 
 
-def _open_neo4j(uri: str, *, read_only: bool) -> GraphStore:
+def _open_neo4j(uri: str, settings: Settings, *, read_only: bool) -> GraphStore:
     from caleido.graph.neo4j_store import Neo4jStore  # imported here: only Neo4j users pay for the driver
-    from caleido.settings import get_settings
 
-    settings = get_settings()
     return Neo4jStore(
         uri,
         settings.neo4j_user,

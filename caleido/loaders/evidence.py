@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from caleido.errors import CaleidoError, InvalidData, Problem
+from caleido.errors import InvalidData, Problem, ReviewConflict
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import WriteReport, plan_and_write
@@ -26,10 +26,6 @@ REQUIRED_COLUMNS = ("factor_name", "factor_kind", "outcome", "effect_size", "eff
 OPTIONAL_COLUMNS = ("n_studies", "source_url", "intervention", "direction", "grade", "notes")
 FACTOR_CLASSES = {"risk": "RiskFactor", "protective": "ProtectiveFactor"}
 MAX_INT64 = 2**63 - 1  # the largest integer both stores hold (Ladybug INT64, Neo4j Integer)
-
-
-class ReviewConflict(CaleidoError):
-    """A review that does not fit the claim's current status."""
 
 
 def stable_id(prefix: str, *parts: object) -> str:

@@ -1,4 +1,5 @@
-"""API keys and roles: the SQLite key store, the FastAPI dependencies on a tiny real app, and `caleido keys`.
+"""API keys and roles: the SQLite key store, the FastAPI dependencies (caleido.api.deps) on a tiny real app,
+and `caleido keys`.
 
 Everything is real: key files in tmp_path, HTTP through TestClient, the CLI through typer's CliRunner.
 """
@@ -19,17 +20,14 @@ from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from caleido.api.keys import (
-    InvalidKeyInput,
-    KeyInfo,
-    KeyStore,
-    Role,
-    attach_keys,
-    optional_reader,
-    parse_role,
-    require_role,
-)
+from caleido.api import problems
+from caleido.api.app import create_app
+from caleido.api.deps import optional_reader, require_role
+from caleido.api.keys import KeyInfo, KeyStore, Role, parse_role
 from caleido.api.keys_cli import keys_app
+from caleido.errors import InvalidKeyInput
+from caleido.graph.embedded import EmbeddedStore
+from caleido.settings import Settings
 
 KEY_SHAPE = re.compile(r"cal_[a-z0-9]{8}_[A-Za-z0-9_-]{43}")
 UTC_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -182,7 +180,10 @@ def test_several_processes_can_create_keys_in_one_file(tmp_path: Path) -> None:
 
 def make_app(keys: KeyStore, *, require_key_for_reads: bool = False) -> FastAPI:
     app = FastAPI()
-    attach_keys(app, keys, require_key_for_reads=require_key_for_reads)
+    problems.install(app)
+    # What create_app gives its dependencies: the settings (here only the read policy) and the key store.
+    app.state.settings = Settings(require_key_for_reads=require_key_for_reads)
+    app.state.keys = keys
 
     @app.get("/things")
     def read_things(key: Annotated[KeyInfo | None, Depends(optional_reader)]) -> dict[str, str | None]:
@@ -290,14 +291,12 @@ def test_reads_need_a_reader_key_when_the_setting_says_so(keys: KeyStore) -> Non
         assert client.get("/things", headers={"X-API-Key": plain}).json() == {"reader": "key:viewer"}
 
 
-def test_the_read_setting_comes_from_the_environment_when_the_app_does_not_set_it(
-    keys: KeyStore, monkeypatch: pytest.MonkeyPatch
+def test_the_read_setting_comes_from_the_environment_when_the_app_is_given_no_settings(
+    keys: KeyStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(keys)
-    del app.state.require_key_for_reads
     monkeypatch.setenv("CALEIDO_REQUIRE_KEY_FOR_READS", "true")
-    with TestClient(app) as client:
-        assert client.get("/things").status_code == 401
+    with EmbeddedStore(tmp_path / "store") as store, TestClient(create_app(store=store, keys=keys)) as client:
+        assert client.get("/api/v1/model").status_code == 401
 
 
 def test_the_openapi_document_marks_writes_as_needing_a_key(client: TestClient) -> None:

@@ -29,6 +29,7 @@ from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_rdf
 from caleido.ontology.records import LinkRow, NodeRow
+from caleido.settings import Settings
 from tests.conftest import BAD, MINI, load, open_backend
 from tests.neo4j_server import HOW_TO_RUN, Neo4jServer, neo4j_server
 
@@ -93,18 +94,16 @@ def test_the_mini_graph_loads_with_exact_counts(mini_store: GraphStore) -> None:
     assert set(counts.links) == {r.name for r in relationships()}
 
 
-def test_an_embedded_store_with_a_small_page_cache_loads_and_answers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CALEIDO_EMBEDDED_BUFFER_POOL_MB", "64")  # Ladybug's own default: ~80 % of memory
-    store = open_store(f"embedded:{tmp_path / 'small'}")
+def test_an_embedded_store_with_a_small_page_cache_loads_and_answers(tmp_path: Path) -> None:
+    # 64 MiB, not Ladybug's own default of ~80 % of memory
+    store = open_store(f"embedded:{tmp_path / 'small'}", Settings(embedded_buffer_pool_mb=64))
     try:
         load(store, MINI)
         assert (store.counts().total_nodes, store.counts().total_links) == (15, 20)
     finally:
         store.close()
-    monkeypatch.setenv("CALEIDO_EMBEDDED_BUFFER_POOL_MB", "16")  # too small for a first write: a clear error
-    store = open_store(f"embedded:{tmp_path / 'tiny'}")
+    # 16 MiB is too small for a first write: a clear error
+    store = open_store(f"embedded:{tmp_path / 'tiny'}", Settings(embedded_buffer_pool_mb=16))
     try:
         with pytest.raises(StoreError, match="CALEIDO_EMBEDDED_BUFFER_POOL_MB higher"):
             load(store, MINI)
@@ -113,13 +112,10 @@ def test_an_embedded_store_with_a_small_page_cache_loads_and_answers(
         store.close()
 
 
-def test_lookups_by_many_ids_do_not_pile_up_in_a_small_page_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_lookups_by_many_ids_do_not_pile_up_in_a_small_page_cache(tmp_path: Path) -> None:
     # Ladybug 0.22 caches the statements it prepares under a key that is new for every Arrow table and
     # keeps the table with it: a long load ran out of page cache in its reads (README.md, "Large").
-    monkeypatch.setenv("CALEIDO_EMBEDDED_BUFFER_POOL_MB", "64")
-    store = open_store(f"embedded:{tmp_path / 'store'}")
+    store = open_store(f"embedded:{tmp_path / 'store'}", Settings(embedded_buffer_pool_mb=64))
     try:
         load(store, MINI)
         known = [row["id"] for row in store.iter_nodes("RiskFactor")]
@@ -441,13 +437,10 @@ def test_a_missing_database_is_named(server: Neo4jServer) -> None:
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
-def test_open_store_gives_a_neo4j_store_with_login_from_settings(
-    server: Neo4jServer, monkeypatch: pytest.MonkeyPatch, scheme: str
-) -> None:
-    monkeypatch.setenv("NEO4J_USER", server.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+def test_open_store_gives_a_neo4j_store_with_login_from_settings(server: Neo4jServer, scheme: str) -> None:
+    settings = Settings(neo4j_user=server.user, neo4j_password=server.password, neo4j_database=server.database)
     uri = scheme + server.uri[server.uri.index(":") :]
-    opened = open_store(uri)
+    opened = open_store(uri, settings)
     try:
         assert isinstance(opened, Neo4jStore) and opened.uri == uri
         assert opened.counts().total_nodes == 0
@@ -459,12 +452,11 @@ def test_open_store_gives_a_neo4j_store_with_login_from_settings(
 
 
 @pytest.mark.parametrize("scheme", NEO4J_SCHEMES)
-def test_an_unreachable_server_is_named_with_how_to_start_one(monkeypatch: pytest.MonkeyPatch, scheme: str) -> None:
-    monkeypatch.setenv("CALEIDO_NEO4J_CONNECTION_TIMEOUT", "2")
+def test_an_unreachable_server_is_named_with_how_to_start_one(scheme: str) -> None:
     uri = f"{scheme}127.0.0.1:{_free_port()}"
     started = time.monotonic()
     with pytest.raises(StoreError) as caught:
-        open_store(uri)
+        open_store(uri, Settings(neo4j_connection_timeout=2))
     assert time.monotonic() - started < 5
     assert f"cannot reach Neo4j at {uri}" in str(caught.value)
     assert "scripts/neo4j-dev start" in str(caught.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from caleido.errors import CaleidoError
+from caleido.errors import NotFound as NotFound  # re-exported: the use cases raise it
 from caleido.graph.store import GraphStore
 from caleido.ontology.model import load_ontology
 
@@ -12,10 +12,6 @@ Statuses = list[str]
 ACCEPTED: Statuses = ["accepted"]
 WITH_PROPOSED: Statuses = ["accepted", "proposed"]
 ALL = 2**62  # a LIMIT that keeps every row
-
-
-class NotFound(CaleidoError):
-    """An id or name that matches nothing."""
 
 
 def allowed_statuses(include_proposed: bool) -> Statuses:
