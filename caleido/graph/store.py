@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, Self
 
 from caleido.ontology.records import LinkRow, NodeRow
 
@@ -23,6 +23,9 @@ class StoreCounts:
         return sum(self.links.values())
 
 
+Dialect = Literal["embedded", "neo4j"]
+
+
 class GraphStore(Protocol):
     """A graph store holding Caleido nodes and links, with the schema the ontology gives.
 
@@ -31,7 +34,7 @@ class GraphStore(Protocol):
     """
 
     uri: str
-    dialect: str  # "embedded" or "neo4j": picks the per-backend variants in caleido.graph.queries
+    dialect: Dialect  # picks the per-backend variants in caleido.graph.queries
 
     def ensure_schema(self) -> None: ...
 
@@ -66,3 +69,9 @@ class GraphStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        """`with open_store(uri) as store:` closes the store when the block ends, however it ends."""
+        ...
+
+    def __exit__(self, *exc: object) -> None: ...
