@@ -11,7 +11,7 @@ import pytest
 from caleido.errors import CaleidoError, InvalidData
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
-from tests.conftest import load
+from tests.helpers import load
 
 NASTY = [
     "x'}) DETACH DELETE n //",

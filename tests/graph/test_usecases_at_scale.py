@@ -21,7 +21,7 @@ from bench.synthetic import Graph, generate
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
-from tests.conftest import BACKENDS, open_backend
+from tests.helpers import BACKENDS, open_backend
 
 FACTORS = {"ADDRESSES": "RiskFactor", "STRENGTHENS": "ProtectiveFactor"}
 TARGET_RELS = ("ADDRESSES", "STRENGTHENS", "BELONGS_TO")
