@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -15,16 +15,21 @@ from rich.table import Table
 
 from caleido.api.keys_cli import keys_app
 from caleido.errors import CaleidoError, InvalidData
+from caleido.exit_codes import EXIT_CODES, ExitCode
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore, StoreCounts
 from caleido.loaders.copy import copy_store
-from caleido.loaders.export import FORMATS, export_csv, export_rdf
+from caleido.loaders.export import DEFAULT_FORMAT, WRITERS, ExportFormat, Writer, formats_help
 from caleido.loaders.load import LoadReport, load_paths, validate_paths
 from caleido.loaders.sources import SEED_FOLDER
 from caleido.ontology.model import load_ontology
 from caleido.settings import get_settings
 
-app = typer.Typer(help="Caleido: a knowledge graph of the kaleidoscopic resilience model.", no_args_is_help=True)
+# Paragraphs, not lines: rich folds single line breaks in help texts.
+EPILOG = "Exit codes:\n\n" + "\n\n".join(f"{code.value}  {text}" for code, text in EXIT_CODES.items())
+app = typer.Typer(
+    help="Caleido: a knowledge graph of the kaleidoscopic resilience model.", epilog=EPILOG, no_args_is_help=True
+)
 app.add_typer(keys_app, name="keys", help="API keys: create, list, revoke (only hashes are stored).")
 out = Console()
 err = Console(stderr=True)
@@ -35,8 +40,8 @@ StoreOption = Annotated[
 SEED_AGENT = "caleido-seed-curators"
 
 
-def _store_uri(store: str | None) -> str:
-    return store or get_settings().store
+def _store_uri(given: str | None) -> str:
+    return given or get_settings().store
 
 
 @contextmanager
@@ -49,10 +54,10 @@ def _errors_to_exit() -> Iterator[None]:
             err.print(f"  - {problem}", markup=False, highlight=False, soft_wrap=True)
         if len(exc.problems) > 200:
             err.print(f"  ... and {len(exc.problems) - 200} more")
-        raise typer.Exit(1) from None
+        raise typer.Exit(ExitCode.INVALID_INPUT) from None
     except CaleidoError as exc:
         err.print(f"[bold red]Error[/]: {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(3) from None
+        raise typer.Exit(ExitCode.UNUSABLE_STORE) from None
 
 
 @contextmanager
@@ -101,13 +106,9 @@ def _print_load(report: LoadReport, uri: str) -> None:
     out.print(f"Store: {uri}")
 
 
-def _load(paths: list[Path], uri: str, agent: str) -> LoadReport:
-    store = open_store(uri, get_settings())
-    try:
-        with _progress(f"Loading {len(paths)} path(s)") as step:
-            return load_paths(store, paths, agent, step)
-    finally:
-        store.close()
+def _load(paths: list[Path], store_uri: str, agent: str) -> LoadReport:
+    with open_store(store_uri, get_settings()) as store, _progress(f"Loading {len(paths)} path(s)") as step:
+        return load_paths(store, paths, agent, step)
 
 
 @app.command()
@@ -116,123 +117,122 @@ def load(
         list[Path] | None, typer.Argument(help="Files or folders: YAML seed files, CSV, Turtle, JSON-LD.")
     ] = None,
     seed: Annotated[bool, typer.Option("--seed", help="Load the seed knowledge shipped with Caleido.")] = False,
-    store: StoreOption = None,
+    store_uri: StoreOption = None,
     by: Annotated[str | None, typer.Option("--by", help="Who adds this (default: $CALEIDO_USER or cli:LOGIN).")] = None,
 ) -> None:
     """Validate files and load them in one transaction: all of it or nothing."""
     chosen = list(paths or []) + ([SEED_FOLDER] if seed else [])
     if not chosen:
         err.print("Nothing to load: name files or folders, or use --seed.")
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.USAGE)
     agent = by or (SEED_AGENT if seed and not paths else get_settings().user)
-    uri = _store_uri(store)
+    uri = _store_uri(store_uri)
     with _errors_to_exit():
         _print_load(_load(chosen, uri, agent), uri)
+
+
+def _store_to_check_against(store_uri: str, standalone: bool) -> AbstractContextManager[GraphStore | None]:
+    """The store whose records a validation may refer to: none when standalone, nor an embedded store that does
+    not exist yet (checking must not create it); an embedded one is opened read-only."""
+    if standalone:
+        return nullcontext()
+    if store_uri.startswith("embedded:"):
+        if not Path(store_uri.removeprefix("embedded:")).exists():
+            return nullcontext()
+        return open_store(store_uri, get_settings(), read_only=True)
+    return open_store(store_uri, get_settings())
 
 
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to check.")],
-    store: StoreOption = None,
+    store_uri: StoreOption = None,
     standalone: Annotated[
         bool, typer.Option("--standalone", help="Check without the store: references must resolve within the files.")
     ] = False,
 ) -> None:
     """Check files as a load would, without writing anything."""
-    with _errors_to_exit():
-        opened: GraphStore | None = None
-        uri = _store_uri(store)
-        if not standalone and uri.startswith("embedded:") and Path(uri.removeprefix("embedded:")).exists():
-            opened = open_store(uri, get_settings(), read_only=True)
-        elif not standalone and not uri.startswith("embedded:"):
-            opened = open_store(uri, get_settings())
-        try:
-            batch, files = validate_paths(paths, opened, get_settings().user)
-        finally:
-            if opened is not None:
-                opened.close()
+    with _errors_to_exit(), _store_to_check_against(_store_uri(store_uri), standalone) as store:
+        batch, files = validate_paths(paths, store, get_settings().user)
     out.print(f"Valid: {len(files)} file(s), {len(batch.nodes)} records, {len(batch.links)} links.")
+
+
+def _more_files_help() -> str:
+    """What the formats of several files write beside the one named: '; CSV also writes NAME-links.csv beside it'."""
+    return "".join(
+        f"; {writer.label} also writes {' and '.join(f'NAME-{part}{writer.suffix}' for part in writer.parts[1:])} "
+        "beside it"
+        for writer in WRITERS.values()
+        if len(writer.parts) > 1
+    )
+
+
+def _export_files(writer: Writer, out_file: Path) -> list[Path]:
+    """A file per part of the format: the first is `out_file`, the others NAME-PART beside it."""
+    suffix = out_file.suffix or writer.suffix
+    return [out_file] + [out_file.with_name(f"{out_file.stem}-{part}{suffix}") for part in writer.parts[1:]]
 
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="ttl, jsonld or csv.")] = "ttl",
+    fmt: Annotated[ExportFormat, typer.Option("--format", help=f"{formats_help()}.")] = DEFAULT_FORMAT,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="File to write; CSV also writes NAME-links.csv beside it.")
+        Path | None,
+        typer.Option("--out", help=f"File to write (else standard output){_more_files_help()}."),
     ] = None,
-    store: StoreOption = None,
+    store_uri: StoreOption = None,
 ) -> None:
     """Export the whole graph with its ontology and provenance."""
-    if fmt not in FORMATS:
-        err.print(f"Unknown format {fmt!r}; use one of: {', '.join(FORMATS)}.")
-        raise typer.Exit(2)
-    with _errors_to_exit():
-        opened = open_store(_store_uri(store), get_settings())
-        try:
-            if fmt == "csv":
-                nodes_text, links_text = export_csv(opened)
-            else:
-                text = export_rdf(opened, fmt)
-        finally:
-            opened.close()
-    if fmt == "csv":
-        if out_file is None:
-            err.print("CSV export writes two files (nodes and links): give --out FILE.csv.")
-            raise typer.Exit(2)
-        links_file = out_file.with_name(f"{out_file.stem}-links{out_file.suffix or '.csv'}")
-        out_file.write_text(nodes_text, encoding="utf-8-sig")
-        links_file.write_text(links_text, encoding="utf-8-sig")
-        err.print(f"Wrote {out_file} and {links_file}.")
-    elif out_file is None:
-        sys.stdout.write(text)
-    else:
-        out_file.write_text(text, encoding="utf-8")
-        err.print(f"Wrote {out_file}.")
+    writer = WRITERS[fmt]
+    if out_file is None and len(writer.parts) > 1:
+        err.print(
+            f"{writer.label} export writes {len(writer.parts)} files ({' and '.join(writer.parts)}): "
+            f"give --out FILE{writer.suffix}."
+        )
+        raise typer.Exit(ExitCode.USAGE)
+    with _errors_to_exit(), open_store(_store_uri(store_uri), get_settings()) as store:
+        texts = writer.write(store, ())
+    if out_file is None:
+        sys.stdout.write(texts[0])
+        return
+    files = _export_files(writer, out_file)
+    for file, text in zip(files, texts, strict=True):
+        file.write_text(text, encoding="utf-8")
+    err.print(f"Wrote {' and '.join(map(str, files))}.")
 
 
 @app.command()
 def copy(
-    from_store: Annotated[str, typer.Option("--from", help="Store to copy from (embedded:PATH or a Neo4j URI).")],
-    to_store: Annotated[
-        str, typer.Option("--to", help="Store to copy into; existing data is upserted, never deleted.")
-    ],
+    from_uri: Annotated[str, typer.Option("--from", help="Store to copy from (embedded:PATH or a Neo4j URI).")],
+    to_uri: Annotated[str, typer.Option("--to", help="Store to copy into; existing data is upserted, never deleted.")],
 ) -> None:
     """Copy the whole graph, provenance included, from one store to another."""
-    with _errors_to_exit():
-        source = open_store(from_store, get_settings())
-        try:
-            target = open_store(to_store, get_settings())
-            try:
-                with _progress("Copying") as step:
-                    report, counts = copy_store(source, target, progress=step)
-            finally:
-                target.close()
-        finally:
-            source.close()
+    with (
+        _errors_to_exit(),
+        open_store(from_uri, get_settings()) as source,
+        open_store(to_uri, get_settings()) as target,
+        _progress("Copying") as step,
+    ):
+        report, counts = copy_store(source, target, progress=step)
     created, updated = sum(report.created.values()), sum(report.updated.values())
     out.print(
-        f"Copied {from_store} -> {to_store}: new {created}, changed {updated}, "
-        f"unchanged {sum(report.unchanged.values())}."
+        f"Copied {from_uri} -> {to_uri}: new {created}, changed {updated}, unchanged {sum(report.unchanged.values())}."
     )
-    out.print(_counts_table(counts, f"Caleido store {to_store}"))
+    out.print(_counts_table(counts, f"Caleido store {to_uri}"))
 
 
 @app.command()
-def stats(store: StoreOption = None) -> None:
+def stats(store_uri: StoreOption = None) -> None:
     """Count the nodes and links in the store."""
-    uri = _store_uri(store)
-    with _errors_to_exit():
-        opened = open_store(uri, get_settings())
-        try:
-            counts = opened.counts()
-        finally:
-            opened.close()
+    uri = _store_uri(store_uri)
+    with _errors_to_exit(), open_store(uri, get_settings()) as store:
+        counts = store.counts()
     out.print(_counts_table(counts, f"Caleido store {uri}"))
 
 
 @app.command()
 def serve(
-    store: StoreOption = None,
+    store_uri: StoreOption = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on (default $CALEIDO_HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default $CALEIDO_PORT or 8000).")] = None,
 ) -> None:
@@ -242,7 +242,7 @@ def serve(
     from caleido.api.app import create_app
 
     settings = get_settings().model_copy(
-        update={k: v for k, v in {"store": store, "host": host, "port": port}.items() if v}
+        update={k: v for k, v in {"store": store_uri, "host": host, "port": port}.items() if v}
     )
     err.print(f"Serving {settings.store} on http://{settings.host}:{settings.port} (docs at /docs)")
     with _errors_to_exit():
@@ -251,11 +251,11 @@ def serve(
 
 @app.command()
 def run(
-    store: StoreOption = None,
+    store_uri: StoreOption = None,
     then_serve: Annotated[bool, typer.Option("--serve", help="Then serve the HTTP API.")] = False,
 ) -> None:
     """The main job: load the seed knowledge (if not loaded yet), summarise the store, optionally serve."""
-    uri = _store_uri(store)
+    uri = _store_uri(store_uri)
     with _errors_to_exit():
         report = _load([SEED_FOLDER], uri, SEED_AGENT)
     _print_load(report, uri)
@@ -266,7 +266,7 @@ def run(
         f"{len(ontology.relationships)} relationship types, {len(ontology.schemes)} vocabularies."
     )
     if then_serve:
-        serve(store=uri, host=None, port=None)
+        serve(store_uri=uri, host=None, port=None)
     else:
         out.print("Next: 'caleido serve' for the HTTP API, or 'caleido export --format ttl --out caleido.ttl'.")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from tests.conftest import BAD, MINI
+from tests.helpers import BAD, MINI
 
 
 def caleido(*args: str, store: Path) -> subprocess.CompletedProcess[str]:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from caleido.api.keys import ROLE_NAMES, KeyStore, open_key_store
 from caleido.errors import InvalidKeyInput, KeyStoreError
+from caleido.exit_codes import ExitCode
 from caleido.settings import get_settings
 
 keys_app = typer.Typer(help="API keys: create, list and revoke the keys clients send.", no_args_is_help=True)
@@ -37,15 +38,15 @@ KeysFileOption = Annotated[
 
 @contextmanager
 def _key_errors() -> Iterator[None]:
-    """Bad input exits 2 (like a usage error), a key file that cannot be used exits 3 (like the store)."""
+    """Exit codes as for every command (caleido.exit_codes): bad input 1, a key file that cannot be used 3."""
     try:
         yield
     except InvalidKeyInput as exc:
         err.print(f"[bold red]Invalid input[/]: {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(ExitCode.INVALID_INPUT) from None
     except KeyStoreError as exc:
         err.print(f"[bold red]Error[/]: {exc}", highlight=False)
-        raise typer.Exit(3) from None
+        raise typer.Exit(ExitCode.UNUSABLE_STORE) from None
 
 
 def _store(keys_file: Path | None) -> KeyStore:

@@ -15,7 +15,7 @@ from caleido.api import problems, schemas
 from caleido.api.deps import StoreDep, optional_reader
 from caleido.graph import usecases
 from caleido.graph.usecases import results
-from caleido.loaders.export import export_csv, export_rdf
+from caleido.loaders.export import DEFAULT_FORMAT, WRITERS, ExportFormat, formats_help
 from caleido.ontology.model import load_ontology
 
 router = APIRouter()
@@ -200,9 +200,6 @@ def partners(
 # ---------------------------------------------------------------- exploring
 
 
-NodeId = Annotated[str, Query(min_length=1, max_length=128)]
-
-
 @v1.get("/nodes/{node_id}", response_model=results.NodeDetail, tags=["explore"], responses=NOT_FOUND)
 def node(store: StoreDep, node_id: str) -> results.NodeDetail:
     """Any node with its properties, its provenance and its links (with theirs)."""
@@ -234,30 +231,29 @@ def search(
 @v1.get(
     "/export",
     tags=["export"],
-    responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}, "text/csv": {}}}},
+    description=f"The whole graph (or the part of some classes) with its ontology and provenance: {formats_help()}.",
+    responses={200: {"content": {writer.media_type.split(";")[0]: {} for writer in WRITERS.values()}}},
     response_class=StreamingResponse,
 )
 def export(
     store: StoreDep,
-    format: Literal["ttl", "jsonld", "csv"] = "ttl",  # noqa: A002 - the public parameter name
+    format: ExportFormat = DEFAULT_FORMAT,  # noqa: A002 - the public parameter name
     part: Annotated[Literal["nodes", "links"], Query(description="For CSV: the nodes or the links file")] = "nodes",
     class_: Annotated[
         list[ClassTerm] | None,
         Query(alias="class", description="Only nodes of these classes and the links between them"),
     ] = None,
 ) -> StreamingResponse:
-    """The whole graph (or the part of some classes) with its ontology and provenance: Turtle, JSON-LD or CSV."""
-    classes = [str(c.value) for c in class_ or []]
-    if format == "csv":
-        nodes, links = export_csv(store, classes)
-        text, media = ("\ufeff" + (nodes if part == "nodes" else links)), "text/csv; charset=utf-8"
-        filename = f"caleido-{part}.csv"
+    writer = WRITERS[format]
+    texts = dict(zip(writer.parts, writer.write(store, [str(c.value) for c in class_ or []]), strict=True))
+    if len(texts) == 1:  # `part` chooses among the files of a format of several
+        (text,), filename = texts.values(), f"caleido{writer.suffix}"
     else:
-        text = export_rdf(store, format, classes)
-        media = "text/turtle; charset=utf-8" if format == "ttl" else "application/ld+json"
-        filename = f"caleido.{format}"
+        text, filename = texts[part], f"caleido-{part}{writer.suffix}"
     return StreamingResponse(
-        _chunks(text), media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        _chunks(text),
+        media_type=writer.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

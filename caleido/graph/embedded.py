@@ -10,16 +10,17 @@ Ladybug specifics this module hides (TECH-NOTES A):
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError
 from caleido.graph import search_keys
 from caleido.graph.queries import Dialect, Query
+from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
+from caleido.graph.rows import quote as _q
 from caleido.graph.schema import (
     Column,
     link_columns,
@@ -49,11 +50,6 @@ def _lb_type(column: Column) -> str:
 def _arrow_type(column: Column) -> pa.DataType:
     base = _ARROW_TYPES[column.type.removesuffix("[]")]
     return pa.list_(base) if column.is_list else base
-
-
-def _q(name: str) -> str:
-    """Quote an identifier taken from the ontology (never from user input)."""
-    return f"`{name}`"
 
 
 class EmbeddedStore:
@@ -198,7 +194,7 @@ class EmbeddedStore:
         columns = self._node_columns[cls]
         returns = ", ".join(f"x.{_q(c.name)}" for c in columns)
         query = f"LOAD FROM $rows MATCH (x:{_q(cls)} {{id: v_id}}) RETURN {returns}"
-        return {row[0]: _as_dict(columns, row) for row in self._rows(query, {"rows": _ids_table(ids)})}
+        return {row[0]: row_dict(columns, row) for row in self._rows(query, {"rows": _ids_table(ids)})}
 
     def fetch_links(self, rel: str, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         if not keys:
@@ -219,7 +215,7 @@ class EmbeddedStore:
         returns = ", ".join(f"r.{_q(c.name)}" for c in columns)
         source = "(a {id: v_id})" if ids_from else "(a)"
         query = f"{ids_from} MATCH {source}-[r:{_q(rel)}]->(b) RETURN a.id, b.id, {returns} ORDER BY a.id, b.id"
-        return [(row[0], row[1], _as_dict(columns, row[2:])) for row in self._rows(query, params)]
+        return [(row[0], row[1], row_dict(columns, row[2:])) for row in self._rows(query, params)]
 
     def counts(self) -> StoreCounts:
         counts = StoreCounts()
@@ -233,7 +229,7 @@ class EmbeddedStore:
         columns = self._node_columns[cls]
         returns = ", ".join(f"x.{_q(c.name)}" for c in columns)
         for row in self._rows(f"MATCH (x:{_q(cls)}) RETURN {returns} ORDER BY x.id"):
-            yield _as_dict(columns, row)
+            yield row_dict(columns, row)
 
     def iter_links(self, rel: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield from self._link_rows(rel)
@@ -243,9 +239,7 @@ class EmbeddedStore:
     def write(self, nodes: list[NodeRow], links: list[LinkRow]) -> None:
         if self.read_only:
             raise StoreError("this store was opened read-only")
-        by_class: dict[str, list[NodeRow]] = defaultdict(list)
-        for node in nodes:
-            by_class[node.cls].append(node)
+        by_class = group_by(nodes, lambda node: node.cls)
         with _WRITE_LOCK:
             self._conn.execute("BEGIN TRANSACTION")
             try:
@@ -306,13 +300,12 @@ class EmbeddedStore:
 
     def _write_links(self, links: list[LinkRow]) -> None:
         ends = self.find_classes({i for link in links for i in (link.source_id, link.target_id)})
-        groups: dict[tuple[str, str, str], dict[tuple[str, str], LinkRow]] = defaultdict(dict)
-        for link in links:
-            group = (link.rel, ends.get(link.source_id, "?"), ends.get(link.target_id, "?"))
-            groups[group][(link.source_id, link.target_id)] = link
-        for (rel, source_cls, target_cls), latest in sorted(groups.items()):
+        for (rel, source_cls, target_cls), rows in sorted(links_by_ends(links, ends).items()):
+            latest = {(link.source_id, link.target_id): link for link in rows}
             written = (
-                0 if "?" in (source_cls, target_cls) else self._write_link_group(rel, source_cls, target_cls, latest)
+                0
+                if UNKNOWN_CLASS in (source_cls, target_cls)
+                else self._write_link_group(rel, source_cls, target_cls, latest)
             )
             if written != len(latest):
                 raise StoreError(
@@ -357,16 +350,11 @@ class EmbeddedStore:
             conn.close()
         self._db.close()
 
-    def __enter__(self) -> EmbeddedStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _as_dict(columns: list[Column], row: list[Any]) -> dict[str, Any]:
-    """A result row as columns; a missing list reads as an empty list on every backend."""
-    return {c.name: ([] if v is None and c.is_list else v) for c, v in zip(columns, row, strict=True)}
 
 
 def _ids_table(ids: Collection[str]) -> pa.Table:

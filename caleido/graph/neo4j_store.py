@@ -13,9 +13,8 @@ Neo4j specifics this module hides (TECH-NOTES B, E):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, basic_auth
 from neo4j import time as neo4j_time
@@ -33,6 +32,8 @@ from neo4j.exceptions import (
 from caleido.errors import StoreError, StoreUnavailable
 from caleido.graph import search_keys
 from caleido.graph.queries import Dialect, Query
+from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
+from caleido.graph.rows import quote as _q
 from caleido.graph.schema import COMMON_LABEL, Column, link_columns, node_classes, node_columns, relationships
 from caleido.graph.store import StoreCounts
 from caleido.ontology.records import LinkRow, NodeRow
@@ -63,11 +64,6 @@ def _fault(message: str, cause: BaseException) -> StoreError:
         isinstance(cause, Neo4jError) and (not isinstance(cause, ClientError) or cause.code in _ENDED_BY_SERVER)
     )
     return (StoreUnavailable if transient else StoreError)(message)
-
-
-def _q(name: str) -> str:
-    """Quote a label, type or property name taken from the ontology (never from user input)."""
-    return f"`{name}`"
 
 
 def _seek(var: str, label: str) -> str:
@@ -278,7 +274,7 @@ class Neo4jStore:
 
     def _class_of(self, labels: list[str]) -> str:
         classes = [label for label in labels if label in self._node_columns]
-        return classes[0] if classes else "?"
+        return classes[0] if classes else UNKNOWN_CLASS
 
     def fetch_nodes(self, cls: str, ids: Collection[str]) -> dict[str, dict[str, Any]]:
         if not ids:
@@ -288,7 +284,7 @@ class Neo4jStore:
         out: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(sorted(ids), self.batch_size):
             for record in self._records(query, {"ids": chunk}):
-                row = _as_dict(columns, record.values())
+                row = row_dict(columns, record.values(), _native)
                 out[row["id"]] = row
         return out
 
@@ -307,7 +303,7 @@ class Neo4jStore:
         for chunk in _chunks(sorted({(s, t) for s, t in keys}), self.batch_size):
             for record in self._records(query, {"keys": [list(key) for key in chunk]}):
                 values = record.values()
-                out[(values[0], values[1])] = _as_dict(self._link_columns, values[2:])
+                out[(values[0], values[1])] = row_dict(self._link_columns, values[2:], _native)
         return out
 
     def counts(self) -> StoreCounts:
@@ -330,7 +326,7 @@ class Neo4jStore:
         while True:
             page = self._records(query, {"after": after, "limit": self.batch_size})
             for record in page:
-                yield _as_dict(columns, record.values())
+                yield row_dict(columns, record.values(), _native)
             if len(page) < self.batch_size:
                 return
             after = page[-1][0]
@@ -346,7 +342,7 @@ class Neo4jStore:
             page = self._records(query, {"a": after[0], "b": after[1], "limit": self.batch_size})
             for record in page:
                 values = record.values()
-                yield values[0], values[1], _as_dict(self._link_columns, values[2:])
+                yield values[0], values[1], row_dict(self._link_columns, values[2:], _native)
             if len(page) < self.batch_size:
                 return
             after = (page[-1][0], page[-1][1])
@@ -356,9 +352,7 @@ class Neo4jStore:
     def write(self, nodes: list[NodeRow], links: list[LinkRow]) -> None:
         if not nodes and not links:
             return
-        by_class: dict[str, list[NodeRow]] = defaultdict(list)
-        for node in nodes:
-            by_class[node.cls].append(node)
+        by_class = group_by(nodes, lambda node: node.cls)
         for cls_name in by_class:
             self._columns_of(cls_name)
         for link in links:
@@ -391,17 +385,18 @@ class Neo4jStore:
             for chunk in _chunks(ids, self.batch_size)
             for record in tx.run(_FIND_CLASSES, ids=chunk)
         }
-        groups: dict[tuple[str, str, str], list[LinkRow]] = defaultdict(list)
-        for link in links:
-            groups[(link.rel, ends.get(link.source_id, "?"), ends.get(link.target_id, "?"))].append(link)
-        for (rel, source_cls, target_cls), rows in sorted(groups.items()):
+        for (rel, source_cls, target_cls), rows in sorted(links_by_ends(links, ends).items()):
             self._write_link_group(tx, rel, source_cls, target_cls, rows)
 
     def _write_link_group(
         self, tx: ManagedTransaction, rel: str, source_cls: str, target_cls: str, rows: list[LinkRow]
     ) -> None:
         if (source_cls, target_cls) not in self._pairs[rel]:
-            reason = "an end is missing" if "?" in (source_cls, target_cls) else "the ontology does not allow this pair"
+            reason = (
+                "an end is missing"
+                if UNKNOWN_CLASS in (source_cls, target_cls)
+                else "the ontology does not allow this pair"
+            )
             raise StoreError(
                 f"wrote 0 of {len(rows)} {rel} links from {source_cls} to {target_cls} ({reason}); "
                 "the transaction was rolled back"
@@ -436,7 +431,7 @@ class Neo4jStore:
     def close(self) -> None:
         self._driver.close()
 
-    def __enter__(self) -> Neo4jStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -499,11 +494,6 @@ def _native(value: Any) -> Any:
     if isinstance(value, neo4j_time.Duration):
         return value.iso_format()
     return value
-
-
-def _as_dict(columns: list[Column], row: Sequence[Any]) -> dict[str, Any]:
-    """A result row as columns; a missing list reads as an empty list on every backend."""
-    return {c.name: ([] if v is None and c.is_list else _native(v)) for c, v in zip(columns, row, strict=True)}
 
 
 def _keys_of(record: Record) -> str:

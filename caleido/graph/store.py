@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from caleido.graph.queries import Dialect, Query
 from caleido.ontology.records import LinkRow, NodeRow
@@ -68,3 +68,9 @@ class GraphStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        """`with open_store(uri) as store:` closes the store when the block ends, however it ends."""
+        ...
+
+    def __exit__(self, *exc: object) -> None: ...

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from caleido.graph.rows import group_by
 from caleido.graph.store import GraphStore
 from caleido.ontology.records import LinkRow, NodeRow
 
@@ -43,10 +44,7 @@ def plan_and_write(store: GraphStore, nodes: list[NodeRow], links: list[LinkRow]
     """Write the new and changed rows of a validated batch in one transaction."""
     report = WriteReport()
     to_write_nodes: list[NodeRow] = []
-    by_class: dict[str, list[NodeRow]] = defaultdict(list)
-    for node in nodes:
-        by_class[node.cls].append(node)
-    for cls_name, rows in by_class.items():
+    for cls_name, rows in group_by(nodes, lambda node: node.cls).items():
         stored = store.fetch_nodes(cls_name, [r.id for r in rows])
         for row in rows:
             if row.id not in stored:
@@ -62,10 +60,7 @@ def plan_and_write(store: GraphStore, nodes: list[NodeRow], links: list[LinkRow]
                 report.unchanged[cls_name] += 1
 
     to_write_links: list[LinkRow] = []
-    by_rel: dict[str, list[LinkRow]] = defaultdict(list)
-    for link in links:
-        by_rel[link.rel].append(link)
-    for rel, link_rows in by_rel.items():
+    for rel, link_rows in group_by(links, lambda link: link.rel).items():
         stored_links = store.fetch_links(rel, [(r.source_id, r.target_id) for r in link_rows])
         for link in link_rows:
             key = (link.source_id, link.target_id)

@@ -16,16 +16,16 @@ from caleido.errors import InvalidData, Problem, ReviewConflict
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import WriteReport, plan_and_write
-from caleido.graph.usecases import NotFound, normalise, stored_links
+from caleido.graph.usecases import normalise, stored_links
+from caleido.graph.usecases.common import class_of
 from caleido.loaders.raw import RawBatch, RawNode
 from caleido.loaders.validate import ValidBatch, validate_batch
-from caleido.ontology.records import LinkRow, NodeRow, Origin
+from caleido.ontology.records import MAX_INT64, LinkRow, NodeRow, Origin
 
 PROPOSED = "proposed"
 REQUIRED_COLUMNS = ("factor_name", "factor_kind", "outcome", "effect_size", "effect_measure", "source_citation")
 OPTIONAL_COLUMNS = ("n_studies", "source_url", "intervention", "direction", "grade", "notes")
 FACTOR_CLASSES = {"risk": "RiskFactor", "protective": "ProtectiveFactor"}
-MAX_INT64 = 2**63 - 1  # the largest integer both stores hold (Ladybug INT64, Neo4j Integer)
 
 
 def stable_id(prefix: str, *parts: object) -> str:
@@ -101,12 +101,28 @@ def _number(text: str, kind: type, column: str, problems: list[Problem], origin:
     return value
 
 
-def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawBatch, list[ImportedRow]]:
-    """Records for every row of an evidence CSV; unmatched factors become proposed factors."""
-    batch = RawBatch()
+@dataclass
+class EvidenceRow:
+    """One row of an evidence CSV with its cells checked: stripped text, numbers, and the source it cites."""
+
+    line: int
+    origin: Origin
+    cells: dict[str, str]
+    kind: str  # a key of FACTOR_CLASSES
+    effect: float | None
+    n_studies: int | None
+    source: dict[str, Any]
+
+    @property
+    def locator(self) -> str:
+        return f"{self.origin.file}, line {self.line}"
+
+
+def _table(filename: str, text: str) -> list[dict[str | None, Any]]:
+    """The rows of an evidence CSV, or InvalidData when it is not CSV, its header is wrong or it has no rows."""
     try:
         reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
-        rows = list(reader)
+        rows: list[dict[str | None, Any]] = list(reader)
         header = reader.fieldnames or []
     except csv.Error as exc:
         raise InvalidData([Problem(filename, "", "", f"not valid CSV: {exc}")]) from None
@@ -118,91 +134,125 @@ def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawB
         problems.append(Problem(filename, "", "", "the file has a header but no rows"))
     if problems:
         raise InvalidData(problems)
+    return rows
+
+
+def _parse_row(filename: str, line: int, row: dict[str | None, Any], problems: list[Problem]) -> EvidenceRow | None:
+    """The row's cells checked; None when a problem leaves nothing to build (the problems name it)."""
+    origin = Origin(filename, f"line {line}")
+    if None in row:  # csv.DictReader's key for the cells past the header
+        problems.append(Problem(filename, origin.location, "", "more cells than the header has columns"))
+        return None
+    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    kind = cells["factor_kind"].lower()
+    if kind not in FACTOR_CLASSES:
+        problems.append(Problem(filename, origin.location, "factor_kind", "use risk or protective"))
+        return None
+    if not cells["factor_name"]:
+        problems.append(Problem(filename, origin.location, "factor_name", "Field required"))
+        return None
+    effect = _number(cells["effect_size"], float, "effect_size", problems, origin)
+    n_studies = _number(cells.get("n_studies", ""), int, "n_studies", problems, origin)
+    citation = cells["source_citation"]
+    if not citation:
+        problems.append(Problem(filename, origin.location, "source_citation", "Field required"))
+        return None
+    source = source_record(citation, cells.get("source_url") or None, None, None)
+    return EvidenceRow(line, origin, cells, kind, effect, n_studies, source)
+
+
+def _factor(row: EvidenceRow, factors: dict[str, dict[str, str]]) -> tuple[str, str, list[RawNode]]:
+    """The id of the factor a row names, "matched" or "proposed", and the record of a proposed one: a factor
+    whose name matches no stored factor of its kind is proposed."""
+    key = normalise(row.cells["factor_name"])
+    factor_id = factors[row.kind].get(key)
+    if factor_id is not None:
+        return factor_id, "matched", []
+    factor_id = stable_id("rf" if row.kind == "risk" else "pf", key)
+    factor: dict[str, Any] = {
+        "id": factor_id,
+        "label": {"en": row.cells["factor_name"]},
+        "source": row.source["id"],
+        "locator": row.locator,
+        "status": PROPOSED,
+    }
+    if row.kind == "risk":
+        factor["dimension"] = "environment"  # the model's risk ring; a curator may move it to the individual
+    return factor_id, "proposed", [RawNode(FACTOR_CLASSES[row.kind], factor, row.origin)]
+
+
+def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> dict[str, Any]:
+    """The finding of a row, with its links: reported in its source, evidence for the factor (and intervention)."""
+    cells, source_id = row.cells, row.source["id"]
+    finding_id = stable_id(
+        "fnd",
+        source_id,
+        factor_id,
+        normalise(cells["outcome"]),
+        cells["effect_size"],
+        cells["effect_measure"],
+        cells.get("n_studies", ""),
+        intervention_id or "",
+    )
+    direction = cells.get("direction") or "supports"
+    label = f"{cells['factor_name']} and {cells['outcome']}: {cells['effect_measure']} = {cells['effect_size']}"
+    finding: dict[str, Any] = {
+        "id": finding_id,
+        "label": {"en": label[:500]},
+        "outcome": cells["outcome"] or None,
+        "effect_size": row.effect,
+        "effect_measure": cells["effect_measure"] or None,
+        "n_studies": row.n_studies,
+        "grade": cells.get("grade") or "not-assessed",
+        "source": source_id,
+        "locator": row.locator,
+        "status": PROPOSED,
+    }
+    if cells.get("notes"):
+        finding["definition"] = {"en": cells["notes"]}
+    links = [
+        {"rel": "reported_in", "to": source_id},
+        {"rel": "evidence_for", "to": factor_id, "direction": direction},
+    ]
+    if intervention_id:
+        links.append({"rel": "evidence_for", "to": intervention_id, "direction": direction})
+    finding["links"] = [{**link, "source": source_id, "locator": row.locator, "status": PROPOSED} for link in links]
+    return finding
+
+
+def _build_records(
+    row: EvidenceRow, factors: dict[str, dict[str, str]], interventions: dict[str, str], problems: list[Problem]
+) -> tuple[list[RawNode], ImportedRow] | None:
+    """A row's records (its factor when proposed, its source, its finding) and what the import report says of
+    it; None when the intervention it names matches none."""
+    intervention_id = None
+    if name := row.cells.get("intervention"):
+        intervention_id = interventions.get(normalise(name))
+        if intervention_id is None:
+            problems.append(
+                Problem(row.origin.file, row.origin.location, "intervention", f"no intervention matches {name!r}")
+            )
+            return None
+    factor_id, match, nodes = _factor(row, factors)
+    finding = _finding(row, factor_id, intervention_id)
+    nodes += [RawNode("Source", row.source, row.origin), RawNode("Finding", finding, row.origin)]
+    return nodes, ImportedRow(row.line, "created", finding["id"], factor_id, match, intervention_id)
+
+
+def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawBatch, list[ImportedRow]]:
+    """Records for every row of an evidence CSV; unmatched factors become proposed factors."""
+    rows = _table(filename, text)
     factors = {kind: _name_index(store, cls) for kind, cls in FACTOR_CLASSES.items()}
     interventions = _name_index(store, "Intervention")
+    batch = RawBatch()
     planned: list[ImportedRow] = []
-    for line, row in enumerate(rows, start=2):
-        origin = Origin(filename, f"line {line}")
-        locator = f"{filename}, line {line}"
-        cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        if None in row:
-            batch.problems.append(Problem(filename, origin.location, "", "more cells than the header has columns"))
-            continue
-        kind = cells["factor_kind"].lower()
-        if kind not in FACTOR_CLASSES:
-            batch.problems.append(Problem(filename, origin.location, "factor_kind", "use risk or protective"))
-            continue
-        if not cells["factor_name"]:
-            batch.problems.append(Problem(filename, origin.location, "factor_name", "Field required"))
-            continue
-        effect = _number(cells["effect_size"], float, "effect_size", batch.problems, origin)
-        n_studies = _number(cells.get("n_studies", ""), int, "n_studies", batch.problems, origin)
-        citation = cells["source_citation"]
-        source = source_record(citation, cells.get("source_url") or None, None, None) if citation else None
-        if source is None:
-            batch.problems.append(Problem(filename, origin.location, "source_citation", "Field required"))
-            continue
-        key = normalise(cells["factor_name"])
-        factor_id = factors[kind].get(key)
-        match = "matched"
-        if factor_id is None:
-            match = "proposed"
-            factor_id = stable_id("rf" if kind == "risk" else "pf", key)
-            factor: dict[str, Any] = {
-                "id": factor_id,
-                "label": {"en": cells["factor_name"]},
-                "source": source["id"],
-                "locator": locator,
-                "status": PROPOSED,
-            }
-            if kind == "risk":
-                factor["dimension"] = "environment"  # the model's risk ring; a curator may move it to the individual
-            batch.nodes.append(RawNode(FACTOR_CLASSES[kind], factor, origin))
-        intervention_id = None
-        if cells.get("intervention"):
-            intervention_id = interventions.get(normalise(cells["intervention"]))
-            if intervention_id is None:
-                batch.problems.append(
-                    Problem(
-                        filename, origin.location, "intervention", f"no intervention matches {cells['intervention']!r}"
-                    )
-                )
-                continue
-        finding_id = stable_id(
-            "fnd",
-            source["id"],
-            factor_id,
-            normalise(cells["outcome"]),
-            cells["effect_size"],
-            cells["effect_measure"],
-            cells.get("n_studies", ""),
-            intervention_id or "",
-        )
-        direction = cells.get("direction") or "supports"
-        label = f"{cells['factor_name']} and {cells['outcome']}: {cells['effect_measure']} = {cells['effect_size']}"
-        finding: dict[str, Any] = {
-            "id": finding_id,
-            "label": {"en": label[:500]},
-            "outcome": cells["outcome"] or None,
-            "effect_size": effect,
-            "effect_measure": cells["effect_measure"] or None,
-            "n_studies": n_studies,
-            "grade": cells.get("grade") or "not-assessed",
-            "source": source["id"],
-            "locator": locator,
-            "status": PROPOSED,
-        }
-        if cells.get("notes"):
-            finding["definition"] = {"en": cells["notes"]}
-        links = [
-            {"rel": "reported_in", "to": source["id"]},
-            {"rel": "evidence_for", "to": factor_id, "direction": direction},
-        ]
-        if intervention_id:
-            links.append({"rel": "evidence_for", "to": intervention_id, "direction": direction})
-        finding["links"] = [{**link, "source": source["id"], "locator": locator, "status": PROPOSED} for link in links]
-        batch.nodes += [RawNode("Source", source, origin), RawNode("Finding", finding, origin)]
-        planned.append(ImportedRow(line, "created", finding_id, factor_id, match, intervention_id))
+    for line, cells in enumerate(rows, start=2):
+        row = _parse_row(filename, line, cells, batch.problems)
+        built = None if row is None else _build_records(row, factors, interventions, batch.problems)
+        if built is not None:
+            nodes, imported = built
+            batch.nodes += nodes
+            planned.append(imported)
     return batch, planned
 
 
@@ -232,10 +282,7 @@ TRANSITIONS = {
 def review(store: GraphStore, node_id: str, decision: str, reason: str, agent: str, now: datetime) -> dict[str, Any]:
     """Accept or reject a claim. Nothing is deleted: the status changes and the review is logged on the
     claim and on its outgoing links that had the same status."""
-    classes = store.find_classes([node_id])
-    if node_id not in classes:
-        raise NotFound(f"no node with id {node_id!r}")
-    cls = classes[node_id]
+    cls = class_of(store, node_id)
     if cls not in REVIEWED_CLASSES:
         raise ReviewConflict(f"{node_id} is a {cls}; reviews here are for {', '.join(REVIEWED_CLASSES)}")
     stored = store.fetch_nodes(cls, [node_id])[node_id]

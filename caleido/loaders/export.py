@@ -1,18 +1,33 @@
-"""Export a whole store as Turtle, JSON-LD or CSV."""
+"""Export a whole store, or the part of some classes: one writer per format, in WRITERS.
+
+The command line's --format choices, the API's `format` parameter and their help and error texts all come
+from WRITERS, so a format is added here and nowhere else.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
-
-from rdflib import Graph
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from caleido.graph.store import GraphStore
 from caleido.loaders.csv_format import link_header, node_header, write_csv
-from caleido.loaders.rdf_mapping import add_link, add_node, new_graph, ontology_graph
+from caleido.loaders.rdf_mapping import rows_to_graph
 from caleido.ontology.model import load_ontology
 from caleido.ontology.records import LinkRow, NodeRow
 
-FORMATS = ("ttl", "jsonld", "csv")
+BYTE_ORDER_MARK = "\ufeff"  # leads a CSV file, so that spreadsheets read it as UTF-8
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One export format: its name for people, how it is served, and the files it writes."""
+
+    label: str
+    media_type: str
+    suffix: str
+    write: Callable[[GraphStore, Collection[str]], tuple[str, ...]]  # one text per part, in the order of `parts`
+    parts: tuple[str, ...] = ("graph",)  # a format of more than one file names them; the API serves one a request
 
 
 def iter_rows(store: GraphStore, classes: Collection[str] = ()) -> tuple[Iterator[NodeRow], Iterator[LinkRow]]:
@@ -40,24 +55,6 @@ def iter_rows(store: GraphStore, classes: Collection[str] = ()) -> tuple[Iterato
     return nodes(), links()
 
 
-def export_graph(store: GraphStore, classes: Collection[str] = ()) -> Graph:
-    """The ontology (classes and vocabularies) plus every node and link with its provenance."""
-    g = ontology_graph(new_graph())
-    nodes, links = iter_rows(store, classes)
-    for node in nodes:
-        add_node(g, node.cls, node.id, node.values)
-    for link in links:
-        add_link(g, link.rel, link.source_id, link.target_id, link.values)
-    return g
-
-
-def export_rdf(store: GraphStore, fmt: str, classes: Collection[str] = ()) -> str:
-    g = export_graph(store, classes)
-    if fmt == "ttl":
-        return g.serialize(format="longturtle")
-    return g.serialize(format="json-ld", auto_compact=True)
-
-
 def export_csv(store: GraphStore, classes: Collection[str] = ()) -> tuple[str, str]:
     """Two CSV texts: nodes and links."""
     nodes, links = iter_rows(store, classes)
@@ -75,3 +72,43 @@ def export_csv(store: GraphStore, classes: Collection[str] = ()) -> tuple[str, s
         ),
     )
     return node_text, link_text
+
+
+def _rdf(rdflib_format: str, **options: Any) -> Callable[[GraphStore, Collection[str]], tuple[str, ...]]:
+    """A writer of the ontology (classes and vocabularies) plus every node and link with its provenance."""
+
+    def write(store: GraphStore, classes: Collection[str]) -> tuple[str, ...]:
+        return (rows_to_graph(*iter_rows(store, classes)).serialize(format=rdflib_format, **options),)
+
+    return write
+
+
+def _csv(store: GraphStore, classes: Collection[str]) -> tuple[str, ...]:
+    return tuple(BYTE_ORDER_MARK + text for text in export_csv(store, classes))
+
+
+WRITERS: dict[str, Writer] = {
+    "ttl": Writer("Turtle", "text/turtle; charset=utf-8", ".ttl", _rdf("longturtle")),
+    "jsonld": Writer("JSON-LD", "application/ld+json", ".jsonld", _rdf("json-ld", auto_compact=True)),
+    "csv": Writer("CSV", "text/csv; charset=utf-8", ".csv", _csv, parts=("nodes", "links")),
+}
+DEFAULT_FORMAT = "ttl"
+
+# The format names as a type, for the command line's choices and the API's parameter (and so OpenAPI's enum).
+# Built from WRITERS at run time, which a type checker cannot follow: to it, a format is a str.
+if TYPE_CHECKING:
+    ExportFormat = str
+else:
+    ExportFormat = Literal[tuple(WRITERS)]
+
+
+def formats_help() -> str:
+    """The formats for help texts: 'ttl (Turtle), jsonld (JSON-LD) or csv (CSV)'."""
+    names = [f"{name} ({writer.label})" for name, writer in WRITERS.items()]
+    return ", ".join(names[:-1]) + f" or {names[-1]}"
+
+
+def export_rdf(store: GraphStore, fmt: str, classes: Collection[str] = ()) -> str:
+    """The graph as the one text of an RDF format of WRITERS (ttl or jsonld)."""
+    (text,) = WRITERS[fmt].write(store, classes)
+    return text

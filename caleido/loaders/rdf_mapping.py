@@ -133,10 +133,9 @@ def add_link(g: Graph, rel: str, source_id: str, target_id: str, values: dict[st
     _add_fields(g, assertion, ontology.link_fields, values)
 
 
-def rows_to_graph(nodes: Iterable[NodeRow], links: Iterable[LinkRow], *, with_ontology: bool) -> Graph:
-    g = new_graph()
-    if with_ontology:
-        ontology_graph(g)
+def rows_to_graph(nodes: Iterable[NodeRow], links: Iterable[LinkRow]) -> Graph:
+    """The ontology (classes and vocabularies) plus the nodes and links with their provenance."""
+    g = ontology_graph(new_graph())
     for node in nodes:
         add_node(g, node.cls, node.id, node.values)
     for link in links:
@@ -251,7 +250,7 @@ def graph_to_raw(g: Graph, path: str) -> RawBatch:
         if CAL.LinkAssertion in types:
             _read_link(g, subject, rel_by_iri, origin, batch)
             continue
-        classes = [c for c in ontology.classes.values() if c.iri in types]
+        classes = [cls for t in types if (cls := ontology.class_of_iri(t)) is not None]
         if len(classes) != 1:
             known = ", ".join(g.qname(t) for t in types) or "none"
             batch.problems.append(

@@ -1,7 +1,8 @@
-"""Read any supported file or folder into raw records, choosing the reader by file type."""
+"""Read any supported file or folder into raw records: the reader of each file comes from READERS."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib.exceptions import ParserError
@@ -13,19 +14,47 @@ from caleido.loaders.raw import RawBatch, read_text
 from caleido.loaders.rdf_mapping import graph_to_raw, new_graph
 from caleido.loaders.yaml_source import read_yaml
 
-RDF_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".rdf": "xml", ".xml": "xml"}
 SEED_FOLDER = Path(__file__).resolve().parents[2] / "seed"
+# The seed's reference table of municipalities: a CSV of its own shape, not records in the CSV format. In a
+# folder that holds it, the other CSV files (the seed's safety_regions.csv) are not loaded.
 MUNICIPALITIES_FILE = "municipalities.csv"
 
+Reader = Callable[[str, str], RawBatch]  # (file name for messages, text) -> raw records and problems
 
-def read_rdf(path: str, text: str, rdf_format: str) -> RawBatch:
-    g = new_graph()
-    try:
-        g.parse(data=text, format=rdf_format)
-    except (ParserError, SyntaxError, ValueError, Exception) as exc:  # rdflib raises many kinds
-        message = " ".join(str(exc).split())[:400]
-        return RawBatch(problems=[Problem(path, "", "", f"not valid {rdf_format}: {message}")])
-    return graph_to_raw(g, path)
+
+def read_rdf(rdf_format: str) -> Reader:
+    """A reader of one RDF syntax (an rdflib format name)."""
+
+    def read(path: str, text: str) -> RawBatch:
+        g = new_graph()
+        try:
+            g.parse(data=text, format=rdf_format)
+        except (ParserError, SyntaxError, ValueError, Exception) as exc:  # rdflib raises many kinds
+            message = " ".join(str(exc).split())[:400]
+            return RawBatch(problems=[Problem(path, "", "", f"not valid {rdf_format}: {message}")])
+        return graph_to_raw(g, path)
+
+    return read
+
+
+# The reader of a file: by its name where one file is read its own way, else by its suffix.
+READERS: dict[str, Reader] = {
+    MUNICIPALITIES_FILE: read_municipalities,
+    ".yaml": read_yaml,
+    ".yml": read_yaml,
+    ".csv": read_csv,
+    ".ttl": read_rdf("turtle"),
+    ".jsonld": read_rdf("json-ld"),
+    ".json": read_rdf("json-ld"),
+    ".nt": read_rdf("nt"),
+    ".rdf": read_rdf("xml"),
+    ".xml": read_rdf("xml"),
+}
+SUFFIXES = tuple(sorted(key for key in READERS if key.startswith(".")))
+
+
+def reader_for(path: Path) -> Reader | None:
+    return READERS.get(path.name) or READERS.get(path.suffix.lower())
 
 
 def read_file(path: Path) -> RawBatch:
@@ -34,32 +63,25 @@ def read_file(path: Path) -> RawBatch:
         data = path.read_bytes()
     except OSError as exc:
         return RawBatch(problems=[Problem(name, "", "", f"cannot read the file: {exc.strerror}")])
-    suffix = path.suffix.lower()
-    if suffix not in (".yaml", ".yml", ".csv", *RDF_FORMATS):
-        supported = ", ".join(sorted({".yaml", ".yml", ".csv", *RDF_FORMATS}))
-        return RawBatch(problems=[Problem(name, "", "", f"unsupported file type {suffix!r}; use one of {supported}")])
+    reader = reader_for(path)
+    if reader is None:
+        message = f"unsupported file type {path.suffix.lower()!r}; use one of {', '.join(SUFFIXES)}"
+        return RawBatch(problems=[Problem(name, "", "", message)])
     text, problems = read_text(name, data)
     if text is None:
         return RawBatch(problems=problems)
-    if path.name == MUNICIPALITIES_FILE:
-        return read_municipalities(name, text)
-    if suffix in (".yaml", ".yml"):
-        return read_yaml(name, text)
-    if suffix == ".csv":
-        return read_csv(name, text)
-    return read_rdf(name, text, RDF_FORMATS[suffix])
+    return reader(name, text)
 
 
 def files_in(path: Path) -> list[Path]:
-    """The loadable files of a folder (the seed folder's reference CSVs other than municipalities excepted)."""
+    """The loadable files of a folder, its CSV files last (in the seed folder only municipalities.csv)."""
     if not path.is_dir():
         return [path]
-    found = [p for p in sorted(path.iterdir()) if p.suffix.lower() in (".yaml", ".yml", *RDF_FORMATS)]
+    readable = [p for p in sorted(path.iterdir()) if reader_for(p) is not None]
+    tables = [p for p in readable if p.suffix.lower() == ".csv"]
     if (path / MUNICIPALITIES_FILE).exists():
-        found.append(path / MUNICIPALITIES_FILE)
-    else:
-        found += [p for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv"]
-    return found
+        tables = [path / MUNICIPALITIES_FILE]
+    return [p for p in readable if p.suffix.lower() != ".csv"] + tables
 
 
 def read_paths(paths: list[Path]) -> tuple[RawBatch, list[Path]]:

@@ -33,9 +33,6 @@ class ValidBatch:
     nodes: list[NodeRow] = field(default_factory=list)
     links: list[LinkRow] = field(default_factory=list)
 
-    def node_origin(self) -> dict[str, Origin | None]:
-        return {n.id: n.origin for n in self.nodes}
-
 
 def _problems_from(exc: ValidationError, origin: Origin, prefix: str = "") -> list[Problem]:
     out = []
@@ -186,9 +183,7 @@ def _link_row(
     source_id = str(raw.source_id)
     source_cls = classes.get(source_id)
     rel_name = str(model.rel)
-    rel = ontology.relationships.get(rel_name) or next(
-        (r for r in ontology.relationships.values() if r.field_name == rel_name), None
-    )
+    rel = ontology.relationships.get(rel_name) or ontology.relationship_for_field(rel_name)
     if rel is None:
         known = ", ".join(sorted(r.field_name for r in ontology.relationships.values()))
         problems.append(_at(origin, f"{prefix}rel", f"unknown relationship {rel_name!r}; use one of: {known}"))

@@ -58,9 +58,6 @@ class Scheme:
     definitions: dict[str, str]
     concepts: dict[str, Concept]
 
-    def concept(self, notation: str) -> Concept:
-        return self.concepts[notation]
-
 
 @dataclass(frozen=True)
 class Field:
@@ -135,17 +132,12 @@ class Ontology:
     link_fields: tuple[Field, ...]
     concepts_by_iri: dict[URIRef, Concept] = field(default_factory=dict)
 
-    def relationship_for_field(self, field_name: str) -> Relationship:
+    def relationship_for_field(self, field_name: str) -> Relationship | None:
+        """The relationship records name `field_name` (e.g. belongs_to), if any."""
         for rel in self.relationships.values():
             if rel.field_name == field_name:
                 return rel
-        raise KeyError(field_name)
-
-    def link_field(self, name: str) -> Field:
-        for f in self.link_fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+        return None
 
     def class_of_iri(self, iri: Node) -> NodeClass | None:
         for cls in self.classes.values():

@@ -26,12 +26,15 @@ from pydantic import (
     Field as PydanticField,
 )
 
-from caleido.ontology.model import LANGUAGES, Field, FieldKind, NodeClass, load_ontology
+from caleido.ontology.model import LANGUAGES, Field, FieldKind, load_ontology
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 NodeId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
 MAX_TEXT = 20000
+# The whole numbers both stores hold (Ladybug INT64, Neo4j Integer): a larger one must be refused on input,
+# not crash the write.
+MIN_INT64, MAX_INT64 = -(2**63), 2**63 - 1
 
 
 class LangText(BaseModel):
@@ -98,9 +101,8 @@ def _annotation(f: Field, *, for_input: bool) -> Any:
     elif f.kind is FieldKind.URI:
         base = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url)]
     elif f.kind is FieldKind.INTEGER:
-        # Both stores keep whole numbers in 64 bits; a larger one must be refused here, not crash the write.
-        lowest = f.minimum if f.minimum is not None else -(2**63)
-        highest = f.maximum if f.maximum is not None else 2**63 - 1
+        lowest = f.minimum if f.minimum is not None else MIN_INT64
+        highest = f.maximum if f.maximum is not None else MAX_INT64
         base = Annotated[int, PydanticField(strict=True, ge=lowest, le=highest)]
     elif f.kind is FieldKind.DOUBLE:
         base = Annotated[float, PydanticField(allow_inf_nan=False, ge=f.minimum, le=f.maximum)]
@@ -216,10 +218,6 @@ def columns_to_input(fields: tuple[Field, ...], columns: dict[str, Any]) -> dict
         elif columns.get(f.name) not in (None, []):
             out[f.name] = columns[f.name]
     return out
-
-
-def node_class(name: str) -> NodeClass:
-    return load_ontology().classes[name]
 
 
 def now_utc() -> datetime:

@@ -21,7 +21,7 @@ from caleido.errors import CaleidoError, StoreBusy, StoreError, StoreUnavailable
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.settings import Settings
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 PROBLEM = "application/problem+json"
 WELL_FORMED_KEY = "cal_abcdefgh_" + "x" * 43

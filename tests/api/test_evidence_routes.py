@@ -17,7 +17,7 @@ from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
 from caleido.graph.store import GraphStore
 from caleido.settings import Settings
-from tests.conftest import FIXTURES, bearer, load, serve
+from tests.helpers import FIXTURES, bearer, load, serve
 
 META_ANALYSIS = FIXTURES / "evidence" / "meta-analysis.csv"
 FINDING = {
@@ -36,12 +36,6 @@ FINDING = {
         "locator": "table 2",
     },
 }
-
-
-@pytest.fixture
-def client(store: GraphStore, api: TestClient) -> TestClient:
-    load(store, FIXTURES / "usecases")
-    return api
 
 
 def _cell(client: TestClient, intervention: str, target: str, **params: str) -> dict:

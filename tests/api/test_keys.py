@@ -348,17 +348,19 @@ def test_cli_revoke_and_the_keys_file_from_the_environment(tmp_path: Path, monke
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "exit_code"),
     [
-        (["create", "--role", "boss", "--name", "x"], "use one of: reader, researcher, curator, admin"),
-        (["create", "--role", "admin", "--name", "bad\x1bname"], "non-printable"),
-        (["create", "--role", "admin", "--name", ""], "empty"),
-        (["create", "--role", "admin"], "--name"),
-        (["revoke", "zzzzzzzz"], "no key with id"),
+        (["create", "--role", "boss", "--name", "x"], "use one of: reader, researcher, curator, admin", 1),
+        (["create", "--role", "admin", "--name", "bad\x1bname"], "non-printable", 1),
+        (["create", "--role", "admin", "--name", ""], "empty", 1),
+        (["create", "--role", "admin"], "--name", 2),  # a usage error
+        (["revoke", "zzzzzzzz"], "no key with id", 1),
     ],
 )
-def test_cli_bad_input_exits_2_with_a_clear_message(tmp_path: Path, args: list[str], message: str) -> None:
+def test_cli_bad_input_exits_1_or_2_with_a_clear_message(
+    tmp_path: Path, args: list[str], message: str, exit_code: int
+) -> None:
     path = tmp_path / "keys.sqlite3"
     code, stdout, stderr = run_keys(*args, "--keys-file", str(path))
-    assert code == 2 and message in stderr and stdout == ""
+    assert code == exit_code and message in stderr and stdout == ""
     assert not path.exists() or KeyStore(path).list() == []

@@ -9,16 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from caleido.graph.store import GraphStore
-from tests.conftest import FIXTURES, load
-
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def client(store: GraphStore, api: TestClient) -> TestClient:
-    load(store, FIXTURES / "usecases")
-    return api
 
 
 def test_health_and_readiness(client: TestClient) -> None:

@@ -40,7 +40,7 @@ from schemathesis.checks import (
 from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
 from caleido.graph.store import GraphStore
-from tests.conftest import FIXTURES, bearer, load
+from tests.helpers import FIXTURES, bearer, load
 
 PROBLEM = "application/problem+json"
 CHECKS = [
@@ -109,12 +109,6 @@ def test_writes_refuse_generated_credentials(case: Case, app: FastAPI) -> None:
 # ---------------------------------------------------------------- edges found while fuzzing, kept as examples
 
 CSV_HEADER = "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation,n_studies\n"
-
-
-@pytest.fixture
-def client(store: GraphStore, api: TestClient) -> TestClient:
-    load(store, FIXTURES / "usecases")
-    return api
 
 
 def _finding(**changes: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from caleido.api.keys import KeyStore
 from caleido.graph.store import GraphStore
-from tests.conftest import FIXTURES, bearer, load
+from tests.helpers import bearer
 
 PAYLOADS = [
     "x'}) MATCH (n) DETACH DELETE n //",
@@ -24,12 +24,6 @@ PAYLOADS = [
     '<img src=x onerror="alert(1)"> & &amp; &lt;',
     "\\'; DROP TABLE Finding; -- \\\\ \u202eevil\u202c ünïcödé 🧪",
 ]
-
-
-@pytest.fixture
-def client(store: GraphStore, api: TestClient) -> TestClient:
-    load(store, FIXTURES / "usecases")
-    return api
 
 
 def _counts(store: GraphStore) -> tuple[dict[str, int], dict[str, int]]:

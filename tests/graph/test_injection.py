@@ -11,8 +11,7 @@ import pytest
 from caleido.errors import CaleidoError, InvalidData
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
-from tests.answers import plain
-from tests.conftest import load
+from tests.helpers import load, plain
 
 NASTY = [
     "x'}) DETACH DELETE n //",

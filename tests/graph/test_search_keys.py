@@ -20,8 +20,7 @@ from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_csv, export_rdf
 from caleido.ontology.records import NodeRow
-from tests.answers import plain
-from tests.conftest import BACKENDS, open_backend
+from tests.helpers import BACKENDS, open_backend, plain
 from tests.neo4j_server import Neo4jServer, neo4j_server
 
 PROV = {"source": "src-1", "locator": "p. 1", "status": "accepted", "added_by": "t", "added_at": "2026-01-01T00:00:00Z"}

@@ -22,7 +22,7 @@ from caleido.loaders.copy import copy_store
 from caleido.loaders.export import export_rdf
 from caleido.loaders.load import load_paths
 from caleido.loaders.sources import SEED_FOLDER
-from tests.answers import plain
+from tests.helpers import plain
 from tests.neo4j_server import neo4j_server
 
 pytestmark = pytest.mark.neo4j

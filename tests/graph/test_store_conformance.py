@@ -30,7 +30,7 @@ from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_rdf
 from caleido.ontology.records import LinkRow, NodeRow
 from caleido.settings import Settings
-from tests.conftest import BAD, MINI, load, open_backend
+from tests.helpers import BAD, MINI, load, open_backend
 from tests.neo4j_server import HOW_TO_RUN, Neo4jServer, neo4j_server
 
 PROV = {"source": "src-1", "locator": "p. 1", "status": "accepted", "added_by": "t", "added_at": "2026-01-01T00:00:00Z"}

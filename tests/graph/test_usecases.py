@@ -6,8 +6,7 @@ import pytest
 
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
-from tests.answers import plain
-from tests.conftest import FIXTURES, load
+from tests.helpers import FIXTURES, load, plain
 
 USECASES = FIXTURES / "usecases"
 

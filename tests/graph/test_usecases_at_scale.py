@@ -21,8 +21,7 @@ from bench.synthetic import Graph, generate
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
-from tests.answers import plain
-from tests.conftest import BACKENDS, open_backend
+from tests.helpers import BACKENDS, open_backend, plain
 
 FACTORS = {"ADDRESSES": "RiskFactor", "STRENGTHENS": "ProtectiveFactor"}
 TARGET_RELS = ("ADDRESSES", "STRENGTHENS", "BELONGS_TO")

@@ -9,7 +9,7 @@ import pytest
 
 from caleido.errors import InvalidData
 from caleido.graph.store import GraphStore
-from tests.conftest import BAD, load
+from tests.helpers import BAD, load
 
 # file -> (location substring, field, reason substring)
 CASES = {
@@ -76,7 +76,7 @@ def test_a_10_mb_field_is_rejected_without_echoing_it(mini_store: GraphStore, tm
 
 
 def test_one_bad_file_among_good_ones_blocks_the_whole_load(store: GraphStore, tmp_path: Path) -> None:
-    from tests.conftest import MINI
+    from tests.helpers import MINI
 
     with pytest.raises(InvalidData):
         load(store, MINI, BAD / "unknown_term.yaml")

@@ -16,7 +16,7 @@ from caleido.graph.store import GraphStore
 from caleido.loaders.export import export_csv, export_rdf
 from caleido.loaders.shacl import shapes_graph
 from caleido.ontology.model import CAL, CID
-from tests.conftest import load
+from tests.helpers import load
 
 RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld"}
 

@@ -21,7 +21,7 @@ from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
 from caleido.graph.embedded import EmbeddedStore
 from caleido.loaders.sources import SEED_FOLDER
-from tests.conftest import FIXTURES, load, serve
+from tests.helpers import FIXTURES, load, serve
 
 CHROMIUM = os.environ.get("CALEIDO_CHROMIUM", "/usr/bin/chromium")
 # As root in a container, offline: no sandbox, no GPU, and none of Chromium's own calls home.

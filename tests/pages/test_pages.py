@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from caleido.viz.network import PHYSICS_LIMIT
-from tests.conftest import FIXTURES, load
+from tests.helpers import FIXTURES, load
 from tests.pages.browser import click_node, hover_node, node_count, painted_pixels, wait_drawn
 from tests.pages.conftest import PAYLOAD, Site, Watched
 

@@ -9,7 +9,7 @@ from caleido.viz.coverage_map import coverage_map, map_order
 from caleido.viz.kaleidoscope import CENTRE, KaleidoscopeFilters, kaleidoscope
 from caleido.viz.layout import ring, rings_by_depth
 from caleido.viz.network import PHYSICS_LIMIT, Network, explore_href
-from tests.answers import plain
+from tests.helpers import plain
 from tests.pages.conftest import PAYLOAD, Site
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from caleido.loaders.sources import SEED_FOLDER
-from tests.conftest import BACKENDS, load, open_backend
+from tests.helpers import BACKENDS, load, open_backend
 
 
 @pytest.fixture(params=BACKENDS)

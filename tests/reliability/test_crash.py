@@ -32,7 +32,7 @@ from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
 from caleido.loaders.copy import BATCH
 from caleido.loaders.sources import SEED_FOLDER
-from tests.conftest import BACKENDS, load, open_backend
+from tests.helpers import BACKENDS, load, open_backend
 from tests.reliability.served import caleido_serve
 
 SCALE = 0.15  # of bench/synthetic.py's "medium": enough batches that a kill lands inside the copy

@@ -23,7 +23,7 @@ from bench.api_load import finding_body, unreadable
 from caleido.api.keys import KeyStore
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.loaders.sources import SEED_FOLDER
-from tests.conftest import load
+from tests.helpers import load
 from tests.neo4j_server import neo4j_server
 from tests.reliability.served import caleido_serve
 

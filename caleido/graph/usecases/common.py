@@ -33,3 +33,11 @@ def label_fields(row: dict[str, Any]) -> dict[str, Any]:
 def rows_by_id(store: GraphStore, cls: str) -> dict[str, dict[str, Any]]:
     """Every node of a class, by id."""
     return {row["id"]: row for row in store.iter_nodes(cls)}
+
+
+def class_of(store: GraphStore, node_id: str) -> str:
+    """The class of a stored node, or NotFound."""
+    classes = store.find_classes([node_id])
+    if node_id not in classes:
+        raise NotFound(f"no node with id {node_id!r}")
+    return classes[node_id]

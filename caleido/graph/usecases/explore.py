@@ -10,7 +10,7 @@ from typing import Any
 from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
-from caleido.graph.usecases.common import NotFound, label_fields, rows_by_id
+from caleido.graph.usecases.common import NotFound, class_of, label_fields, rows_by_id
 from caleido.graph.usecases.results import (
     Cluster,
     ClusterScheme,
@@ -47,10 +47,7 @@ def stored_links(store: GraphStore, rows: Iterable[dict[str, Any]]) -> dict[str,
 
 def node(store: GraphStore, node_id: str) -> NodeDetail:
     """A node with all its columns (provenance included) and its links with theirs."""
-    classes = store.find_classes([node_id])
-    if node_id not in classes:
-        raise NotFound(f"no node with id {node_id!r}")
-    cls = classes[node_id]
+    cls = class_of(store, node_id)
     values = store.fetch_nodes(cls, [node_id])[node_id]
     ends = [(row, "outgoing") for row in store.read(queries.OUTGOING, ids=[node_id])]
     ends += [(row, "incoming") for row in store.read(queries.INCOMING, ids=[node_id])]
