@@ -109,15 +109,23 @@ class EmbeddedStore:
         return conn
 
     def _execute(self, query: str, params: dict[str, Any] | None = None) -> Any:
-        """Run one statement. One with an Arrow table among its parameters is prepared for that call only:
-        Ladybug 0.22 caches the statements it prepares by itself under a key that is new for every table,
-        and each cached statement keeps its table, so a load of 5 million links held ~9 GB per million
-        (README.md, Benchmarks, "Large")."""
+        """Run one statement with a single `execute` call, as Ladybug 0.22 asks (it deprecates a separate `prepare`).
+        For a statement with an Arrow table among its parameters, `execute` caches what it prepares under a key
+        that names that table, so the entry is never used again, yet it holds on to the table: a load of 5 million
+        links held ~9 GB per million (bench/results/LOG.md, "Large"). Ladybug has no public way to drop such an
+        entry, so the ones this call added to the connection's private cache are dropped when it returns (a
+        connection serves one thread, so they are this call's)."""
         conn = self._conn
         params = params or {}
-        if any(isinstance(value, pa.Table) for value in params.values()):
-            return conn.execute(conn.prepare(query, params), params)
-        return conn.execute(query, params)
+        if not any(isinstance(value, pa.Table) for value in params.values()):
+            return conn.execute(query, params)
+        cache: dict[Any, Any] = conn._pybind_implicit_prepared_cache
+        cached = set(cache)
+        try:
+            return conn.execute(query, params)
+        finally:
+            for key in cache.keys() - cached:
+                _close(cache.pop(key))
 
     # ------------------------------------------------------------ schema
 
@@ -361,6 +369,14 @@ class EmbeddedStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _close(statement: Any) -> None:
+    """Free a prepared statement now: Ladybug's C-API ones hold native memory until closed, pybind ones have no
+    `close` and are freed with their last reference."""
+    close = getattr(statement, "close", None)
+    if callable(close):
+        close()
 
 
 def _as_dict(columns: list[Column], row: list[Any]) -> dict[str, Any]:
