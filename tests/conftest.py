@@ -1,5 +1,5 @@
 """Shared fixtures. Stores are real: an on-disk Ladybug database per test (never ':memory:',
-see TECH-NOTES A.3) and a real Neo4j server found through NEO4J_URI (tests/neo4j_server.py)."""
+which lost primary-key lookups after a failed COPY) and a real Neo4j server (NEO4J_URI, tests/neo4j_server.py)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The embedded default store: a Ladybug database in a folder on disk.
 
-Ladybug specifics this module hides (TECH-NOTES A):
+Ladybug specifics this module hides (each found by trying it on Ladybug 0.22):
 - batch writes go through `LOAD FROM <Arrow table>`, never `UNWIND $rows MERGE`, which is slow
-  and silently loses edges when keys repeat in a batch (upstream #798);
+  and silently loses edges when keys repeat in a batch (LadybugDB/ladybug#798);
 - one process owns the database file; a second writer fails at once, so we say so clearly;
 - one write transaction at a time per process, so writes take a process-wide lock.
 """
@@ -35,7 +35,7 @@ _ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "double": pa.float64()
 _WRITE_LOCK = threading.Lock()
 # Ladybug folds its write-ahead log into the database file (a checkpoint) at the first commit after the log
 # passes this size. At its default (16 MiB) a load of national size checkpointed on nearly every batch
-# of 50,000 links: 19,000 links/s; at 1 GiB, 42,000 (bench/results/README.md). Commits stay durable (the
+# of 50,000 links: 19,000 links/s; at 1 GiB, 42,000 (bench/results/LOG.md, "Loading"). Commits stay durable (the
 # log is synced); the log is folded in later, at the latest when the store is closed.
 CHECKPOINT_THRESHOLD = 2**30
 
@@ -191,7 +191,7 @@ class EmbeddedStore:
 
     # Lookups by many ids go through `LOAD FROM` an Arrow column of ids, matched on the primary key:
     # `WHERE x.id IN $ids` tests every row of every table against the whole list (4.7 s for 18,600 ids
-    # in a graph of 49,000 nodes; 0.07 s this way, bench/README.md "Load").
+    # in a graph of 49,000 nodes; 0.07 s this way, measured in commit a21b13a).
 
     def find_classes(self, ids: Collection[str]) -> dict[str, str]:
         if not ids:
@@ -280,7 +280,7 @@ class EmbeddedStore:
 
     # New rows are written with CREATE and their columns inline, rows that exist with MATCH ... SET: in
     # Ladybug one SET per column costs about as much as the whole CREATE, so MERGE ... ON CREATE SET of
-    # every column wrote links 6x slower (bench/README.md, "Load"). A key repeated in one batch is written
+    # every column wrote links 6x slower (measured in commit a21b13a). A key repeated in one batch is written
     # once, with its last row, as MERGE would. Each end is matched in its own MATCH clause: Ladybug plans
     # `MATCH (a:A {...}), (b:B {...})` as a cross product of both tables (5,000 x 20,000 rows ran out of
     # memory), chained clauses as primary-key lookups.

@@ -1,5 +1,5 @@
 """The read-query catalogue. Each query is written once; where the Cypher dialects of Ladybug and
-Neo4j differ, the difference is a small named fragment per dialect (TECH-NOTES A.6):
+Neo4j differ, the difference is a small named fragment per dialect:
 
 - `label`: the Caleido class of a node (Ladybug: label(n); Neo4j: its label other than CaleidoNode);
 - `type`: the type of a relationship (Ladybug: label(r); Neo4j: type(r));
