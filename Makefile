@@ -2,39 +2,47 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# What running needs (the package), then the development tools on top (the [dev] extra); each install
+# runs again only when pyproject.toml changes.
+RUN_STAMP := $(VENV)/.run-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
 .PHONY: run test lint typecheck clean bench bench-large load
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 or python3 on PATH)"; exit 1; }
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@touch $(STAMP)
+	@touch $(DEV_STAMP)
 
 ## Load the seed knowledge into the embedded store (once), summarise what is stored where, serve the API.
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/caleido run --serve
 
 ## Lint, type-check and run every test (the browser tests drive Debian's Chromium, installed if missing).
-test: $(STAMP) lint typecheck
+test: $(DEV_STAMP) lint typecheck
 	scripts/ensure-chromium
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check caleido tests bench
 	$(BIN)/ruff format --check caleido tests bench
 
-$(BENCH_STAMP): $(STAMP)
+$(BENCH_STAMP): $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	@touch $(BENCH_STAMP)
 
 ## Benchmarks (never run as tests): load and query latency on both stores at seed and medium scale, side by
-## side in one run, into bench/results/ (JSON, README.md, PNG). Starts its own Neo4j unless NEO4J_URI is set
-## (that server is emptied!). BENCH_ARGS="--repeat 30" for more calls per use case.
+## side in one run, into bench/results/ (JSON, README.md, PNG; what a run found goes in LOG.md by hand).
+## Starts its own Neo4j unless NEO4J_URI is set (that server is emptied!). BENCH_ARGS="--repeat 30" for more
+## calls per use case.
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	@if [ -f bench/bench_views.py ]; then $(BIN)/python -m bench.bench_views; fi
@@ -45,10 +53,10 @@ bench-large: $(BENCH_STAMP)
 
 ## The reliability load test at full length: 50 clients for 60 s on `caleido serve` over each store (Neo4j when
 ## NEO4J_URI is set); throughput and p99 in test-output/load-<store>.json. `make test` runs it for 15 s.
-load: $(STAMP)
+load: $(DEV_STAMP)
 	CALEIDO_LOAD_SECONDS=60 $(BIN)/python -m pytest tests/reliability/test_load.py -q
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
 clean:

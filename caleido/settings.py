@@ -19,40 +19,84 @@ def _default_agent() -> str:
 
 
 class Settings(BaseSettings):
+    """Every setting, read from the environment (`CALEIDO_` + the field's name in capitals, unless it names its
+    variable). The descriptions are the README's settings table: `python -m caleido.settings_doc README.md`."""
+
     model_config = SettingsConfigDict(env_prefix="CALEIDO_", extra="ignore")
 
-    store: str = DEFAULT_STORE
-    user: str = _default_agent()  # recorded as added_by on what the CLI loads
+    store: str = Field(
+        default=DEFAULT_STORE,
+        description="Where the graph is kept: `embedded:FOLDER` (Ladybug, no server) or a Neo4j URI "
+        "(`neo4j://`, `neo4j+s://` for Aura, `bolt://`).",
+    )
+    user: str = Field(
+        default=_default_agent(),
+        description="Recorded as `added_by` on what the CLI loads, unless `caleido load --by` names someone.",
+    )
 
     # Neo4j login: the names every Neo4j tool reads, so no CALEIDO_ prefix.
-    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
-    neo4j_password: SecretStr = Field(default=SecretStr(""), validation_alias="NEO4J_PASSWORD")
-    neo4j_database: str | None = Field(default=None, validation_alias="NEO4J_DATABASE")  # None: the server's default
-    # Driver pool (CALEIDO_NEO4J_*); times in seconds.
-    neo4j_max_pool_size: int = Field(default=50, ge=1)
-    # Longest wait for a usable connection: a free pooled one, or a new one including the Bolt handshake.
-    neo4j_acquisition_timeout: float = Field(default=30.0, gt=0)
-    neo4j_connection_timeout: float = Field(default=10.0, gt=0)  # the TCP connect of a new connection
-    # Below the idle timeout of load balancers and firewalls, which otherwise leave defunct connections.
-    neo4j_max_connection_lifetime: float = Field(default=300.0, gt=0)
-    # How long the driver retries a transaction on a transient error or a lost server before the API
-    # answers 503 with Retry-After: the bound on how long a request waits while Neo4j is down.
-    neo4j_retry_seconds: float = Field(default=5.0, ge=0)
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER", description="The Neo4j login's user.")
+    neo4j_password: SecretStr = Field(
+        default=SecretStr(""), validation_alias="NEO4J_PASSWORD", description="The Neo4j login's password."
+    )
+    neo4j_database: str | None = Field(
+        default=None, validation_alias="NEO4J_DATABASE", description="The Neo4j database; unset: the server's default."
+    )
+    neo4j_max_pool_size: int = Field(default=50, ge=1, description="The most connections the Neo4j driver keeps.")
+    neo4j_acquisition_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds to wait for a usable Neo4j connection: a free pooled one, or a new one including "
+        "the Bolt handshake.",
+    )
+    neo4j_connection_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds for the TCP connect of a new Neo4j connection."
+    )
+    neo4j_max_connection_lifetime: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds a Neo4j connection is kept. Keep it below the idle timeout of load balancers and "
+        "firewalls, which otherwise leave defunct connections.",
+    )
+    neo4j_retry_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="Seconds the driver retries a transaction on a transient error or a lost server before the "
+        "API answers 503 with Retry-After: the bound on how long a request waits while Neo4j is down.",
+    )
 
-    # Memory the embedded store (Ladybug) may cache pages in, in MiB; 0 keeps Ladybug's own default, about
-    # 80 % of the machine's memory, which is too much beside a Neo4j server or other services.
-    embedded_buffer_pool_mb: int = Field(default=0, ge=0)
+    embedded_buffer_pool_mb: int = Field(
+        default=0,
+        ge=0,
+        description="MiB the embedded store (Ladybug) may cache pages in; 0 keeps Ladybug's default, about 80 % "
+        "of the machine's memory, which is too much beside a Neo4j server or other services. A write that does "
+        "not fit says so and writes nothing.",
+    )
 
-    # The HTTP service (CALEIDO_HOST, CALEIDO_PORT, ...).
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    require_key_for_reads: bool = False
-    keys_file: Path = Path("./data/keys.sqlite3")  # hashes of the API keys (caleido keys create)
-    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
-    # The longest a request waits for its answer to start; then 503 with Retry-After. It bounds the wait
-    # while a store hangs (a Neo4j shutting down holds open transactions up to its own 10 s). A write cut
-    # off this way may still land: POST /findings and imports are idempotent, so sending it again is safe.
-    request_timeout_seconds: float = Field(default=60.0, gt=0)
+    # The HTTP service.
+    host: str = Field(default="127.0.0.1", description="The address `caleido serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="The port `caleido serve` listens on.")
+    require_key_for_reads: bool = Field(
+        default=False, description="Whether the read routes need an API key too (writes always do)."
+    )
+    keys_file: Path = Field(
+        default=Path("./data/keys.sqlite3"),
+        description="The SQLite file that keeps the hashes of the API keys (`caleido keys create`).",
+    )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        description="The largest request body the API accepts, in bytes (a CSV import included); a larger one "
+        "gets 413.",
+    )
+    request_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a request waits for its answer to start; then 503 with Retry-After. It bounds the "
+        "wait while a store hangs (a Neo4j shutting down holds open transactions up to its own 10 s). A write "
+        "cut off this way may still land: `POST /api/v1/findings` and imports are idempotent, so sending it "
+        "again is safe.",
+    )
 
 
 def get_settings() -> Settings:

@@ -1,5 +1,6 @@
 """Shared fixtures (helpers to import are in tests/helpers.py). Stores are real: an on-disk Ladybug database
-per test (never ':memory:') and a real Neo4j server found through NEO4J_URI (tests/neo4j_server.py)."""
+per test (never ':memory:', which lost primary-key lookups after a failed COPY) and a real Neo4j server
+(NEO4J_URI, tests/neo4j_server.py)."""
 
 from __future__ import annotations
 

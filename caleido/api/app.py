@@ -1,7 +1,7 @@
 """The FastAPI application: one store per process, opened in the lifespan, closed on shutdown.
 
 Routes are plain `def`: the store calls block, so FastAPI runs them in its thread pool and the
-event loop stays free (TECH-NOTES E.4).
+event loop stays free (a blocking call in an `async def` route would stall every other request).
 
 `create_app` is the entry point that reads the environment, when it is given no Settings; everything
 below it (the store, the key store, the limits, the dependencies in caleido.api.deps) gets that one object.

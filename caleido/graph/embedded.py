@@ -1,8 +1,8 @@
 """The embedded default store: a Ladybug database in a folder on disk.
 
-Ladybug specifics this module hides (TECH-NOTES A):
+Ladybug specifics this module hides (each found by trying it on Ladybug 0.22):
 - batch writes go through `LOAD FROM <Arrow table>`, never `UNWIND $rows MERGE`, which is slow
-  and silently loses edges when keys repeat in a batch (upstream #798);
+  and silently loses edges when keys repeat in a batch (LadybugDB/ladybug#798);
 - one process owns the database file; a second writer fails at once, so we say so clearly;
 - one write transaction at a time per process, so writes take a process-wide lock.
 """
@@ -37,7 +37,7 @@ _ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "double": pa.float64()
 _WRITE_LOCK = threading.Lock()
 # Ladybug folds its write-ahead log into the database file (a checkpoint) at the first commit after the log
 # passes this size. At its default (16 MiB) a load of national size checkpointed on nearly every batch
-# of 50,000 links: 19,000 links/s; at 1 GiB, 42,000 (bench/results/README.md). Commits stay durable (the
+# of 50,000 links: 19,000 links/s; at 1 GiB, 42,000 (bench/results/LOG.md, "Loading"). Commits stay durable (the
 # log is synced); the log is folded in later, at the latest when the store is closed.
 CHECKPOINT_THRESHOLD = 2**30
 
@@ -106,15 +106,23 @@ class EmbeddedStore:
         return conn
 
     def _execute(self, query: str, params: dict[str, Any] | None = None) -> Any:
-        """Run one statement. One with an Arrow table among its parameters is prepared for that call only:
-        Ladybug 0.22 caches the statements it prepares by itself under a key that is new for every table,
-        and each cached statement keeps its table, so a load of 5 million links held ~9 GB per million
-        (README.md, Benchmarks, "Large")."""
+        """Run one statement with a single `execute` call, as Ladybug 0.22 asks (it deprecates a separate `prepare`).
+        For a statement with an Arrow table among its parameters, `execute` caches what it prepares under a key
+        that names that table, so the entry is never used again, yet it holds on to the table: a load of 5 million
+        links held ~9 GB per million (bench/results/LOG.md, "Large"). Ladybug has no public way to drop such an
+        entry, so the ones this call added to the connection's private cache are dropped when it returns (a
+        connection serves one thread, so they are this call's)."""
         conn = self._conn
         params = params or {}
-        if any(isinstance(value, pa.Table) for value in params.values()):
-            return conn.execute(conn.prepare(query, params), params)
-        return conn.execute(query, params)
+        if not any(isinstance(value, pa.Table) for value in params.values()):
+            return conn.execute(query, params)
+        cache: dict[Any, Any] = conn._pybind_implicit_prepared_cache
+        cached = set(cache)
+        try:
+            return conn.execute(query, params)
+        finally:
+            for key in cache.keys() - cached:
+                _close(cache.pop(key))
 
     # ------------------------------------------------------------ schema
 
@@ -180,7 +188,7 @@ class EmbeddedStore:
 
     # Lookups by many ids go through `LOAD FROM` an Arrow column of ids, matched on the primary key:
     # `WHERE x.id IN $ids` tests every row of every table against the whole list (4.7 s for 18,600 ids
-    # in a graph of 49,000 nodes; 0.07 s this way, bench/README.md "Load").
+    # in a graph of 49,000 nodes; 0.07 s this way, measured in commit a21b13a).
 
     def find_classes(self, ids: Collection[str]) -> dict[str, str]:
         if not ids:
@@ -267,7 +275,7 @@ class EmbeddedStore:
 
     # New rows are written with CREATE and their columns inline, rows that exist with MATCH ... SET: in
     # Ladybug one SET per column costs about as much as the whole CREATE, so MERGE ... ON CREATE SET of
-    # every column wrote links 6x slower (bench/README.md, "Load"). A key repeated in one batch is written
+    # every column wrote links 6x slower (measured in commit a21b13a). A key repeated in one batch is written
     # once, with its last row, as MERGE would. Each end is matched in its own MATCH clause: Ladybug plans
     # `MATCH (a:A {...}), (b:B {...})` as a cross product of both tables (5,000 x 20,000 rows ran out of
     # memory), chained clauses as primary-key lookups.
@@ -355,6 +363,14 @@ class EmbeddedStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _close(statement: Any) -> None:
+    """Free a prepared statement now: Ladybug's C-API ones hold native memory until closed, pybind ones have no
+    `close` and are freed with their last reference."""
+    close = getattr(statement, "close", None)
+    if callable(close):
+        close()
 
 
 def _ids_table(ids: Collection[str]) -> pa.Table:

@@ -1,6 +1,6 @@
 """The production store: a Neo4j 5 server (or Aura, or a cluster) reached over Bolt.
 
-Neo4j specifics this module hides (TECH-NOTES B, E):
+Neo4j specifics this module hides:
 - Neo4j is schemaless, so the ontology becomes constraints: a unique `id` per class label and on
   the label `CaleidoNode` that every Caleido node also carries (cross-class lookups use its index);
 - every read and write runs in a managed transaction, which the driver retries on transient errors

@@ -3,7 +3,7 @@
 pyvis 0.3.2 wraps this same renderer, but Caleido builds the data itself: pyvis checks every new node and
 edge against lists of all earlier ones (2,000 nodes took 0.37 s, 10,000 took 7.5 s on this machine before any
 HTML was written), its templates load from CDNs and are not escaped, and a title with `href` turns every
-tooltip into raw HTML (TECH-NOTES C). Here titles are plain text (vis-network shows them with innerText), the
+tooltip into raw HTML (an innerHTML popup). Here titles are plain text (vis-network shows them with innerText), the
 page embeds the data with Jinja's `tojson` (which escapes `<`, `>`, `&` and quotes), and vis-network comes
 from the app's own static files.
 """

@@ -52,7 +52,7 @@ def test_read_only_open_of_a_missing_store_says_what_to_do(tmp_path: Path) -> No
 
 
 def test_kuzu_is_not_installed_beside_ladybug() -> None:
-    # kuzu and ladybug in one process crash (TECH-NOTES A.7).
+    # kuzu and ladybug in one process crash: both register a native type named Database.
     import importlib.util
 
     assert importlib.util.find_spec("kuzu") is None

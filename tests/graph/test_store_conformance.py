@@ -114,7 +114,7 @@ def test_an_embedded_store_with_a_small_page_cache_loads_and_answers(tmp_path: P
 
 def test_lookups_by_many_ids_do_not_pile_up_in_a_small_page_cache(tmp_path: Path) -> None:
     # Ladybug 0.22 caches the statements it prepares under a key that is new for every Arrow table and
-    # keeps the table with it: a long load ran out of page cache in its reads (README.md, "Large").
+    # keeps the table with it: a long load ran out of page cache in its reads (bench/results/LOG.md, "Large").
     store = open_store(f"embedded:{tmp_path / 'store'}", Settings(embedded_buffer_pool_mb=64))
     try:
         load(store, MINI)
@@ -374,7 +374,7 @@ def test_driver_time_values_are_read_as_iso_text(server: Neo4jServer) -> None:
 
 @pytest.mark.neo4j
 def test_server_notifications_are_not_logged(server: Neo4jServer, caplog: pytest.LogCaptureFixture) -> None:
-    # A plain driver logs a warning for every unknown label or property in a query (TECH-NOTES E.3).
+    # A plain driver logs a warning for every unknown label or property in a query.
     with caplog.at_level(logging.INFO, logger="neo4j.notifications"), server.open() as neo4j:
         assert neo4j.read("MATCH (n:NoSuchLabel) RETURN n.no_such_property AS x") == []
     assert [r for r in caplog.records if r.name.startswith("neo4j.notifications")] == []
