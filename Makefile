@@ -58,6 +58,7 @@ load: $(DEV_STAMP)
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy --strict caleido/graph caleido/api  # the store, use cases and API: strict = true
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -18,7 +18,8 @@ from typing import Any
 
 from bench.synthetic import Graph
 from caleido.graph.embedded import EmbeddedStore
-from caleido.graph.neo4j_store import COMMON_LABEL, Neo4jStore
+from caleido.graph.neo4j_store import Neo4jStore
+from caleido.graph.schema import COMMON_LABEL
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import WriteReport, plan_and_write
 from caleido.loaders.copy import chunks

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from caleido import settings_doc
+from caleido.exit_codes import EXIT_CODES
 from caleido.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,3 +91,9 @@ def test_relative_links_in_the_docs_lead_to_files_in_the_repository(doc: str) ->
     local = [t for t in targets if t and not re.match(r"[a-z][a-z+.-]*:", t)]
     assert local, f"{doc} links to no file"
     assert [t for t in local if not (path.parent / t).exists()] == []
+
+
+def test_the_readme_lists_every_exit_code() -> None:
+    text = README.read_text(encoding="utf-8")
+    for code, meaning in EXIT_CODES.items():
+        assert f"| {int(code)} | {meaning} |" in text, f"exit code {int(code)} is not in README.md"

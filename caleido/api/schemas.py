@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from caleido.loaders.evidence import MAX_INT64
+from caleido.ontology.records import MAX_INT64
 
 
 class Public(BaseModel):

@@ -498,7 +498,7 @@ def _native(value: Any) -> Any:
 
 def _keys_of(record: Record) -> str:
     """The search keys of a node from its label columns, read as iter_nodes reads them (no driver types)."""
-    return search_keys.search_keys({key: _native(value) for key, value in record.items()})
+    return search_keys.search_keys({key: _native(record[key]) for key in record.keys()})
 
 
 def _first_line(exc: BaseException) -> str:
