@@ -1,7 +1,7 @@
 """The use-case queries behind the three user jobs. Each reads with the catalogue in
 caleido.graph.queries, lets the database filter, count and page, and does what is left of its arithmetic
-here, once, so both stores give identical answers. Results are plain dicts and lists in a fixed order,
-ready for JSON.
+here, once, so both stores give identical answers. Each answers with its model from
+caleido.graph.usecases.results, in a fixed order, which the API serves as it is.
 
 - evidence_map: coverage (the evidence-and-gap map), one cell of it, gaps (policymakers);
 - partners: the partner finder (municipalities);
