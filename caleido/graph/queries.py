@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from functools import cache
 from typing import Any, Literal
 
@@ -37,6 +38,29 @@ _TOKENS = re.compile(r"\bLABEL\s*\(|\bTYPE\s*\(|:ANY\b|:TARGET\b")
 _PARAMETER = re.compile(r"\$(\w+)")
 
 
+class Param(Enum):
+    """What a parameter holds: the conformance test gives each kind a value, and `bind` checks the values."""
+
+    IDS = "a list of node ids"
+    NAMES = "a list of class names"
+    STATUSES = "a list of review statuses"
+    TEXT = "a string ('' for a filter that asks for any)"
+    FLAG = "true or false"
+    SKIP = "how many rows to skip"
+    LIMIT = "how many rows at most"
+
+
+_PYTHON_TYPES: dict[Param, type] = {
+    Param.IDS: list,
+    Param.NAMES: list,
+    Param.STATUSES: list,
+    Param.TEXT: str,
+    Param.FLAG: bool,
+    Param.SKIP: int,
+    Param.LIMIT: int,
+}
+
+
 class QueryDefinitionError(ValueError):
     """A catalogue query whose text and declaration disagree: a programming error, raised at import."""
 
@@ -48,9 +72,13 @@ class Query:
 
     name: str
     text: str
-    params: frozenset[str]
+    declared: tuple[tuple[str, Param], ...]  # (parameter, kind), in the order declared
     target: str | None = None
     optional_columns: tuple[str, ...] = field(default=())
+
+    @property
+    def params(self) -> dict[str, Param]:
+        return dict(self.declared)
 
     @property
     def per_target(self) -> bool:
@@ -67,10 +95,16 @@ class Query:
         return _render(self, dialect)
 
     def bind(self, dialect: Dialect, params: Mapping[str, Any]) -> str:
-        """The text for this dialect, once the parameters given are exactly the declared ones."""
-        if set(params) != self.params:
-            missing, unexpected = sorted(self.params - set(params)), sorted(set(params) - self.params)
+        """The text for this dialect, once the parameters given are exactly the declared ones, each of its kind."""
+        declared = self.params
+        if set(params) != set(declared):
+            missing, unexpected = sorted(set(declared) - set(params)), sorted(set(params) - set(declared))
             raise TypeError(f"query {self.name}: missing parameters {missing}, unexpected {unexpected}")
+        for name, kind in declared.items():
+            value = params[name]
+            # bool is an int in Python: a flag given as a count (or the other way round) is a mistake too.
+            if not isinstance(value, _PYTHON_TYPES[kind]) or (isinstance(value, bool) != (kind is Param.FLAG)):
+                raise TypeError(f"query {self.name}: parameter {name} is {kind.value}, not {value!r}")
         return self.render(dialect)
 
 
@@ -90,11 +124,10 @@ def _render(query: Query, dialect: Dialect) -> str:
 
 
 def _check(query: Query) -> Query:
-    used = set(_PARAMETER.findall(query.text))
-    if used != query.params:
+    used, declared = set(_PARAMETER.findall(query.text)), set(query.params)
+    if used != declared:
         raise QueryDefinitionError(
-            f"query {query.name}: uses {sorted(used - query.params)} undeclared, declares "
-            f"{sorted(query.params - used)} unused"
+            f"query {query.name}: uses {sorted(used - declared)} undeclared, declares {sorted(declared - used)} unused"
         )
     sample = query.on(node_classes()[0].name) if query.per_target else query
     for dialect in DIALECTS:
@@ -107,10 +140,12 @@ def _check(query: Query) -> Query:
 CATALOGUE: dict[str, Query] = {}
 
 
-def _define(name: str, text: str, *params: str, optional_columns: tuple[str, ...] = ()) -> Query:
+def _define(
+    name: str, text: str, params: Mapping[str, Param] | None = None, optional_columns: tuple[str, ...] = ()
+) -> Query:
     if name in CATALOGUE:
         raise QueryDefinitionError(f"query {name} is defined twice")
-    query = _check(Query(name, text, frozenset(params), optional_columns=optional_columns))
+    query = _check(Query(name, text, tuple((params or {}).items()), optional_columns=optional_columns))
     CATALOGUE[name] = query
     return query
 
@@ -122,7 +157,7 @@ _INTERVENTIONS = """
 MATCH (i:Intervention) WHERE i.status IN $statuses AND ($domain = '' OR $domain IN i.domains)
   AND ($level = '' OR $level IN i.levels)
 """
-_FILTERS = ("statuses", "domain", "level")
+_FILTERS = {"statuses": Param.STATUSES, "domain": Param.TEXT, "level": Param.TEXT}
 
 INTERVENTION_ROWS = _define(
     "INTERVENTION_ROWS",
@@ -131,11 +166,9 @@ INTERVENTION_ROWS = _define(
        i.intervention_type AS intervention_type
 ORDER BY id SKIP $offset LIMIT $limit
 """,
-    *_FILTERS,
-    "offset",
-    "limit",
+    {**_FILTERS, "offset": Param.SKIP, "limit": Param.LIMIT},
 )
-INTERVENTION_COUNT = _define("INTERVENTION_COUNT", _INTERVENTIONS + "RETURN count(*) AS interventions\n", *_FILTERS)
+INTERVENTION_COUNT = _define("INTERVENTION_COUNT", _INTERVENTIONS + "RETURN count(*) AS interventions\n", _FILTERS)
 
 INTERVENTION_THEMES = _define(
     "INTERVENTION_THEMES",
@@ -144,9 +177,7 @@ MATCH (i:Intervention)-[r:BELONGS_TO]->(t:ProgrammeTheme)
 WHERE (NOT $only_ids OR i.id IN $ids) AND r.status IN $statuses
 RETURN i.id AS intervention, collect(t.id) AS themes
 """,
-    "only_ids",
-    "ids",
-    "statuses",
+    {"only_ids": Param.FLAG, "ids": Param.IDS, "statuses": Param.STATUSES},
 )
 
 # Ids and labels of a class's nodes, with their dimension and clusters where the class has them.
@@ -156,7 +187,7 @@ TARGET_COLUMNS = _define(
 MATCH (n:TARGET) WHERE n.status IN $statuses
 RETURN n.id AS id, n.label_nl AS label_nl, n.label_en AS label_en
 """,
-    "statuses",
+    {"statuses": Param.STATUSES},
     optional_columns=("dimension", "clusters"),
 )
 
@@ -166,8 +197,7 @@ TARGET_LINKS_OF = _define(
 MATCH (i:Intervention)-[r:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n) WHERE i.id IN $ids AND r.status IN $statuses
 RETURN i.id AS intervention, TYPE(r) AS rel, n.id AS target, r.status AS status
 """,
-    "ids",
-    "statuses",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
 )
 
 # Findings that bear on an intervention and on a target are evidence for the link between them. The two
@@ -184,8 +214,7 @@ MATCH (f)-[r:EVIDENCE_FOR]->(n:TARGET) WHERE r.status IN $statuses
 RETURN i.id AS intervention, n.id AS target, f.id AS finding, r.direction AS direction, f.grade AS grade,
        f.status AS finding_status, intervention_link, r.status AS target_link
 """,
-    "ids",
-    "statuses",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
 )
 
 # ---- gaps
@@ -197,7 +226,7 @@ MATCH (n:TARGET) WHERE n.status IN $statuses
   AND NOT EXISTS { MATCH (:Intervention)-[r:ADDRESSES|STRENGTHENS]->(n) WHERE r.status IN $statuses }
 RETURN n.id AS id, n.label_nl AS label_nl, n.label_en AS label_en
 """,
-    "statuses",
+    {"statuses": Param.STATUSES},
 )
 
 UNEVIDENCED = _define(
@@ -210,8 +239,7 @@ MATCH (i:Intervention)-[r:ADDRESSES|STRENGTHENS]->(n:TARGET) WHERE r.status IN $
   }
 RETURN i.id AS intervention, TYPE(r) AS rel, n.id AS target
 """,
-    "statuses",
-    "evidence",
+    {"statuses": Param.STATUSES, "evidence": Param.STATUSES},
 )
 
 UNGROUNDED = _define(
@@ -221,7 +249,7 @@ MATCH (t:ProgrammeTheme) WHERE t.status IN $statuses
   AND NOT EXISTS { MATCH (t)-[r:GROUNDED_IN]->(:Value) WHERE r.status IN $statuses }
 RETURN t.id AS id, t.label_nl AS label_nl, t.label_en AS label_en
 """,
-    "statuses",
+    {"statuses": Param.STATUSES},
 )
 
 # ---- partners
@@ -232,8 +260,7 @@ ORGANISATIONS_IN = _define(
 MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region) WHERE g.id IN $regions AND r.status IN $statuses
 RETURN o.id AS organisation, g.id AS region
 """,
-    "regions",
-    "statuses",
+    {"regions": Param.IDS, "statuses": Param.STATUSES},
 )
 
 # Organisations that name no region they work in: present everywhere at their level.
@@ -244,8 +271,7 @@ MATCH (o:Organisation) WHERE $level IN o.levels
   AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
 RETURN o.id AS organisation
 """,
-    "level",
-    "statuses",
+    {"level": Param.TEXT, "statuses": Param.STATUSES},
 )
 
 # Reasons of an organisation: one per programme it runs or joins and factor or theme that programme targets.
@@ -258,15 +284,22 @@ WITH o, i, TYPE(r) AS rel, r.role AS role
 MATCH (i)-[l:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n)
 WHERE l.status IN $statuses AND (NOT $only_targets OR n.id IN $targets)
 """
-_REASON_PARAMS = ("ids", "statuses", "domain", "level", "only_targets", "targets")
+_REASON_PARAMS = {
+    "ids": Param.IDS,
+    "statuses": Param.STATUSES,
+    "domain": Param.TEXT,
+    "level": Param.TEXT,
+    "only_targets": Param.FLAG,
+    "targets": Param.IDS,
+}
 REASON_COUNTS = _define(
-    "REASON_COUNTS", _ORGANISATION_HOP + "RETURN o.id AS organisation, count(*) AS reasons\n", *_REASON_PARAMS
+    "REASON_COUNTS", _ORGANISATION_HOP + "RETURN o.id AS organisation, count(*) AS reasons\n", _REASON_PARAMS
 )
 # One row per organisation and programme (a row per reason was 12,655 rows for one page of 50 partners).
 REASONS = _define(
     "REASONS",
     _ORGANISATION_HOP + "RETURN o.id AS organisation, i.id AS intervention, rel, role, collect(n.id) AS targets\n",
-    *_REASON_PARAMS,
+    _REASON_PARAMS,
 )
 
 REGION_PARENTS = _define(
@@ -283,7 +316,7 @@ PARENTS_OF = _define(
 MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE g.id IN $ids
 RETURN g.id AS region, p.id AS parent
 """,
-    "ids",
+    {"ids": Param.IDS},
 )
 
 # ---- exploring
@@ -297,7 +330,7 @@ MATCH (a:ANY)-[r]->(b:ANY) WHERE a.id IN $ids
 RETURN a.id AS start, TYPE(r) AS rel, b.id AS `end`,
        b.id AS far, LABEL(b) AS far_class, b.label_nl AS far_label_nl, b.label_en AS far_label_en
 """,
-    "ids",
+    {"ids": Param.IDS},
 )
 
 INCOMING = _define(
@@ -307,7 +340,7 @@ MATCH (b:ANY)-[r]->(a:ANY) WHERE a.id IN $ids
 RETURN b.id AS start, TYPE(r) AS rel, a.id AS `end`,
        b.id AS far, LABEL(b) AS far_class, b.label_nl AS far_label_nl, b.label_en AS far_label_en
 """,
-    "ids",
+    {"ids": Param.IDS},
 )
 
 LABELS = _define(
@@ -316,7 +349,7 @@ LABELS = _define(
 MATCH (n:ANY) WHERE n.id IN $ids
 RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS label_en
 """,
-    "ids",
+    {"ids": Param.IDS},
 )
 
 # The codes and search keys of every municipality: find_municipality matches a name or CBS code on them.
@@ -338,10 +371,12 @@ WITH n, CASE WHEN n.search_keys CONTAINS $exact THEN 0 WHEN n.search_keys CONTAI
 RETURN n.id AS id, LABEL(n) AS class, n.label_nl AS label_nl, n.label_en AS label_en, rank
 ORDER BY rank, class, id LIMIT $limit
 """,
-    "contains",
-    "exact",
-    "prefix",
-    "any_class",
-    "classes",
-    "limit",
+    {
+        "contains": Param.TEXT,
+        "exact": Param.TEXT,
+        "prefix": Param.TEXT,
+        "any_class": Param.FLAG,
+        "classes": Param.NAMES,
+        "limit": Param.LIMIT,
+    },
 )

@@ -13,7 +13,7 @@ from neo4j import GraphDatabase
 from caleido.graph import queries, usecases
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.neo4j_store import SEARCH_INDEX
-from caleido.graph.queries import Query
+from caleido.graph.queries import Param, Query
 from caleido.graph.schema import node_classes
 from caleido.graph.search_keys import normalise, patterns, search_keys
 from caleido.graph.store import GraphStore
@@ -48,7 +48,7 @@ NODES = [
 
 def _keys(store: GraphStore, node_id: str) -> str | None:
     rows = store.read(
-        Query("keys_of", "MATCH (n) WHERE n.id = $id RETURN n.search_keys AS keys", frozenset({"id"})), id=node_id
+        Query("keys_of", "MATCH (n) WHERE n.id = $id RETURN n.search_keys AS keys", (("id", Param.TEXT),)), id=node_id
     )
     return rows[0]["keys"]
 
@@ -141,7 +141,7 @@ def _as_before_search_keys(store: GraphStore) -> None:
     """Make the store look as one written before search keys: no column (Ladybug), no property or index (Neo4j)."""
     if isinstance(store, EmbeddedStore):
         for cls in node_classes():
-            store.read(Query("drop_keys", f"ALTER TABLE {cls.name} DROP search_keys", frozenset()))
+            store.read(Query("drop_keys", f"ALTER TABLE {cls.name} DROP search_keys", ()))
     else:
         server = neo4j_server()
         server.run("MATCH (n) REMOVE n.search_keys")

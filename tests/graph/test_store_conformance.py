@@ -24,7 +24,6 @@ from caleido.graph import queries
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.graph.open import NEO4J_SCHEMES, open_store
 from caleido.graph.schema import node_classes, relationships
-from caleido.graph.search_keys import patterns
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_rdf
@@ -139,13 +138,15 @@ def test_a_read_returns_every_row_in_the_order_of_the_query(store: GraphStore) -
     # Neo4jStore.read collects the rows into one record: more rows than the driver fetches at a time (1,000),
     # in the query's order, keyed by their aliases, with the parameters of each call.
     text = "UNWIND range(1, 2500) AS i RETURN i AS n, i * 2 AS twice ORDER BY n DESC SKIP $skip"
-    query = queries.Query("countdown", text, frozenset({"skip"}))
+    query = queries.Query("countdown", text, (("skip", queries.Param.SKIP),))
     rows = store.read(query, skip=5)
     assert [row["n"] for row in rows] == list(range(2495, 0, -1))
     assert rows[0] == {"n": 2495, "twice": 4990}
     assert store.read(query, skip=2497) == [{"n": n, "twice": 2 * n} for n in (3, 2, 1)]
     with pytest.raises(TypeError, match=r"missing parameters \['skip'\], unexpected \['skp'\]"):
         store.read(query, skp=1)
+    with pytest.raises(TypeError, match="parameter skip is how many rows to skip, not '5'"):
+        store.read(query, skip="5")
 
 
 def test_find_classes_names_the_ontology_class(mini_store: GraphStore) -> None:
@@ -253,25 +254,18 @@ def _texts(query: queries.Query) -> list[queries.Query]:
 
 
 def _parameters(query: queries.Query, ids: list[str]) -> dict[str, Any]:
-    """A value for every parameter the query declares: all ids, both statuses, no filters."""
-    values: dict[str, Any] = {
-        "ids": ids,
-        "regions": ids,
-        "statuses": ["accepted", "proposed"],
-        "evidence": ["accepted"],
-        "level": "local",
-        "domain": "",
-        "only_targets": False,
-        "targets": [""],
-        "only_ids": True,
-        "offset": 0,
-        "limit": 1000,
-        **patterns("a"),  # a search for "a" in every class
-        "any_class": True,
-        "classes": [""],
+    """A value for every parameter the query declares, from its kind: every id, both statuses, every class,
+    no filter, the first 1,000 rows. A new query needs nothing here."""
+    values: dict[queries.Param, Any] = {
+        queries.Param.IDS: ids,
+        queries.Param.NAMES: [cls.name for cls in node_classes()],
+        queries.Param.STATUSES: ["accepted", "proposed"],
+        queries.Param.TEXT: "",
+        queries.Param.FLAG: False,
+        queries.Param.SKIP: 0,
+        queries.Param.LIMIT: 1000,
     }
-    assert query.params <= set(values), query.params - set(values)
-    return {name: values[name] for name in query.params}
+    return {name: values[kind] for name, kind in query.params.items()}
 
 
 @pytest.mark.neo4j
@@ -311,7 +305,7 @@ def test_a_query_that_disagrees_with_its_declaration_fails_when_defined(
     text: str, params: list[str], error: str
 ) -> None:
     with pytest.raises(queries.QueryDefinitionError, match=error):
-        queries._check(queries.Query("broken", text, frozenset(params)))
+        queries._check(queries.Query("broken", text, tuple((name, queries.Param.TEXT) for name in params)))
 
 
 @pytest.mark.neo4j
