@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     """Every setting, read from the environment (`CALEIDO_` + the field's name in capitals, unless it names its
     variable). The descriptions are the README's settings table: `python -m caleido.settings_doc README.md`."""
 
-    model_config = SettingsConfigDict(env_prefix="CALEIDO_", extra="ignore")
+    # populate_by_name: Settings(neo4j_user=...) in code sets the field (by its alias only, the environment won).
+    model_config = SettingsConfigDict(env_prefix="CALEIDO_", extra="ignore", populate_by_name=True)
 
     store: str = Field(
         default=DEFAULT_STORE,

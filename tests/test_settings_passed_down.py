@@ -17,6 +17,7 @@ from caleido.api.app import create_app
 from caleido.errors import StoreError, StoreUnavailable
 from caleido.graph.embedded import EmbeddedStore
 from caleido.settings import Settings
+from tests.neo4j_server import Neo4jServer, neo4j_server
 
 ENTRY_POINTS = {"settings.py", "cli.py", "api/app.py", "api/keys_cli.py"}
 
@@ -66,11 +67,17 @@ def test_create_app_hands_its_neo4j_timeouts_to_the_driver(other_environment: No
         assert time.monotonic() - started < 10
 
 
-@pytest.mark.neo4j
-def test_create_app_logs_in_to_neo4j_as_its_settings_say(tmp_path: Path, other_environment: None) -> None:
-    from tests.neo4j_server import neo4j_server  # imports the driver only when Neo4j is tested
+@pytest.fixture
+def neo4j_login() -> Neo4jServer:
+    """The test server's login, read before other_environment changes NEO4J_USER."""
+    return neo4j_server()
 
-    server = neo4j_server()
+
+@pytest.mark.neo4j
+def test_create_app_logs_in_to_neo4j_as_its_settings_say(
+    tmp_path: Path, neo4j_login: Neo4jServer, other_environment: None
+) -> None:
+    server = neo4j_login
     given = Settings(
         store=server.uri,
         neo4j_user=server.user,

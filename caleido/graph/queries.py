@@ -44,7 +44,8 @@ class Param(Enum):
     IDS = "a list of node ids"
     NAMES = "a list of class names"
     STATUSES = "a list of review statuses"
-    TEXT = "a string ('' for a filter that asks for any)"
+    TERM = "a vocabulary term, or '' for a filter that asks for any"
+    TEXT = "a string"
     FLAG = "true or false"
     SKIP = "how many rows to skip"
     LIMIT = "how many rows at most"
@@ -54,6 +55,7 @@ _PYTHON_TYPES: dict[Param, type] = {
     Param.IDS: list,
     Param.NAMES: list,
     Param.STATUSES: list,
+    Param.TERM: str,
     Param.TEXT: str,
     Param.FLAG: bool,
     Param.SKIP: int,
@@ -157,7 +159,7 @@ _INTERVENTIONS = """
 MATCH (i:Intervention) WHERE i.status IN $statuses AND ($domain = '' OR $domain IN i.domains)
   AND ($level = '' OR $level IN i.levels)
 """
-_FILTERS = {"statuses": Param.STATUSES, "domain": Param.TEXT, "level": Param.TEXT}
+_FILTERS = {"statuses": Param.STATUSES, "domain": Param.TERM, "level": Param.TERM}
 
 INTERVENTION_ROWS = _define(
     "INTERVENTION_ROWS",
@@ -271,7 +273,7 @@ MATCH (o:Organisation) WHERE $level IN o.levels
   AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
 RETURN o.id AS organisation
 """,
-    {"level": Param.TEXT, "statuses": Param.STATUSES},
+    {"level": Param.TERM, "statuses": Param.STATUSES},
 )
 
 # Reasons of an organisation: one per programme it runs or joins and factor or theme that programme targets.
@@ -287,8 +289,8 @@ WHERE l.status IN $statuses AND (NOT $only_targets OR n.id IN $targets)
 _REASON_PARAMS = {
     "ids": Param.IDS,
     "statuses": Param.STATUSES,
-    "domain": Param.TEXT,
-    "level": Param.TEXT,
+    "domain": Param.TERM,
+    "level": Param.TERM,
     "only_targets": Param.FLAG,
     "targets": Param.IDS,
 }

@@ -255,12 +255,13 @@ def _texts(query: queries.Query) -> list[queries.Query]:
 
 def _parameters(query: queries.Query, ids: list[str]) -> dict[str, Any]:
     """A value for every parameter the query declares, from its kind: every id, both statuses, every class,
-    no filter, the first 1,000 rows. A new query needs nothing here."""
+    no filter, the text "a", the first 1,000 rows. A new query needs nothing here."""
     values: dict[queries.Param, Any] = {
         queries.Param.IDS: ids,
         queries.Param.NAMES: [cls.name for cls in node_classes()],
         queries.Param.STATUSES: ["accepted", "proposed"],
-        queries.Param.TEXT: "",
+        queries.Param.TERM: "",
+        queries.Param.TEXT: "a",
         queries.Param.FLAG: False,
         queries.Param.SKIP: 0,
         queries.Param.LIMIT: 1000,
@@ -370,7 +371,8 @@ def test_driver_time_values_are_read_as_iso_text(server: Neo4jServer) -> None:
 def test_server_notifications_are_not_logged(server: Neo4jServer, caplog: pytest.LogCaptureFixture) -> None:
     # A plain driver logs a warning for every unknown label or property in a query.
     with caplog.at_level(logging.INFO, logger="neo4j.notifications"), server.open() as neo4j:
-        assert neo4j.read("MATCH (n:NoSuchLabel) RETURN n.no_such_property AS x") == []
+        unknown = queries.Query("unknown", "MATCH (n:NoSuchLabel) RETURN n.no_such_property AS x", ())
+        assert neo4j.read(unknown) == []
     assert [r for r in caplog.records if r.name.startswith("neo4j.notifications")] == []
 
 
