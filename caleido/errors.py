@@ -133,6 +133,14 @@ class ReviewConflict(RequestError):
     title = "Conflict"
 
 
+class WriteConflict(RequestError):
+    """A write prepared from what the store held, which changed before it landed (a compare-and-set that lost);
+    nothing was written. The message names the records and fields."""
+
+    status = 409
+    title = "Conflict"
+
+
 class ContentTooLarge(RequestError):
     """A body or file over the upload limit."""
 

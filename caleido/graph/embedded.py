@@ -10,7 +10,7 @@ Ladybug specifics this module hides (each found by trying it on Ladybug 0.22):
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -19,7 +19,20 @@ import pyarrow as pa
 from caleido.errors import StoreBusy, StoreError
 from caleido.graph import search_keys
 from caleido.graph.queries import Dialect, Query
-from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
+from caleido.graph.rows import (
+    ENTRY_COLUMNS,
+    UNKNOWN_CLASS,
+    entries_in_order,
+    entry_from,
+    entry_key,
+    expected_row,
+    group_by,
+    latest_entries,
+    links_by_ends,
+    must_be_written,
+    row_dict,
+    split_expected,
+)
 from caleido.graph.rows import quote as _q
 from caleido.graph.schema import (
     Column,
@@ -28,7 +41,7 @@ from caleido.graph.schema import (
     node_columns,
     relationships,
 )
-from caleido.graph.store import StoreCounts
+from caleido.graph.store import ENTRIES, Entry, Expected, StoreCounts, check_expected
 from caleido.ontology.records import LinkRow, NodeRow
 
 DB_FILE = "caleido.lbdb"
@@ -165,6 +178,9 @@ class EmbeddedStore:
                     self._conn.execute(f"CREATE REL TABLE {_q(rel.name)}({pairs}, {cols})")
                 else:
                     self._add_missing_columns(rel.name, self._link_columns)
+            if ENTRIES not in tables:
+                cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in ENTRY_COLUMNS[1:])
+                self._conn.execute(f"CREATE NODE TABLE {_q(ENTRIES)}(key STRING PRIMARY KEY, {cols})")
 
     def _add_missing_columns(self, table: str, columns: list[Column]) -> None:
         existing = self._existing_columns(table)
@@ -244,17 +260,28 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------ writes
 
-    def write(self, nodes: list[NodeRow], links: list[LinkRow]) -> None:
+    def write(
+        self,
+        nodes: list[NodeRow],
+        links: list[LinkRow],
+        entries: Sequence[Entry] = (),
+        expect: Sequence[Expected] = (),
+    ) -> None:
         if self.read_only:
             raise StoreError("this store was opened read-only")
+        must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
         by_class = group_by(nodes, lambda node: node.cls)
+        # One writer per process (the lock), so expectations checked inside the transaction hold until it commits.
         with _WRITE_LOCK:
             self._conn.execute("BEGIN TRANSACTION")
             try:
+                self._check(expect)
                 for cls_name, rows in sorted(by_class.items()):
                     self._write_nodes(cls_name, rows)
                 if links:
                     self._write_links(links)
+                if entries:
+                    self._upsert(ENTRIES, ENTRY_COLUMNS, latest_entries(entries), "entries")
                 self._conn.execute("COMMIT")
             except BaseException as exc:
                 self._roll_back()
@@ -264,6 +291,44 @@ class EmbeddedStore:
                         "set CALEIDO_EMBEDDED_BUFFER_POOL_MB higher (0: Ladybug's default); nothing was written"
                     ) from exc
                 raise
+
+    def put_entries(self, entries: Sequence[Entry]) -> None:
+        self.write([], [], entries)
+
+    def entries(self, kind: str, subject: str | None = None, ids: Collection[str] | None = None) -> list[Entry]:
+        if ids is not None:
+            found = self._entries_by_key(entry_key(kind, i) for i in ids).values()
+            return entries_in_order(e for e in found if subject is None or e.subject == subject)
+        returns = ", ".join(f"e.{_q(c.name)}" for c in ENTRY_COLUMNS)
+        where = "e.kind = $kind" + ("" if subject is None else " AND e.subject = $subject")
+        params = {"kind": kind} | ({} if subject is None else {"subject": subject})
+        rows = self._rows(f"MATCH (e:{_q(ENTRIES)}) WHERE {where} RETURN {returns}", params)
+        return entries_in_order(entry_from(row_dict(ENTRY_COLUMNS, row)) for row in rows)
+
+    def _entries_by_key(self, keys: Iterable[str]) -> dict[str, Entry]:
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        returns = ", ".join(f"e.{_q(c.name)}" for c in ENTRY_COLUMNS)
+        query = f"LOAD FROM $rows MATCH (e:{_q(ENTRIES)} {{key: v_id}}) RETURN {returns}"
+        rows = self._rows(query, {"rows": _ids_table(wanted)})
+        return {row[0]: entry_from(row_dict(ENTRY_COLUMNS, row)) for row in rows}
+
+    def _check(self, expect: Sequence[Expected]) -> None:
+        """Raise WriteConflict unless every expectation holds, read inside the open transaction."""
+        if not expect:
+            return
+        nodes, links, entries = split_expected(expect)
+        stored: dict[tuple[str, tuple[str, ...]], Mapping[str, Any]] = {}
+        for cls_name, wanted in nodes.items():
+            for node_id, row in self.fetch_nodes(cls_name, [w.key[0] for w in wanted]).items():
+                stored[(cls_name, (node_id,))] = row
+        for rel, wanted in links.items():
+            for (source_id, target_id), row in self.fetch_links(rel, [(w.key[0], w.key[1]) for w in wanted]).items():
+                stored[(rel, (source_id, target_id))] = row
+        for entry in self._entries_by_key(entry_key(*w.key) for w in entries).values():
+            stored[(ENTRIES, (entry.kind, entry.id))] = expected_row(entry)
+        check_expected(expect, stored)
 
     def _roll_back(self) -> None:
         """Roll the open transaction back; Ladybug has already done so after some errors (a full buffer pool)."""
@@ -281,30 +346,30 @@ class EmbeddedStore:
     # memory), chained clauses as primary-key lookups.
 
     def _write_nodes(self, cls_name: str, rows: list[NodeRow]) -> None:
-        columns = self._stored_columns[cls_name]
-        latest = {r.id: r for r in rows}
-        label = _q(cls_name)
+        latest = {r.id: search_keys.stored_values(r) for r in rows}
+        self._upsert(cls_name, self._stored_columns[cls_name], latest, f"{cls_name} nodes")
+
+    def _upsert(self, table: str, columns: list[Column], rows: Mapping[str, Mapping[str, Any]], what: str) -> None:
+        """Write rows, by the value of their first column (the table's primary key), into a node table."""
+        label, key = _q(table), columns[0].name
         stored = {
             row[0]
             for row in self._rows(
-                f"LOAD FROM $rows MATCH (x:{label} {{id: v_id}}) RETURN x.id", {"rows": _ids_table(latest)}
+                f"LOAD FROM $rows MATCH (x:{label} {{{_q(key)}: v_id}}) RETURN x.{_q(key)}", {"rows": _ids_table(rows)}
             )
         }
         inline = ", ".join(f"{_q(c.name)}: v_{c.name}" for c in columns)
         sets = ", ".join(f"x_node.{_q(c.name)} = v_{c.name}" for c in columns[1:])
         written = self._load(
-            columns,
-            [search_keys.stored_values(r) for i, r in latest.items() if i not in stored],
-            (),
-            f"CREATE (x_node:{label} {{{inline}}})",
+            columns, [row for k, row in rows.items() if k not in stored], (), f"CREATE (x_node:{label} {{{inline}}})"
         ) + self._load(
             columns,
-            [search_keys.stored_values(r) for i, r in latest.items() if i in stored],
+            [row for k, row in rows.items() if k in stored],
             (),
-            f"MATCH (x_node:{label} {{id: v_id}}) SET {sets}",
+            f"MATCH (x_node:{label} {{{_q(key)}: v_{key}}}) SET {sets}",
         )
-        if written != len(latest):
-            raise StoreError(f"wrote {written} of {len(latest)} {cls_name} nodes; the transaction was rolled back")
+        if written != len(rows):
+            raise StoreError(f"wrote {written} of {len(rows)} {what}; the transaction was rolled back")
 
     def _write_links(self, links: list[LinkRow]) -> None:
         ends = self.find_classes({i for link in links for i in (link.source_id, link.target_id)})

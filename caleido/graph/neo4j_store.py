@@ -13,7 +13,7 @@ Neo4j specifics this module hides:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, basic_auth
@@ -23,19 +23,33 @@ from neo4j.exceptions import (
     ClientError,
     ConfigurationError,
     ConnectionAcquisitionTimeoutError,
+    ConstraintError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
 )
 
-from caleido.errors import StoreError, StoreUnavailable
+from caleido.errors import StoreError, StoreUnavailable, WriteConflict
 from caleido.graph import search_keys
 from caleido.graph.queries import Dialect, Query
-from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
+from caleido.graph.rows import (
+    ENTRY_COLUMNS,
+    UNKNOWN_CLASS,
+    entries_in_order,
+    entry_from,
+    entry_key,
+    expected_row,
+    group_by,
+    latest_entries,
+    links_by_ends,
+    must_be_written,
+    row_dict,
+    split_expected,
+)
 from caleido.graph.rows import quote as _q
 from caleido.graph.schema import COMMON_LABEL, Column, link_columns, node_classes, node_columns, relationships
-from caleido.graph.store import StoreCounts
+from caleido.graph.store import ENTRIES, Entry, Expected, StoreCounts, check_expected
 from caleido.ontology.records import LinkRow, NodeRow
 
 SEARCH_INDEX = "caleido_search_keys"  # a TEXT index, which serves CONTAINS on the search keys
@@ -51,6 +65,11 @@ _ALREADY_EXISTS = (
 # later may work, as after a lost connection.
 _ENDED_BY_SERVER = ("Neo.ClientError.Transaction.Terminated", "Neo.ClientError.Transaction.LockClientStopped")
 _PYTHON_TYPES: dict[str, type] = {"int": int, "double": float}
+ENTRY_KEY_CONSTRAINT = "caleido_entry_key"
+ENTRY_SUBJECT_INDEX = "caleido_entry_subject"
+# Expectations lock what they read (Neo4j reads with read-committed isolation, so two transactions could both read
+# a status and both write): a property set and removed in one statement takes the node's write lock, held until
+# the transaction ends, and what the statement reads after it is the latest committed value.
 _MAX_REMEMBERED_QUERIES = 1000  # the catalogue has a few dozen; more means queries built on the fly
 
 T = TypeVar("T")
@@ -209,10 +228,20 @@ class Neo4jStore:
                     f"CREATE CONSTRAINT {_q(_constraint_name(label))} IF NOT EXISTS "
                     f"FOR (n:{_q(label)}) REQUIRE n.id IS UNIQUE"
                 )
-        if not self._records("SHOW INDEXES YIELD name WHERE name = $name RETURN name", {"name": SEARCH_INDEX}):
+        if ENTRY_KEY_CONSTRAINT not in existing:
+            self._create_schema(
+                f"CREATE CONSTRAINT {_q(ENTRY_KEY_CONSTRAINT)} IF NOT EXISTS "
+                f"FOR (e:{_q(ENTRIES)}) REQUIRE e.key IS UNIQUE"
+            )
+        indexes = {record["name"] for record in self._records("SHOW INDEXES YIELD name RETURN name")}
+        if SEARCH_INDEX not in indexes:
             self._create_schema(
                 f"CREATE TEXT INDEX {_q(SEARCH_INDEX)} IF NOT EXISTS "
                 f"FOR (n:{_q(COMMON_LABEL)}) ON (n.{_q(search_keys.COLUMN.name)})"
+            )
+        if ENTRY_SUBJECT_INDEX not in indexes:
+            self._create_schema(
+                f"CREATE INDEX {_q(ENTRY_SUBJECT_INDEX)} IF NOT EXISTS FOR (e:{_q(ENTRIES)}) ON (e.kind, e.subject)"
             )
         self._fill_search_keys()
 
@@ -292,6 +321,12 @@ class Neo4jStore:
         if not keys:
             return {}
         self._check_rel(rel)
+        return {(s, t): row for s, t, row in self._read(lambda tx: list(self._links_in(tx, rel, keys)))}
+
+    def _links_in(
+        self, tx: ManagedTransaction, rel: str, keys: Collection[tuple[str, str]]
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """The stored links of one type between these (source id, target id) pairs, read in a transaction."""
         # From the source: links point from the many to the few (organisation to programme, finding to
         # risk factor), so it is the end with the lower degree; a programme has thousands of participants.
         query = (
@@ -299,12 +334,10 @@ class Neo4jStore:
             f"(b:{_q(COMMON_LABEL)} {{id: key[1]}}) {_seek('a', COMMON_LABEL)} "
             f"RETURN a.id, b.id, {_returns('r', self._link_columns)}"
         )
-        out: dict[tuple[str, str], dict[str, Any]] = {}
         for chunk in _chunks(sorted({(s, t) for s, t in keys}), self.batch_size):
-            for record in self._records(query, {"keys": [list(key) for key in chunk]}):
+            for record in tx.run(query, keys=[list(key) for key in chunk]):
                 values = record.values()
-                out[(values[0], values[1])] = row_dict(self._link_columns, values[2:], _native)
-        return out
+                yield values[0], values[1], row_dict(self._link_columns, values[2:], _native)
 
     def counts(self) -> StoreCounts:
         # Label and type counts come from Neo4j's count store: no scan, whatever the graph's size.
@@ -349,9 +382,16 @@ class Neo4jStore:
 
     # ------------------------------------------------------------ writes
 
-    def write(self, nodes: list[NodeRow], links: list[LinkRow]) -> None:
-        if not nodes and not links:
+    def write(
+        self,
+        nodes: list[NodeRow],
+        links: list[LinkRow],
+        entries: Sequence[Entry] = (),
+        expect: Sequence[Expected] = (),
+    ) -> None:
+        if not nodes and not links and not entries:
             return
+        must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
         by_class = group_by(nodes, lambda node: node.cls)
         for cls_name in by_class:
             self._columns_of(cls_name)
@@ -359,12 +399,91 @@ class Neo4jStore:
             self._check_rel(link.rel)
 
         def work(tx: ManagedTransaction) -> None:
+            self._check(tx, expect)
             for cls_name, rows in sorted(by_class.items()):
                 self._write_nodes(tx, cls_name, rows)
             if links:
                 self._write_links(tx, links)
+            if entries:
+                self._write_entries(tx, entries)
 
         self._write(work)
+
+    def put_entries(self, entries: Sequence[Entry]) -> None:
+        self.write([], [], entries)
+
+    def entries(self, kind: str, subject: str | None = None, ids: Collection[str] | None = None) -> list[Entry]:
+        where = ["e.kind = $kind"]
+        params: dict[str, Any] = {"kind": kind}
+        if subject is not None:
+            where.append("e.subject = $subject")
+            params["subject"] = subject
+        if ids is not None:
+            where.append("e.key IN $keys")
+            params["keys"] = [entry_key(kind, i) for i in ids]
+        query = f"MATCH (e:{_q(ENTRIES)}) WHERE {' AND '.join(where)} RETURN {_returns('e', ENTRY_COLUMNS)}"
+        return entries_in_order(_entry(record) for record in self._records(query, params))
+
+    def _write_entries(self, tx: ManagedTransaction, entries: Sequence[Entry]) -> None:
+        rows = list(latest_entries(entries).values())
+        query = (
+            f"UNWIND $rows AS row MERGE (e:{_q(ENTRIES)} {{key: row[0]}}) "
+            f"SET {_sets('e', ENTRY_COLUMNS[1:], first=1)} RETURN count(e)"
+        )
+        params = [_param_row((row["key"],), ENTRY_COLUMNS[1:], row) for row in rows]
+        written = sum(tx.run(query, rows=batch).single(strict=True)[0] for batch in _chunks(params, self.batch_size))
+        if written != len(rows):
+            raise StoreError(f"wrote {written} of {len(rows)} entries; the transaction was rolled back")
+
+    # ------------------------------------------------------------ expectations
+
+    def _check(self, tx: ManagedTransaction, expect: Sequence[Expected]) -> None:
+        """Raise WriteConflict unless every expectation holds. Rows expected to exist are locked before they are
+        read (a link through its source node); rows expected absent are claimed by creating them, which waits for
+        and then fails on the unique constraint when another transaction creates the same one."""
+        if not expect:
+            return
+        nodes, links, entries = split_expected(expect)
+        stored: dict[tuple[str, tuple[str, ...]], Mapping[str, Any]] = {}
+        for cls_name, wanted in sorted(nodes.items()):
+            columns = self._columns_of(cls_name)
+            self._claim(tx, f"{_q(cls_name)}:{_q(COMMON_LABEL)} {{id: i}}", _keys(wanted, present=False))
+            for record in self._locked(tx, f"{_q(cls_name)} {{id: i}}", _keys(wanted, present=True), columns):
+                row = row_dict(columns, record.values(), _native)
+                stored[(cls_name, (row["id"],))] = row
+        for rel, wanted in sorted(links.items()):
+            self._check_rel(rel)
+            self._locked(tx, f"{_q(COMMON_LABEL)} {{id: i}}", {w.key[0] for w in wanted}, [])
+            for source_id, target_id, row in self._links_in(tx, rel, [(w.key[0], w.key[1]) for w in wanted]):
+                stored[(rel, (source_id, target_id))] = row
+        self._claim(tx, f"{_q(ENTRIES)} {{key: i}}", _keys(entries, present=False))
+        for record in self._locked(tx, f"{_q(ENTRIES)} {{key: i}}", _keys(entries, present=True), ENTRY_COLUMNS):
+            entry = _entry(record)
+            stored[(ENTRIES, (entry.kind, entry.id))] = expected_row(entry)
+        check_expected(expect, stored)
+
+    def _locked(self, tx: ManagedTransaction, pattern: str, keys: Iterable[str], columns: list[Column]) -> list[Record]:
+        """Lock the nodes matching `pattern` for each key `i` until the transaction ends; their columns as now."""
+        keys = sorted(keys)
+        if not keys:
+            return []
+        returns = _returns("x", columns) if columns else "count(*)"
+        lock = "SET x.`_caleido_lock` = true REMOVE x.`_caleido_lock`"
+        return list(tx.run(f"UNWIND $ids AS i MATCH (x:{pattern}) {lock} RETURN {returns}", ids=keys))
+
+    def _claim(self, tx: ManagedTransaction, pattern: str, keys: Iterable[str]) -> None:
+        """Create the nodes a write expects to be new (the write then sets their columns); WriteConflict when one
+        exists, or when another transaction creates it first."""
+        keys = sorted(keys)
+        if not keys:
+            return
+        try:
+            tx.run(f"UNWIND $ids AS i CREATE (x:{pattern})", ids=keys).consume()
+        except ConstraintError as exc:
+            raise WriteConflict(
+                f"the store changed since this write was prepared, so nothing was written: {_first_line(exc)}. "
+                "Read it again and decide anew."
+            ) from exc
 
     def _write_nodes(self, tx: ManagedTransaction, cls_name: str, rows: list[NodeRow]) -> None:
         columns = self._stored_columns[cls_name]  # the ontology's and the search keys
@@ -494,6 +613,16 @@ def _native(value: Any) -> Any:
     if isinstance(value, neo4j_time.Duration):
         return value.iso_format()
     return value
+
+
+def _keys(expected: Iterable[Expected], *, present: bool) -> list[str]:
+    """The store keys of the rows expected to exist (or expected absent): a node's id, an entry's key."""
+    chosen = [w for w in expected if (w.values is not None) == present]
+    return [entry_key(*w.key) if w.table == ENTRIES else w.key[0] for w in chosen]
+
+
+def _entry(record: Record) -> Entry:
+    return entry_from(row_dict(ENTRY_COLUMNS, record.values()))
 
 
 def _keys_of(record: Record) -> str:

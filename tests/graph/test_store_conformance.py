@@ -24,7 +24,7 @@ from caleido.graph import queries
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.graph.open import NEO4J_SCHEMES, open_store
 from caleido.graph.schema import node_classes, relationships
-from caleido.graph.store import GraphStore
+from caleido.graph.store import ENTRIES, GraphStore
 from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_rdf
 from caleido.ontology.records import LinkRow, NodeRow
@@ -331,8 +331,11 @@ def test_schema_is_a_unique_id_per_class_and_on_every_caleido_node(server: Neo4j
         "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties WHERE name STARTS WITH 'caleido_' "
         "RETURN type, labelsOrTypes[0] AS label, properties"
     )
-    assert {r["label"] for r in rows} == {"CaleidoNode"} | {c.name for c in node_classes()}
-    assert all(r["type"] == "UNIQUENESS" and r["properties"] == ["id"] for r in rows)
+    nodes = [r for r in rows if r["label"] != ENTRIES]
+    assert {r["label"] for r in nodes} == {"CaleidoNode"} | {c.name for c in node_classes()}
+    assert all(r["type"] == "UNIQUENESS" and r["properties"] == ["id"] for r in nodes)
+    # entries (not graph facts) have a label of their own, unique on their key
+    assert [(r["type"], r["properties"]) for r in rows if r["label"] == ENTRIES] == [("UNIQUENESS", ["key"])]
 
 
 @pytest.mark.neo4j
