@@ -90,6 +90,12 @@ class Settings(BaseSettings):
         description="The largest request body the API accepts, in bytes (a CSV import included); a larger one "
         "gets 413.",
     )
+    import_job_rows: int = Field(
+        default=2000,
+        ge=0,
+        description="An evidence import of more rows than this runs as a job: the API answers 202 Accepted with the "
+        "job's URL (GET /api/v1/jobs/{id}) instead of making the client wait past the request deadline.",
+    )
     request_timeout_seconds: float = Field(
         default=60.0,
         gt=0,

@@ -16,8 +16,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
-from caleido.api import problems
+from caleido.api import jobs, problems
 from caleido.api.evidence_routes import router as evidence_router
+from caleido.api.idempotency import Idempotency
 from caleido.api.keys import KeyStore, open_key_store
 from caleido.api.pages import STATIC
 from caleido.api.pages import router as pages_router
@@ -43,9 +44,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store or open_store(settings.store, settings)
+        runner = jobs.attach_runner(app, app.state.store)
         try:
             yield
         finally:
+            runner.close()  # before the store: a running job finishes its write first
             if store is None:
                 app.state.store.close()
 
@@ -62,8 +65,11 @@ def create_app(
     problems.install(app)
     app.include_router(router)
     app.include_router(evidence_router)
+    app.include_router(jobs.router)
     app.include_router(pages_router)
     app.mount("/static", STATIC, name="static")
+
+    app.add_middleware(Idempotency)  # added first, so the body limit and the deadline below wrap it
 
     @app.middleware("http")
     async def limit_body_size(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

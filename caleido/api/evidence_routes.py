@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
 
 from caleido.api import problems, schemas
 from caleido.api.deps import Curator, Researcher, SettingsDep, StoreDep
+from caleido.api.jobs import Job, JobsDep
 from caleido.errors import ContentTooLarge, InvalidData, NotFound, Problem
 from caleido.loaders import evidence
 from caleido.loaders.raw import RawBatch, RawLink, RawNode
@@ -106,14 +108,22 @@ def add_evidence(body: schemas.EvidenceIn, store: StoreDep, key: Researcher) -> 
     }
 
 
-@router.post("/evidence/import", response_model=schemas.ImportReport)
+@router.post(
+    "/evidence/import",
+    response_model=schemas.ImportReport,
+    responses={202: {"model": Job, "description": "A large import runs as a job: follow the Location"}},
+)
 def import_evidence(
     store: StoreDep,
     settings: SettingsDep,
     key: Researcher,
+    jobs: JobsDep,
+    request: Request,
     file: Annotated[UploadFile, File(description="Evidence CSV")],
-) -> dict[str, Any]:
-    """Many findings at once from a CSV (format in the README); all rows or none."""
+) -> Any:
+    """Many findings at once from a CSV (format in the README); all rows or none. An import of more than
+    CALEIDO_IMPORT_JOB_ROWS rows, or one sent with `Prefer: respond-async`, answers 202 Accepted with the job's
+    URL in Location; GET it for the state and, when done, the same report."""
     limit = settings.max_upload_bytes
     data = file.file.read(limit + 1)
     if len(data) > limit:
@@ -123,8 +133,16 @@ def import_evidence(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidData([Problem(name, f"byte {exc.start}", "", "not UTF-8 text; save the file as UTF-8")]) from None
-    report = evidence.import_evidence_csv(store, name, text, key.agent, now_utc())
-    return {"file": report.file, "rows": len(report.rows), "report": [vars(row) for row in report.rows]}
+
+    def run() -> dict[str, Any]:
+        report = evidence.import_evidence_csv(store, name, text, key.agent, now_utc())
+        return {"file": report.file, "rows": len(report.rows), "report": [vars(row) for row in report.rows]}
+
+    rows = text.count("\n")  # at most the rows (a quoted cell may hold a line break): enough to choose
+    if rows <= settings.import_job_rows and "respond-async" not in request.headers.get("prefer", ""):
+        return run()
+    job = jobs.submit("evidence-import", key.agent, {"file": name, "lines": rows}, run)
+    return JSONResponse(job.model_dump(), status_code=202, headers={"Location": f"/api/v1/jobs/{job.id}"})
 
 
 @router.post(
