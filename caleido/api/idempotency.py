@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import anyio
 
 from caleido.errors import CaleidoError, WriteConflict
-from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore
+from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, entry_age, entry_time
 
 KIND = "idempotency"
 KEEP_HOURS = 24
@@ -33,14 +33,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def stamp(moment: datetime | None = None) -> str:
-    return (moment or _now()).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def entry_id(authorization: bytes, api_key: bytes, key: str) -> str:
@@ -56,8 +48,7 @@ def fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
 
 def _live(entry: Entry) -> bool:
     """Kept, and not an earlier try that failed on our side (which a retry may run again)."""
-    at = datetime.strptime(entry.at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    return entry.body.get("state") != "failed" and _now() - at < timedelta(hours=KEEP_HOURS)
+    return entry.body.get("state") != "failed" and entry_age(entry) < timedelta(hours=KEEP_HOURS)
 
 
 async def _problem(send: Send, status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> None:
@@ -149,7 +140,7 @@ def _claim(store: GraphStore, kept_as: str, request: str) -> tuple[Entry, None] 
     found = store.entries(KIND, ids=[kept_as])
     if found and _live(found[0]):
         return found[0], None
-    claim = Entry(KIND, kept_as, kept_as, stamp(), {"state": "running", "request": request})
+    claim = Entry(KIND, kept_as, kept_as, entry_time(), {"state": "running", "request": request})
     before = found[0] if found else None
     expected = Expected(
         ENTRIES,
@@ -191,4 +182,4 @@ def _kept(claim: Entry, answer: dict[str, Any]) -> Entry:
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer["headers"] if k.lower() in _KEPT_HEADERS]
     state = "failed" if status >= 500 else "done"
     body = {**claim.body, "state": state, "status": status, "headers": headers, "body": text}
-    return Entry(KIND, claim.id, claim.subject, stamp(), body)
+    return Entry(KIND, claim.id, claim.subject, entry_time(), body)

@@ -15,7 +15,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -25,7 +25,7 @@ from caleido.api import problems
 from caleido.api.deps import StoreDep, require_role
 from caleido.api.keys import Role
 from caleido.errors import CaleidoError, InvalidData, NotFound
-from caleido.graph.store import Entry, GraphStore
+from caleido.graph.store import Entry, GraphStore, entry_age, entry_time
 
 log = logging.getLogger("caleido.jobs")
 KIND = "job"
@@ -56,14 +56,6 @@ class Job(BaseModel):
     progress: dict[str, Any] = Field(default_factory=dict, description="what is known of its size and phase")
     result: dict[str, Any] | None = Field(default=None, description="when done: the answer, e.g. the import report")
     problem: JobProblem | None = Field(default=None, description="when failed: why, with the rows at fault")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _problem(exc: BaseException) -> JobProblem:
@@ -99,7 +91,7 @@ class JobRunner:
             kind=kind,
             state="queued",
             submitted_by=agent,
-            submitted_at=_stamp(_now()),
+            submitted_at=entry_time(),
             progress=progress,
         )
         self._save(job)
@@ -107,19 +99,19 @@ class JobRunner:
         return job
 
     def _run(self, job: Job, work: Callable[[], dict[str, Any]]) -> None:
-        job = self._save(job.model_copy(update={"state": "running", "started_at": _stamp(_now())}))
+        job = self._save(job.model_copy(update={"state": "running", "started_at": entry_time()}))
         try:
             result = work()
         except BaseException as exc:  # the job reports every failure; the pool must go on
             update: dict[str, Any] = {"state": "failed", "problem": _problem(exc)}
         else:
             update = {"state": "done", "result": result}
-        self._save(job.model_copy(update={**update, "finished_at": _stamp(_now())}))
+        self._save(job.model_copy(update={**update, "finished_at": entry_time()}))
 
     def _beat(self) -> None:
         while not self._stopping.wait(HEARTBEAT_SECONDS):
             with self._lock:  # a job finished meanwhile is no longer in _live, so its final state stays
-                stamp = _stamp(_now())
+                stamp = entry_time()
                 beats = [Entry(KIND, job.id, job.submitted_by, stamp, job.model_dump()) for job in self._live.values()]
                 try:
                     if beats:
@@ -134,7 +126,7 @@ class JobRunner:
                 self._live[job.id] = job
             else:
                 self._live.pop(job.id, None)
-            self.store.put_entries([Entry(KIND, job.id, job.submitted_by, _stamp(_now()), job.model_dump())])
+            self.store.put_entries([Entry(KIND, job.id, job.submitted_by, entry_time(), job.model_dump())])
         return job
 
     def close(self) -> None:
@@ -149,10 +141,8 @@ def read_job(store: GraphStore, job_id: str) -> Job:
     found = store.entries(KIND, ids=[job_id])
     if not found:
         raise NotFound(f"no job with id {job_id!r}")
-    entry = found[0]
-    job = Job.model_validate(entry.body)
-    heartbeat = datetime.strptime(entry.at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    if job.state in ("queued", "running") and _now() - heartbeat > STALE_AFTER:
+    job = Job.model_validate(found[0].body)
+    if job.state in ("queued", "running") and entry_age(found[0]) > STALE_AFTER:
         return job.model_copy(update={"state": "interrupted"})
     return job
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, Self
 
 from caleido.errors import WriteConflict
@@ -30,6 +31,19 @@ class Entry:
     subject: str
     at: str
     body: dict[str, Any]
+
+
+ENTRY_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC to the microsecond: entries written in one second keep their order
+
+
+def entry_time(moment: datetime | None = None) -> str:
+    """An entry's `at`: now, or the moment given."""
+    return (moment or datetime.now(UTC)).strftime(ENTRY_TIME)
+
+
+def entry_age(entry: Entry) -> timedelta:
+    """How long ago an entry was written."""
+    return datetime.now(UTC) - datetime.strptime(entry.at, ENTRY_TIME).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from caleido.api import idempotency
 from caleido.api.keys import KeyStore
-from caleido.graph.store import Entry, GraphStore
+from caleido.graph.store import Entry, GraphStore, entry_time
 from tests.api.test_evidence_routes import FINDING
 from tests.helpers import bearer
 
@@ -54,7 +54,7 @@ def test_a_key_whose_first_request_still_runs_answers_409(
     request = idempotency.fingerprint(
         "POST", "/api/v1/findings", b"", client.build_request("POST", "/api/v1/findings", json=FINDING).read()
     )
-    running = Entry(idempotency.KIND, entry_id, entry_id, idempotency.stamp(), {"state": "running", "request": request})
+    running = Entry(idempotency.KIND, entry_id, entry_id, entry_time(), {"state": "running", "request": request})
     store.put_entries([running])
     busy = client.post("/api/v1/findings", json=FINDING, headers=headers)
     assert busy.status_code == 409 and busy.headers["retry-after"] == "5", busy.text
