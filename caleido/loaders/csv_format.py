@@ -1,8 +1,9 @@
-"""CSV in and out: one file of nodes (`class,id,...`) and one of links (`source_id,rel,target_id,...`).
+"""CSV in and out: one file of nodes (`class,id,...`) and one of links (`source_id,rel,target_id,...`), and the
+cells every CSV the product writes is made of: a spreadsheet shows them but never runs them.
 
 Cells hold store columns. Lists are JSON arrays (`["a","b"]`), so any text survives a round trip.
 Cells that a spreadsheet would run as a formula get a leading apostrophe on export, which import
-removes again (OWASP "CSV injection").
+removes again (OWASP "CSV injection"); a plain number such as `-0.16` stays a number.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,9 +21,44 @@ from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.ontology.model import load_ontology
 from caleido.ontology.records import Origin, columns_to_input
 
+BYTE_ORDER_MARK = "\ufeff"  # leads a CSV file the product writes, so that spreadsheets read it as UTF-8
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A number a spreadsheet reads as a number (ASCII digits only): harmless, so it keeps no apostrophe.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 NODE_KEYS = ("class", "id")
 LINK_KEYS = ("source_id", "rel", "target_id")
+
+
+def spreadsheet_cell(value: Any) -> str:
+    """A value as the text of a CSV cell that a spreadsheet shows and never runs as a formula: text starting
+    with = + - @ tab or CR gets a leading apostrophe (so does text of apostrophes before such a start, so that
+    `read_cell` gives back exactly what was written). Lists are JSON arrays; None is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    text = str(value)
+    if text.lstrip("'").startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def read_cell(text: str) -> str:
+    """The text `spreadsheet_cell` was given: its apostrophe removed (also one written before plain numbers
+    were left alone)."""
+    if text.startswith("'") and text[1:].lstrip("'").startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
+def write_csv(header: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    """A CSV text (CRLF lines) of the header and the rows' values under it, every cell from `spreadsheet_cell`."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: spreadsheet_cell(row.get(k)) for k in header})
+    return out.getvalue()
 
 
 def node_header() -> list[str]:
@@ -37,24 +74,6 @@ def link_header() -> list[str]:
     return [*LINK_KEYS, *(c.name for c in link_columns())]
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False) if value else ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def write_csv(header: list[str], rows: Iterable[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(row.get(k)) for k in header})
-    return out.getvalue()
-
-
 def _uncell(text: str, column: Column | None) -> Any:
     is_list = column is not None and column.is_list
     if text == "":
@@ -67,8 +86,7 @@ def _uncell(text: str, column: Column | None) -> Any:
         if not isinstance(value, list):
             raise ValueError('expected a JSON list such as ["a", "b"]')
         return value
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        return text[1:]
+    text = read_cell(text)
     kind = column.type if column is not None else "string"
     if kind == "int":
         try:

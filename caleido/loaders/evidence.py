@@ -18,6 +18,7 @@ from caleido.graph.store import GraphStore
 from caleido.graph.sync import WriteReport, plan_and_write
 from caleido.graph.usecases import normalise, stored_links
 from caleido.graph.usecases.common import class_of
+from caleido.loaders.csv_format import write_csv
 from caleido.loaders.raw import RawBatch, RawNode
 from caleido.loaders.validate import ValidBatch, validate_batch
 from caleido.ontology.records import MAX_INT64, LinkRow, NodeRow, Origin
@@ -76,6 +77,11 @@ class ImportedRow:
 class ImportReport:
     file: str
     rows: list[ImportedRow] = field(default_factory=list)
+
+
+def template_csv() -> str:
+    """The header of an evidence table the import takes (required columns first), written as every CSV is."""
+    return write_csv([*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS], [])
 
 
 def _name_index(store: GraphStore, cls: str) -> dict[str, str]:
