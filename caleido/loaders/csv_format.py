@@ -1,5 +1,6 @@
-"""CSV in and out: one file of nodes (`class,id,...`) and one of links (`source_id,rel,target_id,...`), and the
-cells every CSV the product writes is made of: a spreadsheet shows them but never runs them.
+"""CSV in and out: one file of nodes (`class,id,...`) and one of links (`source_id,rel,target_id,...`), and what
+every CSV the product reads or writes shares: reading a table (delimiter, header, line numbers) and writing cells
+a spreadsheet shows but never runs.
 
 Cells hold store columns. Lists are JSON arrays (`["a","b"]`), so any text survives a round trip.
 Cells that a spreadsheet would run as a formula get a leading apostrophe on export, which import
@@ -13,9 +14,10 @@ import io
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from caleido.errors import Problem
+from caleido.errors import InvalidData, Problem
 from caleido.graph.schema import Column, link_columns, node_columns
 from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.ontology.model import load_ontology
@@ -25,6 +27,9 @@ BYTE_ORDER_MARK = "\ufeff"  # leads a CSV file the product writes, so that sprea
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A number a spreadsheet reads as a number (ASCII digits only): harmless, so it keeps no apostrophe.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Spreadsheets write commas, or semicolons where the comma is the decimal sign (Dutch Excel), or tabs.
+DELIMITERS = (",", ";", "\t")
+DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
 NODE_KEYS = ("class", "id")
 LINK_KEYS = ("source_id", "rel", "target_id")
 
@@ -61,6 +66,57 @@ def write_csv(header: list[str], rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class Table:
+    """A CSV file as read: its header, its rows with the line each starts on (blank rows left out) and the
+    delimiter its header uses."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    delimiter: str
+
+    def number(self, text: str) -> str:
+        """A numeric cell with a decimal point: where the comma does not separate cells (a semicolon or tab
+        file, as Dutch Excel writes), `0,07` means 0.07."""
+        if self.delimiter != "," and DECIMAL_COMMA.fullmatch(text):
+            return text.replace(",", ".")
+        return text
+
+
+def _delimiter(first_line: str) -> str:
+    """The delimiter that splits the header into the most columns; the comma when none splits it."""
+    widths = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in DELIMITERS}
+    return max(DELIMITERS, key=lambda d: (widths[d], d == ","))
+
+
+def read_table(path: str, text: str) -> Table:
+    """The header and rows of a CSV text; InvalidData when it is not CSV or its header names a column twice
+    (a spreadsheet keeps both, a reader by name would silently drop one)."""
+    text = text.removeprefix(BYTE_ORDER_MARK)
+    delimiter = _delimiter(text.split("\n", 1)[0].rstrip("\r"))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        header = next(reader, [])
+        start = reader.line_num + 1
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InvalidData([Problem(path, f"line {reader.line_num}", "", f"not valid CSV: {exc}")]) from None
+    problems = []
+    for name in dict.fromkeys(header):
+        positions = [str(i) for i, other in enumerate(header, start=1) if other == name]
+        if len(positions) > 1:
+            where = ", ".join(positions[:-1]) + " and " + positions[-1]
+            message = f"the column is named twice (columns {where}); keep one"
+            problems.append(Problem(path, "line 1", name, message))
+    if problems:
+        raise InvalidData(problems)
+    return Table(header, rows, delimiter)
+
+
 def node_header() -> list[str]:
     names: list[str] = list(NODE_KEYS)
     for cls in load_ontology().classes.values():
@@ -74,7 +130,7 @@ def link_header() -> list[str]:
     return [*LINK_KEYS, *(c.name for c in link_columns())]
 
 
-def _uncell(text: str, column: Column | None) -> Any:
+def _uncell(text: str, column: Column | None, table: Table) -> Any:
     is_list = column is not None and column.is_list
     if text == "":
         return [] if is_list else None
@@ -95,7 +151,7 @@ def _uncell(text: str, column: Column | None) -> Any:
             raise ValueError(f"expected a whole number, got {text[:40]!r}") from None
     if kind == "double":
         try:
-            return float(text)
+            return float(table.number(text))
         except ValueError:
             raise ValueError(f"expected a number, got {text[:40]!r}") from None
     return text
@@ -104,11 +160,11 @@ def _uncell(text: str, column: Column | None) -> Any:
 def read_csv(path: str, text: str) -> RawBatch:
     batch = RawBatch()
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        batch.problems.append(Problem(path, "", "", f"not valid CSV: {exc}"))
+        table = read_table(path, text)
+    except InvalidData as exc:
+        batch.problems.extend(exc.problems)
         return batch
-    header = rows[0]
+    header = table.header
     keys: tuple[str, ...]
     if set(LINK_KEYS) <= set(header):
         keys, known = LINK_KEYS, set(link_header())
@@ -127,9 +183,7 @@ def read_csv(path: str, text: str) -> RawBatch:
             batch.problems.append(Problem(path, "line 1", name, "unknown column"))
     if batch.problems:
         return batch
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(cells):
-            continue
+    for number, cells in table.rows:
         origin = Origin(path, f"line {number}")
         if len(cells) != len(header):
             batch.problems.append(
@@ -138,27 +192,27 @@ def read_csv(path: str, text: str) -> RawBatch:
             continue
         record = dict(zip(header, cells, strict=True))
         if keys == LINK_KEYS:
-            _link_record(record, origin, batch)
+            _link_record(record, origin, table, batch)
         else:
-            _node_record(record, origin, batch)
+            _node_record(record, origin, table, batch)
     return batch
 
 
 def _parse_cells(
-    record: dict[str, str], columns: list[Column], origin: Origin, batch: RawBatch
+    record: dict[str, str], columns: list[Column], origin: Origin, table: Table, batch: RawBatch
 ) -> dict[str, Any] | None:
     by_name = {c.name: c for c in columns}
     values: dict[str, Any] = {}
     for name, text in record.items():
         try:
-            values[name] = _uncell(text, by_name.get(name))
+            values[name] = _uncell(text, by_name.get(name), table)
         except ValueError as exc:
             batch.problems.append(Problem(origin.file, origin.location, name, str(exc)))
             return None
     return values
 
 
-def _node_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> None:
+def _node_record(record: dict[str, str], origin: Origin, table: Table, batch: RawBatch) -> None:
     ontology = load_ontology()
     cls = ontology.classes.get(record.get("class", ""))
     if cls is None:
@@ -170,7 +224,7 @@ def _node_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> Non
         if text and name not in own and name not in NODE_KEYS:
             batch.problems.append(Problem(origin.file, origin.location, name, f"a {cls.name} has no column {name!r}"))
             return
-    values = _parse_cells({k: v for k, v in record.items() if k in own}, columns, origin, batch)
+    values = _parse_cells({k: v for k, v in record.items() if k in own}, columns, origin, table, batch)
     if values is None:
         return
     data = columns_to_input(cls.fields, values)
@@ -178,9 +232,9 @@ def _node_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> Non
     batch.nodes.append(RawNode(cls.name, data, origin))
 
 
-def _link_record(record: dict[str, str], origin: Origin, batch: RawBatch) -> None:
+def _link_record(record: dict[str, str], origin: Origin, table: Table, batch: RawBatch) -> None:
     columns = link_columns()
-    values = _parse_cells(record, columns, origin, batch)
+    values = _parse_cells(record, columns, origin, table, batch)
     if values is None:
         return
     data = columns_to_input(load_ontology().link_fields, values)

@@ -5,9 +5,7 @@ load (pydantic, batch checks, SHACL) and lands in one transaction.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +16,7 @@ from caleido.graph.store import GraphStore
 from caleido.graph.sync import WriteReport, plan_and_write
 from caleido.graph.usecases import normalise, stored_links
 from caleido.graph.usecases.common import class_of
-from caleido.loaders.csv_format import write_csv
+from caleido.loaders.csv_format import Table, read_table, write_csv
 from caleido.loaders.raw import RawBatch, RawNode
 from caleido.loaders.validate import ValidBatch, validate_batch
 from caleido.ontology.records import MAX_INT64, LinkRow, NodeRow, Origin
@@ -124,32 +122,29 @@ class EvidenceRow:
         return f"{self.origin.file}, line {self.line}"
 
 
-def _table(filename: str, text: str) -> list[dict[str | None, Any]]:
-    """The rows of an evidence CSV, or InvalidData when it is not CSV, its header is wrong or it has no rows."""
-    try:
-        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
-        rows: list[dict[str | None, Any]] = list(reader)
-        header = reader.fieldnames or []
-    except csv.Error as exc:
-        raise InvalidData([Problem(filename, "", "", f"not valid CSV: {exc}")]) from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+def _table(filename: str, text: str) -> Table:
+    """The table of an evidence CSV, or InvalidData when it is not CSV, its header is wrong or it has no rows."""
+    table = read_table(filename, text)
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
+    unknown = [c for c in table.header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     problems = [Problem(filename, "line 1", c, "required column is missing") for c in missing]
     problems += [Problem(filename, "line 1", c, "unknown column") for c in unknown]
-    if not rows and not problems:
+    if not table.rows and not problems:
         problems.append(Problem(filename, "", "", "the file has a header but no rows"))
     if problems:
         raise InvalidData(problems)
-    return rows
+    return table
 
 
-def _parse_row(filename: str, line: int, row: dict[str | None, Any], problems: list[Problem]) -> EvidenceRow | None:
+def _parse_row(
+    filename: str, table: Table, line: int, values: list[str], problems: list[Problem]
+) -> EvidenceRow | None:
     """The row's cells checked; None when a problem leaves nothing to build (the problems name it)."""
     origin = Origin(filename, f"line {line}")
-    if None in row:  # csv.DictReader's key for the cells past the header
+    if len(values) > len(table.header):
         problems.append(Problem(filename, origin.location, "", "more cells than the header has columns"))
         return None
-    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    cells = dict.fromkeys(table.header, "") | {k: v.strip() for k, v in zip(table.header, values, strict=False)}
     kind = cells["factor_kind"].lower()
     if kind not in FACTOR_CLASSES:
         problems.append(Problem(filename, origin.location, "factor_kind", "use risk or protective"))
@@ -157,6 +152,8 @@ def _parse_row(filename: str, line: int, row: dict[str | None, Any], problems: l
     if not cells["factor_name"]:
         problems.append(Problem(filename, origin.location, "factor_name", "Field required"))
         return None
+    # The number as the finding's id and label take it, whatever the file's decimal sign.
+    cells["effect_size"] = table.number(cells["effect_size"])
     effect = _number(cells["effect_size"], float, "effect_size", problems, origin)
     n_studies = _number(cells.get("n_studies", ""), int, "n_studies", problems, origin)
     citation = cells["source_citation"]
@@ -247,13 +244,13 @@ def _build_records(
 
 def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawBatch, list[ImportedRow]]:
     """Records for every row of an evidence CSV; unmatched factors become proposed factors."""
-    rows = _table(filename, text)
+    table = _table(filename, text)
     factors = {kind: _name_index(store, cls) for kind, cls in FACTOR_CLASSES.items()}
     interventions = _name_index(store, "Intervention")
     batch = RawBatch()
     planned: list[ImportedRow] = []
-    for line, cells in enumerate(rows, start=2):
-        row = _parse_row(filename, line, cells, batch.problems)
+    for line, values in table.rows:
+        row = _parse_row(filename, table, line, values, batch.problems)
         built = None if row is None else _build_records(row, factors, interventions, batch.problems)
         if built is not None:
             nodes, imported = built

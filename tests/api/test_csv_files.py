@@ -1,6 +1,7 @@
-"""CSV files through the API, on each store: every CSV the product writes (the export, the coverage map's CSV, the
-evidence template) runs no formula in a spreadsheet and keeps numbers numbers. The rows named C2, C3.. are those of
-the outside security trial."""
+"""CSV files through the API, on each store: the evidence import reads what spreadsheets write (semicolons and
+decimal commas) and refuses a repeated column by name; every CSV
+the product writes (the export, the coverage map's CSV, the evidence template) runs no formula in a spreadsheet
+and keeps numbers numbers. The rows named C2..C22 are those of the outside security trial."""
 
 from __future__ import annotations
 
@@ -47,6 +48,59 @@ def _runnable(rows: list[dict[str, str]]) -> list[str]:
 
 def _is_number(cell: str) -> bool:
     return re.fullmatch(r"[+-]?[0-9]*\.?[0-9]+([eE][+-]?[0-9]+)?", cell) is not None
+
+
+# ---------------------------------------------------------------- reading
+
+
+def test_c5_a_repeated_column_is_refused_naming_it(client: TestClient, keys: KeyStore, store: GraphStore) -> None:
+    before = _counts(store)
+    response = _upload(client, keys, "dupcols.csv", f"{HEADER},factor_name\nfirst name,risk,y,0.1,r,c,second name\n")
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["errors"]
+    assert (error["location"], error["field"]) == ("line 1", "factor_name") and "named twice" in error["message"]
+    assert _counts(store) == before
+
+
+def _table(rows: list[list[str]], delimiter: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue()
+
+
+def test_c7_a_semicolon_file_with_decimal_commas_reads_as_the_comma_file(client: TestClient, keys: KeyStore) -> None:
+    header = [*HEADER.split(","), "n_studies"]
+    rows = [
+        ["wanhoop", "risk", "gedrag", "0,07", "r", "Roe, R. (2023); een studie.", "10"],
+        ["nieuwe factor", "protective", "gedrag", "-0,16", "r", "Roe 2024", ""],
+    ]
+    response = _upload(client, keys, "semicolon.csv", _table([header, *rows], ";"))
+    assert response.status_code == 200, response.text
+    report = response.json()["report"]
+    assert [(r["line"], r["factor"], r["factor_match"]) for r in report][0] == (2, "rf-1", "matched")
+    first, second = (client.get(f"/api/v1/nodes/{r['finding']}").json() for r in report)
+    assert (first["effect_size"], first["n_studies"], second["effect_size"]) == (0.07, 10, -0.16)
+    assert client.get(f"/api/v1/nodes/{first['source']}").json()["citation"] == "Roe, R. (2023); een studie."
+    points = [[cell.replace(",", ".") if i == 3 else cell for i, cell in enumerate(row)] for row in rows]
+    again = _upload(client, keys, "comma.csv", _table([header, *points], ",")).json()["report"]
+    assert [r["finding"] for r in again] == [r["finding"] for r in report]  # the same findings, not new ones
+    assert {r["status"] for r in again} == {"unchanged"}
+
+
+def test_a_number_with_thousands_and_decimals_is_refused_not_misread(client: TestClient, keys: KeyStore) -> None:
+    text = "factor_name;factor_kind;outcome;effect_size;effect_measure;source_citation\nx;risk;y;1.234,5;OR;c\n"
+    response = _upload(client, keys, "thousands.csv", text)
+    assert response.status_code == 422
+    assert [(e["location"], e["field"]) for e in response.json()["errors"]] == [("line 2", "effect_size")]
+
+
+def test_c20_an_unknown_intervention_is_one_problem(client: TestClient, keys: KeyStore) -> None:
+    text = f"{HEADER},intervention\nbrand new factor,risk,y,0.2,r,Study 2023,does not exist\n"
+    response = _upload(client, keys, "bad_intervention.csv", text)
+    assert response.status_code == 422
+    assert [(e["location"], e["field"], e["message"]) for e in response.json()["errors"]] == [
+        ("line 2", "intervention", "no intervention matches 'does not exist'")
+    ]
 
 
 # ---------------------------------------------------------------- writing

