@@ -164,14 +164,28 @@ def _parse_row(
     return EvidenceRow(line, origin, cells, kind, effect, n_studies, source)
 
 
-def _factor(row: EvidenceRow, factors: dict[str, dict[str, str]]) -> tuple[str, str, list[RawNode]]:
+@dataclass
+class _Names:
+    """What the rows of one file are matched against: the stored factors (per kind) and interventions by
+    normalised name, and the ids of the factors and sources the file adds so far."""
+
+    factors: dict[str, dict[str, str]]
+    interventions: dict[str, str]
+    proposed: set[str] = field(default_factory=set)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _factor(row: EvidenceRow, names: _Names) -> tuple[str, str, list[RawNode]]:
     """The id of the factor a row names, "matched" or "proposed", and the record of a proposed one: a factor
-    whose name matches no stored factor of its kind is proposed."""
+    whose name matches no stored factor of its kind is proposed, by the first row that names it (its source
+    and line), so that every row about it gets the same factor."""
     key = normalise(row.cells["factor_name"])
-    factor_id = factors[row.kind].get(key)
+    factor_id = names.factors[row.kind].get(key)
     if factor_id is not None:
-        return factor_id, "matched", []
+        return factor_id, "proposed" if factor_id in names.proposed else "matched", []
     factor_id = stable_id("rf" if row.kind == "risk" else "pf", key)
+    names.factors[row.kind][key] = factor_id
+    names.proposed.add(factor_id)
     factor: dict[str, Any] = {
         "id": factor_id,
         "label": {"en": row.cells["factor_name"]},
@@ -182,6 +196,14 @@ def _factor(row: EvidenceRow, factors: dict[str, dict[str, str]]) -> tuple[str, 
     if row.kind == "risk":
         factor["dimension"] = "environment"  # the model's risk ring; a curator may move it to the individual
     return factor_id, "proposed", [RawNode(FACTOR_CLASSES[row.kind], factor, row.origin)]
+
+
+def _source(row: EvidenceRow, names: _Names) -> list[RawNode]:
+    """The row's source record, unless an earlier row gave the same one (rows citing one study share it)."""
+    if names.sources.get(row.source["id"]) == row.source:
+        return []
+    names.sources.setdefault(row.source["id"], row.source)
+    return [RawNode("Source", row.source, row.origin)]
 
 
 def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> dict[str, Any]:
@@ -224,34 +246,36 @@ def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> d
 
 
 def _build_records(
-    row: EvidenceRow, factors: dict[str, dict[str, str]], interventions: dict[str, str], problems: list[Problem]
+    row: EvidenceRow, names: _Names, problems: list[Problem]
 ) -> tuple[list[RawNode], ImportedRow] | None:
-    """A row's records (its factor when proposed, its source, its finding) and what the import report says of
-    it; None when the intervention it names matches none."""
+    """A row's records (its factor when it proposes one, its source when new, its finding) and what the import
+    report says of it; None when the intervention it names matches none."""
     intervention_id = None
     if name := row.cells.get("intervention"):
-        intervention_id = interventions.get(normalise(name))
+        intervention_id = names.interventions.get(normalise(name))
         if intervention_id is None:
             problems.append(
                 Problem(row.origin.file, row.origin.location, "intervention", f"no intervention matches {name!r}")
             )
             return None
-    factor_id, match, nodes = _factor(row, factors)
+    factor_id, match, nodes = _factor(row, names)
     finding = _finding(row, factor_id, intervention_id)
-    nodes += [RawNode("Source", row.source, row.origin), RawNode("Finding", finding, row.origin)]
+    nodes += [*_source(row, names), RawNode("Finding", finding, row.origin)]
     return nodes, ImportedRow(row.line, "created", finding["id"], factor_id, match, intervention_id)
 
 
 def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawBatch, list[ImportedRow]]:
     """Records for every row of an evidence CSV; unmatched factors become proposed factors."""
     table = _table(filename, text)
-    factors = {kind: _name_index(store, cls) for kind, cls in FACTOR_CLASSES.items()}
-    interventions = _name_index(store, "Intervention")
+    names = _Names(
+        factors={kind: _name_index(store, cls) for kind, cls in FACTOR_CLASSES.items()},
+        interventions=_name_index(store, "Intervention"),
+    )
     batch = RawBatch()
     planned: list[ImportedRow] = []
     for line, values in table.rows:
         row = _parse_row(filename, table, line, values, batch.problems)
-        built = None if row is None else _build_records(row, factors, interventions, batch.problems)
+        built = None if row is None else _build_records(row, names, batch.problems)
         if built is not None:
             nodes, imported = built
             batch.nodes += nodes

@@ -1,5 +1,5 @@
 """CSV files through the API, on each store: the evidence import reads what spreadsheets write (semicolons and
-decimal commas) and refuses a repeated column by name; every CSV
+decimal commas, a table of several findings about one new factor) and refuses a repeated column by name; every CSV
 the product writes (the export, the coverage map's CSV, the evidence template) runs no formula in a spreadsheet
 and keeps numbers numbers. The rows named C2..C22 are those of the outside security trial."""
 
@@ -101,6 +101,32 @@ def test_c20_an_unknown_intervention_is_one_problem(client: TestClient, keys: Ke
     assert [(e["location"], e["field"], e["message"]) for e in response.json()["errors"]] == [
         ("line 2", "intervention", "no intervention matches 'does not exist'")
     ]
+
+
+def test_c22_rows_about_one_new_factor_give_one_proposed_factor_and_a_finding_each(
+    client: TestClient, keys: KeyStore, store: GraphStore
+) -> None:
+    text = (
+        f"{HEADER}\n"
+        "brand new factor zeta,risk,violent extremism,0.2,r,Zeta Study 2023\n"
+        "Brand New Factor Zeta,risk,non-violent extremism,0.1,r,Other Study 2024\n"
+    )
+    before = store.counts()
+    response = _upload(client, keys, "same_new_factor.csv", text)
+    assert response.status_code == 200, response.text
+    report = response.json()["report"]
+    assert [r["factor_match"] for r in report] == ["proposed", "proposed"]
+    assert report[0]["factor"] == report[1]["factor"] and report[0]["finding"] != report[1]["finding"]
+    factor = client.get(f"/api/v1/nodes/{report[0]['factor']}").json()
+    assert (factor["status"], factor["locator"], factor["label_en"]) == (
+        "proposed",
+        "same_new_factor.csv, line 2",  # the first row that names it
+        "brand new factor zeta",
+    )
+    after = store.counts()
+    assert after.nodes["RiskFactor"] == before.nodes["RiskFactor"] + 1
+    assert after.nodes["Finding"] == before.nodes["Finding"] + 2
+    assert after.links["EVIDENCE_FOR"] == before.links["EVIDENCE_FOR"] + 2
 
 
 # ---------------------------------------------------------------- writing
