@@ -129,6 +129,20 @@ def test_c22_rows_about_one_new_factor_give_one_proposed_factor_and_a_finding_ea
     assert after.links["EVIDENCE_FOR"] == before.links["EVIDENCE_FOR"] + 2
 
 
+def test_c23_a_large_bad_file_lists_the_first_problems_and_counts_the_rest(
+    client: TestClient, keys: KeyStore, store: GraphStore
+) -> None:
+    before = _counts(store)
+    rows = "".join(f"factor {i % 7},risk,outcome {i},0.1,r,Study,superb\n" for i in range(250))
+    response = _upload(client, keys, "rows.csv", f"{HEADER},grade\n{rows}")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "250 problem(s) found; nothing was written. `errors` lists the first 100."
+    listed = [(e["location"].split(" (id ")[0], e["field"]) for e in body["errors"]]
+    assert listed == [(f"line {i + 2}", "grade") for i in range(100)]  # the first ones, in order
+    assert _counts(store) == before
+
+
 # ---------------------------------------------------------------- writing
 
 

@@ -109,3 +109,21 @@ def test_a_whole_number_beyond_64_bits_is_refused_not_crashed(mini_store: GraphS
     with pytest.raises(InvalidData) as caught:
         load(mini_store, data)
     assert [p.field for p in caught.value.problems] == ["n_studies"]
+
+
+def test_a_record_that_fails_is_not_also_reported_missing(mini_store: GraphStore, tmp_path: Path) -> None:
+    data = tmp_path / "follow_on.yaml"
+    data.write_text(
+        "records:\n"
+        "  - {id: rf-bad, class: RiskFactor, label: {nl: R}, dimension: nowhere, source: src-test, locator: p,"
+        " status: accepted}\n"
+        "  - {id: int-y, class: Intervention, label: {nl: I}, intervention_type: programme, source: src-test,"
+        " locator: p, status: accepted, links: [{rel: addresses, to: rf-bad, locator: p},"
+        " {rel: addresses, to: rf-gone, locator: p}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidData) as caught:
+        load(mini_store, data)
+    problems = caught.value.problems
+    assert [p.field for p in problems] == ["dimension", "links[1].to"]  # nothing about rf-bad being missing
+    assert problems[1].message.startswith("no node with id 'rf-gone' in this batch")
