@@ -67,16 +67,24 @@ class InvalidData(RequestError):
 
     status = 422
     title = "Invalid data"
+    # Problems shown: the first ones are what a person fixes first, and 100,000 of them made a 20 MB answer.
+    LISTED: ClassVar[int] = 100
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        shown = "\n".join(f"  - {p}" for p in problems[:50])
-        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        shown = "\n".join(f"  - {p}" for p in self.listed)
+        more = f"\n  ... and {len(problems) - self.LISTED} more" if len(problems) > self.LISTED else ""
         super().__init__(f"{len(problems)} problem(s) found; nothing was written:\n{shown}{more}")
 
     @property
+    def listed(self) -> list[Problem]:
+        """The problems an answer lists: the first LISTED."""
+        return self.problems[: self.LISTED]
+
+    @property
     def detail(self) -> str:
-        return f"{len(self.problems)} problem(s) found; nothing was written."  # the problems go in `errors`
+        more = f" `errors` lists the first {self.LISTED}." if len(self.problems) > self.LISTED else ""
+        return f"{len(self.problems)} problem(s) found; nothing was written.{more}"  # the problems go in `errors`
 
 
 class InvalidParameter(RequestError):

@@ -22,7 +22,7 @@ from caleido.errors import CaleidoError, InvalidParameter, NotFound, RequestErro
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.results import Member, SearchHit
-from caleido.loaders.evidence import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from caleido.loaders.evidence import template_csv
 from caleido.ontology.model import load_ontology
 from caleido.viz.coverage_map import (
     GAPS_SHOWN,
@@ -395,7 +395,7 @@ def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTM
 def evidence_template() -> Response:
     """The header of an evidence table the import takes (required columns first)."""
     return Response(
-        ",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "\r\n",
+        template_csv(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="caleido-evidence-template.csv"'},
     )

@@ -87,7 +87,7 @@ def problem_for(exc: CaleidoError) -> JSONResponse:
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidData):
         extra["errors"] = [
-            {"file": p.file, "location": p.location, "field": p.field, "message": p.message} for p in exc.problems
+            {"file": p.file, "location": p.location, "field": p.field, "message": p.message} for p in exc.listed
         ]
     return problem(exc.status, exc.title, client_detail(exc), headers=exc.headers or None, **extra)
 

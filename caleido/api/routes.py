@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -15,6 +13,7 @@ from caleido.api import problems, schemas
 from caleido.api.deps import StoreDep, optional_reader
 from caleido.graph import usecases
 from caleido.graph.usecases import results
+from caleido.loaders.csv_format import BYTE_ORDER_MARK, write_csv
 from caleido.loaders.export import DEFAULT_FORMAT, WRITERS, ExportFormat, formats_help
 from caleido.ontology.model import load_ontology
 
@@ -105,49 +104,37 @@ def coverage(
     return result
 
 
+COVERAGE_CSV_HEADER = [
+    "intervention",
+    "intervention_label_nl",
+    "target",
+    "target_class",
+    "target_label_nl",
+    "rel",
+    "status",
+    "findings",
+    "supports",
+    "contradicts",
+    "mixed",
+    "net_direction",
+    "best_grade",
+]
+
+
 def _coverage_csv(result: results.Coverage) -> str:
-    """One row per linked cell, with labels, for a spreadsheet."""
+    """One row per linked cell, with labels, for a spreadsheet (which runs none of them as a formula)."""
     rows = {r.id: r for r in result.rows}
     columns = {c.id: c for c in result.columns}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "intervention",
-            "intervention_label_nl",
-            "target",
-            "target_class",
-            "target_label_nl",
-            "rel",
-            "status",
-            "findings",
-            "supports",
-            "contradicts",
-            "mixed",
-            "net_direction",
-            "best_grade",
-        ]
+    lines = (
+        {
+            **cell.model_dump(),
+            "intervention_label_nl": rows[cell.intervention].label_nl,
+            "target_class": columns[cell.target].class_,
+            "target_label_nl": columns[cell.target].label_nl,
+        }
+        for cell in result.cells
     )
-    for cell in result.cells:
-        intervention, target = rows[cell.intervention], columns[cell.target]
-        writer.writerow(
-            [
-                cell.intervention,
-                intervention.label_nl,
-                cell.target,
-                target.class_,
-                target.label_nl,
-                cell.rel,
-                cell.status,
-                cell.findings,
-                cell.supports,
-                cell.contradicts,
-                cell.mixed,
-                cell.net_direction or "",
-                cell.best_grade or "",
-            ]
-        )
-    return "\ufeff" + out.getvalue()  # BOM: spreadsheets then read UTF-8
+    return BYTE_ORDER_MARK + write_csv(COVERAGE_CSV_HEADER, lines)
 
 
 @v1.get("/gaps", response_model=results.Gaps, tags=["policymakers"])

@@ -5,9 +5,7 @@ load (pydantic, batch checks, SHACL) and lands in one transaction.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +16,7 @@ from caleido.graph.store import GraphStore
 from caleido.graph.sync import WriteReport, plan_and_write
 from caleido.graph.usecases import normalise, stored_links
 from caleido.graph.usecases.common import class_of
+from caleido.loaders.csv_format import Table, read_table, write_csv
 from caleido.loaders.raw import RawBatch, RawNode
 from caleido.loaders.validate import ValidBatch, validate_batch
 from caleido.ontology.records import MAX_INT64, LinkRow, NodeRow, Origin
@@ -78,6 +77,11 @@ class ImportReport:
     rows: list[ImportedRow] = field(default_factory=list)
 
 
+def template_csv() -> str:
+    """The header of an evidence table the import takes (required columns first), written as every CSV is."""
+    return write_csv([*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS], [])
+
+
 def _name_index(store: GraphStore, cls: str) -> dict[str, str]:
     """Normalised id, Dutch, English and other labels of the nodes of a class, to their id."""
     names: dict[str, str] = {}
@@ -118,32 +122,29 @@ class EvidenceRow:
         return f"{self.origin.file}, line {self.line}"
 
 
-def _table(filename: str, text: str) -> list[dict[str | None, Any]]:
-    """The rows of an evidence CSV, or InvalidData when it is not CSV, its header is wrong or it has no rows."""
-    try:
-        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
-        rows: list[dict[str | None, Any]] = list(reader)
-        header = reader.fieldnames or []
-    except csv.Error as exc:
-        raise InvalidData([Problem(filename, "", "", f"not valid CSV: {exc}")]) from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+def _table(filename: str, text: str) -> Table:
+    """The table of an evidence CSV, or InvalidData when it is not CSV, its header is wrong or it has no rows."""
+    table = read_table(filename, text)
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
+    unknown = [c for c in table.header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     problems = [Problem(filename, "line 1", c, "required column is missing") for c in missing]
     problems += [Problem(filename, "line 1", c, "unknown column") for c in unknown]
-    if not rows and not problems:
+    if not table.rows and not problems:
         problems.append(Problem(filename, "", "", "the file has a header but no rows"))
     if problems:
         raise InvalidData(problems)
-    return rows
+    return table
 
 
-def _parse_row(filename: str, line: int, row: dict[str | None, Any], problems: list[Problem]) -> EvidenceRow | None:
+def _parse_row(
+    filename: str, table: Table, line: int, values: list[str], problems: list[Problem]
+) -> EvidenceRow | None:
     """The row's cells checked; None when a problem leaves nothing to build (the problems name it)."""
     origin = Origin(filename, f"line {line}")
-    if None in row:  # csv.DictReader's key for the cells past the header
+    if len(values) > len(table.header):
         problems.append(Problem(filename, origin.location, "", "more cells than the header has columns"))
         return None
-    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    cells = dict.fromkeys(table.header, "") | {k: v.strip() for k, v in zip(table.header, values, strict=False)}
     kind = cells["factor_kind"].lower()
     if kind not in FACTOR_CLASSES:
         problems.append(Problem(filename, origin.location, "factor_kind", "use risk or protective"))
@@ -151,6 +152,8 @@ def _parse_row(filename: str, line: int, row: dict[str | None, Any], problems: l
     if not cells["factor_name"]:
         problems.append(Problem(filename, origin.location, "factor_name", "Field required"))
         return None
+    # The number as the finding's id and label take it, whatever the file's decimal sign.
+    cells["effect_size"] = table.number(cells["effect_size"])
     effect = _number(cells["effect_size"], float, "effect_size", problems, origin)
     n_studies = _number(cells.get("n_studies", ""), int, "n_studies", problems, origin)
     citation = cells["source_citation"]
@@ -161,14 +164,28 @@ def _parse_row(filename: str, line: int, row: dict[str | None, Any], problems: l
     return EvidenceRow(line, origin, cells, kind, effect, n_studies, source)
 
 
-def _factor(row: EvidenceRow, factors: dict[str, dict[str, str]]) -> tuple[str, str, list[RawNode]]:
+@dataclass
+class _Names:
+    """What the rows of one file are matched against: the stored factors (per kind) and interventions by
+    normalised name, and the ids of the factors and sources the file adds so far."""
+
+    factors: dict[str, dict[str, str]]
+    interventions: dict[str, str]
+    proposed: set[str] = field(default_factory=set)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _factor(row: EvidenceRow, names: _Names) -> tuple[str, str, list[RawNode]]:
     """The id of the factor a row names, "matched" or "proposed", and the record of a proposed one: a factor
-    whose name matches no stored factor of its kind is proposed."""
+    whose name matches no stored factor of its kind is proposed, by the first row that names it (its source
+    and line), so that every row about it gets the same factor."""
     key = normalise(row.cells["factor_name"])
-    factor_id = factors[row.kind].get(key)
+    factor_id = names.factors[row.kind].get(key)
     if factor_id is not None:
-        return factor_id, "matched", []
+        return factor_id, "proposed" if factor_id in names.proposed else "matched", []
     factor_id = stable_id("rf" if row.kind == "risk" else "pf", key)
+    names.factors[row.kind][key] = factor_id
+    names.proposed.add(factor_id)
     factor: dict[str, Any] = {
         "id": factor_id,
         "label": {"en": row.cells["factor_name"]},
@@ -179,6 +196,14 @@ def _factor(row: EvidenceRow, factors: dict[str, dict[str, str]]) -> tuple[str, 
     if row.kind == "risk":
         factor["dimension"] = "environment"  # the model's risk ring; a curator may move it to the individual
     return factor_id, "proposed", [RawNode(FACTOR_CLASSES[row.kind], factor, row.origin)]
+
+
+def _source(row: EvidenceRow, names: _Names) -> list[RawNode]:
+    """The row's source record, unless an earlier row gave the same one (rows citing one study share it)."""
+    if names.sources.get(row.source["id"]) == row.source:
+        return []
+    names.sources.setdefault(row.source["id"], row.source)
+    return [RawNode("Source", row.source, row.origin)]
 
 
 def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> dict[str, Any]:
@@ -221,34 +246,36 @@ def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> d
 
 
 def _build_records(
-    row: EvidenceRow, factors: dict[str, dict[str, str]], interventions: dict[str, str], problems: list[Problem]
+    row: EvidenceRow, names: _Names, problems: list[Problem]
 ) -> tuple[list[RawNode], ImportedRow] | None:
-    """A row's records (its factor when proposed, its source, its finding) and what the import report says of
-    it; None when the intervention it names matches none."""
+    """A row's records (its factor when it proposes one, its source when new, its finding) and what the import
+    report says of it; None when the intervention it names matches none."""
     intervention_id = None
     if name := row.cells.get("intervention"):
-        intervention_id = interventions.get(normalise(name))
+        intervention_id = names.interventions.get(normalise(name))
         if intervention_id is None:
             problems.append(
                 Problem(row.origin.file, row.origin.location, "intervention", f"no intervention matches {name!r}")
             )
             return None
-    factor_id, match, nodes = _factor(row, factors)
+    factor_id, match, nodes = _factor(row, names)
     finding = _finding(row, factor_id, intervention_id)
-    nodes += [RawNode("Source", row.source, row.origin), RawNode("Finding", finding, row.origin)]
+    nodes += [*_source(row, names), RawNode("Finding", finding, row.origin)]
     return nodes, ImportedRow(row.line, "created", finding["id"], factor_id, match, intervention_id)
 
 
 def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawBatch, list[ImportedRow]]:
     """Records for every row of an evidence CSV; unmatched factors become proposed factors."""
-    rows = _table(filename, text)
-    factors = {kind: _name_index(store, cls) for kind, cls in FACTOR_CLASSES.items()}
-    interventions = _name_index(store, "Intervention")
+    table = _table(filename, text)
+    names = _Names(
+        factors={kind: _name_index(store, cls) for kind, cls in FACTOR_CLASSES.items()},
+        interventions=_name_index(store, "Intervention"),
+    )
     batch = RawBatch()
     planned: list[ImportedRow] = []
-    for line, cells in enumerate(rows, start=2):
-        row = _parse_row(filename, line, cells, batch.problems)
-        built = None if row is None else _build_records(row, factors, interventions, batch.problems)
+    for line, values in table.rows:
+        row = _parse_row(filename, table, line, values, batch.problems)
+        built = None if row is None else _build_records(row, names, batch.problems)
         if built is not None:
             nodes, imported = built
             batch.nodes += nodes

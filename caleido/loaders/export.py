@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from caleido.graph.store import GraphStore
-from caleido.loaders.csv_format import link_header, node_header, write_csv
+from caleido.loaders.csv_format import BYTE_ORDER_MARK, link_header, node_header, write_csv
 from caleido.loaders.rdf_mapping import rows_to_graph
 from caleido.ontology.model import load_ontology
 from caleido.ontology.records import LinkRow, NodeRow
-
-BYTE_ORDER_MARK = "\ufeff"  # leads a CSV file, so that spreadsheets read it as UTF-8
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from caleido.errors import InvalidData
+from caleido.errors import InvalidData, Problem
 from caleido.graph.store import GraphStore
 from tests.helpers import BAD, load
 
@@ -35,6 +35,7 @@ CASES = {
     "unsafe_url.yaml": ("line 2 (id org-x)", "url", "not an http(s) URL"),
     "wrong_cell_count.csv": ("line 2", "", "4 cells, the header has 6"),
     "unknown_link_source.csv": ("line 2", "source", "no node with id 'src-nowhere'"),
+    "duplicate_column.csv": ("line 1", "label_nl", "the column is named twice (columns 3 and 7)"),
 }
 
 
@@ -83,28 +84,47 @@ def test_one_bad_file_among_good_ones_blocks_the_whole_load(store: GraphStore, t
     assert store.counts().total_nodes == 0
 
 
+def _problems(store: GraphStore, path: Path, text: str) -> list[Problem]:
+    """What loading this YAML text is refused for."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidData) as caught:
+        load(store, path)
+    return caught.value.problems
+
+
 def test_every_problem_in_a_file_is_reported_at_once(mini_store: GraphStore, tmp_path: Path) -> None:
-    many = tmp_path / "many.yaml"
-    many.write_text(
+    problems = _problems(
+        mini_store,
+        tmp_path / "many.yaml",
         "records:\n"
         "  - {id: a1, class: Value, label: {nl: A}, source: src-test, status: accepted}\n"
         "  - {id: a2, class: Value, label: {nl: B}, source: src-test, locator: p, status: maybe}\n"
         "  - {id: a3, class: Nope, label: {nl: C}, source: src-test, locator: p, status: accepted}\n",
-        encoding="utf-8",
     )
-    with pytest.raises(InvalidData) as caught:
-        load(mini_store, many)
-    fields = sorted((p.location.split(" ")[1], p.field) for p in caught.value.problems)
+    fields = sorted((p.location.split(" ")[1], p.field) for p in problems)
     assert fields == [("2", "locator"), ("3", "status"), ("4", "class")]
 
 
 def test_a_whole_number_beyond_64_bits_is_refused_not_crashed(mini_store: GraphStore, tmp_path: Path) -> None:
-    data = tmp_path / "big.yaml"
-    data.write_text(
+    problems = _problems(
+        mini_store,
+        tmp_path / "big.yaml",
         "records:\n  - {id: fnd-big, class: Finding, label: {en: F}, grade: not-assessed,"
         f" n_studies: {2**64}, source: src-test, locator: p, status: accepted}}\n",
-        encoding="utf-8",
     )
-    with pytest.raises(InvalidData) as caught:
-        load(mini_store, data)
-    assert [p.field for p in caught.value.problems] == ["n_studies"]
+    assert [p.field for p in problems] == ["n_studies"]
+
+
+def test_a_record_that_fails_is_not_also_reported_missing(mini_store: GraphStore, tmp_path: Path) -> None:
+    problems = _problems(
+        mini_store,
+        tmp_path / "follow_on.yaml",
+        "records:\n"
+        "  - {id: rf-bad, class: RiskFactor, label: {nl: R}, dimension: nowhere, source: src-test, locator: p,"
+        " status: accepted}\n"
+        "  - {id: int-y, class: Intervention, label: {nl: I}, intervention_type: programme, source: src-test,"
+        " locator: p, status: accepted, links: [{rel: addresses, to: rf-bad, locator: p},"
+        " {rel: addresses, to: rf-gone, locator: p}]}\n",
+    )
+    assert [p.field for p in problems] == ["dimension", "links[1].to"]  # nothing about rf-bad being missing
+    assert problems[1].message.startswith("no node with id 'rf-gone' in this batch")

@@ -3,6 +3,9 @@ The export conforms to the project's own shapes and uses SKOS and PROV-O."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -40,10 +43,24 @@ def test_rdf_round_trip_is_isomorphic(mini_store: GraphStore, tmp_path: Path, fm
     assert isomorphic(_graph(first, fmt), _graph(second, fmt))
 
 
-def test_csv_round_trip_is_isomorphic(mini_store: GraphStore, tmp_path: Path) -> None:
-    nodes, links = export_csv(mini_store)
-    (tmp_path / "nodes.csv").write_text(nodes, encoding="utf-8-sig")
-    (tmp_path / "links.csv").write_text(links, encoding="utf-8-sig")
+def _saved_by_dutch_excel(text: str) -> str:
+    """The CSV as a spreadsheet in a Dutch locale saves it: semicolons between cells, decimal commas."""
+    rows = list(csv.reader(io.StringIO(text)))
+    numbers = [i for i, name in enumerate(rows[0]) if name == "effect_size"]
+    for row in rows[1:]:
+        for i in numbers:
+            row[i] = row[i].replace(".", ",")
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("saved_by", ["caleido", "dutch-excel"])
+def test_csv_round_trip_is_isomorphic(mini_store: GraphStore, tmp_path: Path, saved_by: str) -> None:
+    for name, text in zip(("nodes", "links"), export_csv(mini_store), strict=True):
+        saved = _saved_by_dutch_excel(text) if saved_by == "dutch-excel" else text
+        (tmp_path / f"{name}.csv").write_text(saved, encoding="utf-8-sig")
+    assert ("0,17" in (tmp_path / "nodes.csv").read_text("utf-8-sig")) == (saved_by == "dutch-excel")
     fresh = EmbeddedStore(tmp_path / "fresh")
     try:
         load(fresh, tmp_path / "nodes.csv", tmp_path / "links.csv")
@@ -52,25 +69,43 @@ def test_csv_round_trip_is_isomorphic(mini_store: GraphStore, tmp_path: Path) ->
         fresh.close()
 
 
+LABELS = ['=HYPERLINK("http://evil")', "-0.16", "'=1+1", "'s-Hertogenbosch", "-2+3"]
+
+
 def test_csv_export_neutralises_spreadsheet_formulas(store: GraphStore, tmp_path: Path) -> None:
     data = tmp_path / "formula.yaml"
+    values = "".join(
+        f"  - {{id: val-f{i}, class: Value, label: {{nl: {json.dumps(label)}}}, source: src-f, locator: p,"
+        " status: accepted}\n"
+        for i, label in enumerate(LABELS)
+    )
     data.write_text(
         "records:\n"
         "  - {id: src-f, class: Source, label: {nl: Bron}, source_type: web-page, citation: c,"
         " source: src-f, locator: p, status: accepted}\n"
-        "  - {id: val-f, class: Value, label: {nl: '=HYPERLINK(\"http://evil\")'}, source: src-f,"
-        " locator: p, status: accepted}\n",
+        f"{values}"
+        "  - {id: fnd-f, class: Finding, label: {nl: Bevinding}, effect_size: -0.16, effect_measure: r,"
+        " grade: not-assessed, source: src-f, locator: p, status: accepted}\n",
         encoding="utf-8",
     )
     load(store, data)
     nodes, _ = export_csv(store)
-    assert "'=HYPERLINK" in nodes
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(nodes))}
+    assert rows["val-f0"]["label_nl"] == '\'=HYPERLINK("http://evil")'
+    assert rows["fnd-f"]["effect_size"] == "-0.16"  # C3: a number, not text, in a spreadsheet
+    assert [rows[f"val-f{i}"]["label_nl"] for i in range(1, len(LABELS))] == [
+        "-0.16",
+        "''=1+1",
+        "'s-Hertogenbosch",
+        "'-2+3",
+    ]
     (tmp_path / "n.csv").write_text(nodes, encoding="utf-8")
     fresh = EmbeddedStore(tmp_path / "fresh")
     try:
         load(fresh, tmp_path / "n.csv")
-        (row,) = list(fresh.iter_nodes("Value"))
-        assert row["label_nl"] == '=HYPERLINK("http://evil")'
+        assert sorted(row["label_nl"] for row in fresh.iter_nodes("Value")) == sorted(LABELS)
+        (finding,) = list(fresh.iter_nodes("Finding"))
+        assert finding["effect_size"] == -0.16
     finally:
         fresh.close()
 
