@@ -162,7 +162,7 @@ def app_jobs(request: Request) -> JobRunner:
 JobsDep = Annotated[JobRunner, Depends(app_jobs)]
 
 
-router = APIRouter(prefix="/api/v1", tags=["researchers"], responses=problems.responses(401, 403, 404, 503))
+router = APIRouter(prefix="/api/v1", tags=["researchers"], responses=problems.responses(401, 403, 404, 422, 503))
 
 
 @router.get("/jobs/{job_id}", response_model=Job, dependencies=[Depends(require_role(Role.RESEARCHER))])
