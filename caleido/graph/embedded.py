@@ -10,13 +10,14 @@ Ladybug specifics this module hides (each found by trying it on Ladybug 0.22):
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
 import pyarrow as pa
 
-from caleido.errors import StoreBusy, StoreError
+from caleido.errors import StoreBusy, StoreError, StoreUnavailable
 from caleido.graph import search_keys
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
@@ -78,7 +79,9 @@ class EmbeddedStore:
             )
             self._connection_class = ladybug.Connection
             self._local = threading.local()
-            self._connections: list[Any] = []
+            # Weak: a thread's connection closes when the thread ends. The API's worker threads come and go,
+            # and every connection kept open held on to its share of the page cache until it was full.
+            self._connections: weakref.WeakSet[Any] = weakref.WeakSet()
             self._conn.execute("RETURN 1")  # open this thread's connection now, so a broken database fails here
         except RuntimeError as exc:
             if "lock" in str(exc).lower():
@@ -102,7 +105,7 @@ class EmbeddedStore:
         if conn is None:
             conn = self._connection_class(self._db)
             self._local.conn = conn
-            self._connections.append(conn)
+            self._connections.add(conn)
         return conn
 
     def _execute(self, query: str, params: dict[str, Any] | None = None) -> Any:
@@ -135,8 +138,14 @@ class EmbeddedStore:
         return rows
 
     def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
-        """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
-        result = self._execute(query.bind(self.dialect, params), params)
+        """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias.
+        A page cache too full for it is the busy kind of failure (503 with Retry-After), not a fault."""
+        try:
+            result = self._execute(query.bind(self.dialect, params), params)
+        except RuntimeError as exc:
+            if "buffer pool is full" in str(exc):
+                raise StoreUnavailable(f"the embedded store's page cache is full: {exc}") from exc
+            raise
         assert not isinstance(result, list), "one statement at a time"
         names = result.get_column_names()
         rows = []
@@ -354,7 +363,7 @@ class EmbeddedStore:
         return int(self._rows(f"LOAD FROM $rows {statement} RETURN count(*)", {"rows": table})[0][0])
 
     def close(self) -> None:
-        for conn in self._connections:
+        for conn in list(self._connections):
             conn.close()
         self._db.close()
 
