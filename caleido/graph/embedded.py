@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
@@ -51,6 +52,17 @@ def _lb_type(column: Column) -> str:
 def _arrow_type(column: Column) -> pa.DataType:
     base = _ARROW_TYPES[column.type.removesuffix("[]")]
     return pa.list_(base) if column.is_list else base
+
+
+@contextmanager
+def _full_cache_is_busy() -> Iterator[None]:
+    """A page cache too full for a read is the busy kind of failure (503 with Retry-After), not a fault."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if "buffer pool is full" not in str(exc):
+            raise
+        raise StoreUnavailable(f"the embedded store's page cache is full: {exc}") from exc
 
 
 class EmbeddedStore:
@@ -138,14 +150,9 @@ class EmbeddedStore:
         return rows
 
     def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
-        """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias.
-        A page cache too full for it is the busy kind of failure (503 with Retry-After), not a fault."""
-        try:
+        """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
+        with _full_cache_is_busy():
             result = self._execute(query.bind(self.dialect, params), params)
-        except RuntimeError as exc:
-            if "buffer pool is full" in str(exc):
-                raise StoreUnavailable(f"the embedded store's page cache is full: {exc}") from exc
-            raise
         assert not isinstance(result, list), "one statement at a time"
         names = result.get_column_names()
         rows = []
@@ -234,6 +241,7 @@ class EmbeddedStore:
         query = f"{ids_from} MATCH {source}-[r:{_q(rel)}]->(b) RETURN a.id, b.id, {returns} ORDER BY a.id, b.id"
         return [(row[0], row[1], row_dict(columns, row[2:])) for row in self._rows(query, params)]
 
+    @_full_cache_is_busy()
     def counts(self) -> StoreCounts:
         counts = StoreCounts()
         for cls_name in self._node_columns:
