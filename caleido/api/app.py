@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
 from caleido.api import problems
+from caleido.api.docs import router as docs_router
 from caleido.api.evidence_routes import router as evidence_router
 from caleido.api.keys import KeyStore, open_key_store
 from caleido.api.limits import BodyLimit
@@ -60,6 +61,8 @@ def create_app(
         summary="A knowledge graph of the kaleidoscopic resilience model (Kamerstuk 29 754 nr. 770).",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        docs_url=None,  # served by caleido.api.docs from vendored files, under a Content-Security-Policy
+        redoc_url=None,
     )
     # What caleido.api.deps hands out; the store follows when the lifespan starts.
     app.state.settings = settings
@@ -68,6 +71,7 @@ def create_app(
     app.include_router(router)
     app.include_router(evidence_router)
     app.include_router(pages_router)
+    app.include_router(docs_router)
     app.mount("/static", STATIC, name="static")
 
     @app.middleware("http")
