@@ -36,7 +36,10 @@ class BodyLimit:
     """ASGI middleware: a body over `limit` bytes gets 413 as soon as the declared length or the bytes received
     pass it. The app then sees the client as gone and whatever it answers is dropped; the connection is
     closed, so the rest of the body is never read. It runs outside the routes, so before any key is checked
-    (a route reads its body before its dependencies run)."""
+    (a route reads its body before its dependencies run).
+
+    Not FastAPI's own `max_body_size`: that one answers text/plain where the app's handlers never see the
+    error (a declared length over the limit), and keeps the connection open, reading the rest of the body."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app

@@ -1,6 +1,6 @@
 """Limits before work, on `caleido serve` as its own process: a body over the limit is refused while it
-arrives (chunked, JSON or multipart, without a key), a request head over the limit is refused before it is
-read whole (431, or 414 for the request line), and no key reaches the server's log.
+arrives (declared or chunked, JSON or multipart, without a key), a request head over the limit is refused
+before it is read whole (431, or 414 for the request line), and no key reaches the server's log.
 
 Raw sockets, because an HTTP client would not send what these send. The store plays no part (the limits hold
 before any route runs), so one embedded store serves the module.
@@ -105,6 +105,13 @@ def test_a_huge_chunked_body_without_a_key_is_refused_while_it_arrives(
     assert peak_rss(served) - before < 100 * MiB
     assert time.monotonic() - started < 15
     assert httpx.get(served.url + "/healthz").status_code == 200
+
+
+def test_a_declared_length_over_the_limit_is_413_before_the_body_comes(served: Served) -> None:  # C14
+    head = b"POST /api/v1/findings HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+    _, answer = exchange(served.url, [head + b"Content-Length: %d\r\n\r\n" % HUGE])
+    assert status_of(answer) == 413 and b"larger than 10485760 bytes" in answer, answer[:300]
+    assert b"connection: close" in answer.lower()
 
 
 def test_a_huge_header_is_431_before_it_is_read(served: Served) -> None:  # R8
