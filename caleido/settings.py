@@ -87,7 +87,7 @@ class Settings(BaseSettings):
         description="The SQLite file that keeps the hashes of the API keys (`caleido keys create`).",
     )
     worker_threads: int = Field(
-        default=16,
+        default=8,
         ge=1,
         description="Requests the API works on at once (its thread pool); more wait their turn. More than a "
         "few per core buys no speed, and on the embedded store every running query takes its part of the page "
