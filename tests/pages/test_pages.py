@@ -200,7 +200,7 @@ def test_explorer_caps_the_neighbourhood_with_a_more_control(watched: Watched) -
 
 def test_evidence_form_adds_a_proposed_finding_and_shows_field_errors(watched: Watched, site: Site) -> None:
     page = watched.page
-    key, _ = site.keys.create("browser-researcher", "researcher")
+    key, info = site.keys.create("browser-researcher", "researcher")
     watched.goto("/evidence/new?lang=en")
     page.fill("#f-key", key)
     page.fill("#f-statement-en", "Mentoring lowers <b>loneliness</b> among young adults")
@@ -218,7 +218,7 @@ def test_evidence_form_adds_a_proposed_finding_and_shows_field_errors(watched: W
     assert (
         stored["status"] == "proposed" and stored["label_en"] == "Mentoring lowers <b>loneliness</b> among young adults"
     )
-    assert stored["added_by"] == "key:browser-researcher" or "browser-researcher" in stored["added_by"]
+    assert stored["added_by"] == info.agent == f"key:{info.key_id}:researcher"  # the id and role, not the name
     assert all(key not in url for url in watched.requests)  # the key went in a header, never in a URL
     watched.screenshot("evidence-en")
     watched.check(422)
