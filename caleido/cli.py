@@ -240,13 +240,14 @@ def serve(
     import uvicorn
 
     from caleido.api.app import create_app
+    from caleido.api.server import uvicorn_options
 
     settings = get_settings().model_copy(
         update={k: v for k, v in {"store": store_uri, "host": host, "port": port}.items() if v}
     )
     err.print(f"Serving {settings.store} on http://{settings.host}:{settings.port} (docs at /docs)")
     with _errors_to_exit():
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(settings), **uvicorn_options(settings))
 
 
 @app.command()

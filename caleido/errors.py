@@ -156,6 +156,20 @@ class ContentTooLarge(RequestError):
     title = "Content too large"
 
 
+class UriTooLong(RequestError):
+    """A request line over the server's limit for a request's head."""
+
+    status = 414
+    title = "URI too long"
+
+
+class HeadTooLarge(RequestError):
+    """Request headers over the server's limit for a request's head."""
+
+    status = 431
+    title = "Request header fields too large"
+
+
 # ---------------------------------------------------------------- the store failed (5xx)
 
 

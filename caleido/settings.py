@@ -67,28 +67,45 @@ class Settings(BaseSettings):
     )
 
     embedded_buffer_pool_mb: int = Field(
-        default=0,
+        default=2048,
         ge=0,
-        description="MiB the embedded store (Ladybug) may cache pages in; 0 keeps Ladybug's default, about 80 % "
-        "of the machine's memory, which is too much beside a Neo4j server or other services. A write that does "
-        "not fit says so and writes nothing.",
+        description="MiB the embedded store (Ladybug) may cache pages and hold running queries in; 0 for "
+        "Ladybug's own default, about 80 % of the machine's memory, which it keeps once used. A read that does "
+        "not fit answers 503 with Retry-After; a write that does not fit says so and writes nothing. Each "
+        "request at work (`CALEIDO_WORKER_THREADS`) holds its share, so raise one with the other.",
     )
 
     # The HTTP service.
     host: str = Field(default="127.0.0.1", description="The address `caleido serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="The port `caleido serve` listens on.")
     require_key_for_reads: bool = Field(
-        default=False, description="Whether the read routes need an API key too (writes always do)."
+        default=False,
+        description="Whether reading needs an API key too (writes always do): the read routes, exports, the "
+        "pages (a sign-in form keeps the key in a cookie) and the details of `/readyz`. `/healthz` stays open.",
     )
     keys_file: Path = Field(
         default=Path("./data/keys.sqlite3"),
         description="The SQLite file that keeps the hashes of the API keys (`caleido keys create`).",
     )
+    worker_threads: int = Field(
+        default=8,
+        ge=1,
+        description="Requests the API works on at once (its thread pool); more wait their turn. More than a "
+        "few per core buys no speed, and on the embedded store every running query takes its part of the page "
+        "cache.",
+    )
+    max_header_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="The largest request line plus headers `caleido serve` reads, in bytes; more gets 431 (414 "
+        "when the request line alone is longer), before any of it reaches the app.",
+    )
     max_upload_bytes: int = Field(
         default=10 * 1024 * 1024,
         ge=1024,
-        description="The largest request body the API accepts, in bytes (a CSV import included); a larger one "
-        "gets 413.",
+        description="The largest request body the API accepts, in bytes, on every route (a CSV import "
+        "included); a larger one gets 413 as soon as that much has arrived, chunked or not, before the key is "
+        "checked.",
     )
     import_job_rows: int = Field(
         default=2000,

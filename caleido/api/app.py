@@ -1,7 +1,8 @@
 """The FastAPI application: one store per process, opened in the lifespan, closed on shutdown.
 
 Routes are plain `def`: the store calls block, so FastAPI runs them in its thread pool and the
-event loop stays free (a blocking call in an `async def` route would stall every other request).
+event loop stays free (a blocking call in an `async def` route would stall every other request). Only
+`/healthz`, which touches nothing, is `async`, so that it answers while the pool is busy.
 
 `create_app` is the entry point that reads the environment, when it is given no Settings; everything
 below it (the store, the key store, the limits, the dependencies in caleido.api.deps) gets that one object.
@@ -13,17 +14,20 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
 from caleido.api import jobs, problems
+from caleido.api.docs import router as docs_router
 from caleido.api.evidence_routes import router as evidence_router
 from caleido.api.idempotency import Idempotency
 from caleido.api.keys import KeyStore, open_key_store
+from caleido.api.limits import BodyLimit
 from caleido.api.pages import STATIC
 from caleido.api.pages import router as pages_router
 from caleido.api.routes import router
-from caleido.errors import ContentTooLarge, DeadlineExceeded
+from caleido.errors import DeadlineExceeded
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
 from caleido.ontology.model import load_ontology
@@ -43,6 +47,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The routes' thread pool (anyio's, 40 threads by default) bounds the store work at once.
+        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         app.state.store = store or open_store(settings.store, settings)
         runner = jobs.attach_runner(app, app.state.store)
         try:
@@ -58,6 +64,8 @@ def create_app(
         summary="A knowledge graph of the kaleidoscopic resilience model (Kamerstuk 29 754 nr. 770).",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        docs_url=None,  # served by caleido.api.docs from vendored files, under a Content-Security-Policy
+        redoc_url=None,
     )
     # What caleido.api.deps hands out; the store follows when the lifespan starts.
     app.state.settings = settings
@@ -67,20 +75,10 @@ def create_app(
     app.include_router(evidence_router)
     app.include_router(jobs.router)
     app.include_router(pages_router)
+    app.include_router(docs_router)
     app.mount("/static", STATIC, name="static")
 
     app.add_middleware(Idempotency)  # added first, so the body limit and the deadline below wrap it
-
-    @app.middleware("http")
-    async def limit_body_size(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        """Refuse a declared body over the limit before reading it (413)."""
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > settings.max_upload_bytes:
-            too_large = ContentTooLarge(
-                f"The body is larger than {settings.max_upload_bytes} bytes; send less at once."
-            )
-            return problems.problem_for(too_large)
-        return await call_next(request)
 
     @app.middleware("http")
     async def deadline(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -91,4 +89,7 @@ def create_app(
             late = DeadlineExceeded(f"No answer within {settings.request_timeout_seconds:g} s; try again shortly.")
             return problems.problem_for(late)
 
+    # Each added one wraps the ones before: the body limit holds before the deadline and every route.
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(problems.CatchUnexpected)
     return app

@@ -6,22 +6,25 @@ when its lifespan starts. Use them as parameter types, for example::
 
     @router.post("/findings")
     def add_finding(body: FindingIn, store: StoreDep, key: Researcher) -> ...:
-        ...  # record key.agent ("key:<name>") as added_by
+        ...  # record key.agent ("key:<id>:<role>") as added_by
 
 A key is sent as ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``; a missing, malformed, unknown or
-revoked key is 401 (with an RFC 6750 challenge), a role too low 403.
+revoked key is 401 (with an RFC 6750 challenge), a role too low 403. Reads also take the key from the
+cookie the pages' sign-in form sets (HttpOnly, SameSite=Strict); writes take it from a header only, so no
+page elsewhere can have a browser write with a signed-in user's key. A key is never read from the URL.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from caleido.api.keys import KeyInfo, KeyStore, Role, parse_role
+from caleido.api.keys import KEY_PREFIX, KeyInfo, KeyStore, Role, parse_role
 from caleido.errors import Forbidden, Unauthorized
 from caleido.graph.store import GraphStore
 from caleido.settings import Settings
@@ -71,10 +74,19 @@ _header_scheme = APIKeyHeader(
     description="The same API key in an `X-API-Key` header, for clients that cannot set Authorization.",
 )
 _HOW_TO_SEND = "Send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
+KEY_COOKIE = "caleido_key"  # set by the pages' sign-in form (caleido.api.pages)
+_KEY_IN_URL = re.compile(rf"{KEY_PREFIX}_[a-z0-9]{{8}}_")
 
 
-def _presented_key(request: Request) -> str | None:
-    """The key the client sent, None when it sent none; 401 when the headers are unusable."""
+def _presented_key(request: Request, *, cookie: bool = False) -> str | None:
+    """The key the client sent (with `cookie`, also the sign-in cookie), None when it sent none; 401 when the
+    headers are unusable or a key is in the URL."""
+    if _KEY_IN_URL.search(request.url.query):
+        raise Unauthorized(
+            "An API key was sent in the URL, where it is never read: URLs end up in logs and browser history. "
+            f"Have that key revoked ('caleido keys revoke ID') and send the new one in a header. {_HOW_TO_SEND}.",
+            error="invalid_request",
+        )
     authorization = request.headers.get("authorization")
     header_key = request.headers.get("x-api-key")
     bearer_key: str | None = None
@@ -94,7 +106,9 @@ def _presented_key(request: Request) -> str | None:
             "The Authorization and X-API-Key headers carry different keys; send the key in one of them.",
             error="invalid_request",
         )
-    return bearer_key if bearer_key is not None else header_key
+    if bearer_key is not None or header_key is not None or not cookie:
+        return bearer_key if bearer_key is not None else header_key
+    return request.cookies.get(KEY_COOKIE, "").strip() or None
 
 
 def _authenticate(request: Request, keys: KeyStore, plain_key: str) -> KeyInfo:
@@ -155,24 +169,36 @@ def _role_dependency(needed: Role) -> Callable[..., KeyInfo]:
     return dependency
 
 
+def reader_key(request: Request, keys: KeyStore, plain_key: str) -> KeyInfo:
+    """The info of a key that may read (every active key may); 401 for a malformed, unknown or revoked one."""
+    return _authorize(_authenticate(request, keys, plain_key), Role.READER)
+
+
+def presented_reader(request: Request, keys: KeysDep) -> KeyInfo | None:
+    """The caller's key (a header or the sign-in cookie) when one was sent, checked (401 when it is wrong);
+    None when none was sent."""
+    plain_key = _presented_key(request, cookie=True)
+    return None if plain_key is None else reader_key(request, keys, plain_key)
+
+
 def optional_reader(request: Request, keys: KeysDep, settings: SettingsDep) -> KeyInfo | None:
-    """The dependency for read routes: open by default, the reader role when the settings say reads need a key.
+    """The dependency for read routes and pages: open by default, the reader role when the settings say reads
+    need a key.
 
     A key that is sent is always checked, also when reads are open, so a client with a wrong or revoked key
     finds out at once instead of on its first write.
     """
-    plain_key = _presented_key(request)
-    if plain_key is not None:
-        return _authorize(_authenticate(request, keys, plain_key), Role.READER)
-    if settings.require_key_for_reads:
+    info = presented_reader(request, keys)
+    if info is None and settings.require_key_for_reads:
         raise Unauthorized(
             f"This service requires an API key for reading. {_HOW_TO_SEND}; an admin creates one with "
             "'caleido keys create --role reader --name NAME'."
         )
-    return None
+    return info
 
 
 Reader = Annotated[KeyInfo | None, Depends(optional_reader)]
+KeyIfSent = Annotated[KeyInfo | None, Depends(presented_reader)]
 Researcher = Annotated[KeyInfo, Depends(require_role(Role.RESEARCHER))]
 Curator = Annotated[KeyInfo, Depends(require_role(Role.CURATOR))]
 

@@ -6,7 +6,8 @@ The first request with a key claims it in the store (an entry of kind "idempoten
 exists: a compare-and-set, so two instances over one Neo4j cannot both claim it), runs, and records its answer.
 A repeat gets that answer with `Idempotent-Replayed: true`; a repeat while the first still runs gets 409 with
 Retry-After; the same key with another method, path or body gets 422. An answer of 500 or more is not kept, so a
-retry runs again. Keys live KEEP_HOURS and are scoped to the credential that sent them.
+retry runs again. Keys live KEEP_HOURS and are scoped to the credential that sent them; a request without an
+active API key in its headers is passed on untouched (its route refuses it), so strangers keep nothing here.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import anyio
 
+from caleido.api.keys import KeyStore
 from caleido.errors import CaleidoError, WriteConflict
 from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, entry_age, entry_time
 
@@ -76,6 +78,9 @@ class Idempotency:
             detail = f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable ASCII characters, e.g. a UUID."
             await _problem(send, 400, "Bad request", detail)
             return
+        if not await anyio.to_thread.run_sync(_known_key, scope["app"].state.keys, headers):
+            await self.app(scope, receive, send)  # the route answers 401 or 403; nothing is kept for strangers
+            return
         body = await _read_body(receive)
         kept_as = entry_id(headers.get(b"authorization", b""), headers.get(b"x-api-key", b""), text)
         request = fingerprint(scope["method"], scope["path"], scope.get("query_string", b""), body)
@@ -119,6 +124,14 @@ class Idempotency:
                 await anyio.to_thread.run_sync(lambda: store.put_entries([kept]))
         await send({"type": "http.response.start", "status": answer["status"], "headers": answer["headers"]})
         await send({"type": "http.response.body", "body": answer["body"]})
+
+
+def _known_key(keys: KeyStore, headers: dict[bytes, bytes]) -> bool:
+    """Whether the request carries an active API key in a header (only their requests claim a key in the store)."""
+    scheme, _, credentials = headers.get(b"authorization", b"").decode("latin-1").strip().partition(" ")
+    presented = credentials.strip() if scheme.lower() == "bearer" else ""
+    presented = presented or headers.get(b"x-api-key", b"").decode("latin-1").strip()
+    return bool(presented) and keys.verify(presented) is not None
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -110,8 +110,10 @@ class KeyInfo:
 
     @property
     def agent(self) -> str:
-        """How writes made with this key are attributed (added_by)."""
-        return f"key:{self.name}"
+        """How writes made with this key are attributed (added_by, reviewed_by, the review log): its public id
+        and role, never its name, which is free text (often a person's) and would be published with every
+        node and export."""
+        return f"key:{self.key_id}:{self.role.value}"
 
 
 def _now() -> str:

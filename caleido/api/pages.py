@@ -1,24 +1,30 @@
 """The HTML pages: each calls a use case, hands the plain result to caleido.viz and serves the HTML with a
 strict Content-Security-Policy. Filters live in the URL, so every view can be linked; bad filters get an
 HTML page naming the parameter and the values it takes.
+
+The pages follow the read policy of the API (caleido.api.deps.optional_reader): when reads need a key, a
+page asked for without one answers with a sign-in form. The form is posted (the key never goes in a URL)
+and the key kept in an HttpOnly, SameSite=Strict cookie, Secure over https, until the browser closes or
+the user signs out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from importlib.resources import files
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from caleido.api.deps import PageLang, StoreDep, language
+from caleido.api.deps import KEY_COOKIE, KeysDep, PageLang, StoreDep, language, optional_reader, reader_key
 from caleido.api.problems import client_detail
 from caleido.api.routes import MAX_PAGE
-from caleido.errors import CaleidoError, InvalidParameter, NotFound, RequestError
+from caleido.errors import CaleidoError, Forbidden, InvalidParameter, NotFound, RequestError, Unauthorized
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.results import Member, SearchHit
@@ -51,13 +57,18 @@ class PageRoute(APIRoute):
         async def handle_page(request: Request) -> Response:
             try:
                 return await handle(request)
+            except Unauthorized as error:  # reads need a key: sign in, then come back here
+                back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                why = client_detail(error) if error.error else None  # a key was sent and refused: say why
+                return signin_page(request, language(request), back, why, error.status)
             except CaleidoError as error:
                 return error_page(request, language(request), error)
 
         return handle_page
 
 
-router = APIRouter(include_in_schema=False, route_class=PageRoute)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)  # open: signing in and out, the icon
+reading = APIRouter(include_in_schema=False, route_class=PageRoute, dependencies=[Depends(optional_reader)])
 STATIC = StaticFiles(directory=str(files("caleido.viz") / "static"))
 
 # Scripts, styles, fonts and data only from this app; no inline script or style; no framing.
@@ -103,11 +114,14 @@ def choice(request: Request, name: str, scheme: str, lang: Lang) -> str | None:
     return value
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]{1,9}")  # str.isdigit() takes "²" (which int() refuses) and "١٢"
+
+
 def bounded_int(request: Request, name: str, default: int, low: int, high: int, lang: Lang) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not _ASCII_DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
         raise InvalidParameter(f"{name}={raw!r}: {text(lang, 'error')}; {low}..{high}")
     return int(raw)
 
@@ -119,7 +133,10 @@ def flag(request: Request, name: str) -> bool:
 def render_page(
     request: Request, template: str, lang: Lang, page_name: str, *, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    html = render(template, lang=lang, page=page_name, switch_url=switch_url(request, lang), **context)
+    signed_in = KEY_COOKIE in request.cookies
+    html = render(
+        template, lang=lang, page=page_name, switch_url=switch_url(request, lang), signed_in=signed_in, **context
+    )
     return page(html, status)
 
 
@@ -129,10 +146,69 @@ def error_page(request: Request, lang: Lang, error: CaleidoError) -> HTMLRespons
     return response
 
 
+# ---------------------------------------------------------------- signing in
+
+
+def signin_page(request: Request, lang: Lang, back: str, message: str | None, status: int = 200) -> HTMLResponse:
+    response = render_page(
+        request, "signin.html", lang, "signin", status=status, message=message, back=_local_path(back)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _local_path(url: str) -> str:
+    """`url` when it is a path on this site (the page to return to), else the start page: never another host."""
+    # Browsers read "/\\host" as "//host", another host.
+    local = url.startswith("/") and not url.startswith("//") and "\\" not in url and url.isprintable()
+    return url if local else "/"
+
+
+def _same_site(request: Request) -> None:
+    """Sign-in and sign-out come from this site's own forms; a browser says when another site sent them."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise Forbidden("Sign in and out with this site's own form.")
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request, lang: PageLang) -> HTMLResponse:
+    return signin_page(request, lang, request.query_params.get("next", "/"), None)
+
+
+@router.post("/signin")
+def sign_in(
+    request: Request,
+    keys: KeysDep,
+    lang: PageLang,
+    key: Annotated[str, Form(max_length=200)] = "",
+    back: Annotated[str, Form(alias="next", max_length=2000)] = "/",
+) -> Response:
+    """Check the key and keep it in a cookie the pages' scripts cannot read and no other site's request
+    carries; then back to the page that asked for it."""
+    _same_site(request)
+    try:
+        reader_key(request, keys, key.strip())
+    except Unauthorized as error:
+        return signin_page(request, lang, back, client_detail(error), error.status)
+    response = RedirectResponse(_local_path(back), status_code=303, headers=SECURITY_HEADERS)
+    response.set_cookie(
+        KEY_COOKIE, key.strip(), httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
+    )
+    return response
+
+
+@router.post("/signout")
+def sign_out(request: Request, lang: PageLang) -> Response:
+    _same_site(request)
+    response = RedirectResponse(f"/signin?lang={lang}", status_code=303, headers=SECURITY_HEADERS)
+    response.delete_cookie(KEY_COOKIE, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return response
+
+
 # ---------------------------------------------------------------- the kaleidoscope
 
 
-@router.get("/", response_class=HTMLResponse)
+@reading.get("/", response_class=HTMLResponse)
 def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     cluster_schemes = [s for s in load_ontology().schemes if s.endswith("ClusterScheme") and s != "ClusterScheme"]
     scheme = request.query_params.get("scheme") or None
@@ -162,7 +238,7 @@ def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTML
 # ---------------------------------------------------------------- the evidence-and-gap map
 
 
-@router.get("/coverage", response_class=HTMLResponse)
+@reading.get("/coverage", response_class=HTMLResponse)
 def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     axis = request.query_params.get("axis") or "factors"
     if axis not in ("factors", "themes"):
@@ -236,7 +312,7 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
 TARGET_CLASSES = ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")
 
 
-@router.get("/partners", response_class=HTMLResponse)
+@reading.get("/partners", response_class=HTMLResponse)
 def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     query = request.query_params
     form: dict[str, Any] = {
@@ -338,7 +414,7 @@ def _municipality_options(store: GraphStore, lang: Lang) -> list[dict[str, str]]
 EXPLORE_MAX_LIMIT = 10_000  # the page draws up to this many nodes, with fixed positions above PHYSICS_LIMIT
 
 
-@router.get("/explore/{node_id}", response_class=HTMLResponse)
+@reading.get("/explore/{node_id}", response_class=HTMLResponse)
 def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang) -> HTMLResponse:
     depth = bounded_int(request, "depth", 1, 1, 3, lang)
     limit = bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT, lang)
@@ -373,7 +449,7 @@ def favicon() -> FileResponse:
 FORM_TEXTS = ("added", "key_missing", "target_missing", "target_unknown", "error", "row", "outcome")
 
 
-@router.get("/evidence/new", response_class=HTMLResponse)
+@reading.get("/evidence/new", response_class=HTMLResponse)
 def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     interventions = usecases.model_interventions(store, lang=lang)
@@ -399,3 +475,6 @@ def evidence_template() -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="caleido-evidence-template.csv"'},
     )
+
+
+router.include_router(reading)

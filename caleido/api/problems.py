@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from caleido.api.schemas import ProblemDetail
 from caleido.errors import CaleidoError, InvalidData
@@ -24,6 +25,8 @@ _WHEN = {
     404: "An id or name that matches nothing",
     409: "The review does not fit the claim's current status",
     413: "The body is larger than the upload limit",
+    414: "The request line is longer than the server reads (`caleido serve`)",
+    431: "The request's headers are larger than the server reads (`caleido serve`)",
     422: "A parameter or the body is invalid; `errors` names each field",
     503: "The graph store cannot be reached; retry after `Retry-After` seconds",
 }
@@ -65,10 +68,14 @@ def _document_problem_schema(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the document
 
 
+def body(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """A problem's JSON body; also written by the server's own refusals (caleido.api.limits)."""
+    return {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+
+
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     headers = extra.pop("headers", None)
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    return JSONResponse(body(status, title, detail, **extra), status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def client_detail(exc: CaleidoError) -> str:
@@ -96,14 +103,24 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "header"))
 
 
+def _field_problem(error: Any) -> dict[str, str]:
+    """One validation error as a field and what to fix. Broken JSON is the whole body's fault: its location
+    is a character offset, which is no field."""
+    if error["type"] == "json_invalid":
+        reason = error.get("ctx", {}).get("error", "it cannot be parsed")
+        return {"field": "", "message": f"not valid JSON: {reason} at character {error['loc'][-1]}"}
+    return {"field": _field(tuple(error["loc"])), "message": error["msg"]}
+
+
 def install(app: FastAPI) -> None:
     _document_problem_schema(app)
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
-        shown = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-        return problem(422, "Invalid request", f"Fix these fields: {shown}", errors=errors)
+        errors = [_field_problem(e) for e in exc.errors()]
+        shown = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors[:5])
+        detail = f"Fix these fields: {shown}" if any(e["field"] for e in errors) else f"Fix the body: {shown}"
+        return problem(422, "Invalid request", detail, errors=errors)
 
     @app.exception_handler(CaleidoError)
     def caleido_error(_: Request, exc: CaleidoError) -> JSONResponse:
@@ -126,7 +143,31 @@ def install(app: FastAPI) -> None:
             headers=getattr(exc, "headers", None),
         )
 
-    @app.exception_handler(Exception)
-    def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=exc)
-        return problem(500, "Internal error", "Something went wrong on our side; it has been logged.")
+
+class CatchUnexpected:
+    """ASGI middleware: an error no handler knows is logged and answered 500 problem+json, and goes no further.
+    An exception handler for `Exception` would answer the same but re-raise it, and uvicorn closes the
+    connection on an error that reaches it, so the client's next request on that keep-alive connection failed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            log.exception("unexpected error", exc_info=exc)
+            if started:
+                raise  # too late for an answer: uvicorn ends the response by closing the connection
+            answer = problem(500, "Internal error", "Something went wrong on our side; it has been logged.")
+            await answer(scope, receive, send)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from caleido.api import problems, schemas
-from caleido.api.deps import StoreDep, optional_reader
+from caleido.api.deps import KeyIfSent, SettingsDep, StoreDep, optional_reader
 from caleido.graph import usecases
 from caleido.graph.usecases import results
 from caleido.loaders.csv_format import BYTE_ORDER_MARK, write_csv
@@ -254,21 +254,27 @@ def _chunks(text: str, size: int = 64 * 1024) -> Iterator[bytes]:
 
 
 @router.get("/healthz", response_model=schemas.Health, tags=["health"])
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """Liveness: the process answers."""
+    # async: answered on the event loop, never queued behind the store's work in the thread pool, so a busy
+    # server is not taken for a dead one.
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=schemas.Ready, tags=["health"], responses=problems.responses(503))
-def readyz(store: StoreDep) -> dict[str, Any]:
-    """Readiness: the store answers (503 problem+json when it does not)."""
+@router.get(
+    "/readyz",
+    response_model=schemas.Ready,
+    response_model_exclude_none=True,
+    tags=["health"],
+    responses=problems.responses(401, 503),
+)
+def readyz(store: StoreDep, settings: SettingsDep, key: KeyIfSent) -> dict[str, Any]:
+    """Readiness: the store answers (503 problem+json when it does not). With the store's kind and counts,
+    unless reads need a key and none was sent; never where the store lives."""
     counts = store.counts()
-    return {
-        "status": "ready",
-        "store": store.uri.split("@")[-1],
-        "nodes": counts.total_nodes,
-        "links": counts.total_links,
-    }
+    if key is None and settings.require_key_for_reads:
+        return {"status": "ready"}
+    return {"status": "ready", "store": store.dialect, "nodes": counts.total_nodes, "links": counts.total_links}
 
 
 router.include_router(v1)

@@ -42,9 +42,10 @@ class Health(Public):
 
 class Ready(Public):
     status: Literal["ready"]
-    store: str
-    nodes: int
-    links: int
+    # The rest is left out when reads need a key and none was sent; `store` is the kind, never its address.
+    store: Literal["embedded", "neo4j"] | None = None
+    nodes: int | None = None
+    links: int | None = None
 
 
 # ---------------------------------------------------------------- researchers and curators

@@ -10,13 +10,15 @@ Ladybug specifics this module hides (each found by trying it on Ladybug 0.22):
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
 import pyarrow as pa
 
-from caleido.errors import StoreBusy, StoreError
+from caleido.errors import StoreBusy, StoreError, StoreUnavailable
 from caleido.graph import search_keys
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import (
@@ -65,6 +67,17 @@ def _arrow_type(column: Column) -> pa.DataType:
     return pa.list_(base) if column.is_list else base
 
 
+@contextmanager
+def _full_cache_is_busy() -> Iterator[None]:
+    """A page cache too full for a read is the busy kind of failure (503 with Retry-After), not a fault."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if "buffer pool is full" not in str(exc):
+            raise
+        raise StoreUnavailable(f"the embedded store's page cache is full: {exc}") from exc
+
+
 class EmbeddedStore:
     """GraphStore on Ladybug."""
 
@@ -91,7 +104,9 @@ class EmbeddedStore:
             )
             self._connection_class = ladybug.Connection
             self._local = threading.local()
-            self._connections: list[Any] = []
+            # Weak: a thread's connection closes when the thread ends. The API's worker threads come and go,
+            # and every connection kept open held on to its share of the page cache until it was full.
+            self._connections: weakref.WeakSet[Any] = weakref.WeakSet()
             self._conn.execute("RETURN 1")  # open this thread's connection now, so a broken database fails here
         except RuntimeError as exc:
             if "lock" in str(exc).lower():
@@ -115,7 +130,7 @@ class EmbeddedStore:
         if conn is None:
             conn = self._connection_class(self._db)
             self._local.conn = conn
-            self._connections.append(conn)
+            self._connections.add(conn)
         return conn
 
     def _execute(self, query: str, params: dict[str, Any] | None = None) -> Any:
@@ -149,7 +164,8 @@ class EmbeddedStore:
 
     def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
-        result = self._execute(query.bind(self.dialect, params), params)
+        with _full_cache_is_busy():
+            result = self._execute(query.bind(self.dialect, params), params)
         assert not isinstance(result, list), "one statement at a time"
         names = result.get_column_names()
         rows = []
@@ -241,6 +257,7 @@ class EmbeddedStore:
         query = f"{ids_from} MATCH {source}-[r:{_q(rel)}]->(b) RETURN a.id, b.id, {returns} ORDER BY a.id, b.id"
         return [(row[0], row[1], row_dict(columns, row[2:])) for row in self._rows(query, params)]
 
+    @_full_cache_is_busy()
     def counts(self) -> StoreCounts:
         counts = StoreCounts()
         for cls_name in self._node_columns:
@@ -419,7 +436,7 @@ class EmbeddedStore:
         return int(self._rows(f"LOAD FROM $rows {statement} RETURN count(*)", {"rows": table})[0][0])
 
     def close(self) -> None:
-        for conn in self._connections:
+        for conn in list(self._connections):
             conn.close()
         self._db.close()
 

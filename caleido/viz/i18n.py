@@ -192,6 +192,22 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "form.error": ("Fout", "Error"),
     "form.row": ("Regel", "Line"),
     "form.outcome": ("Uitkomst", "Outcome"),
+    # signing in, when reading needs a key
+    "signin.title": ("Aanmelden", "Sign in"),
+    "signin.intro": (
+        "Deze kennisbank is alleen met een API-sleutel te lezen. Vul uw sleutel in; een beheerder maakt er een "
+        "met 'caleido keys create'.",
+        "Reading this knowledge graph needs an API key. Enter yours; an admin creates one with 'caleido keys create'.",
+    ),
+    "signin.key": ("API-sleutel", "API key"),
+    "signin.submit": ("Aanmelden", "Sign in"),
+    "signin.cookie": (
+        "De sleutel wordt bewaard in een cookie die scripts niet kunnen lezen en die alleen naar deze site gaat, "
+        "tot u de browser sluit of zich afmeldt. Hij komt nooit in een URL.",
+        "The key is kept in a cookie that scripts cannot read and that goes to this site only, until you close "
+        "the browser or sign out. It never goes in a URL.",
+    ),
+    "signout": ("Afmelden", "Sign out"),
     "js.required": (
         "Dit formulier verstuurt met JavaScript, zodat de sleutel niet in de URL komt.",
         "This form sends with JavaScript, so the key stays out of the URL.",

@@ -7,8 +7,10 @@ Everything is real: key files and stores in tmp_path, the app made by create_app
 from __future__ import annotations
 
 import inspect
+import re
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,7 +23,7 @@ from caleido.errors import CaleidoError, StoreBusy, StoreError, StoreUnavailable
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.settings import Settings
-from tests.helpers import bearer
+from tests.helpers import FIXTURES, bearer, load, serve
 
 PROBLEM = "application/problem+json"
 WELL_FORMED_KEY = "cal_abcdefgh_" + "x" * 43
@@ -140,3 +142,81 @@ def test_a_page_answers_the_error_table_as_html(tmp_path: Path) -> None:
             assert response.status_code == status and shown in response.text
             assert response.headers["content-type"].startswith("text/html")
             assert "Content-Security-Policy" in response.headers
+
+
+def test_a_full_page_cache_is_503_with_retry_after_not_500(tmp_path: Path) -> None:  # R5
+    with EmbeddedStore(tmp_path / "store") as store:
+        load(store, FIXTURES / "usecases")
+    keys = KeyStore(tmp_path / "keys.sqlite3")
+    with (
+        EmbeddedStore(tmp_path / "store", buffer_pool_mb=16) as store,
+        TestClient(create_app(store=store, keys=keys)) as client,
+    ):
+        for url in ("/api/v1/gaps?limit=1000", "/api/v1/nodes/rf-1/neighbourhood?depth=3", "/readyz"):
+            response = client.get(url)
+            assert response.status_code == 503 and response.headers["content-type"] == PROBLEM, (url, response.text)
+            assert int(response.headers["retry-after"]) > 0 and "page cache" not in response.text
+
+
+def test_broken_json_says_what_to_fix_without_calling_an_offset_a_field(tmp_path: Path) -> None:  # R11
+    keys = KeyStore(tmp_path / "keys.sqlite3")
+    with (
+        EmbeddedStore(tmp_path / "store") as store,
+        TestClient(create_app(store=store, keys=keys)) as client,
+    ):
+        response = client.post(
+            "/api/v1/findings",
+            content=b'{"statement":',
+            headers={**bearer(keys, "researcher"), "Content-Type": "application/json"},
+        )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"] == [{"field": "", "message": "not valid JSON: Expecting value at character 13"}]
+    assert body["detail"] == "Fix the body: not valid JSON: Expecting value at character 13"
+
+
+@pytest.mark.parametrize("digits", ["²", "١٢", "１２"])
+def test_numbers_in_other_scripts_are_422_naming_the_parameter(tmp_path: Path, digits: str) -> None:  # I2
+    with (
+        EmbeddedStore(tmp_path / "store") as store,
+        TestClient(create_app(store=store, keys=KeyStore(tmp_path / "keys.sqlite3"))) as client,
+    ):
+        for url, name in (
+            (f"/api/v1/nodes/x/neighbourhood?depth={digits}", "depth"),
+            (f"/api/v1/gaps?limit={digits}", "limit"),
+            (f"/api/v1/coverage?offset={digits}", "offset"),
+        ):
+            response = client.get(url)
+            assert response.status_code == 422 and response.json()["errors"][0]["field"] == name, response.text
+        for url, name in ((f"/coverage?page={digits}", "page"), (f"/explore/x?depth={digits}", "depth")):
+            response = client.get(url)
+            assert response.status_code == 422 and f"{name}=&#39;{digits}&#39;" in response.text
+
+
+def _answer(sock: socket.socket) -> tuple[int, bytes]:
+    """One HTTP/1.1 answer with a Content-Length, read off a kept-alive connection."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536) or b"<closed>"
+        assert not data.endswith(b"<closed>"), data
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(body) < length:
+        body += sock.recv(65536)
+    return int(head.split()[1]), body
+
+
+def test_an_unexpected_error_is_500_and_keeps_the_connection(tmp_path: Path) -> None:  # I3
+    with EmbeddedStore(tmp_path / "store") as store:
+        app = create_app(store=store, keys=KeyStore(tmp_path / "keys.sqlite3"))
+
+        @app.get("/fails")
+        def fails() -> None:
+            raise RuntimeError("a bug, in the middle of a request")
+
+        with serve(app) as url, socket.create_connection((urlsplit(url).hostname, urlsplit(url).port)) as sock:
+            sock.sendall(b"GET /fails HTTP/1.1\r\nHost: test\r\n\r\n")
+            status, body = _answer(sock)
+            assert status == 500 and b"Something went wrong" in body and b"a bug" not in body
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")  # the same connection
+            assert _answer(sock) == (200, b'{"status":"ok"}')

@@ -43,6 +43,11 @@ def _cell(client: TestClient, intervention: str, target: str, **params: str) -> 
     return next(c for c in body["cells"] if (c["intervention"], c["target"]) == (intervention, target))
 
 
+def _agent(keys: KeyStore, name: str) -> str:
+    """How the key of this name signs what it writes: its id and role (its name is never published)."""
+    return next(info.agent for info in keys.list() if info.name == name)
+
+
 def _nodes(client: TestClient) -> int:
     return client.get("/readyz").json()["nodes"]
 
@@ -72,7 +77,7 @@ def test_a_finding_is_stored_as_proposed_with_provenance_and_is_idempotent(clien
     detail = client.get(f"/api/v1/nodes/{first['id']}").json()
     assert (detail["status"], detail["added_by"], detail["locator"], detail["effect_size"]) == (
         "proposed",
-        "key:uva-team",
+        _agent(keys, "uva-team"),
         "table 2",
         0.21,
     )
@@ -116,8 +121,9 @@ def test_evidence_then_review_changes_coverage_and_leaves_a_trace(client: TestCl
     assert retracted.json()["status"] == "retracted"
     assert _cell(client, "int-1", "rf-1")["findings"] == 1
     detail = client.get(f"/api/v1/nodes/{finding}").json()
-    assert detail["reviewed_by"] == "key:curator-a" and len(detail["review_log"]) == 2
-    assert "accept by key:curator-a: proposed -> accepted: matches table 2" in detail["review_log"][0]
+    curator_agent = _agent(keys, "curator-a")
+    assert detail["reviewed_by"] == curator_agent and len(detail["review_log"]) == 2
+    assert f"accept by {curator_agent}: proposed -> accepted: matches table 2" in detail["review_log"][0]
 
 
 @pytest.mark.parametrize(
@@ -165,7 +171,7 @@ def test_importing_a_real_meta_analysis_then_accepting_it_changes_coverage_and_g
         int(rows[0]["n_studies"]),
     )
     source = client.get(f"/api/v1/nodes/{first['source']}").json()
-    assert source["citation"] == rows[0]["source_citation"] and first["added_by"] == "key:test-researcher"
+    assert source["citation"] == rows[0]["source_citation"] and first["added_by"] == _agent(keys, "test-researcher")
     assert first["locator"] == "meta-analysis.csv, line 2"
 
     new_factors = sorted({r["factor"] for r in report["report"] if r["factor_match"] == "proposed"})

@@ -50,7 +50,8 @@ def test_create_verify_list_and_revoke(keys: KeyStore) -> None:
     plain, info = keys.create("  Lab Utrecht ", "researcher")
     assert KEY_SHAPE.fullmatch(plain) and plain.startswith(f"cal_{info.key_id}_")
     assert info.name == "Lab Utrecht" and info.role is Role.RESEARCHER and info.active
-    assert UTC_SECOND.fullmatch(info.created_at) and info.agent == "key:Lab Utrecht"
+    assert UTC_SECOND.fullmatch(info.created_at)
+    assert info.agent == f"key:{info.key_id}:researcher"  # never the name: free text, published with every write
 
     assert keys.verify(plain) == info
     assert keys.list() == [info] and keys.get(info.key_id) == info
@@ -207,11 +208,11 @@ def bearer(key: str) -> dict[str, str]:
 
 
 def test_bearer_and_x_api_key_both_work_and_name_who_wrote(keys: KeyStore, client: TestClient) -> None:
-    plain, _ = keys.create("lab", "researcher")
+    plain, info = keys.create("lab", "researcher")
     for headers in (bearer(plain), {"X-API-Key": plain}, {"authorization": f"bearer  {plain} "}):
         response = client.post("/things", headers=headers)
         assert response.status_code == 200, (headers, response.text)
-        assert response.json() == {"added_by": "key:lab", "role": "researcher"}
+        assert response.json() == {"added_by": f"key:{info.key_id}:researcher", "role": "researcher"}
     both = client.post("/things", headers={**bearer(plain), "X-API-Key": plain})
     assert both.status_code == 200
 
@@ -277,18 +278,18 @@ def test_a_revoked_key_is_401_and_says_it_was_revoked(keys: KeyStore, client: Te
 
 def test_reads_are_open_by_default_but_a_sent_key_is_checked(keys: KeyStore, client: TestClient) -> None:
     assert client.get("/things").json() == {"reader": None}
-    plain, _ = keys.create("viewer", "reader")
-    assert client.get("/things", headers=bearer(plain)).json() == {"reader": "key:viewer"}
+    plain, info = keys.create("viewer", "reader")
+    assert client.get("/things", headers=bearer(plain)).json() == {"reader": f"key:{info.key_id}:reader"}
     assert client.get("/things", headers=bearer("cal_abcdefgh_" + "x" * 43)).status_code == 401
 
 
 def test_reads_need_a_reader_key_when_the_setting_says_so(keys: KeyStore) -> None:
-    plain, _ = keys.create("viewer", "reader")
+    plain, info = keys.create("viewer", "reader")
     with TestClient(make_app(keys, require_key_for_reads=True)) as client:
         response = client.get("/things")
         assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
         assert "requires an API key for reading" in response.json()["detail"]
-        assert client.get("/things", headers={"X-API-Key": plain}).json() == {"reader": "key:viewer"}
+        assert client.get("/things", headers={"X-API-Key": plain}).json() == {"reader": f"key:{info.key_id}:reader"}
 
 
 def test_the_read_setting_comes_from_the_environment_when_the_app_is_given_no_settings(

@@ -22,6 +22,7 @@ PAGES = [
     "/explore/int-xss?depth=2",
     "/explore/GM0363?lang=en",
     "/evidence/new",
+    "/signin?next=/coverage",
 ]
 # Where a page could pull something from another host: src, href, action and url(...) in inline HTML.
 OUTSIDE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.I)
@@ -66,6 +67,9 @@ def test_payload_appears_escaped_where_it_is_shown(http: httpx.Client) -> None:
         ("/explore/no-such-node", 404, "no-such-node"),
         ("/explore/rf-xss?depth=9", 422, "depth='9'"),
         ("/explore/rf-xss?limit=-1", 422, "limit='-1'"),
+        ("/explore/rf-xss?depth=%C2%B2", 422, "depth='²'"),  # a digit to str.isdigit, not to int()
+        ("/coverage?page=%C2%B2", 422, "page='²'"),
+        ("/partners?municipality=GM0344&limit=%D9%A1%D9%A2", 422, "limit='١٢'"),  # Arabic-Indic 12
         ("/partners?municipality=Atlantis", 404, "Atlantis"),
         ("/partners?municipality=GM0344&target=nope", 404, "target='nope'"),
     ],

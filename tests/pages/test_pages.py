@@ -11,8 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from caleido.api.app import create_app
+from caleido.settings import Settings
 from caleido.viz.network import PHYSICS_LIMIT
-from tests.helpers import FIXTURES, load
+from tests.helpers import FIXTURES, load, serve
 from tests.pages.browser import click_node, hover_node, node_count, painted_pixels, wait_drawn
 from tests.pages.conftest import PAYLOAD, Site, Watched
 
@@ -198,7 +200,7 @@ def test_explorer_caps_the_neighbourhood_with_a_more_control(watched: Watched) -
 
 def test_evidence_form_adds_a_proposed_finding_and_shows_field_errors(watched: Watched, site: Site) -> None:
     page = watched.page
-    key, _ = site.keys.create("browser-researcher", "researcher")
+    key, info = site.keys.create("browser-researcher", "researcher")
     watched.goto("/evidence/new?lang=en")
     page.fill("#f-key", key)
     page.fill("#f-statement-en", "Mentoring lowers <b>loneliness</b> among young adults")
@@ -216,7 +218,7 @@ def test_evidence_form_adds_a_proposed_finding_and_shows_field_errors(watched: W
     assert (
         stored["status"] == "proposed" and stored["label_en"] == "Mentoring lowers <b>loneliness</b> among young adults"
     )
-    assert stored["added_by"] == "key:browser-researcher" or "browser-researcher" in stored["added_by"]
+    assert stored["added_by"] == info.agent == f"key:{info.key_id}:researcher"  # the id and role, not the name
     assert all(key not in url for url in watched.requests)  # the key went in a header, never in a URL
     watched.screenshot("evidence-en")
     watched.check(422)
@@ -271,3 +273,29 @@ def test_a_neighbourhood_above_the_physics_limit_opens_with_fixed_positions(
     assert time.perf_counter() - started < 5.0  # liveness, not speed: a simulating page would hold it for minutes
     watched.screenshot("explorer-large-en")
     watched.check()
+
+
+# ---------------------------------------------------------------- signing in
+
+
+def test_reads_behind_a_key_sign_in_once_and_the_explorer_reads_the_api(watched: Watched, site: Site) -> None:
+    reader, _ = site.keys.create("browser-reader", "reader")
+    with serve(create_app(Settings(require_key_for_reads=True), store=site.store, keys=site.keys)) as url:
+        watched.base = url
+        page = watched.page
+        watched.goto("/explore/rf-xss?lang=en")
+        page.fill("#signin-key", reader)
+        watched.screenshot("signin-en")
+        page.click("#signin button[type=submit]")
+        page.wait_for_url(re.compile(r"/explore/rf-xss\?lang=en$"))
+        wait_drawn(page, "explorer")
+        page.evaluate("() => window.caleido.networks.explorer.network.stopSimulation()")
+        click_node(page, "explorer", "int-xss")  # its neighbours come from the API, with the cookie
+        page.wait_for_selector("#explorer[data-expanded]")
+        assert page.evaluate("() => document.cookie") == ""  # HttpOnly: no script reads the key
+        assert not any(reader in request for request in watched.requests)  # never in a URL
+        page.click("#signout button")
+        page.wait_for_url(re.compile(r"/signin\?lang=en$"))
+        watched.goto("/coverage")
+        assert page.locator("#signin").count() == 1
+        watched.check(401)
