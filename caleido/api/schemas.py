@@ -90,6 +90,11 @@ class Created(Public):
     status: str
     source: str | None = None
     links: list[str] = Field(default_factory=list)
+    revisions: list[str] = Field(
+        default_factory=list,
+        description="Changes of stored records or links that are not the caller's own draft: proposed as revisions "
+        "beside them (GET /api/v1/revisions/{id}), for a curator to accept or reject",
+    )
 
 
 class EvidenceIn(Public):
@@ -103,7 +108,7 @@ class EvidenceIn(Public):
 
 class ImportedRow(Public):
     line: int
-    status: Literal["created", "unchanged"]
+    status: Literal["created", "updated", "revised", "unchanged"]
     finding: str
     factor: str
     factor_match: Literal["matched", "proposed"]
@@ -114,6 +119,7 @@ class ImportReport(Public):
     file: str
     rows: int
     report: list[ImportedRow]
+    revisions: list[str] = Field(default_factory=list, description="The revisions the import proposed")
 
 
 class ReviewIn(Public):
@@ -127,4 +133,12 @@ class ReviewOut(Public):
     status: str
     previous_status: str
     links_changed: int
+    review: str
+
+
+class RevisionReviewOut(Public):
+    id: str
+    state: Literal["accepted", "rejected"]
+    table: str
+    key: list[str]
     review: str
