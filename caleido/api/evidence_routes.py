@@ -139,9 +139,11 @@ def import_evidence(
     tags=["curators"],
     responses=problems.responses(404, 409),
 )
-def review_evidence(node_id: str, body: schemas.ReviewIn, store: StoreDep, key: Curator) -> dict[str, Any]:
+def review_evidence(node_id: str, body: schemas.ClaimReviewIn, store: StoreDep, key: Curator) -> dict[str, Any]:
     """Accept or reject a proposed finding or factor (or retract an accepted one); nothing is deleted."""
-    return evidence.review(store, node_id, body.decision, body.reason, key.agent, now_utc())
+    return evidence.review(
+        store, node_id, body.decision, body.reason, key.agent, now_utc(), expected_status=body.expected_status
+    )
 
 
 router.include_router(review_routes.router)  # history and revisions, under this router's prefix

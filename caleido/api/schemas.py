@@ -127,6 +127,14 @@ class ReviewIn(Public):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class ClaimReviewIn(ReviewIn):
+    expected_status: Literal["proposed", "accepted", "rejected", "retracted"] | None = Field(
+        default=None,
+        description="The status the curator reviewed: when given and the claim is no longer in it (another review "
+        "landed first), the review is refused with 409, so of concurrent reviews of one claim exactly one changes it",
+    )
+
+
 class ReviewOut(Public):
     id: str
     class_: str = Field(alias="class")

@@ -295,16 +295,30 @@ TRANSITIONS = {
 }
 
 
-def review(store: GraphStore, node_id: str, decision: str, reason: str, agent: str, now: datetime) -> dict[str, Any]:
+def review(
+    store: GraphStore,
+    node_id: str,
+    decision: str,
+    reason: str,
+    agent: str,
+    now: datetime,
+    *,
+    expected_status: str | None = None,
+) -> dict[str, Any]:
     """Accept or reject a claim. Nothing is deleted: the status changes and the review is logged on the
     claim and on its outgoing links that had the same status, and kept in the history. The review lands only if
-    the claim and those links are still as they were read (a compare-and-set): of concurrent reviews one wins and
-    the others get ReviewConflict."""
+    the claim and those links are still as they were read (a compare-and-set): of concurrent reviews that read
+    the same status one wins and the others get ReviewConflict. With `expected_status` (the status the curator
+    reviewed) a review that reads another status is refused too, so one of concurrent reviews lands."""
     cls = class_of(store, node_id)
     if cls not in REVIEWED_CLASSES:
         raise ReviewConflict(f"{node_id} is a {cls}; reviews here are for {', '.join(REVIEWED_CLASSES)}")
     stored = store.fetch_nodes(cls, [node_id])[node_id]
     before = stored["status"]
+    if expected_status is not None and before != expected_status:
+        raise ReviewConflict(
+            f"{node_id} is {before}, not {expected_status} as reviewed: another review landed first; read it again"
+        )
     after = TRANSITIONS.get((before, decision))
     if after is None:
         raise ReviewConflict(

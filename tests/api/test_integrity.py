@@ -198,6 +198,21 @@ def test_eight_concurrent_mixed_reviews_keep_every_acknowledged_one(live: str, k
     assert all(a["status"] == b["previous_status"] for a, b in zip(chain, chain[1:], strict=False))
 
 
+def test_eight_concurrent_mixed_reviews_of_the_status_read_let_exactly_one_win(live: str, keys: KeyStore) -> None:
+    # the trial's D6 (4 accept, 4 reject, curator and admin keys), each saying which status it reviewed
+    keys_ = (bearer(keys, "curator"), bearer(keys, "admin"))
+
+    def review(n: int) -> Callable[[httpx.Client], httpx.Response]:
+        body = {"decision": ("accept", "reject")[n % 2], "reason": f"review {n}", "expected_status": "proposed"}
+        return lambda http: http.post("/api/v1/evidence/fnd-2/review", json=body, headers=keys_[n // 2 % 2])
+
+    answers = _at_once(live, [review(n) for n in range(8)])
+    assert sorted(a.status_code for a in answers) == [200] + [409] * 7, [a.text for a in answers]
+    (winner,) = [a.json() for a in answers if a.status_code == 200]
+    node = httpx.get(f"{live}/api/v1/nodes/fnd-2").json()
+    assert node["status"] == winner["status"] and node["review_log"] == [winner["review"]]
+
+
 def test_eight_concurrent_decisions_on_one_revision_let_one_win(live: str, keys: KeyStore) -> None:
     link = {"finding": "fnd-1", "factor": "rf-1", "direction": "mixed", "locator": "p. 9"}
     (revision_id,) = httpx.post(f"{live}/api/v1/evidence", json=link, headers=bearer(keys, "researcher")).json()[
