@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
 from caleido.graph.store import GraphStore
+from caleido.settings import Settings
 from tests.api.test_evidence_routes import FINDING
 from tests.helpers import FIXTURES, bearer, load, serve
 
@@ -137,11 +138,17 @@ def test_reimporting_a_file_after_a_review_reports_and_keeps_it_unchanged(client
     assert [_node(client, row["finding"])["locator"] for row in first] == ["formula.csv, line 2", "formula.csv, line 3"]
 
 
-def test_a_history_needs_a_known_node_and_respects_the_read_policy(client: TestClient) -> None:
+def test_a_history_needs_a_known_node_and_respects_the_read_policy(
+    client: TestClient, store: GraphStore, keys: KeyStore
+) -> None:
     assert client.get("/api/v1/nodes/no-such-node/history").status_code == 404
     assert client.get("/api/v1/revisions/rev-nowhere").status_code == 404
     history = client.get("/api/v1/nodes/fnd-2/history").json()
     assert [c["action"] for c in history["changes"]] == ["created"] * 3 and history["revisions"] == []
+    with TestClient(create_app(Settings(require_key_for_reads=True), store=store, keys=keys)) as closed:
+        for path in ("/api/v1/nodes/fnd-2/history", "/api/v1/revisions", "/api/v1/revisions/rev-nowhere"):
+            assert closed.get(path).status_code == 401, path
+        assert closed.get("/api/v1/revisions", headers=bearer(keys, "reader")).status_code == 200
 
 
 # ---------------------------------------------------------------- concurrent reviews (D6)
