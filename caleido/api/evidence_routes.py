@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 
-from caleido.api import problems, schemas
+from caleido.api import problems, review_routes, schemas
 from caleido.api.deps import Curator, Researcher, SettingsDep, StoreDep
 from caleido.api.jobs import Job, JobsDep
 from caleido.errors import ContentTooLarge, InvalidData, NotFound, Problem
@@ -27,7 +27,7 @@ def _lang(text: schemas.LangTextIn) -> dict[str, str]:
     return {k: v for k, v in text.model_dump().items() if v}
 
 
-@router.post("/findings", status_code=201, response_model=schemas.Created, responses=problems.responses(404))
+@router.post("/findings", status_code=201, response_model=schemas.Created, responses=problems.responses(404, 409))
 def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, response: Response) -> dict[str, Any]:
     """A finding with its source; it stays *proposed* until a curator accepts it."""
     if not body.statement.nl and not body.statement.en:
@@ -65,12 +65,12 @@ def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, respo
         ],
     }
     raw.nodes.append(RawNode("Finding", finding, _origin("body")))
-    evidence.write(store, raw, key.agent, now_utc())
+    _, report = evidence.write(store, raw, key.agent, now_utc())
     response.headers["Location"] = f"/api/v1/nodes/{finding_id}"
-    return {"id": finding_id, "status": evidence.PROPOSED, "source": source_id}
+    return {"id": finding_id, "status": evidence.PROPOSED, "source": source_id, "revisions": report.revision_ids}
 
 
-@router.post("/evidence", status_code=201, response_model=schemas.Created, responses=problems.responses(404))
+@router.post("/evidence", status_code=201, response_model=schemas.Created, responses=problems.responses(404, 409))
 def add_evidence(body: schemas.EvidenceIn, store: StoreDep, key: Researcher) -> dict[str, Any]:
     """Link a finding to a factor, an intervention, or both (evidence for the intervention-factor link)."""
     wanted = {"factor": body.factor, "intervention": body.intervention}
@@ -99,19 +99,23 @@ def add_evidence(body: schemas.EvidenceIn, store: StoreDep, key: Researcher) -> 
     ]
     raw = RawBatch()
     raw.links = [RawLink(body.finding, link, _origin(f"links[{i}]")) for i, link in enumerate(links)]
-    evidence.write(store, raw, key.agent, now_utc())
+    _, report = evidence.write(store, raw, key.agent, now_utc())
     return {
         "id": body.finding,
         "status": evidence.PROPOSED,
         "source": source,
         "links": [f"{body.finding} EVIDENCE_FOR {link['to']}" for link in links],
+        "revisions": report.revision_ids,
     }
 
 
 @router.post(
     "/evidence/import",
     response_model=schemas.ImportReport,
-    responses={202: {"model": Job, "description": "A large import runs as a job: follow the Location"}},
+    responses={
+        202: {"model": Job, "description": "A large import runs as a job: follow the Location"},
+        **problems.responses(409),
+    },
 )
 def import_evidence(
     store: StoreDep,
@@ -136,7 +140,12 @@ def import_evidence(
 
     def run() -> dict[str, Any]:
         report = evidence.import_evidence_csv(store, name, text, key.agent, now_utc())
-        return {"file": report.file, "rows": len(report.rows), "report": [vars(row) for row in report.rows]}
+        return {
+            "file": report.file,
+            "rows": len(report.rows),
+            "report": [vars(row) for row in report.rows],
+            "revisions": report.revisions,
+        }
 
     rows = text.count("\n")  # at most the rows (a quoted cell may hold a line break): enough to choose
     if rows <= settings.import_job_rows and "respond-async" not in request.headers.get("prefer", ""):
@@ -151,6 +160,11 @@ def import_evidence(
     tags=["curators"],
     responses=problems.responses(404, 409),
 )
-def review_evidence(node_id: str, body: schemas.ReviewIn, store: StoreDep, key: Curator) -> dict[str, Any]:
+def review_evidence(node_id: str, body: schemas.ClaimReviewIn, store: StoreDep, key: Curator) -> dict[str, Any]:
     """Accept or reject a proposed finding or factor (or retract an accepted one); nothing is deleted."""
-    return evidence.review(store, node_id, body.decision, body.reason, key.agent, now_utc())
+    return evidence.review(
+        store, node_id, body.decision, body.reason, key.agent, now_utc(), expected_status=body.expected_status
+    )
+
+
+router.include_router(review_routes.router)  # history and revisions, under this router's prefix

@@ -23,7 +23,7 @@ _WHEN = {
     401: "No API key, or a malformed, unknown or revoked one",
     403: "The API key's role is too low for this route",
     404: "An id or name that matches nothing",
-    409: "The review does not fit the claim's current status",
+    409: "The review does not fit the claim's current status, or what was read changed before the write landed",
     413: "The body is larger than the upload limit",
     414: "The request line is longer than the server reads (`caleido serve`)",
     431: "The request's headers are larger than the server reads (`caleido serve`)",

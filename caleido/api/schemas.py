@@ -91,6 +91,11 @@ class Created(Public):
     status: str
     source: str | None = None
     links: list[str] = Field(default_factory=list)
+    revisions: list[str] = Field(
+        default_factory=list,
+        description="Changes of stored records or links that are not the caller's own draft: proposed as revisions "
+        "beside them (GET /api/v1/revisions/{id}), for a curator to accept or reject",
+    )
 
 
 class EvidenceIn(Public):
@@ -104,7 +109,7 @@ class EvidenceIn(Public):
 
 class ImportedRow(Public):
     line: int
-    status: Literal["created", "unchanged"]
+    status: Literal["created", "updated", "revised", "unchanged"]
     finding: str
     factor: str
     factor_match: Literal["matched", "proposed"]
@@ -115,11 +120,20 @@ class ImportReport(Public):
     file: str
     rows: int
     report: list[ImportedRow]
+    revisions: list[str] = Field(default_factory=list, description="The revisions the import proposed")
 
 
 class ReviewIn(Public):
     decision: Literal["accept", "reject"]
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class ClaimReviewIn(ReviewIn):
+    expected_status: Literal["proposed", "accepted", "rejected", "retracted"] | None = Field(
+        default=None,
+        description="The status the curator reviewed: when given and the claim is no longer in it (another review "
+        "landed first), the review is refused with 409, so of concurrent reviews of one claim exactly one changes it",
+    )
 
 
 class ReviewOut(Public):
@@ -128,4 +142,12 @@ class ReviewOut(Public):
     status: str
     previous_status: str
     links_changed: int
+    review: str
+
+
+class RevisionReviewOut(Public):
+    id: str
+    state: Literal["accepted", "rejected"]
+    table: str
+    key: list[str]
     review: str

@@ -19,22 +19,9 @@ from typing import Any, Self
 import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError, StoreUnavailable
-from caleido.graph import search_keys
+from caleido.graph import entry_rows, search_keys
 from caleido.graph.queries import Dialect, Query
-from caleido.graph.rows import (
-    ENTRY_COLUMNS,
-    UNKNOWN_CLASS,
-    entries_in_order,
-    entry_from,
-    entry_key,
-    expected_row,
-    group_by,
-    latest_entries,
-    links_by_ends,
-    must_be_written,
-    row_dict,
-    split_expected,
-)
+from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
 from caleido.graph.schema import (
     Column,
@@ -43,7 +30,7 @@ from caleido.graph.schema import (
     node_columns,
     relationships,
 )
-from caleido.graph.store import ENTRIES, Entry, Expected, StoreCounts, check_expected
+from caleido.graph.store import ENTRIES, Entries, Entry, Expected, Expects, StoreCounts, check_expected
 from caleido.ontology.records import LinkRow, NodeRow
 
 DB_FILE = "caleido.lbdb"
@@ -195,7 +182,7 @@ class EmbeddedStore:
                 else:
                     self._add_missing_columns(rel.name, self._link_columns)
             if ENTRIES not in tables:
-                cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in ENTRY_COLUMNS[1:])
+                cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in entry_rows.ENTRY_COLUMNS[1:])
                 self._conn.execute(f"CREATE NODE TABLE {_q(ENTRIES)}(key STRING PRIMARY KEY, {cols})")
 
     def _add_missing_columns(self, table: str, columns: list[Column]) -> None:
@@ -277,16 +264,10 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------ writes
 
-    def write(
-        self,
-        nodes: list[NodeRow],
-        links: list[LinkRow],
-        entries: Sequence[Entry] = (),
-        expect: Sequence[Expected] = (),
-    ) -> None:
+    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
         if self.read_only:
             raise StoreError("this store was opened read-only")
-        must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
+        entry_rows.must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
         by_class = group_by(nodes, lambda node: node.cls)
         # One writer per process (the lock), so expectations checked inside the transaction hold until it commits.
         with _WRITE_LOCK:
@@ -298,7 +279,7 @@ class EmbeddedStore:
                 if links:
                     self._write_links(links)
                 if entries:
-                    self._upsert(ENTRIES, ENTRY_COLUMNS, latest_entries(entries), "entries")
+                    self._upsert(ENTRIES, entry_rows.ENTRY_COLUMNS, entry_rows.latest_entries(entries), "entries")
                 self._conn.execute("COMMIT")
             except BaseException as exc:
                 self._roll_back()
@@ -314,28 +295,28 @@ class EmbeddedStore:
 
     def entries(self, kind: str, subject: str | None = None, ids: Collection[str] | None = None) -> list[Entry]:
         if ids is not None:
-            found = self._entries_by_key(entry_key(kind, i) for i in ids).values()
-            return entries_in_order(e for e in found if subject is None or e.subject == subject)
-        returns = ", ".join(f"e.{_q(c.name)}" for c in ENTRY_COLUMNS)
+            found = self._entries_by_key(entry_rows.entry_key(kind, i) for i in ids).values()
+            return entry_rows.entries_in_order(e for e in found if subject is None or e.subject == subject)
+        returns = ", ".join(f"e.{_q(c.name)}" for c in entry_rows.ENTRY_COLUMNS)
         where = "e.kind = $kind" + ("" if subject is None else " AND e.subject = $subject")
         params = {"kind": kind} | ({} if subject is None else {"subject": subject})
         rows = self._rows(f"MATCH (e:{_q(ENTRIES)}) WHERE {where} RETURN {returns}", params)
-        return entries_in_order(entry_from(row_dict(ENTRY_COLUMNS, row)) for row in rows)
+        return entry_rows.entries_in_order(entry_rows.entry_from(row) for row in rows)
 
     def _entries_by_key(self, keys: Iterable[str]) -> dict[str, Entry]:
         wanted = set(keys)
         if not wanted:
             return {}
-        returns = ", ".join(f"e.{_q(c.name)}" for c in ENTRY_COLUMNS)
+        returns = ", ".join(f"e.{_q(c.name)}" for c in entry_rows.ENTRY_COLUMNS)
         query = f"LOAD FROM $rows MATCH (e:{_q(ENTRIES)} {{key: v_id}}) RETURN {returns}"
         rows = self._rows(query, {"rows": _ids_table(wanted)})
-        return {row[0]: entry_from(row_dict(ENTRY_COLUMNS, row)) for row in rows}
+        return {row[0]: entry_rows.entry_from(row) for row in rows}
 
     def _check(self, expect: Sequence[Expected]) -> None:
         """Raise WriteConflict unless every expectation holds, read inside the open transaction."""
         if not expect:
             return
-        nodes, links, entries = split_expected(expect)
+        nodes, links, entries = entry_rows.split_expected(expect)
         stored: dict[tuple[str, tuple[str, ...]], Mapping[str, Any]] = {}
         for cls_name, wanted in nodes.items():
             for node_id, row in self.fetch_nodes(cls_name, [w.key[0] for w in wanted]).items():
@@ -343,8 +324,8 @@ class EmbeddedStore:
         for rel, wanted in links.items():
             for (source_id, target_id), row in self.fetch_links(rel, [(w.key[0], w.key[1]) for w in wanted]).items():
                 stored[(rel, (source_id, target_id))] = row
-        for entry in self._entries_by_key(entry_key(*w.key) for w in entries).values():
-            stored[(ENTRIES, (entry.kind, entry.id))] = expected_row(entry)
+        for entry in self._entries_by_key(entry_rows.entry_key(*w.key) for w in entries).values():
+            stored[(ENTRIES, (entry.kind, entry.id))] = entry_rows.expected_row(entry)
         check_expected(expect, stored)
 
     def _roll_back(self) -> None:

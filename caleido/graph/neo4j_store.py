@@ -31,25 +31,12 @@ from neo4j.exceptions import (
 )
 
 from caleido.errors import StoreError, StoreUnavailable, WriteConflict
-from caleido.graph import search_keys
+from caleido.graph import entry_rows, search_keys
 from caleido.graph.queries import Dialect, Query
-from caleido.graph.rows import (
-    ENTRY_COLUMNS,
-    UNKNOWN_CLASS,
-    entries_in_order,
-    entry_from,
-    entry_key,
-    expected_row,
-    group_by,
-    latest_entries,
-    links_by_ends,
-    must_be_written,
-    row_dict,
-    split_expected,
-)
+from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
 from caleido.graph.schema import COMMON_LABEL, Column, link_columns, node_classes, node_columns, relationships
-from caleido.graph.store import ENTRIES, Entry, Expected, StoreCounts, check_expected
+from caleido.graph.store import ENTRIES, Entries, Entry, Expected, Expects, StoreCounts, check_expected
 from caleido.ontology.records import LinkRow, NodeRow
 
 SEARCH_INDEX = "caleido_search_keys"  # a TEXT index, which serves CONTAINS on the search keys
@@ -67,7 +54,7 @@ _ENDED_BY_SERVER = ("Neo.ClientError.Transaction.Terminated", "Neo.ClientError.T
 _PYTHON_TYPES: dict[str, type] = {"int": int, "double": float}
 ENTRY_KEY_CONSTRAINT = "caleido_entry_key"
 ENTRY_SUBJECT_INDEX = "caleido_entry_subject"
-# Expectations lock what they read (Neo4j reads with read-committed isolation, so two transactions could both read
+# Expects lock what they read (Neo4j reads with read-committed isolation, so two transactions could both read
 # a status and both write): a property set and removed in one statement takes the node's write lock, held until
 # the transaction ends, and what the statement reads after it is the latest committed value.
 _MAX_REMEMBERED_QUERIES = 1000  # the catalogue has a few dozen; more means queries built on the fly
@@ -382,16 +369,10 @@ class Neo4jStore:
 
     # ------------------------------------------------------------ writes
 
-    def write(
-        self,
-        nodes: list[NodeRow],
-        links: list[LinkRow],
-        entries: Sequence[Entry] = (),
-        expect: Sequence[Expected] = (),
-    ) -> None:
+    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
         if not nodes and not links and not entries:
             return
-        must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
+        entry_rows.must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
         by_class = group_by(nodes, lambda node: node.cls)
         for cls_name in by_class:
             self._columns_of(cls_name)
@@ -420,17 +401,17 @@ class Neo4jStore:
             params["subject"] = subject
         if ids is not None:
             where.append("e.key IN $keys")
-            params["keys"] = [entry_key(kind, i) for i in ids]
-        query = f"MATCH (e:{_q(ENTRIES)}) WHERE {' AND '.join(where)} RETURN {_returns('e', ENTRY_COLUMNS)}"
-        return entries_in_order(_entry(record) for record in self._records(query, params))
+            params["keys"] = [entry_rows.entry_key(kind, i) for i in ids]
+        query = f"MATCH (e:{_q(ENTRIES)}) WHERE {' AND '.join(where)} RETURN {_returns('e', entry_rows.ENTRY_COLUMNS)}"
+        return entry_rows.entries_in_order(_entry(record) for record in self._records(query, params))
 
     def _write_entries(self, tx: ManagedTransaction, entries: Sequence[Entry]) -> None:
-        rows = list(latest_entries(entries).values())
+        rows = list(entry_rows.latest_entries(entries).values())
         query = (
             f"UNWIND $rows AS row MERGE (e:{_q(ENTRIES)} {{key: row[0]}}) "
-            f"SET {_sets('e', ENTRY_COLUMNS[1:], first=1)} RETURN count(e)"
+            f"SET {_sets('e', entry_rows.ENTRY_COLUMNS[1:], first=1)} RETURN count(e)"
         )
-        params = [_param_row((row["key"],), ENTRY_COLUMNS[1:], row) for row in rows]
+        params = [_param_row((row["key"],), entry_rows.ENTRY_COLUMNS[1:], row) for row in rows]
         written = sum(tx.run(query, rows=batch).single(strict=True)[0] for batch in _chunks(params, self.batch_size))
         if written != len(rows):
             raise StoreError(f"wrote {written} of {len(rows)} entries; the transaction was rolled back")
@@ -443,7 +424,7 @@ class Neo4jStore:
         and then fails on the unique constraint when another transaction creates the same one."""
         if not expect:
             return
-        nodes, links, entries = split_expected(expect)
+        nodes, links, entries = entry_rows.split_expected(expect)
         stored: dict[tuple[str, tuple[str, ...]], Mapping[str, Any]] = {}
         for cls_name, wanted in sorted(nodes.items()):
             columns = self._columns_of(cls_name)
@@ -457,9 +438,10 @@ class Neo4jStore:
             for source_id, target_id, row in self._links_in(tx, rel, [(w.key[0], w.key[1]) for w in wanted]):
                 stored[(rel, (source_id, target_id))] = row
         self._claim(tx, f"{_q(ENTRIES)} {{key: i}}", _keys(entries, present=False))
-        for record in self._locked(tx, f"{_q(ENTRIES)} {{key: i}}", _keys(entries, present=True), ENTRY_COLUMNS):
+        columns = entry_rows.ENTRY_COLUMNS
+        for record in self._locked(tx, f"{_q(ENTRIES)} {{key: i}}", _keys(entries, present=True), columns):
             entry = _entry(record)
-            stored[(ENTRIES, (entry.kind, entry.id))] = expected_row(entry)
+            stored[(ENTRIES, (entry.kind, entry.id))] = entry_rows.expected_row(entry)
         check_expected(expect, stored)
 
     def _locked(self, tx: ManagedTransaction, pattern: str, keys: Iterable[str], columns: list[Column]) -> list[Record]:
@@ -618,11 +600,11 @@ def _native(value: Any) -> Any:
 def _keys(expected: Iterable[Expected], *, present: bool) -> list[str]:
     """The store keys of the rows expected to exist (or expected absent): a node's id, an entry's key."""
     chosen = [w for w in expected if (w.values is not None) == present]
-    return [entry_key(*w.key) if w.table == ENTRIES else w.key[0] for w in chosen]
+    return [entry_rows.entry_key(*w.key) if w.table == ENTRIES else w.key[0] for w in chosen]
 
 
 def _entry(record: Record) -> Entry:
-    return entry_from(row_dict(ENTRY_COLUMNS, record.values()))
+    return entry_rows.entry_from(record.values())
 
 
 def _keys_of(record: Record) -> str:

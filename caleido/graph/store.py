@@ -65,6 +65,11 @@ class Expected:
     values: Mapping[str, Any] | None = None
 
 
+# What write() takes besides the rows.
+Entries = Sequence[Entry]
+Expects = Sequence[Expected]
+
+
 def same(a: Any, b: Any) -> bool:
     """Whether two stored values are the same: None, "" and [] all mean "no value"."""
     return (a or None) == (b or None)
@@ -136,13 +141,7 @@ class GraphStore(Protocol):
         """Stored columns of links of one type, by (source id, target id)."""
         ...
 
-    def write(
-        self,
-        nodes: list[NodeRow],
-        links: list[LinkRow],
-        entries: Sequence[Entry] = (),
-        expect: Sequence[Expected] = (),
-    ) -> None:
+    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
         """Upsert nodes and links on their ids and entries on (kind, id) in one transaction, once every
         expectation holds (else WriteConflict, and nothing is written)."""
         ...

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from caleido.errors import InvalidData, Problem, ReviewConflict
+from caleido.errors import InvalidData, Problem, ReviewConflict, WriteConflict
 from caleido.graph import queries
-from caleido.graph.store import GraphStore
-from caleido.graph.sync import WriteReport, plan_and_write
+from caleido.graph.store import Expected, GraphStore
+from caleido.graph.sync import FIRST_ASSERTION, Author, WriteReport, iso, plan_and_write
 from caleido.graph.usecases import normalise, stored_links
 from caleido.graph.usecases.common import class_of
 from caleido.loaders.csv_format import Table, read_table, write_csv
@@ -54,8 +54,11 @@ def source_record(citation: str, url: str | None, year: int | None, doi: str | N
 
 
 def write(store: GraphStore, raw: RawBatch, agent: str, now: datetime) -> tuple[ValidBatch, WriteReport]:
+    """A researcher's write: new records and links land as proposed; a change of a stored one lands in place only
+    when it is the researcher's own unreviewed draft, and is otherwise proposed as a revision beside it
+    (caleido.graph.sync); the same thing sent again changes nothing."""
     batch = validate_batch(raw, store, agent, now)
-    return batch, plan_and_write(store, batch.nodes, batch.links)
+    return batch, plan_and_write(store, batch.nodes, batch.links, Author(agent, iso(now), in_place=False))
 
 
 # ---------------------------------------------------------------- CSV import
@@ -64,7 +67,7 @@ def write(store: GraphStore, raw: RawBatch, agent: str, now: datetime) -> tuple[
 @dataclass
 class ImportedRow:
     line: int
-    status: str  # "created" or "unchanged"
+    status: str  # "created", "updated" (the researcher's own draft), "revised" (a revision proposed) or "unchanged"
     finding: str
     factor: str
     factor_match: str  # "matched" or "proposed"
@@ -75,6 +78,7 @@ class ImportedRow:
 class ImportReport:
     file: str
     rows: list[ImportedRow] = field(default_factory=list)
+    revisions: list[str] = field(default_factory=list)  # the revisions it proposed, for a curator to decide
 
 
 def template_csv() -> str:
@@ -287,10 +291,22 @@ def import_evidence_csv(store: GraphStore, filename: str, text: str, agent: str,
     """Import every row, all or nothing; each row becomes a proposed finding with its provenance."""
     raw, planned = read_evidence_csv(store, filename, text)
     existing = set(store.find_classes([row.finding for row in planned]))
-    write(store, raw, agent, now)
+    _, report = write(store, raw, agent, now)
+    sources = {node.data["id"]: node.data.get("source") for node in raw.nodes if node.cls == "Finding"}
     for row in planned:
-        row.status = "unchanged" if row.finding in existing else "created"
-    return ImportReport(filename, planned)
+        row.status = "created" if row.finding not in existing else _row_status(row, sources.get(row.finding), report)
+    return ImportReport(filename, planned, report.revision_ids)
+
+
+def _row_status(row: ImportedRow, source: str | None, report: WriteReport) -> str:
+    """What became of the records of a row whose finding was stored already: its finding, factor and source,
+    and the finding's links (named "finding REL target" in the report)."""
+    mine = {row.finding, row.factor, source}
+
+    def touched(names: list[str]) -> bool:
+        return any(name in mine or name.startswith(f"{row.finding} ") for name in names)
+
+    return "revised" if touched(report.revised_ids) else "updated" if touched(report.updated_ids) else "unchanged"
 
 
 # ---------------------------------------------------------------- review
@@ -306,21 +322,37 @@ TRANSITIONS = {
 }
 
 
-def review(store: GraphStore, node_id: str, decision: str, reason: str, agent: str, now: datetime) -> dict[str, Any]:
+def review(
+    store: GraphStore,
+    node_id: str,
+    decision: str,
+    reason: str,
+    agent: str,
+    now: datetime,
+    *,
+    expected_status: str | None = None,
+) -> dict[str, Any]:
     """Accept or reject a claim. Nothing is deleted: the status changes and the review is logged on the
-    claim and on its outgoing links that had the same status."""
+    claim and on its outgoing links that had the same status, and kept in the history. The review lands only if
+    the claim and those links are still as they were read (a compare-and-set): of concurrent reviews that read
+    the same status one wins and the others get ReviewConflict. With `expected_status` (the status the curator
+    reviewed) a review that reads another status is refused too, so one of concurrent reviews lands."""
     cls = class_of(store, node_id)
     if cls not in REVIEWED_CLASSES:
         raise ReviewConflict(f"{node_id} is a {cls}; reviews here are for {', '.join(REVIEWED_CLASSES)}")
     stored = store.fetch_nodes(cls, [node_id])[node_id]
     before = stored["status"]
+    if expected_status is not None and before != expected_status:
+        raise ReviewConflict(
+            f"{node_id} is {before}, not {expected_status} as reviewed: another review landed first; read it again"
+        )
     after = TRANSITIONS.get((before, decision))
     if after is None:
         raise ReviewConflict(
             f"{node_id} is {before}; '{decision}' does not apply (accept a proposed, rejected or "
             "retracted claim; reject a proposed or accepted one)"
         )
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = iso(now)
     entry = f"{stamp} {decision} by {agent}: {before} -> {after}: {reason}"
 
     def reviewed(values: dict[str, Any]) -> dict[str, Any]:
@@ -332,15 +364,23 @@ def review(store: GraphStore, node_id: str, decision: str, reason: str, agent: s
             "review_log": [*values.get("review_log", []), entry],
         }
 
-    everything = frozenset(("added_by", "added_at"))
+    everything = frozenset(FIRST_ASSERTION)
     node = NodeRow(cls, node_id, reviewed({k: v for k, v in stored.items() if k != "id"}), explicit=everything)
+    expect = [Expected(cls, (node_id,), stored)]
     outgoing = store.read(queries.OUTGOING, ids=[node_id])
     links: list[LinkRow] = []
     for rel, stored_by_key in stored_links(store, outgoing).items():
         for (source_id, target_id), values in sorted(stored_by_key.items()):
             if values["status"] == before:
                 links.append(LinkRow(rel, source_id, target_id, reviewed(values), explicit=everything))
-    plan_and_write(store, [node], links)
+                expect.append(Expected(rel, (source_id, target_id), values))
+    try:
+        plan_and_write(store, [node], links, Author(agent, stamp, action="review"), expect=expect, attempts=1)
+    except WriteConflict as exc:
+        raise ReviewConflict(
+            f"{node_id} changed while this review was made (another review or write landed first); "
+            f"read it again and review anew. {exc}"
+        ) from exc
     return {
         "id": node_id,
         "class": cls,

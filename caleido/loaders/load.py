@@ -8,7 +8,7 @@ from pathlib import Path
 
 from caleido.errors import InvalidData, Problem
 from caleido.graph.store import GraphStore, StoreCounts
-from caleido.graph.sync import WriteReport, plan_and_write
+from caleido.graph.sync import Author, WriteReport, iso, plan_and_write
 from caleido.loaders.sources import read_paths
 from caleido.loaders.validate import ValidBatch, validate_batch
 from caleido.ontology.records import now_utc
@@ -46,5 +46,6 @@ def validate_paths(
 def load_paths(store: GraphStore, paths: list[Path], agent: str, progress: Progress = _quiet) -> LoadReport:
     batch, files = validate_paths(paths, store, agent, progress)
     progress(f"writing {len(batch.nodes)} records and {len(batch.links)} links in one transaction")
-    report = plan_and_write(store, batch.nodes, batch.links)
+    # A load from files is the operator's: changes land in place, with their history (caleido.graph.sync).
+    report = plan_and_write(store, batch.nodes, batch.links, Author(agent, iso(now_utc())))
     return LoadReport(files, len(batch.nodes), len(batch.links), report, store.counts())

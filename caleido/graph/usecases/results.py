@@ -288,3 +288,56 @@ class NodeDetail(Result):
         return (
             getattr(self, column, None) if column in type(self).model_fields else (self.model_extra or {}).get(column)
         )
+
+
+# ---------------------------------------------------------------- history and revisions
+
+
+class LinkKey(Result):
+    rel: str
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Change(Result):
+    """One change of a record, or of a link it states (`link`): who, when, the columns' old and new values, and
+    the lines it added to the review log. The first, `created`, gives the values the record or link was created
+    with; the later ones come from the history the stores keep with every change."""
+
+    at: str
+    by: str | None
+    action: str = Field(description="created, update, review, revision accepted, revision rejected")
+    link: LinkKey | None = None
+    old: dict[str, Any]
+    new: dict[str, Any]
+    logged: list[str] = Field(default_factory=list)
+
+
+class Revision(Result):
+    """A change a researcher proposed beside a record or link that was not their own draft; a curator accepts it
+    (its new values are applied) or rejects it (the record stays as it is)."""
+
+    id: str
+    state: Literal["proposed", "accepted", "rejected"]
+    at: str
+    by: str
+    record: str = Field(description="The id of the record, or of the link's source")
+    table: str = Field(description="The record's class, or the link's relationship type")
+    link: LinkKey | None = None
+    old: dict[str, Any]
+    new: dict[str, Any]
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    reason: str | None = None
+
+
+class NodeHistory(Result):
+    id: str
+    class_: str = Field(alias="class")
+    changes: list[Change] = Field(description="Oldest first")
+    revisions: list[Revision] = Field(description="Proposed and decided, oldest first")
+
+
+class Revisions(Result):
+    total: int
+    revisions: list[Revision]
