@@ -42,6 +42,12 @@ def load(store: GraphStore, *paths: Path) -> LoadReport:
     return load_paths(store, list(paths), TEST_AGENT)
 
 
+def agent_of(keys: KeyStore, name: str) -> str:
+    """How writes made with the key of this name are signed (key:<id>:<role>)."""
+    (info,) = [k for k in keys.list() if k.name == name]
+    return info.agent
+
+
 def bearer(keys: KeyStore, role: str, name: str | None = None) -> dict[str, str]:
     plain, _ = keys.create(name or f"test-{role}", role)
     return {"Authorization": f"Bearer {plain}"}

@@ -18,7 +18,7 @@ from caleido.api.keys import KeyStore
 from caleido.graph.store import GraphStore
 from caleido.settings import Settings
 from tests.api.test_evidence_routes import FINDING
-from tests.helpers import FIXTURES, bearer, load, serve
+from tests.helpers import FIXTURES, agent_of, bearer, load, serve
 
 CSV = (
     "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation\n"
@@ -71,7 +71,7 @@ def test_another_key_citing_an_accepted_source_proposes_a_revision(client: TestC
     assert queue["total"] == 1 and queue["revisions"][0]["id"] == revision_id
     revision = client.get(f"/api/v1/revisions/{revision_id}").json()
     assert (revision["by"], revision["record"], revision["new"]["url"], revision["old"]["url"]) == (
-        "key:other-key",
+        agent_of(keys, "other-key"),
         first["source"],
         "https://evil.example",
         "https://a.example",
@@ -83,7 +83,7 @@ def test_another_key_citing_an_accepted_source_proposes_a_revision(client: TestC
     assert client.post(decide, json=no, headers=curator).json()["state"] == "rejected"
     assert client.post(decide, json=no, headers=curator).status_code == 409
     assert _node(client, first["source"])["url"] == "https://a.example"
-    assert client.get(f"/api/v1/revisions/{revision_id}").json()["reviewed_by"] == "key:curator-c"
+    assert client.get(f"/api/v1/revisions/{revision_id}").json()["reviewed_by"] == agent_of(keys, "curator-c")
 
 
 def test_linking_evidence_again_does_not_rewrite_accepted_evidence(client: TestClient, keys: KeyStore) -> None:
@@ -111,7 +111,7 @@ def test_linking_evidence_again_does_not_rewrite_accepted_evidence(client: TestC
     last = changes[-1]
     assert (last["action"], last["by"], last["link"], last["old"]["direction"], last["new"]["direction"]) == (
         "revision accepted",
-        "key:cur",
+        agent_of(keys, "cur"),
         {"rel": "EVIDENCE_FOR", "from": "fnd-1", "to": "rf-1"},
         "supports",
         "contradicts",
