@@ -4,20 +4,25 @@ Ladybug specifics this module hides (each found by trying it on Ladybug 0.22):
 - batch writes go through `LOAD FROM <Arrow table>`, never `UNWIND $rows MERGE`, which is slow
   and silently loses edges when keys repeat in a batch (LadybugDB/ladybug#798);
 - one process owns the database file; a second writer fails at once, so we say so clearly;
-- one write transaction at a time per process, so writes take a process-wide lock.
+- one write transaction at a time per process, so writes take a process-wide lock (`_writing`), which also
+  marks the log's new end as acknowledged before the write returns;
+- a log cut off by a crash in the middle of a write makes Ladybug refuse the database; the mark says which
+  part of the log holds acknowledged writes, so opening cuts off only the rest (caleido/graph/embedded_log.py).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError
 from caleido.graph import search_keys
+from caleido.graph.embedded_log import LogFiles, LogMark, is_lock_error, open_cutting_unacknowledged_tail
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
@@ -35,6 +40,7 @@ DB_FILE = "caleido.lbdb"
 _LB_TYPES = {"string": "STRING", "int": "INT64", "double": "DOUBLE"}
 _ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "double": pa.float64()}
 _WRITE_LOCK = threading.Lock()
+LogRecovery = Literal["cut-unacknowledged", "refuse", "salvage"]
 # Ladybug folds its write-ahead log into the database file (a checkpoint) at the first commit after the log
 # passes this size. At its default (16 MiB) a load of national size checkpointed on nearly every batch
 # of 50,000 links: 19,000 links/s; at 1 GiB, 42,000 (bench/results/LOG.md, "Loading"). Commits stay durable (the
@@ -57,8 +63,19 @@ class EmbeddedStore:
 
     dialect: Dialect = "embedded"
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, buffer_pool_mb: int = 0):
-        """`buffer_pool_mb`: the page cache's size; 0 for Ladybug's default (about 80 % of memory)."""
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        buffer_pool_mb: int = 0,
+        log_recovery: LogRecovery = "cut-unacknowledged",
+    ):
+        """`buffer_pool_mb`: the page cache's size; 0 for Ladybug's default (about 80 % of memory).
+        `log_recovery`, for a log cut off by a crash: "cut-unacknowledged" cuts off what lies past the last
+        acknowledged write (always safe, so opening does it); "refuse" changes nothing and fails (`caleido doctor`
+        looks without touching); "salvage" lets Ladybug replay the log up to its last complete commit, wherever
+        the damage lies (`caleido doctor --repair --salvage`, after keeping a copy of the log)."""
         import ladybug  # imported here: it loads a native library
 
         self.folder = Path(path)
@@ -69,19 +86,28 @@ class EmbeddedStore:
             self.folder.mkdir(parents=True, exist_ok=True)
         elif not (self.folder / DB_FILE).exists():
             raise StoreError(f"no Caleido store at {self.folder}: load data first (caleido load --seed)")
-        try:
-            self._db = ladybug.Database(
-                str(self.folder / DB_FILE),
+        self._log = LogFiles(self.folder / DB_FILE)
+
+        def open_database() -> Any:
+            return ladybug.Database(
+                str(self._log.database),
                 read_only=read_only,
                 buffer_pool_size=buffer_pool_mb * 2**20,
                 checkpoint_threshold=CHECKPOINT_THRESHOLD,
+                throw_on_wal_replay_failure=log_recovery != "salvage",
             )
+
+        try:
+            if log_recovery == "cut-unacknowledged":
+                self._db = open_cutting_unacknowledged_tail(self._log, open_database)
+            else:
+                self._db = open_database()
             self._connection_class = ladybug.Connection
             self._local = threading.local()
             self._connections: list[Any] = []
             self._conn.execute("RETURN 1")  # open this thread's connection now, so a broken database fails here
         except RuntimeError as exc:
-            if "lock" in str(exc).lower():
+            if is_lock_error(exc):
                 raise StoreBusy(
                     f"the embedded store {self.folder} is in use by another process "
                     "(only one process may use it; stop the other one, e.g. a running "
@@ -89,10 +115,12 @@ class EmbeddedStore:
                     "/api/v1/evidence/import)"
                 ) from exc
             raise StoreError(f"cannot open the embedded store {self.folder}: {exc}") from exc
+        self._mark = LogMark(self._log)
         self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
         self._stored_columns = search_keys.stored_columns(self._node_columns)
         self._link_columns = link_columns()
         if not read_only:
+            self._mark.advance()  # what the open replayed is acknowledged, and the mark may be a closed log's
             self.ensure_schema()
 
     @property
@@ -147,9 +175,17 @@ class EmbeddedStore:
     def _existing_columns(self, table: str) -> set[str]:
         return {row[1] for row in self._rows(f"CALL table_info('{table}') RETURN *")}
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the process-wide write lock. Every commit happens inside it; when the block ends without an
+        error, the log's new end is marked acknowledged (synced) before the caller hears of the write."""
+        with _WRITE_LOCK:
+            yield
+            self._mark.advance()
+
     def ensure_schema(self) -> None:
         """Create missing tables and columns and fill missing search keys; idempotent, so safe on every open."""
-        with _WRITE_LOCK:
+        with self._writing():
             tables = {row[1] for row in self._rows("CALL show_tables() RETURN *")}
             for cls_name, columns in self._stored_columns.items():
                 if cls_name not in tables:
@@ -248,7 +284,7 @@ class EmbeddedStore:
         if self.read_only:
             raise StoreError("this store was opened read-only")
         by_class = group_by(nodes, lambda node: node.cls)
-        with _WRITE_LOCK:
+        with self._writing():
             self._conn.execute("BEGIN TRANSACTION")
             try:
                 for cls_name, rows in sorted(by_class.items()):
@@ -356,7 +392,9 @@ class EmbeddedStore:
     def close(self) -> None:
         for conn in self._connections:
             conn.close()
-        self._db.close()
+        self._db.close()  # folds the log into the database and removes it
+        if not self.read_only:
+            self._mark.advance()
 
     def __enter__(self) -> Self:
         return self
