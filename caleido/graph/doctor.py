@@ -76,31 +76,48 @@ def repair(uri: str, settings: Settings, *, salvage: bool = False) -> Report:
     if report.healthy:
         report.plan = ["nothing to repair"]
         return report
-    if not (report.repairable or (salvage and report.salvageable)):
-        report.plan.append("nothing was changed")
+    if not uri.startswith("embedded:"):
         return report
-    from caleido.graph.embedded import DB_FILE, EmbeddedStore
+    from caleido.graph.embedded import DB_FILE
 
     files = LogFiles(Path(uri.removeprefix("embedded:")) / DB_FILE)
-    kept = None
-    if not report.repairable:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        kept = files.log.with_name(f"{files.log.name}.damaged-{stamp}")
-        shutil.copy2(files.log, kept)
+    if report.repairable:
+        try:
+            return _reopened(report, files, "opened the store for writing: Ladybug replayed every acknowledged write")
+        except StoreBusy as exc:
+            report.plan = [f"nothing was changed: {exc}"]
+            return report
+        except StoreError:
+            report.repairable = False
+            report.found.append(
+                "cutting off the bytes past the mark did not help (they are back, the files as they were): the "
+                "damage lies within acknowledged writes"
+            )
+            _plan_salvage(report, files)
+    if not (salvage and report.salvageable):
+        report.plan.append("nothing was changed")
+        return report
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = files.log.with_name(f"{files.log.name}.damaged-{stamp}")
+    shutil.copy2(files.log, kept)
+    done = (
+        f"kept the whole log as {kept}, then replayed it up to its last complete commit; writes recorded after "
+        "the damage were not replayed and are only in that copy"
+    )
     try:
-        store = EmbeddedStore(files.database.parent, log_recovery="salvage" if kept else "cut-unacknowledged")
+        return _reopened(report, files, done, salvage=True)
     except StoreError as exc:
         report.plan.append(f"the repair failed: {exc}")
         return report
-    with store:
-        after = Report(uri)
+
+
+def _reopened(report: Report, files: LogFiles, done: str, *, salvage: bool = False) -> Report:
+    """Open the store for writing (Ladybug replays its log and folds it in when it closes); the report after."""
+    from caleido.graph.embedded import EmbeddedStore
+
+    with EmbeddedStore(files.database.parent, log_recovery="salvage" if salvage else "cut-unacknowledged") as store:
+        after = Report(report.store)
         _found_counts(after, store)
-    done = "opened the store for writing: Ladybug replayed every acknowledged write"
-    if kept:
-        done = (
-            f"kept the whole log as {kept}, then replayed it up to its last complete commit; writes recorded "
-            "after the damage were not replayed and are only in that copy"
-        )
     report.plan = [done, *after.found]
     report.healthy = True
     return report
@@ -124,6 +141,10 @@ def _explain_log(report: Report, files: LogFiles, length: int, mark: int | None,
         if mark is None
         else "the damage lies within acknowledged writes"
     )
+    _plan_salvage(report, files)
+
+
+def _plan_salvage(report: Report, files: LogFiles) -> None:
     report.salvageable = True
     report.plan.append(
         f"nothing is changed unless asked: `--repair --salvage` first keeps the whole log as "

@@ -73,8 +73,9 @@ class EmbeddedStore:
     ):
         """`buffer_pool_mb`: the page cache's size; 0 for Ladybug's default (about 80 % of memory).
         `log_recovery`, for a log cut off by a crash: "cut-unacknowledged" cuts off what lies past the last
-        acknowledged write (always safe, so opening does it); "refuse" changes nothing and fails (`caleido doctor`
-        looks without touching); "salvage" lets Ladybug replay the log up to its last complete commit, wherever
+        acknowledged write (always safe, so opening for writing does it); "refuse" changes nothing and fails, as
+        every read-only open does (Ladybug lets one read while another process writes, so the end of the log may
+        be a write in progress); "salvage" lets Ladybug replay the log up to its last complete commit, wherever
         the damage lies (`caleido doctor --repair --salvage`, after keeping a copy of the log)."""
         import ladybug  # imported here: it loads a native library
 
@@ -98,7 +99,7 @@ class EmbeddedStore:
             )
 
         try:
-            if log_recovery == "cut-unacknowledged":
+            if log_recovery == "cut-unacknowledged" and not read_only:
                 self._db = open_cutting_unacknowledged_tail(self._log, open_database)
             else:
                 self._db = open_database()
@@ -106,7 +107,7 @@ class EmbeddedStore:
             self._local = threading.local()
             self._connections: list[Any] = []
             self._conn.execute("RETURN 1")  # open this thread's connection now, so a broken database fails here
-        except RuntimeError as exc:
+        except (RuntimeError, ValueError) as exc:  # ValueError: a C++ exception of Ladybug's, e.g. from a bad log
             if is_lock_error(exc):
                 raise StoreBusy(
                     f"the embedded store {self.folder} is in use by another process "
@@ -114,7 +115,11 @@ class EmbeddedStore:
                     "'caleido serve', or send findings through its API: POST /api/v1/findings or "
                     "/api/v1/evidence/import)"
                 ) from exc
-            raise StoreError(f"cannot open the embedded store {self.folder}: {exc}") from exc
+            mend = (
+                "; a read-only open changes nothing: if a crash cut a write short, opening the store for writing once "
+                f"(e.g. `caleido stats`) mends it, and `caleido doctor --store {self.uri}` says what it finds"
+            )
+            raise StoreError(f"cannot open the embedded store {self.folder}: {exc}{mend if read_only else ''}") from exc
         self._mark = LogMark(self._log)
         self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
         self._stored_columns = search_keys.stored_columns(self._node_columns)

@@ -110,7 +110,7 @@ def open_cutting_unacknowledged_tail(files: LogFiles, open_database: Callable[[]
     and refuse: the damage lies among acknowledged writes, which only `caleido doctor` may decide about."""
     try:
         return open_database()
-    except RuntimeError as first:
+    except Exception as first:  # a damaged log surfaces as whatever the C++ reader threw: RuntimeError, ValueError
         if is_lock_error(first):
             raise
         length, mark = files.log_length(), files.read_mark()
@@ -119,7 +119,7 @@ def open_cutting_unacknowledged_tail(files: LogFiles, open_database: Callable[[]
         tail = _cut(files.log, mark)
         try:
             opened = open_database()
-        except RuntimeError:
+        except Exception:
             _append(files.log, tail)
             raise damaged_log(files, first, length, mark) from first
     log.warning(

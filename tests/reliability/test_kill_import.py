@@ -15,8 +15,6 @@ what every point saw to test-output/crash-import-<store>.json (`make crash` keep
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import random
@@ -39,17 +37,15 @@ from caleido.graph.store import GraphStore
 from caleido.loaders.evidence import read_evidence_csv
 from caleido.loaders.sources import SEED_FOLDER
 from tests.helpers import load
+from tests.reliability.evidence_csv import evidence_csv
 from tests.reliability.served import Served, caleido_serve, neo4j_dev
 
 POINTS = int(os.environ.get("CALEIDO_CRASH_POINTS", "2"))
-ROWS = int(os.environ.get("CALEIDO_CRASH_ROWS", "1500"))
+ROWS = int(os.environ.get("CALEIDO_CRASH_ROWS", "800"))
 SEED = int(os.environ.get("CALEIDO_CRASH_SEED", str(time.time_ns() % 1_000_000)))
 SINGLE_WRITES = 5  # acknowledged findings before each import
 OWN_NEO4J = "neo4j-crash"  # the folder under .cache/ of this test's Neo4j
-FACTORS = ("rf-eerdere-ervaringen-geweld", "rf-wanhoop-uitzichtloosheid", "rf-financiele-problemen", "rf-complotdenken")
-# Long notes make the import's commit write more: the kill has a wider window to land in it, at no extra
-# cost in validating rows (the part of an import that takes time).
-NOTES = 4000
+SEED_FACTORS = ("rf-eerdere-ervaringen-geweld", "rf-wanhoop-uitzichtloosheid", "rf-financiele-problemen")
 IMPORT_SECONDS = 900  # the request deadline the server is given: validating many rows takes a while
 
 
@@ -81,19 +77,6 @@ class Point:
     acknowledged: int = 0
     acknowledged_kept: int = 0
     open_seconds: float = 0.0
-
-
-def evidence_csv(tag: str, rows: int) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["factor_name", "factor_kind", "outcome", "effect_size", "effect_measure", "source_citation", "notes"]
-    )
-    for i in range(rows):
-        notes = (f"{tag}, row {i}: read in the full text. " * 200)[:NOTES]
-        factor = FACTORS[i % len(FACTORS)]
-        writer.writerow([factor, "risk", f"{tag} outcome {i}", f"0.{10 + i % 80}", "r", f"{tag} study {i % 40}", notes])
-    return out.getvalue().encode()
 
 
 def folder_bytes(folder: Path, pattern: str) -> int:
@@ -197,7 +180,7 @@ def single_writes(url: str, key: str, point: int) -> list[str]:
 def reference_import(target: Target, served: Served, key: str) -> tuple[float, int]:
     """An undisturbed import: how long it takes and how much it adds to the store's log."""
     before, started = target.log_bytes(), time.monotonic()
-    request = Import(served.url, key, "reference.csv", evidence_csv("reference", ROWS))
+    request = Import(served.url, key, "reference.csv", evidence_csv("reference", ROWS, SEED_FACTORS))
     request.start()
     assert request.done.wait(IMPORT_SECONDS + 120) and request.answer == "200", request.answer
     return time.monotonic() - started, target.log_bytes() - before
@@ -254,7 +237,7 @@ def test_a_kill_at_random_points_of_an_import_keeps_every_acknowledged_write_and
     env = {
         **target.env,
         "CALEIDO_REQUEST_TIMEOUT_SECONDS": str(IMPORT_SECONDS),
-        "CALEIDO_MAX_UPLOAD_BYTES": str(2 * len(evidence_csv("size", ROWS))),
+        "CALEIDO_MAX_UPLOAD_BYTES": str(2 * len(evidence_csv("size", ROWS, SEED_FACTORS))),
         "CALEIDO_NEO4J_RETRY_SECONDS": "2",
     }
     rng = random.Random(SEED)
@@ -268,7 +251,7 @@ def test_a_kill_at_random_points_of_an_import_keeps_every_acknowledged_write_and
             point = Point(number, "moment" if number % 3 == 2 else "commit")
             point.target_bytes, point.target_seconds = rng.randint(1, growth), round(rng.uniform(0, seconds), 2)
             points.append(point)
-            data = evidence_csv(f"point {number} of run {SEED}", ROWS)
+            data = evidence_csv(f"point {number} of run {SEED}", ROWS, SEED_FACTORS)
             with caleido_serve(target.uri, keys_file, tmp_path / f"serve-{number}.log", **env) as served:
                 acknowledged += single_writes(served.url, key, number)
                 kill_during_import(target, served, key, point, data, timeout=3 * seconds + 30)
