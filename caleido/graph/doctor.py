@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from caleido.errors import StoreBusy, StoreError
-from caleido.graph.embedded_log import LogFiles
+from caleido.graph.embedded_log import LogFiles, acknowledged_part_replays
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
 from caleido.settings import Settings
@@ -76,46 +76,33 @@ def repair(uri: str, settings: Settings, *, salvage: bool = False) -> Report:
     if report.healthy:
         report.plan = ["nothing to repair"]
         return report
-    if not uri.startswith("embedded:"):
+    if not (report.repairable or (salvage and report.salvageable)):
+        report.plan.append("nothing was changed")
         return report
     from caleido.graph.embedded import DB_FILE
 
     files = LogFiles(Path(uri.removeprefix("embedded:")) / DB_FILE)
-    if report.repairable:
-        try:
-            return _reopened(report, files, "opened the store for writing: Ladybug replayed every acknowledged write")
-        except StoreBusy as exc:
-            report.plan = [f"nothing was changed: {exc}"]
-            return report
-        except StoreError:
-            report.repairable = False
-            report.found.append(
-                "cutting off the bytes past the mark did not help (they are back, the files as they were): the "
-                "damage lies within acknowledged writes"
-            )
-            _plan_salvage(report, files)
-    if not (salvage and report.salvageable):
-        report.plan.append("nothing was changed")
-        return report
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    kept = files.log.with_name(f"{files.log.name}.damaged-{stamp}")
-    shutil.copy2(files.log, kept)
-    done = (
-        f"kept the whole log as {kept}, then replayed it up to its last complete commit; writes recorded after "
-        "the damage were not replayed and are only in that copy"
-    )
+    done = "opened the store for writing: Ladybug replayed every complete write"
+    if not report.repairable:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = files.log.with_name(f"{files.log.name}.damaged-{stamp}")
+        shutil.copy2(files.log, kept)
+        done = (
+            f"kept the whole log as {kept}, then replayed it up to its last complete commit; writes recorded after "
+            "the damage were not replayed and are only in that copy"
+        )
     try:
-        return _reopened(report, files, done, salvage=True)
+        return _reopened(report, files, done, salvage=not report.repairable)
     except StoreError as exc:
-        report.plan.append(f"the repair failed: {exc}")
+        report.plan.append(f"nothing was changed: {exc}")
         return report
 
 
-def _reopened(report: Report, files: LogFiles, done: str, *, salvage: bool = False) -> Report:
+def _reopened(report: Report, files: LogFiles, done: str, *, salvage: bool) -> Report:
     """Open the store for writing (Ladybug replays its log and folds it in when it closes); the report after."""
     from caleido.graph.embedded import EmbeddedStore
 
-    with EmbeddedStore(files.database.parent, log_recovery="salvage" if salvage else "cut-unacknowledged") as store:
+    with EmbeddedStore(files.database.parent, log_recovery="salvage" if salvage else "recover") as store:
         after = Report(report.store)
         _found_counts(after, store)
     report.plan = [done, *after.found]
@@ -124,27 +111,25 @@ def _reopened(report: Report, files: LogFiles, done: str, *, salvage: bool = Fal
 
 
 def _explain_log(report: Report, files: LogFiles, length: int, mark: int | None, exc: StoreError) -> None:
+    from caleido.graph.embedded import ladybug_opener
+
     report.found.append(f"the log cannot be replayed: {exc.__cause__ or exc}")
-    if mark is not None and length > mark:
+    if mark is not None and mark < length and acknowledged_part_replays(files, mark, ladybug_opener()):
         report.found.append(
-            f"its last {length - mark} bytes lie past the last acknowledged write: a write cut off by a crash, "
-            "never acknowledged to anyone"
+            f"its first {mark} bytes, every acknowledged write, replay on their own (tried on a scratch copy); the "
+            f"{length - mark} bytes after them hold a write a crash cut short, never acknowledged"
         )
         report.plan.append(
-            "opening the store (any caleido command, or `--repair` now) cuts those bytes off and replays every "
-            "acknowledged write"
+            "opening the store for writing (any caleido command, or `--repair` now) replays every complete write "
+            "and cuts off the rest"
         )
         report.repairable = True
         return
     report.found.append(
         "the store has no mark of its acknowledged writes, so whether the unreadable part held any cannot be told"
         if mark is None
-        else "the damage lies within acknowledged writes"
+        else f"the damage lies within acknowledged writes: the log's first {mark} bytes do not replay on their own"
     )
-    _plan_salvage(report, files)
-
-
-def _plan_salvage(report: Report, files: LogFiles) -> None:
     report.salvageable = True
     report.plan.append(
         f"nothing is changed unless asked: `--repair --salvage` first keeps the whole log as "

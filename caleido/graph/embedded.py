@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError
 from caleido.graph import search_keys
-from caleido.graph.embedded_log import LogFiles, LogMark, is_lock_error, open_cutting_unacknowledged_tail
+from caleido.graph.embedded_log import LogFiles, LogMark, Opener, is_lock_error, open_replaying_acknowledged
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
@@ -40,12 +40,30 @@ DB_FILE = "caleido.lbdb"
 _LB_TYPES = {"string": "STRING", "int": "INT64", "double": "DOUBLE"}
 _ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "double": pa.float64()}
 _WRITE_LOCK = threading.Lock()
-LogRecovery = Literal["cut-unacknowledged", "refuse", "salvage"]
+LogRecovery = Literal["recover", "refuse", "salvage"]
 # Ladybug folds its write-ahead log into the database file (a checkpoint) at the first commit after the log
 # passes this size. At its default (16 MiB) a load of national size checkpointed on nearly every batch
 # of 50,000 links: 19,000 links/s; at 1 GiB, 42,000 (bench/results/LOG.md, "Loading"). Commits stay durable (the
 # log is synced); the log is folded in later, at the latest when the store is closed.
 CHECKPOINT_THRESHOLD = 2**30
+
+
+def ladybug_opener(buffer_pool_mb: int = 0) -> Opener[Any]:
+    """Opens a Ladybug database with Caleido's settings; `strict` refuses a log it cannot replay whole (Ladybug's
+    `throw_on_wal_replay_failure`), else it replays every complete commit and cuts off the rest."""
+
+    def open_database(database: Path, *, read_only: bool, strict: bool) -> Any:
+        import ladybug
+
+        return ladybug.Database(
+            str(database),
+            read_only=read_only,
+            buffer_pool_size=buffer_pool_mb * 2**20,
+            checkpoint_threshold=CHECKPOINT_THRESHOLD,
+            throw_on_wal_replay_failure=strict,
+        )
+
+    return open_database
 
 
 def _lb_type(column: Column) -> str:
@@ -69,14 +87,15 @@ class EmbeddedStore:
         *,
         read_only: bool = False,
         buffer_pool_mb: int = 0,
-        log_recovery: LogRecovery = "cut-unacknowledged",
+        log_recovery: LogRecovery = "recover",
     ):
         """`buffer_pool_mb`: the page cache's size; 0 for Ladybug's default (about 80 % of memory).
-        `log_recovery`, for a log cut off by a crash: "cut-unacknowledged" cuts off what lies past the last
-        acknowledged write (always safe, so opening for writing does it); "refuse" changes nothing and fails, as
-        every read-only open does (Ladybug lets one read while another process writes, so the end of the log may
-        be a write in progress); "salvage" lets Ladybug replay the log up to its last complete commit, wherever
-        the damage lies (`caleido doctor --repair --salvage`, after keeping a copy of the log)."""
+        `log_recovery`, for a log cut off by a crash: "recover" replays every complete write once the part of the
+        log up to the mark of acknowledged writes proves whole (caleido/graph/embedded_log.py), and refuses
+        otherwise; a read-only open always refuses, since Ladybug lets it run beside a process that is writing,
+        whose log may end in a write in progress. "refuse" changes nothing and fails (`caleido doctor` looks
+        without touching); "salvage" lets Ladybug replay the log up to its last complete commit, wherever the
+        damage lies (`caleido doctor --repair --salvage`, after keeping a copy of the log)."""
         import ladybug  # imported here: it loads a native library
 
         self.folder = Path(path)
@@ -88,21 +107,12 @@ class EmbeddedStore:
         elif not (self.folder / DB_FILE).exists():
             raise StoreError(f"no Caleido store at {self.folder}: load data first (caleido load --seed)")
         self._log = LogFiles(self.folder / DB_FILE)
-
-        def open_database() -> Any:
-            return ladybug.Database(
-                str(self._log.database),
-                read_only=read_only,
-                buffer_pool_size=buffer_pool_mb * 2**20,
-                checkpoint_threshold=CHECKPOINT_THRESHOLD,
-                throw_on_wal_replay_failure=log_recovery != "salvage",
-            )
-
+        opener = ladybug_opener(buffer_pool_mb)
         try:
-            if log_recovery == "cut-unacknowledged" and not read_only:
-                self._db = open_cutting_unacknowledged_tail(self._log, open_database)
+            if log_recovery == "recover" and not read_only:
+                self._db = open_replaying_acknowledged(self._log, opener)
             else:
-                self._db = open_database()
+                self._db = opener(self._log.database, read_only=read_only, strict=log_recovery != "salvage")
             self._connection_class = ladybug.Connection
             self._local = threading.local()
             self._connections: list[Any] = []

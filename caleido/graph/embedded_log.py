@@ -3,39 +3,51 @@ log cut off in the middle of a write is opened again without losing any of them.
 
 Ladybug 0.22 appends a transaction to its log (`caleido.lbdb.wal`) at COMMIT and syncs it before COMMIT
 returns. A process killed while it appends leaves the log ending in a torn record, and Ladybug then refuses
-the whole database ("Checksum verification failed, the WAL file is corrupted"). Its other setting,
-`throw_on_wal_replay_failure=False`, replays up to the last complete commit and cuts off the rest: right
+the whole database ("Checksum verification failed, the WAL file is corrupted"). With
+`throw_on_wal_replay_failure=False` it replays every complete commit instead and cuts off the rest: right
 after a kill, but a record damaged further back (a bad disk) would as quietly take every later acknowledged
-write with it, so the store does not use it on its own.
+write with it. So Caleido uses that replay only once it knows the damage lies past the acknowledged writes.
 
-Instead the store keeps a mark beside the database (`caleido.lbdb.acked`): after each commit, before the
-write is acknowledged, the log's length is recorded and synced. A log longer than its mark ends in a write
-that nobody was told about, so cutting it back to the mark loses nothing acknowledged; Ladybug then replays
-every acknowledged write. A log that still cannot be replayed is left exactly as found and the store
-refuses to open, naming `caleido doctor` (caleido/graph/doctor.py), which says what it found and what a
-repair would keep and drop.
+It knows from a mark beside the database (`caleido.lbdb.acked`): after each commit, before the write is
+acknowledged, the log's length is written there. When the log cannot be replayed, the store first checks,
+without changing a byte, that the part up to the mark replays on its own (in a scratch folder holding a
+hard link to the database and a copy of that part). If it does, the damage lies in a write nobody was told
+about, and Ladybug's replay keeps every complete commit. If it does not, or there is no mark, the files stay
+as they were and the store refuses to open, naming `caleido doctor` (caleido/graph/doctor.py).
+
+The mark is written without a sync of its own: a killed process's writes stay in the page cache, so after a
+kill it is exact. After a power loss it may lag behind the acknowledged writes (never lead: their commits
+were synced first); the check then covers less, and the replay still keeps every complete commit.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import struct
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 from caleido.errors import StoreError
 
 log = logging.getLogger("caleido.store")
-Opened = TypeVar("Opened")
+Opened = TypeVar("Opened", covariant=True)
 
 LOG_SUFFIX = ".wal"  # Ladybug's active log, beside the database file
 CHECKPOINT_SUFFIXES = (".wal.checkpoint", ".shadow")  # present while Ladybug folds the log into the database
 MARK_SUFFIX = ".acked"
-_MARK = struct.Struct("<QI")  # the length, and a CRC-32 of it, so a torn or foreign file reads as no mark
+CHECK_FOLDER = ".log-check"  # the scratch folder of the check, inside the store's folder (hard links need that)
+_LENGTH = struct.Struct("<Q")
+_CHECK = struct.Struct("<I")  # a CRC-32 of the length, so a torn or foreign file reads as no mark
+
+
+class Opener(Protocol[Opened]):
+    """Opens a Ladybug database file: `strict` refuses a log it cannot replay whole."""
+
+    def __call__(self, database: Path, *, read_only: bool, strict: bool) -> Opened: ...
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -70,18 +82,18 @@ class LogFiles:
             data = self.mark.read_bytes()
         except FileNotFoundError:
             return None
-        if len(data) != _MARK.size:
+        if len(data) != _LENGTH.size + _CHECK.size:
             return None
-        length, check = _MARK.unpack(data)
-        return length if zlib.crc32(data[:8]) == check else None
+        (check,) = _CHECK.unpack(data[_LENGTH.size :])
+        return _LENGTH.unpack(data[: _LENGTH.size])[0] if zlib.crc32(data[: _LENGTH.size]) == check else None
 
     def checkpoint_in_progress(self) -> bool:
         return any(self.database.with_name(self.database.name + s).exists() for s in CHECKPOINT_SUFFIXES)
 
 
 class LogMark:
-    """Records the log's length as acknowledged. `advance` runs after every commit and before the write is
-    acknowledged; it syncs only when the length changed, so reads and writes that change nothing cost a stat."""
+    """Records the log's length as acknowledged. `advance` runs after every commit, before the write is
+    acknowledged; it writes only when the length changed, so a write that changed nothing costs a stat."""
 
     def __init__(self, files: LogFiles):
         self.files = files
@@ -89,47 +101,65 @@ class LogMark:
 
     def advance(self) -> None:
         length = self.files.log_length()
-        if length == self._recorded:
-            return
-        data = struct.pack("<Q", length)
-        created = not self.files.mark.exists()
-        fd = os.open(self.files.mark, os.O_WRONLY | os.O_CREAT, 0o644)
-        try:
-            os.pwrite(fd, data + struct.pack("<I", zlib.crc32(data)), 0)  # 12 bytes in one sector: never torn
-            os.fdatasync(fd)
-        finally:
-            os.close(fd)
-        if created:
-            _sync_folder(self.files.mark.parent)
-        self._recorded = length
+        if length != self._recorded:
+            write_mark(self.files, length)
+            self._recorded = length
 
 
-def open_cutting_unacknowledged_tail(files: LogFiles, open_database: Callable[[], Opened]) -> Opened:
-    """Open the database; if its log cannot be replayed and runs past the mark, cut the part past the mark (a
-    write that was never acknowledged) and open again. When that does not help either, put the cut bytes back
-    and refuse: the damage lies among acknowledged writes, which only `caleido doctor` may decide about."""
+def write_mark(files: LogFiles, length: int) -> None:
+    data = _LENGTH.pack(length)
+    fd = os.open(files.mark, os.O_WRONLY | os.O_CREAT, 0o644)
     try:
-        return open_database()
+        os.pwrite(fd, data + _CHECK.pack(zlib.crc32(data)), 0)  # 12 bytes in one page: all or nothing
+    finally:
+        os.close(fd)
+
+
+def open_replaying_acknowledged(files: LogFiles, open_database: Opener[Opened]) -> Opened:
+    """Open the database for writing. If its log cannot be replayed whole but the part up to the mark can, let
+    Ladybug replay every complete commit and cut off the rest (a write that was never acknowledged); else
+    leave the files as they are and refuse."""
+    try:
+        return open_database(files.database, read_only=False, strict=True)
     except Exception as first:  # a damaged log surfaces as whatever the C++ reader threw: RuntimeError, ValueError
         if is_lock_error(first):
             raise
         length, mark = files.log_length(), files.read_mark()
-        if mark is None or length <= mark:
+        if mark is None or mark >= length or not acknowledged_part_replays(files, mark, open_database):
             raise damaged_log(files, first, length, mark) from first
-        tail = _cut(files.log, mark)
-        try:
-            opened = open_database()
-        except Exception:
-            _append(files.log, tail)
-            raise damaged_log(files, first, length, mark) from first
+    opened = open_database(files.database, read_only=False, strict=False)
     log.warning(
-        "the embedded store %s was stopped in the middle of a write: its log ended in %d bytes past the last "
-        "acknowledged write, never acknowledged to anyone; they were cut off and every acknowledged write was "
-        "replayed",
+        "the embedded store %s was stopped in the middle of a write: its log ended in %d bytes that did not make "
+        "a complete write, never acknowledged to anyone; Ladybug cut them off and replayed every complete write",
         files.database.parent,
-        length - mark,
+        length - files.log_length(),
     )
     return opened
+
+
+def acknowledged_part_replays(files: LogFiles, mark: int, open_database: Opener[Any]) -> bool:
+    """Whether the first `mark` bytes of the log replay on their own, tried read-only in a scratch folder so
+    that the store's own files are not touched."""
+    if mark == 0:
+        return True
+    scratch = files.database.parent / CHECK_FOLDER
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    try:
+        copy = LogFiles(scratch / files.database.name)
+        try:
+            os.link(files.database, copy.database)  # read-only: the database file is only read
+        except OSError:
+            shutil.copy2(files.database, copy.database)  # a file system without hard links
+        with files.log.open("rb") as source, copy.log.open("wb") as target:
+            _copy_bytes(source, target, mark)
+        try:
+            open_database(copy.database, read_only=True, strict=True).close()
+        except Exception:
+            return False
+        return True
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def damaged_log(files: LogFiles, cause: BaseException, length: int, mark: int | None) -> StoreError:
@@ -145,28 +175,10 @@ def damaged_log(files: LogFiles, cause: BaseException, length: int, mark: int | 
     )
 
 
-def _cut(path: Path, length: int) -> bytes:
-    """Truncate the file to `length` and sync it; the bytes cut off."""
-    with path.open("r+b") as file:
-        file.seek(length)
-        tail = file.read()
-        file.truncate(length)
-        file.flush()
-        os.fsync(file.fileno())
-    return tail
-
-
-def _append(path: Path, data: bytes) -> None:
-    with path.open("ab") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a new file's name durable, not only its bytes."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _copy_bytes(source: BinaryIO, target: BinaryIO, length: int, chunk: int = 2**20) -> None:
+    while length > 0:
+        data = source.read(min(chunk, length))
+        if not data:
+            return
+        target.write(data)
+        length -= len(data)

@@ -10,7 +10,8 @@ moment of the request instead (reading, checking or writing). The same store tak
 each opening after a kill is also a store that was recovered before.
 
 `make test` runs CALEIDO_CRASH_POINTS=2 points per store, `make crash` 10 with larger imports; each run writes
-what every point saw to test-output/crash-import-<store>.json (`make crash` keeps it in bench/results/).
+what every point saw to crash-import-<store>.json in CALEIDO_CRASH_RECORD (`make crash`: bench/results/), or
+else in the test output folder.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -262,9 +264,11 @@ def test_a_kill_at_random_points_of_an_import_keeps_every_acknowledged_write_and
 
 
 def record(target: Target, seconds: float, growth: int, points: list[Point]) -> None:
-    out = Path(os.environ.get("CALEIDO_TEST_OUTPUT", "test-output")) / f"crash-import-{target.name}.json"
+    folder = os.environ.get("CALEIDO_CRASH_RECORD") or os.environ.get("CALEIDO_TEST_OUTPUT", "test-output")
+    out = Path(folder) / f"crash-import-{target.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {
+        "run": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "store": target.name,
         "seed": SEED,
         "rows": ROWS,

@@ -10,8 +10,13 @@ test_kill_import.py; these pin what the doctor says and which damage is refused.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +26,7 @@ from typer.testing import CliRunner
 from caleido.cli import app
 from caleido.errors import StoreError
 from caleido.graph.embedded import EmbeddedStore
-from caleido.graph.embedded_log import LogFiles
+from caleido.graph.embedded_log import LogFiles, write_mark
 from caleido.loaders.evidence import import_evidence_csv
 from caleido.ontology.records import now_utc
 from tests.helpers import MINI, load
@@ -116,6 +121,13 @@ def test_a_write_whose_bytes_all_reached_the_log_before_the_kill_is_kept_whole(i
     assert held(folder, images.next_ids) == len(images.next_ids)
 
 
+def test_a_mark_lagging_behind_the_acknowledged_writes_loses_none_of_them(images: Images, tmp_path: Path) -> None:
+    """After a power loss the mark (written without a sync) may lag; every complete write is replayed anyway."""
+    folder = crash_image(images, tmp_path, 0.5)
+    write_mark(files(folder), 0)
+    assert held(folder, images.acknowledged_ids) == len(images.acknowledged_ids)
+
+
 @pytest.mark.parametrize("how", ["damaged among acknowledged writes", "without a mark"])
 def test_a_log_that_cutting_past_the_mark_cannot_mend_is_refused_and_left_as_found(
     images: Images, tmp_path: Path, how: str
@@ -134,7 +146,8 @@ def test_the_doctor_looks_without_touching_then_repairs_a_write_cut_short(images
     before = snapshot(folder)
     code, said = doctor(folder)
     assert code == 3
-    assert "past the last acknowledged write: a write cut off by a crash, never acknowledged" in said
+    assert "every acknowledged write, replay on their own" in said
+    assert "hold a write a crash cut short, never acknowledged" in said
     assert "plan: opening the store" in said
     assert snapshot(folder) == before
     code, said = doctor(folder, "--repair")
@@ -167,6 +180,37 @@ def test_the_doctor_salvages_a_damaged_log_only_when_asked_and_keeps_a_copy_of_i
         assert held(folder, images.acknowledged_ids) == len(images.acknowledged_ids)
     else:
         EmbeddedStore(folder).close()  # opens
+
+
+FOLD_WRITER = """
+import json, sys
+from caleido.graph.embedded import EmbeddedStore
+from caleido.loaders.evidence import import_evidence_csv
+from caleido.ontology.records import now_utc
+from tests.reliability.evidence_csv import evidence_csv
+store = EmbeddedStore(sys.argv[1])
+report = import_evidence_csv(store, "fold.csv", evidence_csv("fold", 400, ("rf-a", "rf-b")).decode(), "test", now_utc())
+print(json.dumps([row.finding for row in report.rows]), flush=True)
+store.close()
+"""
+
+
+@pytest.mark.parametrize("stage", ["caleido.lbdb.wal.checkpoint", "caleido.lbdb.shadow"])
+def test_a_kill_while_the_log_is_folded_into_the_database_loses_nothing(
+    images: Images, tmp_path: Path, stage: str
+) -> None:
+    """Closing folds the log into the database (Ladybug moves it aside, writes the new pages to a shadow file,
+    then applies them); a kill at either stage leaves a store that opens with every acknowledged write."""
+    folder = crash_image(images, tmp_path, 0.0)
+    writer = subprocess.Popen([sys.executable, "-c", FOLD_WRITER, str(folder)], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None
+    written = json.loads(writer.stdout.readline())  # acknowledged: the write returned
+    while not (folder / stage).exists() and writer.poll() is None:
+        time.sleep(0.0002)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    assert writer.returncode == -signal.SIGKILL, "the fold ended before the kill"
+    assert held(folder, images.acknowledged_ids + written) == len(images.acknowledged_ids) + len(written)
 
 
 def test_salvage_goes_with_repair(tmp_path: Path) -> None:
