@@ -4,10 +4,11 @@ Ladybug specifics this module hides (each found by trying it on Ladybug 0.22):
 - batch writes go through `LOAD FROM <Arrow table>`, never `UNWIND $rows MERGE`, which is slow
   and silently loses edges when keys repeat in a batch (LadybugDB/ladybug#798);
 - one process owns the database file; a second writer fails at once, so we say so clearly;
-- one write transaction at a time per process, so writes take a process-wide lock (`_writing`), which also
-  marks the log's new end as acknowledged before the write returns;
-- a log cut off by a crash in the middle of a write makes Ladybug refuse the database; the mark says which
-  part of the log holds acknowledged writes, so opening cuts off only the rest (caleido/graph/embedded_log.py).
+- one write transaction at a time per process, so writes take a process-wide lock; every commit happens
+  inside `_writing()`, which also marks the log's new end as acknowledged before the write returns;
+- a log cut off by a crash in the middle of a write makes Ladybug refuse the whole database; the mark says
+  which part of the log holds acknowledged writes, and once that part proves whole, opening replays every
+  complete write and cuts off the rest (caleido/graph/embedded_log.py).
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ _ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "double": pa.float64()
 _WRITE_LOCK = threading.Lock()
 LogRecovery = Literal["recover", "refuse", "salvage"]
 # Ladybug folds its write-ahead log into the database file (a checkpoint) at the first commit after the log
-# passes this size. At its default (16 MiB) a load of national size checkpointed on nearly every batch
-# of 50,000 links: 19,000 links/s; at 1 GiB, 42,000 (bench/results/LOG.md, "Loading"). Commits stay durable (the
-# log is synced); the log is folded in later, at the latest when the store is closed.
-CHECKPOINT_THRESHOLD = 2**30
+# passes this size, and when the store closes. At its default (16 MiB) a load of national size checkpointed on
+# nearly every batch of 50,000 links and loaded at half the rate. After a crash, opening replays the whole log
+# (about 0.2 s per MiB on a busy 2-core machine): at 1 GiB a store could take minutes to come back. At 256 MiB
+# the load rate is the same as at 1 GiB within the noise of a shared machine (bench/results/LOG.md, "Crash
+# safety"; `python -m bench.crash_costs`).
+CHECKPOINT_THRESHOLD = 256 * 2**20
 
 
 def ladybug_opener(buffer_pool_mb: int = 0) -> Opener[Any]:
@@ -192,8 +195,8 @@ class EmbeddedStore:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """Hold the process-wide write lock. Every commit happens inside it; when the block ends without an
-        error, the log's new end is marked acknowledged (synced) before the caller hears of the write."""
+        """Hold the process-wide write lock. Every commit must happen inside it: when the block ends without an
+        error, the log's new end is marked acknowledged before the caller hears of the write."""
         with _WRITE_LOCK:
             yield
             self._mark.advance()

@@ -128,17 +128,20 @@ def test_a_mark_lagging_behind_the_acknowledged_writes_loses_none_of_them(images
     assert held(folder, images.acknowledged_ids) == len(images.acknowledged_ids)
 
 
-@pytest.mark.parametrize("how", ["damaged among acknowledged writes", "without a mark"])
-def test_a_log_that_cutting_past_the_mark_cannot_mend_is_refused_and_left_as_found(
-    images: Images, tmp_path: Path, how: str
-) -> None:
-    folder = crash_image(images, tmp_path, 0.5, mark=how != "without a mark")
-    if how.startswith("damaged"):
+@pytest.fixture(params=["damaged among acknowledged writes", "without a mark"])
+def unproven(request: pytest.FixtureRequest, images: Images, tmp_path: Path) -> Path:
+    """A crash image whose acknowledged writes cannot be shown whole: its log damaged before the mark, or no mark."""
+    folder = crash_image(images, tmp_path, 0.5, mark=request.param != "without a mark")
+    if request.param.startswith("damaged"):
         damage(folder)
-    before = snapshot(folder)
+    return folder
+
+
+def test_a_log_whose_acknowledged_part_is_not_shown_whole_is_refused_and_left_as_found(unproven: Path) -> None:
+    before = snapshot(unproven)
     with pytest.raises(StoreError, match="caleido doctor"):
-        EmbeddedStore(folder)
-    assert snapshot(folder) == before
+        EmbeddedStore(unproven)
+    assert snapshot(unproven) == before
 
 
 def test_the_doctor_looks_without_touching_then_repairs_a_write_cut_short(images: Images, tmp_path: Path) -> None:
@@ -158,13 +161,10 @@ def test_the_doctor_looks_without_touching_then_repairs_a_write_cut_short(images
     assert code == 0 and "opens:" in said
 
 
-@pytest.mark.parametrize("how", ["damaged among acknowledged writes", "without a mark"])
 def test_the_doctor_salvages_a_damaged_log_only_when_asked_and_keeps_a_copy_of_it(
-    images: Images, tmp_path: Path, how: str
+    images: Images, unproven: Path
 ) -> None:
-    folder = crash_image(images, tmp_path, 0.5, mark=how != "without a mark")
-    if how.startswith("damaged"):
-        damage(folder)
+    folder, marked = unproven, files(unproven).read_mark() is not None
     log = files(folder).log.read_bytes()
     before = snapshot(folder)
     code, said = doctor(folder, "--repair")
@@ -176,7 +176,7 @@ def test_the_doctor_salvages_a_damaged_log_only_when_asked_and_keeps_a_copy_of_i
     kept = list(folder.glob("caleido.lbdb.wal.damaged-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == log
     assert "done: kept the whole log as" in said
-    if how == "without a mark":  # only the write a kill cut short was unreadable: every acknowledged one is back
+    if not marked:  # only the write a kill cut short was unreadable: every acknowledged one is back
         assert held(folder, images.acknowledged_ids) == len(images.acknowledged_ids)
     else:
         EmbeddedStore(folder).close()  # opens
