@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from caleido.errors import StoreBusy, StoreError
+from caleido.errors import StoreError
 from caleido.graph.embedded_log import LogFiles, acknowledged_part_replays
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
@@ -42,10 +42,14 @@ def examine(uri: str, settings: Settings) -> Report:
         report.found.append(f"no embedded store at {files.database.parent}")
         report.plan.append("nothing to repair: `caleido load --seed` creates a store")
         return report
+    if files.in_use():
+        report.found.append("in use by another process (a running `caleido serve`, say), which may be writing")
+        report.plan.append("nothing was looked at: stop that process, then ask again")
+        return report
     length, mark = files.log_length(), files.read_mark()
     report.found.append(
-        f"database {files.database.stat().st_size} bytes; log {length} bytes; acknowledged writes end at "
-        + ("no mark (a store written before Caleido kept one)" if mark is None else f"byte {mark} of the log")
+        f"database {files.database.stat().st_size} bytes; log {length} bytes; mark of acknowledged writes: "
+        + ("none (a store written before Caleido kept one)" if mark is None else f"byte {mark} of the log")
     )
     if files.checkpoint_in_progress():
         report.found.append("Ladybug was folding the log into the database (a checkpoint) when it stopped")
@@ -54,10 +58,6 @@ def examine(uri: str, settings: Settings) -> Report:
         return report
     try:
         store = EmbeddedStore(files.database.parent, read_only=True, log_recovery="refuse")
-    except StoreBusy as exc:
-        report.found.append(str(exc))
-        report.plan.append("stop the process that has it open, then ask again")
-        return report
     except StoreError as exc:
         _explain_log(report, files, length, mark, exc)
         return report

@@ -22,6 +22,7 @@ were synced first); the check then covers less, and the replay still keeps every
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -86,6 +87,21 @@ class LogFiles:
             return None
         (check,) = _CHECK.unpack(data[_LENGTH.size :])
         return _LENGTH.unpack(data[: _LENGTH.size])[0] if zlib.crc32(data[: _LENGTH.size]) == check else None
+
+    def in_use(self) -> bool:
+        """Whether another process has the database open for writing: Ladybug holds a POSIX write lock on the
+        file. Only for a process that does not have it open itself, whose POSIX locks the probe's close drops."""
+        try:
+            fd = os.open(self.database, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)  # and with it the probe's lock
+        return False
 
     def checkpoint_in_progress(self) -> bool:
         return any(self.database.with_name(self.database.name + s).exists() for s in CHECKPOINT_SUFFIXES)

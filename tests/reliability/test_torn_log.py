@@ -213,6 +213,20 @@ def test_a_kill_while_the_log_is_folded_into_the_database_loses_nothing(
     assert held(folder, images.acknowledged_ids + written) == len(images.acknowledged_ids) + len(written)
 
 
+def test_the_doctor_leaves_a_store_in_use_alone(images: Images, tmp_path: Path) -> None:
+    folder = crash_image(images, tmp_path, 0.0)
+    holder = f"from caleido.graph.embedded import EmbeddedStore; s = EmbeddedStore({str(folder)!r}); print(); input()"
+    owner = subprocess.Popen([sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert owner.stdout is not None and owner.stdout.readline()  # the other process has the store open
+        code, said = doctor(folder, "--repair", "--salvage")
+    finally:
+        owner.kill()
+        owner.wait()
+    assert code == 3 and "in use by another process" in said
+    assert not list(folder.glob("caleido.lbdb.wal.damaged-*"))
+
+
 def test_salvage_goes_with_repair(tmp_path: Path) -> None:
     assert doctor(tmp_path, "--salvage")[0] == 2
 
