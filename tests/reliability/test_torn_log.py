@@ -239,3 +239,16 @@ def test_a_read_only_open_never_cuts_the_log(images: Images, tmp_path: Path) -> 
     with pytest.raises(StoreError, match="opening the store for writing once"):
         EmbeddedStore(folder, read_only=True)
     assert snapshot(folder) == before
+
+
+@pytest.mark.neo4j
+def test_the_doctor_on_neo4j_says_what_the_store_holds_and_that_neo4j_recovers_itself() -> None:
+    from tests.neo4j_server import neo4j_server
+
+    server = neo4j_server()
+    env = {**WIDE, "NEO4J_USER": server.user, "NEO4J_PASSWORD": server.password}
+    result = CliRunner().invoke(app, ["doctor", "--store", server.uri], env=env)
+    assert result.exit_code == 0, result.stdout
+    assert "opens:" in result.stdout and "Neo4j replays its own transaction log" in result.stdout
+    down = CliRunner().invoke(app, ["doctor", "--store", "bolt://127.0.0.1:9"], env=env)
+    assert down.exit_code == 3 and "start the server" in down.stdout
