@@ -231,6 +231,37 @@ def stats(store_uri: StoreOption = None) -> None:
 
 
 @app.command()
+def doctor(
+    store_uri: StoreOption = None,
+    repair: Annotated[bool, typer.Option("--repair", help="Do what it plans; drops nothing acknowledged.")] = False,
+    salvage: Annotated[
+        bool,
+        typer.Option(
+            "--salvage",
+            help="With --repair, for a log damaged among acknowledged writes: keep a copy of it, then replay it up "
+            "to its last complete commit.",
+        ),
+    ] = False,
+) -> None:
+    """Check a store (after a crash, say): what it finds and what opening or --repair will do."""
+    from caleido.graph import doctor as checkup
+
+    if salvage and not repair:
+        err.print("--salvage goes with --repair.")
+        raise typer.Exit(ExitCode.USAGE)
+    uri = _store_uri(store_uri)
+    report = checkup.repair(uri, get_settings(), salvage=salvage) if repair else checkup.examine(uri, get_settings())
+    out.print(f"Store: {uri}", highlight=False)
+    for line in report.found:
+        out.print(f"  found: {line}", markup=False, highlight=False, soft_wrap=True)
+    for line in report.plan:
+        label = "done" if repair and report.healthy else "plan"
+        out.print(f"  {label}: {line}", markup=False, highlight=False, soft_wrap=True)
+    if not report.healthy:
+        raise typer.Exit(ExitCode.UNUSABLE_STORE)
+
+
+@app.command()
 def serve(
     store_uri: StoreOption = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on (default $CALEIDO_HOST or 127.0.0.1).")] = None,

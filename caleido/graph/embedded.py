@@ -4,7 +4,11 @@ Ladybug specifics this module hides (each found by trying it on Ladybug 0.22):
 - batch writes go through `LOAD FROM <Arrow table>`, never `UNWIND $rows MERGE`, which is slow
   and silently loses edges when keys repeat in a batch (LadybugDB/ladybug#798);
 - one process owns the database file; a second writer fails at once, so we say so clearly;
-- one write transaction at a time per process, so writes take a process-wide lock.
+- one write transaction at a time per process, so writes take a process-wide lock; every commit happens
+  inside `_writing()`, which also marks the log's new end as acknowledged before the write returns;
+- a log cut off by a crash in the middle of a write makes Ladybug refuse the whole database; the mark says
+  which part of the log holds acknowledged writes, and once that part proves whole, opening replays every
+  complete write and cuts off the rest (caleido/graph/embedded_log.py).
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError, StoreUnavailable
 from caleido.graph import entry_rows, search_keys
+from caleido.graph.embedded_log import LogFiles, LogMark, Opener, is_lock_error, open_replaying_acknowledged
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
@@ -37,11 +42,32 @@ DB_FILE = "caleido.lbdb"
 _LB_TYPES = {"string": "STRING", "int": "INT64", "double": "DOUBLE"}
 _ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "double": pa.float64()}
 _WRITE_LOCK = threading.Lock()
+LogRecovery = Literal["recover", "refuse", "salvage"]
 # Ladybug folds its write-ahead log into the database file (a checkpoint) at the first commit after the log
-# passes this size. At its default (16 MiB) a load of national size checkpointed on nearly every batch
-# of 50,000 links: 19,000 links/s; at 1 GiB, 42,000 (bench/results/LOG.md, "Loading"). Commits stay durable (the
-# log is synced); the log is folded in later, at the latest when the store is closed.
-CHECKPOINT_THRESHOLD = 2**30
+# passes this size, and when the store closes. At its default (16 MiB) a load of national size checkpointed on
+# nearly every batch of 50,000 links and loaded at half the rate. After a crash, opening replays the whole log
+# (about 0.2 s per MiB on a busy 2-core machine): at 1 GiB a store could take minutes to come back. At 256 MiB
+# the load rate is the same as at 1 GiB within the noise of a shared machine (bench/results/LOG.md, "Crash
+# safety"; `python -m bench.crash_costs`).
+CHECKPOINT_THRESHOLD = 256 * 2**20
+
+
+def ladybug_opener(buffer_pool_mb: int = 0) -> Opener[Any]:
+    """Opens a Ladybug database with Caleido's settings; `strict` refuses a log it cannot replay whole (Ladybug's
+    `throw_on_wal_replay_failure`), else it replays every complete commit and cuts off the rest."""
+
+    def open_database(database: Path, *, read_only: bool, strict: bool) -> Any:
+        import ladybug
+
+        return ladybug.Database(
+            str(database),
+            read_only=read_only,
+            buffer_pool_size=buffer_pool_mb * 2**20,
+            checkpoint_threshold=CHECKPOINT_THRESHOLD,
+            throw_on_wal_replay_failure=strict,
+        )
+
+    return open_database
 
 
 def _lb_type(column: Column) -> str:
@@ -70,8 +96,21 @@ class EmbeddedStore:
 
     dialect: Dialect = "embedded"
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, buffer_pool_mb: int = 0):
-        """`buffer_pool_mb`: the page cache's size; 0 for Ladybug's default (about 80 % of memory)."""
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        buffer_pool_mb: int = 0,
+        log_recovery: LogRecovery = "recover",
+    ):
+        """`buffer_pool_mb`: the page cache's size; 0 for Ladybug's default (about 80 % of memory).
+        `log_recovery`, for a log cut off by a crash: "recover" replays every complete write once the part of the
+        log up to the mark of acknowledged writes proves whole (caleido/graph/embedded_log.py), and refuses
+        otherwise; a read-only open always refuses, since Ladybug lets it run beside a process that is writing,
+        whose log may end in a write in progress. "refuse" changes nothing and fails (`caleido doctor` looks
+        without touching); "salvage" lets Ladybug replay the log up to its last complete commit, wherever the
+        damage lies (`caleido doctor --repair --salvage`, after keeping a copy of the log)."""
         import ladybug  # imported here: it loads a native library
 
         self.folder = Path(path)
@@ -82,32 +121,38 @@ class EmbeddedStore:
             self.folder.mkdir(parents=True, exist_ok=True)
         elif not (self.folder / DB_FILE).exists():
             raise StoreError(f"no Caleido store at {self.folder}: load data first (caleido load --seed)")
+        self._log = LogFiles(self.folder / DB_FILE)
+        opener = ladybug_opener(buffer_pool_mb)
         try:
-            self._db = ladybug.Database(
-                str(self.folder / DB_FILE),
-                read_only=read_only,
-                buffer_pool_size=buffer_pool_mb * 2**20,
-                checkpoint_threshold=CHECKPOINT_THRESHOLD,
-            )
+            if log_recovery == "recover" and not read_only:
+                self._db = open_replaying_acknowledged(self._log, opener)
+            else:
+                self._db = opener(self._log.database, read_only=read_only, strict=log_recovery != "salvage")
             self._connection_class = ladybug.Connection
             self._local = threading.local()
             # Weak: a thread's connection closes when the thread ends. The API's worker threads come and go,
             # and every connection kept open held on to its share of the page cache until it was full.
             self._connections: weakref.WeakSet[Any] = weakref.WeakSet()
             self._conn.execute("RETURN 1")  # open this thread's connection now, so a broken database fails here
-        except RuntimeError as exc:
-            if "lock" in str(exc).lower():
+        except (RuntimeError, ValueError) as exc:  # ValueError: a C++ exception of Ladybug's, e.g. from a bad log
+            if is_lock_error(exc):
                 raise StoreBusy(
                     f"the embedded store {self.folder} is in use by another process "
                     "(only one process may use it; stop the other one, e.g. a running "
                     "'caleido serve', or send findings through its API: POST /api/v1/findings or "
                     "/api/v1/evidence/import)"
                 ) from exc
-            raise StoreError(f"cannot open the embedded store {self.folder}: {exc}") from exc
+            mend = (
+                "; a read-only open changes nothing: if a crash cut a write short, opening the store for writing once "
+                f"(e.g. `caleido stats`) mends it, and `caleido doctor --store {self.uri}` says what it finds"
+            )
+            raise StoreError(f"cannot open the embedded store {self.folder}: {exc}{mend if read_only else ''}") from exc
+        self._mark = LogMark(self._log)
         self._node_columns = {cls.name: node_columns(cls) for cls in node_classes()}
         self._stored_columns = search_keys.stored_columns(self._node_columns)
         self._link_columns = link_columns()
         if not read_only:
+            self._mark.advance()  # what the open replayed is acknowledged, and the mark may be a closed log's
             self.ensure_schema()
 
     @property
@@ -163,9 +208,17 @@ class EmbeddedStore:
     def _existing_columns(self, table: str) -> set[str]:
         return {row[1] for row in self._rows(f"CALL table_info('{table}') RETURN *")}
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the process-wide write lock. Every commit must happen inside it: when the block ends without an
+        error, the log's new end is marked acknowledged before the caller hears of the write."""
+        with _WRITE_LOCK:
+            yield
+            self._mark.advance()
+
     def ensure_schema(self) -> None:
         """Create missing tables and columns and fill missing search keys; idempotent, so safe on every open."""
-        with _WRITE_LOCK:
+        with self._writing():
             tables = {row[1] for row in self._rows("CALL show_tables() RETURN *")}
             for cls_name, columns in self._stored_columns.items():
                 if cls_name not in tables:
@@ -270,7 +323,7 @@ class EmbeddedStore:
         entry_rows.must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
         by_class = group_by(nodes, lambda node: node.cls)
         # One writer per process (the lock), so expectations checked inside the transaction hold until it commits.
-        with _WRITE_LOCK:
+        with self._writing():
             self._conn.execute("BEGIN TRANSACTION")
             try:
                 self._check(expect)
@@ -419,7 +472,9 @@ class EmbeddedStore:
     def close(self) -> None:
         for conn in list(self._connections):
             conn.close()
-        self._db.close()
+        self._db.close()  # folds the log into the database and removes it
+        if not self.read_only:
+            self._mark.advance()
 
     def __enter__(self) -> Self:
         return self

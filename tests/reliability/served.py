@@ -1,5 +1,5 @@
-"""`caleido serve` as its own process on a free loopback port, as in production: the reliability tests
-load it, kill it and cut its store off from outside."""
+"""`caleido serve` as its own process on a free loopback port, as in production, and Neo4j servers of the
+tests' own: the reliability tests load them, kill them and cut the store off from outside."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 STARTUP_SECONDS = 90
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -62,3 +63,19 @@ def caleido_serve(store: str, keys_file: Path, log: Path, **env: str) -> Iterato
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(15)
+
+
+def neo4j_dev(folder: str, command: str, *args: str) -> str:
+    """scripts/neo4j-dev on a server of the test's own (NEO4J_DEV_DIR=.cache/FOLDER), so stopping or killing it
+    leaves the suite's server alone; its stdout (for `start`: the NEO4J_* variables)."""
+    environment = {**os.environ, "NEO4J_DEV_DIR": str(REPO / ".cache" / folder)}
+    environment.pop("NEO4J_PASSWORD", None)  # this server's own password, not the suite's
+    done = subprocess.run(
+        [str(REPO / "scripts" / "neo4j-dev"), command, *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return done.stdout

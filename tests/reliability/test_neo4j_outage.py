@@ -9,7 +9,6 @@ it leaves the suite's server alone. It runs when the Neo4j tests run (NEO4J_URI 
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -25,11 +24,11 @@ from caleido.graph.neo4j_store import Neo4jStore
 from caleido.loaders.sources import SEED_FOLDER
 from tests.helpers import load
 from tests.neo4j_server import neo4j_server
-from tests.reliability.served import caleido_serve
+from tests.reliability.served import caleido_serve, neo4j_dev
 
 pytestmark = pytest.mark.neo4j
 
-REPO = Path(__file__).resolve().parents[2]
+OWN_NEO4J = "neo4j-outage"  # the folder under .cache/ of this test's server
 # The server under test retries for RETRY_SECONDS, waits ACQUIRE_SECONDS at most for a connection, and
 # answers 503 after DEADLINE_SECONDS whatever it waits for (a Neo4j shutting down holds open transactions).
 RETRY_SECONDS = 3.0
@@ -40,28 +39,14 @@ LONGEST_ANSWER = DEADLINE_SECONDS + 4  # plus scheduling on a busy 2-core machin
 WRITERS = 4
 
 
-def neo4j_dev(command: str, *args: str) -> str:
-    environment = {**os.environ, "NEO4J_DEV_DIR": str(REPO / ".cache" / "neo4j-outage")}
-    environment.pop("NEO4J_PASSWORD", None)  # this server's own password, not the suite's
-    done = subprocess.run(
-        [str(REPO / "scripts" / "neo4j-dev"), command, *args],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return done.stdout
-
-
 @pytest.fixture
 def own_neo4j() -> Iterator[dict[str, str]]:
     neo4j_server()  # skips (or, when required, fails) like every Neo4j test when Neo4j testing is off
-    variables = dict(line.split("=", 1) for line in neo4j_dev("start", "--reset").split())
+    variables = dict(line.split("=", 1) for line in neo4j_dev(OWN_NEO4J, "start", "--reset").split())
     try:
         yield variables
     finally:
-        neo4j_dev("stop")
+        neo4j_dev(OWN_NEO4J, "stop")
 
 
 @dataclass
@@ -135,14 +120,14 @@ def test_an_outage_gives_503_with_retry_after_then_recovers_without_losing_write
         assert wait_until(lambda: len(traffic.acknowledged) >= 5, 60), traffic.answers[-5:]
 
         went_down = time.monotonic()
-        neo4j_dev("stop")
+        neo4j_dev(OWN_NEO4J, "stop")
         assert wait_until(lambda: any(a[1] == 503 and a[0] > went_down for a in traffic.answers), 60)
         ready = httpx.get(served.url + "/readyz", timeout=60)
         assert ready.status_code == 503 and ready.headers["content-type"] == "application/problem+json"
         time.sleep(3)  # a while down, under load
 
         came_back = time.monotonic()
-        neo4j_dev("start")
+        neo4j_dev(OWN_NEO4J, "start")
         assert wait_until(lambda: httpx.get(served.url + "/readyz", timeout=60).status_code == 200, 120)
         assert wait_until(lambda: any(a[1] == 201 and a[0] > came_back for a in traffic.answers), 60)
         traffic.stop.set()
