@@ -149,10 +149,15 @@ def test_a_full_page_cache_is_503_with_retry_after_not_500(tmp_path: Path) -> No
         load(store, FIXTURES / "usecases")
     keys = KeyStore(tmp_path / "keys.sqlite3")
     with (
-        EmbeddedStore(tmp_path / "store", buffer_pool_mb=16) as store,
+        EmbeddedStore(tmp_path / "store", buffer_pool_mb=12) as store,
         TestClient(create_app(store=store, keys=keys)) as client,
     ):
-        for url in ("/api/v1/gaps?limit=1000", "/api/v1/nodes/rf-1/neighbourhood?depth=3", "/readyz"):
+        for url in (
+            "/api/v1/gaps?limit=1000",
+            "/api/v1/nodes/rf-1/neighbourhood?depth=3",
+            "/api/v1/partners?municipality=GM0344",
+            "/readyz",
+        ):
             response = client.get(url)
             assert response.status_code == 503 and response.headers["content-type"] == PROBLEM, (url, response.text)
             assert int(response.headers["retry-after"]) > 0 and "page cache" not in response.text
