@@ -24,7 +24,14 @@ import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError, StoreUnavailable
 from caleido.graph import entry_rows, search_keys
-from caleido.graph.embedded_log import LogFiles, LogMark, Opener, is_lock_error, open_replaying_acknowledged
+from caleido.graph.embedded_log import (
+    LogFiles,
+    LogMark,
+    Opener,
+    is_full_cache_error,
+    is_lock_error,
+    open_replaying_acknowledged,
+)
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
@@ -141,6 +148,11 @@ class EmbeddedStore:
                     "(only one process may use it; stop the other one, e.g. a running "
                     "'caleido serve', or send findings through its API: POST /api/v1/findings or "
                     "/api/v1/evidence/import)"
+                ) from exc
+            if is_full_cache_error(exc):
+                raise StoreError(
+                    f"cannot open the embedded store {self.folder}: its page cache ({buffer_pool_mb} MiB) cannot "
+                    "hold what opening needs; set CALEIDO_EMBEDDED_BUFFER_POOL_MB higher"
                 ) from exc
             mend = (
                 "; a read-only open changes nothing: if a crash cut a write short, opening the store for writing once "

@@ -56,6 +56,11 @@ def is_lock_error(exc: BaseException) -> bool:
     return "lock" in str(exc).lower()
 
 
+def is_full_cache_error(exc: BaseException) -> bool:
+    """Ladybug's answer when its page cache cannot hold what it must: too small a cache, not a damaged log."""
+    return "buffer pool is full" in str(exc).lower()
+
+
 @dataclass(frozen=True)
 class LogFiles:
     """The files of one embedded database: the database itself, its log and Caleido's mark."""
@@ -138,7 +143,7 @@ def open_replaying_acknowledged(files: LogFiles, open_database: Opener[Opened]) 
     try:
         return open_database(files.database, read_only=False, strict=True)
     except Exception as first:  # a damaged log surfaces as whatever the C++ reader threw: RuntimeError, ValueError
-        if is_lock_error(first):
+        if is_lock_error(first) or is_full_cache_error(first):
             raise
         length, mark = files.log_length(), files.read_mark()
         if mark is None or mark >= length or not acknowledged_part_replays(files, mark, open_database):

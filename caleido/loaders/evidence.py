@@ -335,13 +335,21 @@ def review(
     """Accept or reject a claim. Nothing is deleted: the status changes and the review is logged on the
     claim and on its outgoing links that had the same status, and kept in the history. The review lands only if
     the claim and those links are still as they were read (a compare-and-set): of concurrent reviews that read
-    the same status one wins and the others get ReviewConflict. With `expected_status` (the status the curator
-    reviewed) a review that reads another status is refused too, so one of concurrent reviews lands."""
+    the same status one wins and the others get ReviewConflict. A review without `expected_status` (the status
+    the curator reviewed) applies to a proposed claim only, so of concurrent reviews exactly one lands; changing
+    a decision (retracting, re-accepting) names the status it changes."""
     cls = class_of(store, node_id)
     if cls not in REVIEWED_CLASSES:
         raise ReviewConflict(f"{node_id} is a {cls}; reviews here are for {', '.join(REVIEWED_CLASSES)}")
     stored = store.fetch_nodes(cls, [node_id])[node_id]
     before = stored["status"]
+    if expected_status is None and before != "proposed":
+        # Changing a decision (retract an accepted claim, accept a rejected one) must be meant: a review sent
+        # without the status it reviewed may have raced another one, whose decision it would then overturn.
+        raise ReviewConflict(
+            f"{node_id} is {before} (reviewed already); to change that decision, send the review with "
+            f"expected_status '{before}'"
+        )
     if expected_status is not None and before != expected_status:
         raise ReviewConflict(
             f"{node_id} is {before}, not {expected_status} as reviewed: another review landed first; read it again"

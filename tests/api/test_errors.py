@@ -149,7 +149,7 @@ def test_a_full_page_cache_is_503_with_retry_after_not_500(tmp_path: Path) -> No
         load(store, FIXTURES / "usecases")
     keys = KeyStore(tmp_path / "keys.sqlite3")
     with (
-        EmbeddedStore(tmp_path / "store", buffer_pool_mb=12) as store,
+        EmbeddedStore(tmp_path / "store", buffer_pool_mb=14) as store,  # opens, and no more
         TestClient(create_app(store=store, keys=keys)) as client,
     ):
         for url in (

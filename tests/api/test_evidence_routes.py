@@ -118,6 +118,12 @@ def test_evidence_then_review_changes_coverage_and_leaves_a_trace(client: TestCl
         headers=curator,
         json={"decision": "reject", "reason": "the table was misread"},
     )
+    assert retracted.status_code == 409 and "expected_status 'accepted'" in retracted.json()["detail"]
+    retracted = client.post(  # a retraction says what it retracts: no review overturns another by a race
+        f"/api/v1/evidence/{finding}/review",
+        headers=curator,
+        json={"decision": "reject", "reason": "the table was misread", "expected_status": "accepted"},
+    )
     assert retracted.json()["status"] == "retracted"
     assert _cell(client, "int-1", "rf-1")["findings"] == 1
     detail = client.get(f"/api/v1/nodes/{finding}").json()

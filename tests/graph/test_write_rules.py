@@ -151,7 +151,7 @@ def test_a_load_proposes_changes_of_what_a_curator_reviewed_here(graph: GraphSto
 
 def test_the_history_lists_creation_reviews_and_changes_of_the_record_and_its_links(graph: GraphStore) -> None:
     evidence.review(graph, "fnd-2", "accept", "fine", "key:curator", T1)
-    evidence.review(graph, "fnd-2", "reject", "misread", "key:curator-b", T2)
+    evidence.review(graph, "fnd-2", "reject", "misread", "key:curator-b", T2, expected_status="accepted")
     answer = history(graph, "fnd-2")
     assert answer.class_ == "Finding"
     created = [c for c in answer.changes if c.action == "created"]
@@ -173,7 +173,7 @@ def test_the_history_lists_creation_reviews_and_changes_of_the_record_and_its_li
 def test_a_seed_load_keeps_curators_reviews_and_accepted_revisions_and_runs_idempotently(store: GraphStore) -> None:
     finding, retracted_id = "fnd-beschermende-factoren-makkelijker", "fnd-geweld-komt-beperkt-voor"
     load_paths(store, [SEED_FOLDER], SEED_AGENT)
-    evidence.review(store, retracted_id, "reject", "retracted", "key:curator", T1)
+    evidence.review(store, retracted_id, "reject", "retracted", "key:curator", T1, expected_status="accepted")
     retracted = _node(store, "Finding", retracted_id)
     (target, seed_link), *_ = store.fetch_links("EVIDENCE_FOR", [(finding, "pf-veerkracht")]).items()
     change = {"rel": "evidence_for", "to": "pf-veerkracht", "direction": "mixed", "source": seed_link["source"]}
