@@ -13,13 +13,13 @@ active API key in its headers is passed on untouched (its route refuses it), so 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import timedelta
 from typing import Any
 
 import anyio
 
+from caleido.api import problems
 from caleido.api.keys import KeyStore
 from caleido.errors import CaleidoError, WriteConflict
 from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, entry_age, entry_time
@@ -27,7 +27,6 @@ from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, entry_age,
 KIND = "idempotency"
 KEEP_HOURS = 24
 MAX_KEY_LENGTH = 255
-PROBLEM = "application/problem+json"
 _KEPT_HEADERS = {b"content-type", b"location"}
 
 Scope = MutableMapping[str, Any]
@@ -53,14 +52,6 @@ def _live(entry: Entry) -> bool:
     return entry.body.get("state") != "failed" and entry_age(entry) < timedelta(hours=KEEP_HOURS)
 
 
-async def _problem(send: Send, status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
-    extra = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    raw = [(b"content-type", PROBLEM.encode()), (b"content-length", str(len(body)).encode()), *extra]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
-
-
 class Idempotency:
     """ASGI middleware: Idempotency-Key on every POST under /api/."""
 
@@ -76,7 +67,7 @@ class Idempotency:
         text = key.decode("latin-1").strip()
         if not 0 < len(text) <= MAX_KEY_LENGTH or not text.isascii() or not text.isprintable():
             detail = f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} printable ASCII characters, e.g. a UUID."
-            await _problem(send, 400, "Bad request", detail)
+            await problems.problem(400, "Bad request", detail)(scope, receive, send)
             return
         if not await anyio.to_thread.run_sync(_known_key, scope["app"].state.keys, headers):
             await self.app(scope, receive, send)  # the route answers 401 or 403; nothing is kept for strangers
@@ -88,10 +79,10 @@ class Idempotency:
         try:
             earlier, claim = await anyio.to_thread.run_sync(_claim, store, kept_as, request)
         except CaleidoError as exc:
-            await _problem(send, exc.status, exc.title, exc.detail, exc.headers)
+            await problems.problem_for(exc)(scope, receive, send)
             return
         if earlier is not None:
-            await _answer_again(earlier, request, send)
+            await _answer_again(earlier, request, scope, receive, send)
             return
         assert claim is not None
         await self._run(scope, body, send, store, claim)
@@ -169,13 +160,13 @@ def _claim(store: GraphStore, kept_as: str, request: str) -> tuple[Entry, None] 
     return None, claim
 
 
-async def _answer_again(entry: Entry, request: str, send: Send) -> None:
+async def _answer_again(entry: Entry, request: str, scope: Scope, receive: Receive, send: Send) -> None:
     if entry.body.get("request") != request:
         detail = "This Idempotency-Key was used with another request; use a new key for a new request."
-        await _problem(send, 422, "Idempotency-Key reused", detail)
+        await problems.problem(422, "Idempotency-Key reused", detail)(scope, receive, send)
     elif entry.body.get("state") == "running":
         detail = "The first request with this Idempotency-Key is still running; ask again shortly."
-        await _problem(send, 409, "Conflict", detail, {"Retry-After": "5"})
+        await problems.problem(409, "Conflict", detail, headers={"Retry-After": "5"})(scope, receive, send)
     else:
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in entry.body["headers"]]
         headers.append((b"idempotent-replayed", b"true"))

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from caleido.api import problems
 from caleido.api.deps import StoreDep, require_role
 from caleido.api.keys import Role
-from caleido.errors import CaleidoError, InvalidData, NotFound
+from caleido.errors import CaleidoError, NotFound
 from caleido.graph.store import Entry, GraphStore, entry_age, entry_time
 
 log = logging.getLogger("caleido.jobs")
@@ -59,16 +59,11 @@ class Job(BaseModel):
 
 
 def _problem(exc: BaseException) -> JobProblem:
-    if isinstance(exc, InvalidData):
-        errors = [
-            {"file": p.file, "location": p.location, "field": p.field, "message": p.message} for p in exc.problems
-        ]
-        return JobProblem(status=exc.status, title=exc.title, detail=exc.detail, errors=errors)
+    """What the API would have answered, from the same error table (invalid data: the first problems listed)."""
     if isinstance(exc, CaleidoError):
-        return JobProblem(status=exc.status, title=exc.title, detail=exc.detail)
-    return JobProblem(
-        status=500, title="Internal error", detail="Something went wrong on our side; it has been logged."
-    )
+        return JobProblem.model_validate(problems.body_for(exc))
+    log.error("job failed", exc_info=exc)
+    return JobProblem(status=500, title="Internal error", detail=problems.UNEXPECTED)
 
 
 class JobRunner:

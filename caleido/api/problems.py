@@ -88,15 +88,23 @@ def client_detail(exc: CaleidoError) -> str:
     return exc.detail
 
 
-def problem_for(exc: CaleidoError) -> JSONResponse:
-    """The answer the error table gives: the class's status and title, its detail, and for invalid data
-    every problem with its location."""
+UNEXPECTED = "Something went wrong on our side; it has been logged."
+
+
+def body_for(exc: CaleidoError) -> dict[str, Any]:
+    """The body the error table gives: the class's status and title, its detail, and for invalid data the
+    problems listed with their locations (also what a failed job keeps)."""
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidData):
         extra["errors"] = [
             {"file": p.file, "location": p.location, "field": p.field, "message": p.message} for p in exc.listed
         ]
-    return problem(exc.status, exc.title, client_detail(exc), headers=exc.headers or None, **extra)
+    return body(exc.status, exc.title, client_detail(exc), **extra)
+
+
+def problem_for(exc: CaleidoError) -> JSONResponse:
+    """The answer the error table gives (body_for), with the class's headers."""
+    return JSONResponse(body_for(exc), status_code=exc.status, media_type=PROBLEM, headers=exc.headers or None)
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -169,5 +177,5 @@ class CatchUnexpected:
             log.exception("unexpected error", exc_info=exc)
             if started:
                 raise  # too late for an answer: uvicorn ends the response by closing the connection
-            answer = problem(500, "Internal error", "Something went wrong on our side; it has been logged.")
+            answer = problem(500, "Internal error", UNEXPECTED)
             await answer(scope, receive, send)
