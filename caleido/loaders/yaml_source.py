@@ -8,10 +8,12 @@ import yaml
 
 from caleido.errors import Problem
 from caleido.loaders.raw import RawBatch, RawNode
+from caleido.ontology.citations import citations_from_input
 from caleido.ontology.records import Origin
 
 INHERITED_BY_RECORDS = ("class", "source", "status", "added_by", "added_at")
-INHERITED_BY_LINKS = ("source", "status", "added_by", "added_at")
+# A link states its own status: a link does not become proposed (or accepted) silently because its record is.
+INHERITED_BY_LINKS = ("source", "added_by", "added_at")
 
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster on big files
@@ -36,6 +38,15 @@ def _strip_lines(value: Any) -> Any:
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
+
+
+def _link_with_inherited(record: dict[str, Any], link: Any) -> Any:
+    if not isinstance(link, dict):
+        return link
+    merged = {k: record[k] for k in INHERITED_BY_LINKS if k in record} | link
+    if "citations" in merged:
+        merged["citations"] = citations_from_input(merged["citations"])
+    return merged
 
 
 def read_yaml(path: str, text: str) -> RawBatch:
@@ -65,12 +76,11 @@ def read_yaml(path: str, text: str) -> RawBatch:
             continue
         line = record.get("__line__", 0)
         merged = {k: v for k, v in defaults.items() if k != "__line__"} | _strip_lines(record)
+        if "citations" in merged:
+            merged["citations"] = citations_from_input(merged["citations"])
         links = merged.get("links")
         if isinstance(links, list):
-            merged["links"] = [
-                ({k: merged[k] for k in INHERITED_BY_LINKS if k in merged} | link) if isinstance(link, dict) else link
-                for link in links
-            ]
+            merged["links"] = [_link_with_inherited(merged, link) for link in links]
         cls = merged.pop("class", None)
         batch.nodes.append(RawNode(cls=cls, data=merged, origin=Origin(path, f"line {line}")))
     return batch

@@ -123,8 +123,8 @@ def test_a_record_that_fails_is_not_also_reported_missing(mini_store: GraphStore
         "  - {id: rf-bad, class: RiskFactor, label: {nl: R}, dimension: nowhere, source: src-test, locator: p,"
         " status: accepted}\n"
         "  - {id: int-y, class: Intervention, label: {nl: I}, intervention_type: programme, source: src-test,"
-        " locator: p, status: accepted, links: [{rel: addresses, to: rf-bad, locator: p},"
-        " {rel: addresses, to: rf-gone, locator: p}]}\n",
+        " locator: p, status: accepted, links: [{rel: addresses, to: rf-bad, locator: p, status: proposed},"
+        " {rel: addresses, to: rf-gone, locator: p, status: proposed}]}\n",
     )
     assert [p.field for p in problems] == ["dimension", "links[1].to"]  # nothing about rf-bad being missing
     assert problems[1].message.startswith("no node with id 'rf-gone' in this batch")

@@ -249,7 +249,8 @@ def _crowded_factor(folder: Path, findings: int) -> Path:
     ]
     records += [
         f"  - {{id: fnd-crowd-{i:04d}, class: Finding, label: {{nl: Bevinding {i}, en: Finding {i}}}, grade: "
-        f"not-assessed, locator: x, links: [{{rel: evidence_for, to: rf-crowded, direction: supports, locator: x}}]}}"
+        f"not-assessed, locator: x, links: [{{rel: evidence_for, to: rf-crowded, direction: supports, locator: x,"
+        " status: accepted}]}"
         for i in range(findings)
     ]
     path = folder / "crowded.yaml"
