@@ -1,0 +1,159 @@
+"""Recount the seed audit's measures (../shared/review/seed-audit.md) on the seed as it stands.
+
+The audit was done by hand; this script recounts what can be counted mechanically and reports, claim by claim,
+where each finding of its §2a/§2b now stands. Run: `python scripts/seed_audit.py` (markdown on stdout).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from caleido.loaders.sources import SEED_FOLDER, read_paths
+from caleido.ontology.citations import split_citation
+
+LETTER = "src-kamerbrief-29754-770"
+LETTER_TEXT = SEED_FOLDER / "sources" / "kamerbrief-29754-770.txt"
+
+# §2a: the four assertions the letter does not support (record id, or (from, rel, to)).
+UNSUPPORTED: list[str | tuple[str, str, str]] = [
+    "src-mvt-36225",
+    "src-nctv-handreiking-lokale-aanpak",
+    ("int-motie-29754-701", "addresses", "rf-frustratie-overheid-instituties"),
+    ("org-nctv", "runs", "int-versterkingsgelden"),
+]
+# §2b: accepted but stretched: 15 records and 14 links.
+STRETCHED: list[str | tuple[str, str, str]] = [
+    "prof-aanhangers-anti-institutioneel-gedachtegoed",
+    "int-signaleringsnetwerk",
+    "theme-herstel-vertrouwen-overheid",
+    "theme-maatschappelijke-weerbaarheid",
+    "theme-democratische-burgerschapsvorming",
+    "theme-weerbaarheid-complottheorieen",
+    "rf-complotdenken",
+    "rf-ideologische-overtuiging",
+    "rf-miskend-vastgelopen",
+    "val-democratische-rechtsorde",
+    "val-maatschappelijke-samenhang-sociale-stabiliteit",
+    "val-verbinding",
+    "val-vertrouwen",
+    "val-open-vrije-samenleving",
+    "val-burgerschap-invloed-zeggenschap",
+    ("int-zorg-veiligheidstraject", "addresses", "rf-psychosociale-problematiek"),
+    ("src-wodc-2025-anti-institutionalisme", "commissioned_by", "org-nctv"),
+    ("fnd-meesten-niet-in-gewelddadige-netwerken", "evidence_for", "rf-miskend-vastgelopen"),
+    (
+        "int-actieagenda-integratie-open-vrije-samenleving",
+        "grounded_in",
+        "val-maatschappelijke-samenhang-sociale-stabiliteit",
+    ),
+    ("int-actieagenda-integratie-open-vrije-samenleving", "grounded_in", "val-verbinding"),
+    ("int-actieagenda-integratie-open-vrije-samenleving", "grounded_in", "val-vertrouwen"),
+    ("int-brede-aanpak", "grounded_in", "val-verbinding"),
+    ("int-bzk-burgerschap-invloed-zeggenschap", "grounded_in", "val-burgerschap-invloed-zeggenschap"),
+    ("theme-maatschappelijke-weerbaarheid", "grounded_in", "val-maatschappelijke-samenhang-sociale-stabiliteit"),
+    ("rec-1", "reported_in", "src-wodc-2025-anti-institutionalisme"),
+    ("rec-2", "reported_in", "src-wodc-2025-anti-institutionalisme"),
+    ("rec-3", "reported_in", "src-wodc-2025-anti-institutionalisme"),
+    ("rec-4", "reported_in", "src-wodc-2025-anti-institutionalisme"),
+    ("org-bzk", "runs", "int-brede-aanpak"),
+]
+# The letter's locator conventions (seed/README.md).
+LETTER_LOCATOR = re.compile(
+    r"^(Inleiding|Kop en ondertekening|Bevindingen|Tot slot|Aanbeveling [1-4]( / Beleidsreactie)?|voetnoot \d+)$"
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str | tuple[str, str, str]
+    cls: str | None
+    source: str
+    locator: str
+    status: str
+    quote: str | None
+    quotes: tuple[str, ...]
+    data: dict
+
+
+def emit(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def claims() -> Iterator[Claim]:
+    batch, _ = read_paths([SEED_FOLDER])
+    for node in batch.nodes:
+        d = node.data
+        yield _claim(str(d["id"]), node.cls, d)
+        for link in d.get("links") or []:
+            yield _claim((str(d["id"]), str(link.get("rel")), str(link.get("to"))), None, link)
+
+
+def _claim(key: str | tuple[str, str, str], cls: str | None, d: dict) -> Claim:
+    quotes = tuple(q for _, q in (split_citation(c) for c in d.get("citations") or []) if q)
+    return Claim(key, cls, str(d.get("source")), str(d.get("locator")), str(d.get("status")), d.get("quote"), quotes, d)
+
+
+def _where(claim: Claim | None) -> str:
+    if claim is None:
+        return "not in the seed"
+    return f"{claim.status}, source {claim.source}" + (", quoted" if claim.quote else ", no quote")
+
+
+def main() -> None:
+    all_claims = list(claims())
+    by_key = {c.key: c for c in all_claims}
+    letter_text = _normalised(LETTER_TEXT.read_text(encoding="utf-8"))
+    letter = [c for c in all_claims if c.source == LETTER]
+    records = [c for c in letter if isinstance(c.key, str)]
+    quoted = [c for c in letter if c.quote]
+    verbatim = [c for c in quoted if all(_normalised(q) in letter_text for q in (c.quote, *c.quotes))]
+    document = [c for c in all_claims if c.source and c.source != "None"]
+    emit("| measure | now |\n|---|---:|")
+    emit(f"| letter-sourced claims (records + links) | {len(letter)} ({len(records)} + {len(letter) - len(records)}) |")
+    emit(f"| ... with a quote | {len(quoted)} |")
+    emit(f"| ... whose quotes all occur verbatim in the letter | {len(verbatim)} |")
+    emit(f"| all sourced claims with a quote | {sum(1 for c in document if c.quote)} of {len(document)} |")
+    accepted = [c for c in document if c.status == "accepted"]
+    emit(f"| accepted claims with a quote | {sum(1 for c in accepted if c.quote)} of {len(accepted)} |")
+    for cls in ("Value", "ProgrammeTheme"):
+        mine = [c for c in all_claims if c.cls == cls]
+        emit(
+            f"| {cls} records: accepted with letter provenance / accepted / all | "
+            f"{sum(1 for c in mine if c.status == 'accepted' and c.source == LETTER)} / "
+            f"{sum(1 for c in mine if c.status == 'accepted')} / {len(mine)} |"
+        )
+    odd = Counter(c.locator for c in letter if not LETTER_LOCATOR.match(c.locator))
+    emit(f"| letter locators outside the conventions | {sum(odd.values())} {dict(odd) if odd else ''} |")
+    urls = [c.key for c in records if c.data.get("url")]
+    emit(f"| letter-sourced records carrying a URL | {len(urls)} {urls if urls else ''} |")
+    gloss = Counter(str(c.data.get("gloss")) for c in all_claims if isinstance(c.key, str) and c.cls != "Region")
+    emit(f"| records by gloss (excluding regions) | {dict(gloss)} |")
+    linked = {c.key[0] for c in all_claims if isinstance(c.key, tuple)} | {
+        c.key[2] for c in all_claims if isinstance(c.key, tuple)
+    }
+    isolated = [
+        c.key
+        for c in all_claims
+        if isinstance(c.key, str) and c.cls not in ("Region", "Source") and c.key not in linked
+    ]
+    emit(f"| isolated records (no links; regions and sources aside) | {len(isolated)} |")
+    emit("\n| audit §2a: not supported by the letter | now |\n|---|---|")
+    for key in UNSUPPORTED:
+        emit(f"| {key if isinstance(key, str) else ' '.join(key)} | {_where(by_key.get(key))} |")
+    emit("\n| audit §2b: accepted but stretched | now |\n|---|---|")
+    for key in STRETCHED:
+        emit(f"| {key if isinstance(key, str) else ' '.join(key)} | {_where(by_key.get(key))} |")
+    still = [k for k in STRETCHED if (c := by_key.get(k)) and c.status == "accepted" and c.source == LETTER]
+    emit(f"\nStill accepted under the letter's provenance: {len(still)} of {len(STRETCHED)}")
+
+
+if __name__ == "__main__":
+    main()
