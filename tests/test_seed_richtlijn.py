@@ -1,5 +1,6 @@
 """The Richtlijn Radicalisering in the seed: its six contexts of the kaleidoscopic model are programme themes, each
-approach it lists belongs to its context, and each approach carries the guideline's words on its evidence."""
+approach it lists belongs to its context and is documented in the guideline, and each carries the guideline's words on
+its evidence."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ def test_the_six_contexts_are_themes_with_the_approaches_the_guideline_lists(see
             members[themes[theme]["label_nl"]].add(intervention)
     assert dict(members) == CONTEXTS
     assert all(row["quote"] for row in themes.values())
+    documented = {i for i, source, _ in seeded.iter_links("DOCUMENTED_IN") if source == GUIDELINE_PAGE}
+    assert set().union(*CONTEXTS.values()) <= documented
 
 
 def test_every_listed_approach_carries_the_guidelines_words_on_its_evidence(seeded: EmbeddedStore) -> None:
