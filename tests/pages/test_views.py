@@ -79,7 +79,11 @@ def test_kaleidoscope_filters_narrow_what_is_drawn(site: Site) -> None:
     social = kaleidoscope(typed, {}, KaleidoscopeFilters(domain="social"), "nl")
     coeus = kaleidoscope(typed, {}, KaleidoscopeFilters(scheme="CoeusClusterScheme"), "nl")
     model = plain(typed)
-    assert 0 < social["counts"]["interventions"] < everything["counts"]["interventions"]
+    # proposed links too, so that the domain filter is tested on more than the few accepted interventions
+    every_claim = kaleidoscope(typed, {}, KaleidoscopeFilters(include_proposed=True), "nl")
+    social_claims = kaleidoscope(typed, {}, KaleidoscopeFilters(domain="social", include_proposed=True), "nl")
+    assert 0 < social["counts"]["interventions"] <= everything["counts"]["interventions"]
+    assert 0 < social_claims["counts"]["interventions"] < every_claim["counts"]["interventions"]
     assert coeus["counts"]["members"] < everything["counts"]["members"]
     clustered = {r["id"] for r in coeus["table"] if r["class"] == "Risicofactor"}
     assert clustered and all(
