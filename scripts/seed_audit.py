@@ -63,7 +63,8 @@ STRETCHED: list[str | tuple[str, str, str]] = [
 ]
 # The letter's locator conventions (seed/README.md).
 LETTER_LOCATOR = re.compile(
-    r"^(Inleiding|Kop en ondertekening|Bevindingen|Tot slot|Aanbeveling [1-4]( / Beleidsreactie)?|voetnoot \d+)$"
+    r"^(Inleiding|Kop en ondertekening|Bevindingen|Aanbevelingen en beleidsreactie|Tot slot"
+    r"|Aanbeveling [1-4]( / Beleidsreactie)?|voetnoot \d+)$"
 )
 
 

@@ -11,7 +11,7 @@ from caleido.loaders.raw import RawBatch, RawNode
 from caleido.ontology.citations import citations_from_input
 from caleido.ontology.records import Origin
 
-INHERITED_BY_RECORDS = ("class", "source", "status", "added_by", "added_at")
+INHERITED_BY_RECORDS = ("class", "source", "status", "gloss", "added_by", "added_at")
 # A link states its own status: a link does not become proposed (or accepted) silently because its record is.
 INHERITED_BY_LINKS = ("source", "added_by", "added_at")
 
