@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from caleido.errors import Problem
 from caleido.loaders.raw import RawBatch, RawNode
@@ -18,89 +19,101 @@ PROVINCE_NAMES = {"Friesland": "Fryslân"}
 COMMON_NAMES = {"'s-Gravenhage": ["Den Haag"], "'s-Hertogenbosch": ["Den Bosch"]}
 
 
+class Row(NamedTuple):
+    """A data row with where it stands and its text: a claim taken from it quotes the row itself."""
+
+    number: int  # line in the file, counting the header as line 1
+    text: str
+    fields: dict[str, str]
+
+    @property
+    def locator(self) -> str:
+        return f"municipalities.csv, line {self.number}"
+
+
+class Link(NamedTuple):
+    to: str
+    source: str
+    row: Row
+
+
+def _rows(path: str, text: str, problems: list[Problem]) -> Iterator[Row]:
+    # One row a line (the file has no quoted line breaks), so each row's quote is exactly its line.
+    lines = text.splitlines()
+    header = next(csv.reader(lines[:1]), [])
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        cells = next(csv.reader([line]))
+        if len(cells) != len(header):
+            problems.append(Problem(path, f"line {number}", "", f"{len(cells)} cells, the header has {len(header)}"))
+            continue
+        yield Row(number, line, dict(zip(header, cells, strict=True)))
+
+
+def _claim(source: str, row: Row) -> dict[str, str]:
+    return {"source": source, "locator": row.locator, "quote": row.text, "status": "accepted"}
+
+
 def _region(
-    region_id: str,
-    name: str,
-    kind: str,
-    code: str,
-    source: str,
-    locator: str,
-    alt: list[str],
-    part_of: list[tuple[str, str, str]],
-    origin: Origin,
+    region_id: str, name: str, kind: str, source: str, row: Row, alt: list[str], part_of: list[Link], path: str
 ) -> RawNode:
     data = {
         "id": region_id,
         "label": {"nl": name, "en": name},
         "region_type": kind,
-        "identifier": code,
-        "source": source,
-        "locator": locator,
-        "status": "accepted",
-        "links": [
-            {"rel": "part_of", "to": to, "source": src, "locator": loc, "status": "accepted"}
-            for to, src, loc in part_of
-        ],
+        "identifier": region_id,
+        **_claim(source, row),
+        "links": [{"rel": "part_of", "to": link.to, **_claim(link.source, link.row)} for link in part_of],
     }
     if alt:
         data["alt_labels"] = alt
-    return RawNode("Region", data, origin)
+    return RawNode("Region", data, Origin(path, f"line {row.number}"))
 
 
 def read_municipalities(path: str, text: str) -> RawBatch:
     batch = RawBatch()
-    rows = list(csv.DictReader(io.StringIO(text)))
-    missing = [c for c in REQUIRED if c not in (rows[0] if rows else {})]
+    rows = list(_rows(path, text, batch.problems))
+    missing = [c for c in REQUIRED if c not in (rows[0].fields if rows else {})]
     if missing:
         batch.problems.append(Problem(path, "line 1", ", ".join(missing), "required column is missing"))
         return batch
-    provinces: dict[str, tuple[str, int]] = {}
-    safety_regions: dict[str, tuple[str, str, int]] = {}
-    for line, row in enumerate(rows, start=2):
-        locator = f"municipalities.csv, line {line}"
-        provinces.setdefault(row["province_code"], (row["province"], line))
-        safety_regions.setdefault(row["safety_region_code"], (row["safety_region"], row["province_code"], line))
+    provinces: dict[str, Row] = {}
+    safety_regions: dict[str, Row] = {}
+    for row in rows:
+        f = row.fields
+        provinces.setdefault(f["province_code"], row)
+        safety_regions.setdefault(f["safety_region_code"], row)
         batch.nodes.append(
             _region(
-                row["cbs_code"],
-                row["name"],
+                f["cbs_code"],
+                f["name"],
                 "municipality",
-                row["cbs_code"],
                 MUNICIPALITY_SOURCE,
-                locator,
-                COMMON_NAMES.get(row["name"], []),
-                [(row["safety_region_code"], SAFETY_REGION_SOURCE, locator)],
-                Origin(path, f"line {line}"),
+                row,
+                COMMON_NAMES.get(f["name"], []),
+                [Link(f["safety_region_code"], SAFETY_REGION_SOURCE, row)],
+                path,
             )
         )
-    for code, (name, province_code, line) in sorted(safety_regions.items()):
-        locator = f"municipalities.csv, line {line}"
+    for code, row in sorted(safety_regions.items()):
+        f = row.fields
         batch.nodes.append(
             _region(
                 code,
-                name,
+                f["safety_region"],
                 "safety-region",
-                code,
                 SAFETY_REGION_SOURCE,
-                locator,
+                row,
                 [],
-                [(province_code, SAFETY_REGION_SOURCE, locator)],
-                Origin(path, f"line {line}"),
+                [Link(f["province_code"], SAFETY_REGION_SOURCE, row)],
+                path,
             )
         )
-    for code, (name, line) in sorted(provinces.items()):
+    for code, row in sorted(provinces.items()):
+        name = row.fields["province"]
         display = PROVINCE_NAMES.get(name, name)
         batch.nodes.append(
-            _region(
-                code,
-                display,
-                "province",
-                code,
-                MUNICIPALITY_SOURCE,
-                f"municipalities.csv, line {line}",
-                [name] if display != name else [],
-                [],
-                Origin(path, f"line {line}"),
-            )
+            _region(code, display, "province", MUNICIPALITY_SOURCE, row, [name] if display != name else [], [], path)
         )
     return batch
