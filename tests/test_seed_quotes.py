@@ -65,3 +65,16 @@ def test_quotes_are_short_and_citations_paired() -> None:
     unpaired = [c.where for c in CLAIMS for locator, quote in c.citations if not (locator and quote)]
     assert not too_long, f"quotes over {MAX_QUOTE} characters: {too_long}"
     assert not unpaired, f"citations without 'locator ¶ quote': {unpaired}"
+
+
+def test_every_claim_from_a_document_carries_its_passage() -> None:
+    sourced = [c for c in CLAIMS if c.source and c.source != "None"]
+    unquoted = [c.where for c in sourced if not c.quote]
+    assert sourced, "the seed has no sourced claims"
+    assert not unquoted, f"{len(unquoted)} of {len(sourced)} claims without a quote: {unquoted[:20]}"
+
+
+def test_the_letters_claims_are_all_quoted_from_it() -> None:
+    letter = [c for c in CLAIMS if c.source == "src-kamerbrief-29754-770"]
+    assert len(letter) > 300  # the audit counted 296 before the missing items were added
+    assert all(c.quote for c in letter)
