@@ -25,6 +25,7 @@ from caleido.graph.rows import quote as _q
 from caleido.graph.store import GraphStore
 from caleido.loaders.export import export_rdf
 from caleido.loaders.load import load_paths
+from caleido.loaders.sources import SEED_FOLDER
 from caleido.ontology.model import load_ontology
 from caleido.ontology.records import LinkRow, NodeRow
 from tests.helpers import BACKENDS, FIXTURES, TEST_AGENT
@@ -202,6 +203,18 @@ def test_a_migrated_store_takes_what_0_2_adds_beside_its_old_links(old: OldStore
         counts = store.counts()
         assert counts.links["ADDRESSES"] == old_addresses + 1 and counts.links["COMBINES"] == 1
         assert store.fetch_nodes("FactorCombination", ["fc-test"])["fc-test"]["outcomes"] == ["violence-willingness"]
+
+
+def test_the_current_seed_loads_onto_a_migrated_store_and_keeps_what_it_held(tmp_path: Path) -> None:
+    old = OldStore("embedded", tmp_path)
+    before_nodes, before_links = old.facts()
+    with old.open() as store:  # the upgrade path: new code migrates the store, then `caleido run` loads the seed
+        report = load_paths(store, [SEED_FOLDER], "caleido-seed-curators")
+    assert report.nodes >= OLD_NODES - 10
+    after_nodes, after_links = old.facts()
+    assert before_nodes.keys() <= after_nodes.keys() and before_links.keys() <= after_links.keys()
+    for facts in (after_nodes, after_links):
+        assert all(v["source"] and v["locator"] and v["status"] for v in facts.values())
 
 
 def test_the_rdf_round_trip_stays_isomorphic_after_migration(old: OldStore, tmp_path: Path) -> None:
