@@ -124,7 +124,7 @@ def wait_for_first_batch(copy: subprocess.Popen[bytes]) -> None:
     server = neo4j_server()
     deadline = time.monotonic() + 120
     while copy.poll() is None and time.monotonic() < deadline:
-        if server.run("MATCH (n) RETURN count(n) AS n")[0]["n"] > 0:
+        if server.run("MATCH (n:CaleidoNode) RETURN count(n) AS n")[0]["n"] > 0:
             time.sleep(0.5)
             return
         time.sleep(0.1)
