@@ -1,4 +1,4 @@
-"""Recount the seed audit's measures (../shared/review/seed-audit.md) on the seed as it stands.
+"""Recount the measures of the domain audit of the seed (seed-audit.md, kept beside the project) as it stands.
 
 The audit was done by hand; this script recounts what can be counted mechanically and reports, claim by claim,
 where each finding of its §2a/§2b now stands. Run: `python scripts/seed_audit.py` (markdown on stdout).
