@@ -56,10 +56,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0.1.0",
         "0.2.0",
-        "ontology 0.2.0 (issue 16): quote, citations and gloss on every claim; ecological level, factor roles, "
-        "protective/promotive, outcomes, spectrum, phenomena and target populations; FactorCombination; the "
-        "relationships combines, requested_by, documented_in, builds, close_match, merged_into, carries, and addresses "
-        "from a programme theme. Every record and link stays as it was: the new fields start empty",
+        "ontology 0.2.0 (issue 16): quote, citations and gloss on every claim, a note on records; ecological level, "
+        "factor roles, protective/promotive, outcomes, spectrum, phenomena and target populations; FactorCombination; "
+        "the relationships combines, requested_by, documented_in, builds, close_match, merged_into, carries, and "
+        "addresses from a programme theme. Every record and link stays as it was: the new fields start empty",
     ),
 )
 
