@@ -278,12 +278,14 @@ RETURN o.id AS organisation
 
 # Reasons of an organisation: one per programme it runs or joins and factor or theme that programme targets.
 # Organisation filters: an empty $domain or $level asks for any. One hop per clause (see CELL_EVIDENCE).
-_ORGANISATION_HOP = """
-MATCH (o:Organisation)-[r:RUNS|PARTICIPATES_IN]->(i:Intervention)
+PROGRAMME_RELS = ("RUNS", "PARTICIPATES_IN")  # organisation -> programme
+REASON_RELS = ("ADDRESSES", "STRENGTHENS", "BELONGS_TO")  # programme -> factor or theme
+_ORGANISATION_HOP = f"""
+MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention)
 WHERE o.id IN $ids AND o.status IN $statuses AND ($domain = '' OR $domain IN o.domains)
   AND ($level = '' OR $level IN o.levels) AND r.status IN $statuses
 WITH o, i, TYPE(r) AS rel, r.role AS role
-MATCH (i)-[l:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n)
+MATCH (i)-[l:{"|".join(REASON_RELS)}]->(n)
 WHERE l.status IN $statuses AND (NOT $only_targets OR n.id IN $targets)
 """
 _REASON_PARAMS = {

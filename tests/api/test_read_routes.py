@@ -65,8 +65,17 @@ def test_partners_by_code_or_name_with_reasons(client: TestClient) -> None:
         ("org-province", "province"),
         ("org-national", "national"),
     ]
+    claim = {"source": "src-u", "quote": None, "citations": [], "status": "accepted"}
     assert body["partners"][1]["reasons"] == [
-        {"intervention": "int-1", "rel": "RUNS", "role": "coordinator", "target": "rf-1"}
+        {
+            "intervention": "int-1",
+            "rel": "RUNS",
+            "role": "coordinator",
+            "target": "rf-1",
+            "target_rel": "ADDRESSES",
+            "programme_claim": {**claim, "locator": "p. 6"},
+            "target_claim": {**claim, "locator": "p. 3"},
+        }
     ]
     den_haag = client.get("/api/v1/partners", params={"municipality": "Den Haag"}).json()
     assert den_haag["municipality"]["id"] == "GM0518"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
-from caleido.graph.usecases.common import NotFound, class_of, label_fields, rows_by_id
+from caleido.graph.usecases.common import NotFound, claim_fields, class_of, label_fields, rows_by_id, stored_links
 from caleido.graph.usecases.results import (
+    Claim,
     Cluster,
     ClusterScheme,
     Dimension,
@@ -19,6 +19,7 @@ from caleido.graph.usecases.results import (
     Member,
     Model,
     ModelIntervention,
+    ModelTheme,
     Municipality,
     Neighbourhood,
     NeighbourLink,
@@ -28,21 +29,16 @@ from caleido.graph.usecases.results import (
     NodeLink,
     Pairing,
     SearchHit,
+    ThemeIntervention,
 )
 from caleido.ontology.language import Lang, column_in_language, in_language
 from caleido.ontology.model import load_ontology
 
 MODEL_CLASSES = ("IndividualProfile", "RiskFactor", "ProtectiveFactor", "ProgrammeTheme", "Value")  # the rings
+PAIRING_RELS = ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS")
+RETRACTED = "retracted"
 
 # ---------------------------------------------------------------- exploring
-
-
-def stored_links(store: GraphStore, rows: Iterable[dict[str, Any]]) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
-    """The stored columns of the links that catalogue rows (start, rel, end) name: one read per type."""
-    keys_by_rel: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in rows:
-        keys_by_rel[row["rel"]].append((row["start"], row["end"]))
-    return {rel: store.fetch_links(rel, keys) for rel, keys in sorted(keys_by_rel.items())}
 
 
 def node(store: GraphStore, node_id: str) -> NodeDetail:
@@ -58,6 +54,9 @@ def node(store: GraphStore, node_id: str) -> NodeDetail:
             rel=row["rel"],
             from_=row["start"],
             to=row["end"],
+            far=NodeLabel(
+                id=row["far"], class_=row["far_class"], label_nl=row["far_label_nl"], label_en=row["far_label_en"]
+            ),
             **stored[row["rel"]].get((row["start"], row["end"]), {}),
         )
         for row, orientation in ends
@@ -158,19 +157,47 @@ def model(store: GraphStore, *, lang: Lang = "nl") -> Model:
         if name.endswith("ClusterScheme") and name != "ClusterScheme"
     ]
     pairings = [
-        Pairing(start=start, rel=rel, end=end, status=values["status"])
-        for rel in ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS")
+        Pairing(start=start, rel=rel, end=end, **claim_fields(values))
+        for rel in PAIRING_RELS
         for start, end, values in store.iter_links(rel)
     ]
     pairings.sort(key=lambda p: (p.rel, p.start, p.end))
+    members = model_members(store, lang=lang)
+    interventions = model_interventions(store, lang=lang)
     return Model(
         lang=lang,
         dimensions=dimensions,
         cluster_schemes=cluster_schemes,
-        members=model_members(store, lang=lang),
-        interventions=model_interventions(store, lang=lang),
+        members=members,
+        interventions=interventions,
         pairings=pairings,
+        themes=_themes(members, interventions, pairings),
     )
+
+
+def _themes(members: list[Member], interventions: list[ModelIntervention], pairings: list[Pairing]) -> list[ModelTheme]:
+    """Every programme theme that is not retracted, with the interventions that belong to it (neither the link
+    nor the intervention retracted), accepted ones first, then by label."""
+    known = {i.id: i for i in interventions}
+    belonging: dict[str, list[ThemeIntervention]] = defaultdict(list)
+    for p in pairings:
+        intervention = known.get(p.start)
+        if p.rel != "BELONGS_TO" or intervention is None or RETRACTED in (p.status, intervention.status):
+            continue
+        claim = Claim(**p.model_dump(include={"source", "locator", "quote", "citations", "status"}))
+        belonging[p.end].append(
+            ThemeIntervention(id=intervention.id, label=intervention.label, status=intervention.status, link=claim)
+        )
+
+    def order(i: ThemeIntervention) -> tuple[bool, str, str]:
+        accepted = i.status == i.link.status == "accepted"
+        return (not accepted, (i.label or i.id).casefold(), i.id)
+
+    return [
+        ModelTheme(**m.model_dump(), interventions=sorted(belonging[m.id], key=order))
+        for m in members
+        if m.class_ == "ProgrammeTheme" and m.status != RETRACTED
+    ]
 
 
 def model_members(store: GraphStore, *, lang: Lang = "nl", classes: Iterable[str] = MODEL_CLASSES) -> list[Member]:
@@ -183,10 +210,9 @@ def model_members(store: GraphStore, *, lang: Lang = "nl", classes: Iterable[str
             dimension=row.get("dimension") or ontology.classes[cls].dimension,
             label=column_in_language(row, "label", lang),
             definition=column_in_language(row, "definition", lang),
-            clusters=sorted(row.get("clusters", [])),
-            status=row["status"],
-            source=row.get("source"),
-            locator=row.get("locator"),
+            gloss=row.get("gloss"),
+            clusters=sorted(row.get("clusters") or []),
+            **claim_fields(row),
         )
         for cls in classes
         for row in store.iter_nodes(cls)

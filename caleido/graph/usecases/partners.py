@@ -10,8 +10,15 @@ from typing import Any
 from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
-from caleido.graph.usecases.common import NotFound, Statuses, allowed_statuses, label_fields
-from caleido.graph.usecases.results import Partner, PartnerMunicipality, Partners, Reach, Reason
+from caleido.graph.usecases.common import (
+    NotFound,
+    Statuses,
+    allowed_statuses,
+    claim_fields,
+    label_fields,
+    stored_links,
+)
+from caleido.graph.usecases.results import Claim, Partner, PartnerMunicipality, Partners, Reach, Reason
 
 # ---------------------------------------------------------------- partners
 
@@ -73,12 +80,7 @@ def partners(
             break
     page = ranked[offset:end]
     details = store.fetch_nodes("Organisation", [org for _, _, org in page])
-    reasons: dict[str, list[Reason]] = defaultdict(list)
-    for row in store.read(queries.REASONS, **reason_params, ids=[org for _, _, org in page]):
-        reasons[row["organisation"]] += [
-            Reason(intervention=row["intervention"], rel=row["rel"], role=row["role"], target=target)
-            for target in row["targets"]
-        ]
+    reasons = _reasons(store.read(queries.REASONS, **reason_params, ids=[org for _, _, org in page]), store, statuses)
     return Partners(
         municipality=PartnerMunicipality(**label_fields(place), safety_regions=safety_regions, provinces=provinces),
         statuses=list(statuses),
@@ -97,6 +99,34 @@ def partners(
             for reach, _, org in page
         ],
     )
+
+
+def _reasons(rows: list[dict[str, Any]], store: GraphStore, statuses: Statuses) -> dict[str, list[Reason]]:
+    """The reasons of the REASONS rows by organisation, each with the two links it rests on as claims (their
+    stored columns, read one type at a time)."""
+    runs = stored_links(store, [{"start": r["organisation"], "rel": r["rel"], "end": r["intervention"]} for r in rows])
+    aims = {(r["intervention"], target) for r in rows for target in r["targets"]}
+    targeted = {rel: store.fetch_links(rel, sorted(aims)) for rel in queries.REASON_RELS}
+    reasons: dict[str, list[Reason]] = defaultdict(list)
+    for row in rows:
+        programme = Claim(**claim_fields(runs[row["rel"]][(row["organisation"], row["intervention"])]))
+        for target in sorted(set(row["targets"])):
+            for rel, links in targeted.items():
+                link = links.get((row["intervention"], target))
+                if link is None or link["status"] not in statuses:
+                    continue
+                reasons[row["organisation"]].append(
+                    Reason(
+                        intervention=row["intervention"],
+                        rel=row["rel"],
+                        role=row["role"],
+                        target=target,
+                        target_rel=rel,
+                        programme_claim=programme,
+                        target_claim=Claim(**claim_fields(link)),
+                    )
+                )
+    return reasons
 
 
 def _parents(store: GraphStore, regions: list[str]) -> list[str]:
