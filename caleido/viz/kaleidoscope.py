@@ -2,21 +2,28 @@
 risk factors in the environment around it, protective factors and programme themes in the next ring, the
 values outside, and the interventions on the outer edge, turned towards what they address.
 
-Input is the result of caleido.graph.usecases.model (one language) plus source labels; output is what
-the page template needs: the network data, the legend and the same content as tables.
+Input is the result of caleido.graph.usecases.model (one language) plus the labels of the sources it cites
+(model_sources); output is what the page template needs: the network data, the legend, the same content as
+tables, and the programme themes with their interventions and the values, each beside the passage it rests
+on. A layer with no accepted record says so in a sentence rather than being drawn empty or filled in.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from caleido.graph.usecases.results import Dimension, Member, Model, ModelIntervention, Pairing
+from caleido.graph.usecases.results import Dimension, Labelled, Member, Model, ModelIntervention, ModelTheme, Pairing
 from caleido.viz import layout, palette
-from caleido.viz.i18n import Lang, class_label, rel_label, text
+from caleido.viz.claims import ACCEPTED, claim_text, claim_view, gloss_note
+from caleido.viz.i18n import Lang, class_label, rel_label, term_label, text
 from caleido.viz.network import Network, explore_href
+
+Sources = Mapping[str, Labelled]  # labels of the sources the model cites, by id
+RETRACTED = "retracted"
 
 RADII = {"individual": 150.0, "environment": 330.0, "protective": 520.0, "value": 680.0, "intervention": 840.0}
 CLUSTER_LABEL_OFFSET = 70.0
@@ -32,7 +39,13 @@ class KaleidoscopeFilters:
     include_proposed: bool = False
 
 
-def kaleidoscope(model: Model, sources: dict[str, str], filters: KaleidoscopeFilters, lang: Lang) -> dict[str, Any]:
+def model_sources(model: Model) -> set[str]:
+    """The ids of the sources the model's members, pairings and themes cite (whose labels the view shows)."""
+    claims = [*model.members, *model.pairings, *(i.link for t in model.themes for i in t.interventions)]
+    return {c.source for c in claims if c.source}
+
+
+def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, lang: Lang) -> dict[str, Any]:
     statuses = {"accepted", "proposed"} if filters.include_proposed else {"accepted"}
     clusters = _clusters(model, filters.scheme)
     members = [m for m in model.members if m.status in statuses and _in_scheme(m, clusters, filters.scheme)]
@@ -92,6 +105,9 @@ def kaleidoscope(model: Model, sources: dict[str, str], filters: KaleidoscopeFil
         "network": network.data(physics=False),
         "legend": _legend(model, lang),
         "table": _table(members, dimensions, clusters, sources, lang),
+        "themes": _themes(model, sources, lang),
+        "values": _values(model, sources, lang),
+        "layers": layer_notes(model, lang),
         "interventions": [
             {
                 "id": i.id,
@@ -174,36 +190,129 @@ def _positions(
     return positions
 
 
-def _title(member: Member, sources: dict[str, str], lang: Lang) -> str:
-    """The tooltip: name, kind, definition and source, as plain text."""
-    lines = [member.label or member.id, class_label(member.class_, lang)]
+def _title(member: Member, sources: Sources, lang: Lang) -> str:
+    """The tooltip, as plain text: name, kind, definition, and the passage it rests on with its source."""
+    note = gloss_note(member.gloss, lang, lang)
+    lines = [f"{member.label or member.id}" + (f" ({note})" if note else ""), class_label(member.class_, lang)]
     if member.definition:
         lines.append(member.definition)
-    if member.source:
-        where = f" ({member.locator})" if member.locator else ""
-        lines.append(f"{text(lang, 'source')}: {sources.get(member.source, member.source)}{where}")
+    lines.append(f"{text(lang, 'source')}: {claim_text(member, sources, lang)}")
     return "\n".join(lines)
 
 
-def _legend(model: Model, lang: Lang) -> list[dict[str, str]]:
+def _legend(model: Model, lang: Lang) -> list[dict[str, Any]]:
+    notes = layer_notes(model, lang)
     entries = [
-        {"label": d.label, "colour": palette.DIMENSION_COLOURS[d.id], "definition": d.definition}
+        {
+            "label": d.label,
+            "colour": palette.DIMENSION_COLOURS[d.id],
+            "definition": d.definition,
+            "empty": notes[d.id],
+        }
         for d in model.dimensions
     ]
     entries.append(
         {"label": class_label("Intervention", lang), "colour": palette.colour("Intervention"), "definition": ""}
+        | {"empty": None}
     )
     return entries
+
+
+def layer_notes(model: Model, lang: Lang) -> dict[str, str | None]:
+    """By dimension: for a ring with no accepted record, the sentence that the sources name none (and how many
+    are proposed, when some are); None for a ring that has some."""
+    accepted: dict[str, int] = defaultdict(int)
+    proposed: dict[str, int] = defaultdict(int)
+    for m in model.members:
+        if m.status == ACCEPTED:
+            accepted[m.dimension or ""] += 1
+        elif m.status != RETRACTED:
+            proposed[m.dimension or ""] += 1
+
+    def note(dimension: str) -> str | None:
+        if accepted[dimension]:
+            return None
+        layer, count = text(lang, f"layer.{dimension}"), proposed[dimension]
+        if count:
+            return text(lang, "layer.unreviewed").format(layer=layer, count=count)
+        return text(lang, "layer.none").format(layer=layer)
+
+    return {d.id: note(d.id) for d in model.dimensions}
+
+
+def _member_view(member: Member, sources: Sources, lang: Lang) -> dict[str, Any]:
+    """A theme or value with its source and passage, for the lists under the network."""
+    return {
+        "id": member.id,
+        "href": explore_href(member.id, lang),
+        "label": member.label or member.id,
+        "definition": member.definition or "",
+        "gloss": gloss_note(member.gloss, lang, lang),
+        "proposed": member.status != ACCEPTED,
+        "status": term_label("ReviewStatusScheme", member.status, lang),
+        "claim": claim_view(member, sources, lang),
+    }
+
+
+def _shown_order(item: Member) -> tuple[bool, str, str]:
+    return (item.status != ACCEPTED, (item.label or item.id).casefold(), item.id)
+
+
+def _themes(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
+    """Every theme that is not retracted, accepted ones first, each with its interventions: accepted ones as
+    they are, proposed ones (the intervention or its link) marked."""
+    themes: list[ModelTheme] = sorted(model.themes, key=_shown_order)
+    return [
+        _member_view(theme, sources, lang)
+        | {
+            "interventions": [
+                {
+                    "id": i.id,
+                    "href": explore_href(i.id, lang),
+                    "label": i.label or i.id,
+                    "proposed": i.status != ACCEPTED,
+                    "status": term_label("ReviewStatusScheme", i.status, lang),
+                    "claim": claim_view(i.link, sources, lang),
+                }
+                for i in theme.interventions
+            ]
+        }
+        for theme in themes
+    ]
+
+
+def _values(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
+    """Every value that is not retracted, accepted ones first, each with the themes grounded in it."""
+    names = {m.id: m.label or m.id for m in model.members}
+    grounding: dict[str, list[Pairing]] = defaultdict(list)
+    for p in model.pairings:
+        if p.rel == "GROUNDED_IN" and p.status != RETRACTED:
+            grounding[p.end].append(p)
+    values = sorted((m for m in model.members if m.class_ == "Value" and m.status != RETRACTED), key=_shown_order)
+    return [
+        _member_view(value, sources, lang)
+        | {
+            "themes": [
+                {
+                    "href": explore_href(p.start, lang),
+                    "label": names.get(p.start, p.start),
+                    "claim": claim_view(p, sources, lang),
+                }
+                for p in grounding[value.id]
+            ]
+        }
+        for value in values
+    ]
 
 
 def _table(
     members: list[Member],
     dimensions: dict[str, Dimension],
     clusters: dict[str, tuple[str, str]],
-    sources: dict[str, str],
+    sources: Sources,
     lang: Lang,
 ) -> list[dict[str, Any]]:
-    """The same members as rows, grouped by dimension in the model's order."""
+    """The same members as rows, grouped by dimension in the model's order, each with its passage."""
     order = list(dimensions)
     rows = sorted(members, key=lambda m: (order.index(m.dimension or ""), _cluster_of(m, clusters) or "~", m.id))
     return [
@@ -211,12 +320,12 @@ def _table(
             "id": m.id,
             "href": explore_href(m.id, lang),
             "label": m.label or m.id,
+            "gloss": gloss_note(m.gloss, lang, lang),
             "dimension": dimensions[m.dimension or ""].label,
             "class": class_label(m.class_, lang),
             "clusters": ", ".join(clusters[c][0] for c in m.clusters if c in clusters),
             "definition": m.definition or "",
-            "source": sources.get(m.source, m.source) if m.source else "",
-            "locator": m.locator or "",
+            "claim": claim_view(m, sources, lang),
         }
         for m in rows
     ]

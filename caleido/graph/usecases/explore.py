@@ -62,7 +62,8 @@ def node(store: GraphStore, node_id: str) -> NodeDetail:
         for row, orientation in ends
     ]
     links.sort(key=lambda link: (link.orientation, link.rel, link.from_, link.to))
-    return NodeDetail(class_=cls, **values, links=links)
+    cited = labels(store, {values["source"], *(link.source for link in links)})
+    return NodeDetail(class_=cls, **values, links=links, cited=[cited[i] for i in sorted(cited)])
 
 
 def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int = 200) -> Neighbourhood:

@@ -387,6 +387,7 @@ class NodeDetail(Result):
     added_by: str
     added_at: str
     links: list[NodeLink]
+    cited: list[NodeLabel] = Field(description="the sources the node and its links cite, with their labels")
 
     def value(self, column: str) -> Any:
         """A stored column by name (the class's own columns are not fields of this model)."""
