@@ -54,6 +54,12 @@ def test_payload_appears_escaped_where_it_is_shown(http: httpx.Client) -> None:
     data = http.get("/explore/rf-xss").text
     island = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', data, re.S)
     assert island is not None and "\\u003cimg src=x" in island.group(1) and "<img" not in island.group(1)
+    # quotes and further passages beside their claims, escaped like every other text
+    assert "&lt;img src=x onerror=window.__xss=1&gt;citaat-factor" in data
+    assert "&lt;svg onload=window.__xss=1&gt;tweede-citaat-factor" in data
+    assert "&lt;img src=x onerror=window.__xss=1&gt;citaat-pakt-aan" in data
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;citaat-thema" in http.get("/").text
+    assert "&lt;img src=x onerror=window.__xss=1&gt;citaat-voert-uit" in http.get("/partners?municipality=GM0344").text
 
 
 @pytest.mark.parametrize(
