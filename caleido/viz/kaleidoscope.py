@@ -18,7 +18,7 @@ from typing import Any
 
 from caleido.graph.usecases.results import Dimension, Labelled, Member, Model, ModelIntervention, ModelTheme, Pairing
 from caleido.viz import layout, palette
-from caleido.viz.claims import ACCEPTED, claim_text, claim_view, gloss_note
+from caleido.viz.claims import ACCEPTED, cited_sources, claim_text, claim_view, gloss_note
 from caleido.viz.i18n import Lang, class_label, rel_label, term_label, text
 from caleido.viz.network import Network, explore_href
 
@@ -41,8 +41,7 @@ class KaleidoscopeFilters:
 
 def model_sources(model: Model) -> set[str]:
     """The ids of the sources the model's members, pairings and themes cite (whose labels the view shows)."""
-    claims = [*model.members, *model.pairings, *(i.link for t in model.themes for i in t.interventions)]
-    return {c.source for c in claims if c.source}
+    return cited_sources(*model.members, *model.pairings, *(i.link for t in model.themes for i in t.interventions))
 
 
 def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, lang: Lang) -> dict[str, Any]:
