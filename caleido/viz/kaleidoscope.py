@@ -98,7 +98,8 @@ def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, l
             href=explore_href(intervention.id, lang),
         )
     for pairing in pairings:
-        network.add_edge(pairing.start, pairing.end, title=rel_label(pairing.rel, lang))
+        title = f"{rel_label(pairing.rel, lang)}\n{claim_text(pairing, sources, lang)}"
+        network.add_edge(pairing.start, pairing.end, title=title)
     labels = {m.id: m.label or m.id for m in members} | {i.id: i.label or i.id for i in interventions}
     return {
         "network": network.data(physics=False),
@@ -113,7 +114,12 @@ def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, l
                 "href": explore_href(i.id, lang),
                 "label": labels[i.id],
                 "targets": [
-                    {"id": p.end, "label": labels[p.end], "rel": rel_label(p.rel, lang)}
+                    {
+                        "id": p.end,
+                        "label": labels[p.end],
+                        "rel": rel_label(p.rel, lang),
+                        "claim": claim_view(p, sources, lang),
+                    }
                     for p in pairings
                     if p.start == i.id
                 ],
