@@ -81,10 +81,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Themes for protective programmes and their interventions",
     ),
     "themes.intro": (
-        "Elk thema met de bron die het noemt en de interventies die erbij horen. Voorgestelde kennis is nog niet "
-        "door een curator getoetst en staat gemarkeerd.",
-        "Each theme with the source that names it and the interventions that belong to it. Proposed knowledge is "
-        "not yet reviewed by a curator and is marked.",
+        "Elk thema met de bron die het noemt, de factoren die het opbouwt of aanpakt en de interventies die erbij "
+        "horen. Voorgestelde kennis is nog niet door een curator getoetst en staat gemarkeerd.",
+        "Each theme with the source that names it, the factors it builds or addresses and the interventions that "
+        "belong to it. Proposed knowledge is not yet reviewed by a curator and is marked.",
     ),
     "theme.interventions.none": (
         "De bronnen noemen bij dit thema geen interventies.",
@@ -92,8 +92,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "values.title": ("Waarden", "Values"),
     "values.intro": (
-        "Elke waarde met de bron die haar noemt, en de thema's die erop rusten.",
-        "Each value with the source that names it, and the themes that rest on it.",
+        "Elke waarde met de bron die haar noemt, en de thema's en interventies die erop rusten.",
+        "Each value with the source that names it, and the themes and interventions that rest on it.",
     ),
     "layer.none": (
         "De bronnen in de kennisbank noemen geen {layer}; deze laag blijft leeg.",

@@ -24,6 +24,7 @@ from caleido.viz.network import Network, explore_href
 
 Sources = Mapping[str, Labelled]  # labels of the sources the model cites, by id
 RETRACTED = "retracted"
+THEME_FACTOR_RELS = ("BUILDS", "ADDRESSES")  # a theme -> protective factors it builds, risk factors it addresses
 
 RADII = {"individual": 150.0, "environment": 330.0, "protective": 520.0, "value": 680.0, "intervention": 840.0}
 CLUSTER_LABEL_OFFSET = 70.0
@@ -263,13 +264,39 @@ def _shown_order(item: Member) -> tuple[bool, str, str]:
     return (item.status != ACCEPTED, (item.label or item.id).casefold(), item.id)
 
 
+def _names(model: Model) -> dict[str, str]:
+    return {m.id: m.label or m.id for m in model.members} | {i.id: i.label or i.id for i in model.interventions}
+
+
+def _linked(pairing: Pairing, names: dict[str, str], sources: Sources, lang: Lang, far: str) -> dict[str, Any]:
+    """A pairing as the lists show it: the node at its `far` end ("start" or "end") with the claim."""
+    node = pairing.start if far == "start" else pairing.end
+    return {
+        "rel": rel_label(pairing.rel, lang),
+        "href": explore_href(node, lang),
+        "label": names.get(node, node),
+        "claim": claim_view(pairing, sources, lang),
+    }
+
+
+def _from(model: Model, node: str, rels: tuple[str, ...]) -> list[Pairing]:
+    """The pairings of these types from (or, for GROUNDED_IN, to) a node that are not retracted."""
+    return [
+        p
+        for p in model.pairings
+        if p.rel in rels and p.status != RETRACTED and node == (p.end if p.rel == "GROUNDED_IN" else p.start)
+    ]
+
+
 def _themes(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
-    """Every theme that is not retracted, accepted ones first, each with its interventions: accepted ones as
-    they are, proposed ones (the intervention or its link) marked."""
+    """Every theme that is not retracted, accepted ones first, each with the factors it builds or addresses and
+    its interventions: accepted ones as they are, proposed ones (the intervention or its link) marked."""
+    names = _names(model)
     themes: list[ModelTheme] = sorted(model.themes, key=_shown_order)
     return [
         _member_view(theme, sources, lang)
         | {
+            "factors": [_linked(p, names, sources, lang, "end") for p in _from(model, theme.id, THEME_FACTOR_RELS)],
             "interventions": [
                 {
                     "id": i.id,
@@ -280,32 +307,20 @@ def _themes(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
                     "claim": claim_view(i.link, sources, lang),
                 }
                 for i in theme.interventions
-            ]
+            ],
         }
         for theme in themes
     ]
 
 
 def _values(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
-    """Every value that is not retracted, accepted ones first, each with the themes grounded in it."""
-    names = {m.id: m.label or m.id for m in model.members}
-    grounding: dict[str, list[Pairing]] = defaultdict(list)
-    for p in model.pairings:
-        if p.rel == "GROUNDED_IN" and p.status != RETRACTED:
-            grounding[p.end].append(p)
+    """Every value that is not retracted, accepted ones first, each with the themes and interventions grounded
+    in it."""
+    names = _names(model)
     values = sorted((m for m in model.members if m.class_ == "Value" and m.status != RETRACTED), key=_shown_order)
     return [
         _member_view(value, sources, lang)
-        | {
-            "themes": [
-                {
-                    "href": explore_href(p.start, lang),
-                    "label": names.get(p.start, p.start),
-                    "claim": claim_view(p, sources, lang),
-                }
-                for p in grounding[value.id]
-            ]
-        }
+        | {"grounded": [_linked(p, names, sources, lang, "start") for p in _from(model, value.id, ("GROUNDED_IN",))]}
         for value in values
     ]
 

@@ -197,6 +197,12 @@ def test_model_members_and_pairings_carry_their_passages(claims: GraphStore) -> 
     assert members["pf-a"]["gloss"] == "source"
     (grounded,) = [p for p in result["pairings"] if p["rel"] == "GROUNDED_IN"]
     assert grounded["quote"] == "citaat: thema A rust op waarde A"
+    of_theme = [(p["rel"], p["end"], p["status"]) for p in result["pairings"] if p["start"] == "theme-a"]
+    assert sorted(of_theme) == [
+        ("ADDRESSES", "rf-a", "proposed"),
+        ("BUILDS", "pf-a", "accepted"),
+        ("GROUNDED_IN", "val-a", "accepted"),
+    ]
 
 
 def test_model_lists_each_theme_with_its_interventions(claims: GraphStore) -> None:

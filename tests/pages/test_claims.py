@@ -86,6 +86,8 @@ def test_kaleidoscope_lists_themes_with_their_interventions_and_passages(watched
     theme = page.locator("#themes li[data-id='theme-xss']")
     assert theme.locator("a strong").inner_text() == f"{PAYLOAD} theme"
     assert theme.locator("q.quote").first.inner_text() == "<script>window.__xss=1</script>citaat-thema"
+    addresses = _item(theme.locator("ul.factors"), PAYLOAD)  # the factor the theme addresses
+    assert addresses.locator("q.quote").inner_text() == f"{QUOTE}citaat-thema-pakt-aan"
     intervention = theme.locator("li[data-id='int-xss']")
     assert intervention.locator("q.quote").inner_text() == f"{QUOTE}citaat-hoort-bij"
     assert intervention.locator(".status-mark").inner_text() == "Proposed"

@@ -35,7 +35,7 @@ from caleido.ontology.language import Lang, column_in_language, in_language
 from caleido.ontology.model import load_ontology
 
 MODEL_CLASSES = ("IndividualProfile", "RiskFactor", "ProtectiveFactor", "ProgrammeTheme", "Value")  # the rings
-PAIRING_RELS = ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS")
+PAIRING_RELS = ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS", "BUILDS")
 RETRACTED = "retracted"
 
 # ---------------------------------------------------------------- exploring
