@@ -57,3 +57,11 @@ def stored_links(store: GraphStore, rows: Iterable[dict[str, Any]]) -> dict[str,
 def claim_fields(values: dict[str, Any]) -> dict[str, Any]:
     """What a stored record or link says about itself as a claim: source, locator, quote, citations, status."""
     return {key: values.get(key) for key in ("source", "locator", "quote", "citations", "status")}
+
+
+CLAIM_LIST = ("source", "locator", "quote", "status")  # the order of caleido.graph.queries.claim_list
+
+
+def claim_from_list(values: list[Any]) -> dict[str, Any]:
+    """A claim collected as one list by the catalogue (queries.claim_list), as claim_fields gives it."""
+    return {**dict(zip(CLAIM_LIST, values, strict=False)), "citations": list(values[len(CLAIM_LIST) :])}

@@ -15,8 +15,8 @@ from caleido.graph.usecases.common import (
     Statuses,
     allowed_statuses,
     claim_fields,
+    claim_from_list,
     label_fields,
-    stored_links,
 )
 from caleido.graph.usecases.results import Claim, Partner, PartnerMunicipality, Partners, Reach, Reason
 
@@ -80,7 +80,7 @@ def partners(
             break
     page = ranked[offset:end]
     details = store.fetch_nodes("Organisation", [org for _, _, org in page])
-    reasons = _reasons(store.read(queries.REASONS, **reason_params, ids=[org for _, _, org in page]), store, statuses)
+    reasons = _reasons(store.read(queries.REASONS, **reason_params, ids=[org for _, _, org in page]))
     return Partners(
         municipality=PartnerMunicipality(**label_fields(place), safety_regions=safety_regions, provinces=provinces),
         statuses=list(statuses),
@@ -101,31 +101,28 @@ def partners(
     )
 
 
-def _reasons(rows: list[dict[str, Any]], store: GraphStore, statuses: Statuses) -> dict[str, list[Reason]]:
-    """The reasons of the REASONS rows by organisation, each with the two links it rests on as claims (their
-    stored columns, read one type at a time)."""
-    runs = stored_links(store, [{"start": r["organisation"], "rel": r["rel"], "end": r["intervention"]} for r in rows])
-    aims = {(r["intervention"], target) for r in rows for target in r["targets"]}
-    targeted = {rel: store.fetch_links(rel, sorted(aims)) for rel in queries.REASON_RELS}
+def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
+    """The reasons of the REASONS rows by organisation, each with the claims of the two links it rests on. A
+    programme's link to a target is one claim, however many organisations run the programme: it is made once."""
     reasons: dict[str, list[Reason]] = defaultdict(list)
+    claims: dict[tuple[str, str, str], Claim] = {}
     for row in rows:
-        programme = Claim(**claim_fields(runs[row["rel"]][(row["organisation"], row["intervention"])]))
-        for target in sorted(set(row["targets"])):
-            for rel, links in targeted.items():
-                link = links.get((row["intervention"], target))
-                if link is None or link["status"] not in statuses:
-                    continue
-                reasons[row["organisation"]].append(
-                    Reason(
-                        intervention=row["intervention"],
-                        rel=row["rel"],
-                        role=row["role"],
-                        target=target,
-                        target_rel=rel,
-                        programme_claim=programme,
-                        target_claim=Claim(**claim_fields(link)),
-                    )
+        programme = Claim(**claim_fields(row))
+        for target, rel, *claim in row["targets"]:  # partners() puts each organisation's reasons in order
+            key = (row["intervention"], rel, target)
+            if key not in claims:
+                claims[key] = Claim(**claim_from_list(claim))
+            reasons[row["organisation"]].append(
+                Reason(
+                    intervention=row["intervention"],
+                    rel=row["rel"],
+                    role=row["role"],
+                    target=target,
+                    target_rel=rel,
+                    programme_claim=programme,
+                    target_claim=claims[key],
                 )
+            )
     return reasons
 
 
