@@ -23,7 +23,7 @@ from caleido.viz.i18n import Lang, class_label, rel_label, term_label, text
 from caleido.viz.network import Network, explore_href
 
 Sources = Mapping[str, Labelled]  # labels of the sources the model cites, by id
-RETRACTED = "retracted"
+SHOWN = ("accepted", "proposed")  # what the lists show (proposed marked); rejected and retracted are left out
 THEME_FACTOR_RELS = ("BUILDS", "ADDRESSES")  # a theme -> protective factors it builds, risk factors it addresses
 
 RADII = {"individual": 150.0, "environment": 330.0, "protective": 520.0, "value": 680.0, "intervention": 840.0}
@@ -42,7 +42,8 @@ class KaleidoscopeFilters:
 
 def model_sources(model: Model) -> set[str]:
     """The ids of the sources the model's members, pairings and themes cite (whose labels the view shows)."""
-    return cited_sources(*model.members, *model.pairings, *(i.link for t in model.themes for i in t.interventions))
+    links = [c for t in model.themes for i in t.interventions for c in (i.link, *(e.link for e in i.evidence))]
+    return cited_sources(*model.members, *model.pairings, *links)
 
 
 def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, lang: Lang) -> dict[str, Any]:
@@ -232,7 +233,7 @@ def layer_notes(model: Model, lang: Lang) -> dict[str, str | None]:
     for m in model.members:
         if m.status == ACCEPTED:
             accepted[m.dimension or ""] += 1
-        elif m.status != RETRACTED:
+        elif m.status == "proposed":
             proposed[m.dimension or ""] += 1
 
     def note(dimension: str) -> str | None:
@@ -280,16 +281,16 @@ def _linked(pairing: Pairing, names: dict[str, str], sources: Sources, lang: Lan
 
 
 def _from(model: Model, node: str, rels: tuple[str, ...]) -> list[Pairing]:
-    """The pairings of these types from (or, for GROUNDED_IN, to) a node that are not retracted."""
+    """The pairings of these types from (or, for GROUNDED_IN, to) a node that are accepted or proposed."""
     return [
         p
         for p in model.pairings
-        if p.rel in rels and p.status != RETRACTED and node == (p.end if p.rel == "GROUNDED_IN" else p.start)
+        if p.rel in rels and p.status in SHOWN and node == (p.end if p.rel == "GROUNDED_IN" else p.start)
     ]
 
 
 def _themes(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
-    """Every theme that is not retracted, accepted ones first, each with the factors it builds or addresses and
+    """Every theme that is accepted or proposed, accepted ones first, each with the factors it builds or addresses and
     its interventions: accepted ones as they are, proposed ones (the intervention or its link) marked."""
     names = _names(model)
     themes: list[ModelTheme] = sorted(model.themes, key=_shown_order)
@@ -305,6 +306,18 @@ def _themes(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
                     "proposed": i.status != ACCEPTED,
                     "status": term_label("ReviewStatusScheme", i.status, lang),
                     "claim": claim_view(i.link, sources, lang),
+                    "evidence": [
+                        {
+                            "href": explore_href(e.finding, lang),
+                            "label": e.label or e.finding,
+                            "grade": term_label("EvidenceGradeScheme", e.grade, lang),
+                            "direction": term_label("DirectionScheme", e.direction, lang) if e.direction else "",
+                            "proposed": e.status != ACCEPTED,
+                            "status": term_label("ReviewStatusScheme", e.status, lang),
+                            "claim": claim_view(e.link, sources, lang),
+                        }
+                        for e in i.evidence
+                    ],
                 }
                 for i in theme.interventions
             ],
@@ -314,10 +327,10 @@ def _themes(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
 
 
 def _values(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
-    """Every value that is not retracted, accepted ones first, each with the themes and interventions grounded
+    """Every value that is accepted or proposed, accepted ones first, each with the themes and interventions grounded
     in it."""
     names = _names(model)
-    values = sorted((m for m in model.members if m.class_ == "Value" and m.status != RETRACTED), key=_shown_order)
+    values = sorted((m for m in model.members if m.class_ == "Value" and m.status in SHOWN), key=_shown_order)
     return [
         _member_view(value, sources, lang)
         | {"grounded": [_linked(p, names, sources, lang, "start") for p in _from(model, value.id, ("GROUNDED_IN",))]}

@@ -178,7 +178,7 @@ def test_errors_are_problem_json(client: TestClient, url: str, params: dict, sta
 def test_model_lists_the_themes_with_their_interventions_and_passages(claims_client: TestClient) -> None:
     body = claims_client.get("/api/v1/model", params={"lang": "en"}).json()
     themes = {t["id"]: t for t in body["themes"]}
-    assert sorted(themes) == ["theme-a", "theme-b", "theme-p"]  # theme-x is retracted
+    assert sorted(themes) == ["theme-a", "theme-b", "theme-p"]  # theme-x is retracted, theme-j rejected
     theme = themes["theme-a"]
     assert (theme["label"], theme["status"], theme["source"], theme["locator"], theme["quote"]) == (
         "Theme A",

@@ -207,7 +207,7 @@ def test_model_members_and_pairings_carry_their_passages(claims: GraphStore) -> 
 
 def test_model_lists_each_theme_with_its_interventions(claims: GraphStore) -> None:
     themes = {t["id"]: t for t in plain(usecases.model(claims, lang="en"))["themes"]}
-    assert sorted(themes) == ["theme-a", "theme-b", "theme-p"]  # the retracted theme-x is left out
+    assert sorted(themes) == ["theme-a", "theme-b", "theme-p"]  # the retracted theme-x and rejected theme-j left out
     assert (themes["theme-a"]["label"], themes["theme-a"]["quote"]) == ("Theme A", "citaat bij thema A")
     assert themes["theme-p"]["status"] == "proposed" and themes["theme-b"]["interventions"] == []
     belonging = [(i["id"], i["status"], i["link"]["status"]) for i in themes["theme-a"]["interventions"]]
@@ -217,6 +217,17 @@ def test_model_lists_each_theme_with_its_interventions(claims: GraphStore) -> No
         ("int-b", "accepted", "proposed"),
         ("int-c", "proposed", "accepted"),
     ]
-    assert themes["theme-a"]["interventions"][0]["link"] == _claim(
-        "src-c", "§ A.1", "citaat: aanpak A hoort bij thema A"
-    )
+    approach = themes["theme-a"]["interventions"][0]
+    assert approach["link"] == _claim("src-c", "§ A.1", "citaat: aanpak A hoort bij thema A")
+    # what a source says about the approach's evidence: the finding on it, with the link's passage
+    assert approach["evidence"] == [
+        {
+            "finding": "fnd-a",
+            "label": "Finding A",
+            "grade": "well-founded",
+            "status": "accepted",
+            "direction": "supports",
+            "link": _claim("src-d", "tabel 3", None),
+        }
+    ]
+    assert themes["theme-a"]["interventions"][1]["evidence"] == []

@@ -9,12 +9,21 @@ from collections.abc import Iterable
 from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
-from caleido.graph.usecases.common import NotFound, claim_fields, class_of, label_fields, rows_by_id, stored_links
+from caleido.graph.usecases.common import (
+    WITH_PROPOSED,
+    NotFound,
+    claim_fields,
+    class_of,
+    label_fields,
+    rows_by_id,
+    stored_links,
+)
 from caleido.graph.usecases.results import (
     Claim,
     Cluster,
     ClusterScheme,
     Dimension,
+    InterventionEvidence,
     Labelled,
     Member,
     Model,
@@ -36,7 +45,6 @@ from caleido.ontology.model import load_ontology
 
 MODEL_CLASSES = ("IndividualProfile", "RiskFactor", "ProtectiveFactor", "ProgrammeTheme", "Value")  # the rings
 PAIRING_RELS = ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS", "BUILDS")
-RETRACTED = "retracted"
 
 # ---------------------------------------------------------------- exploring
 
@@ -172,22 +180,37 @@ def model(store: GraphStore, *, lang: Lang = "nl") -> Model:
         members=members,
         interventions=interventions,
         pairings=pairings,
-        themes=_themes(members, interventions, pairings),
+        themes=_themes(store, members, interventions, pairings, lang),
     )
 
 
-def _themes(members: list[Member], interventions: list[ModelIntervention], pairings: list[Pairing]) -> list[ModelTheme]:
-    """Every programme theme that is not retracted, with the interventions that belong to it (neither the link
-    nor the intervention retracted), accepted ones first, then by label."""
+def _themes(
+    store: GraphStore,
+    members: list[Member],
+    interventions: list[ModelIntervention],
+    pairings: list[Pairing],
+    lang: Lang,
+) -> list[ModelTheme]:
+    """Every programme theme that is accepted or proposed (not rejected or retracted), with the interventions that
+    belong to it (the link and the intervention each accepted or proposed), accepted ones first, then by label,
+    each with the findings on it."""
     known = {i.id: i for i in interventions}
     belonging: dict[str, list[ThemeIntervention]] = defaultdict(list)
-    for p in pairings:
-        intervention = known.get(p.start)
-        if p.rel != "BELONGS_TO" or intervention is None or RETRACTED in (p.status, intervention.status):
-            continue
-        claim = Claim(**p.model_dump(include={"source", "locator", "quote", "citations", "status"}))
+    kept = [
+        (p, known[p.start])
+        for p in pairings
+        if p.rel == "BELONGS_TO" and p.start in known and {p.status, known[p.start].status} <= set(WITH_PROPOSED)
+    ]
+    evidence = _evidence_on(store, {i.id for _, i in kept}, lang)
+    for p, intervention in kept:
         belonging[p.end].append(
-            ThemeIntervention(id=intervention.id, label=intervention.label, status=intervention.status, link=claim)
+            ThemeIntervention(
+                id=intervention.id,
+                label=intervention.label,
+                status=intervention.status,
+                link=Claim(**p.model_dump(include={"source", "locator", "quote", "citations", "status"})),
+                evidence=evidence.get(intervention.id, []),
+            )
         )
 
     def order(i: ThemeIntervention) -> tuple[bool, str, str]:
@@ -197,8 +220,34 @@ def _themes(members: list[Member], interventions: list[ModelIntervention], pairi
     return [
         ModelTheme(**m.model_dump(), interventions=sorted(belonging[m.id], key=order))
         for m in members
-        if m.class_ == "ProgrammeTheme" and m.status != RETRACTED
+        if m.class_ == "ProgrammeTheme" and m.status in WITH_PROPOSED
     ]
+
+
+def _evidence_on(store: GraphStore, interventions: set[str], lang: Lang) -> dict[str, list[InterventionEvidence]]:
+    """The findings (accepted or proposed) on these interventions, by intervention, each with its link's claim."""
+    links = [
+        (finding, target, values)
+        for finding, target, values in store.iter_links("EVIDENCE_FOR")
+        if target in interventions and values["status"] in WITH_PROPOSED
+    ]
+    findings = store.fetch_nodes("Finding", {finding for finding, _, _ in links})
+    found: dict[str, list[InterventionEvidence]] = defaultdict(list)
+    for finding, target, values in links:
+        row = findings.get(finding)
+        if row is None or row["status"] not in WITH_PROPOSED:
+            continue
+        found[target].append(
+            InterventionEvidence(
+                finding=finding,
+                label=column_in_language(row, "label", lang),
+                grade=row["grade"],
+                status=row["status"],
+                direction=values.get("direction"),
+                link=Claim(**claim_fields(values)),
+            )
+        )
+    return found
 
 
 def model_members(store: GraphStore, *, lang: Lang = "nl", classes: Iterable[str] = MODEL_CLASSES) -> list[Member]:

@@ -141,17 +141,30 @@ class Pairing(Result):
     citations: Citations
 
 
+class InterventionEvidence(Result):
+    """A finding on an intervention (what a source says about its evidence), with the claim of the link."""
+
+    finding: str
+    label: str | None
+    grade: str
+    status: str = Field(description="the finding's review status")
+    direction: Direction | None
+    link: Claim = Field(description="the claim that the finding bears on the intervention")
+
+
 class ThemeIntervention(Result):
-    """An intervention that belongs to a programme theme: the intervention's status and the link's claim."""
+    """An intervention that belongs to a programme theme: the intervention's status, the link's claim and the
+    findings on the intervention."""
 
     id: str
     label: str | None
     status: str = Field(description="the intervention's review status")
     link: Claim = Field(description="the claim that it belongs to the theme")
+    evidence: list[InterventionEvidence] = Field(description="findings on the intervention, accepted or proposed")
 
 
 class ModelTheme(Member):
-    """A programme theme with the interventions that belong to it (retracted links left out)."""
+    """A programme theme with the interventions that belong to it (rejected and retracted ones left out)."""
 
     interventions: list[ThemeIntervention]
 
@@ -164,7 +177,7 @@ class Model(Result):
     interventions: list[ModelIntervention]
     pairings: list[Pairing]
     themes: list[ModelTheme] = Field(
-        description="every programme theme that is not retracted, with its interventions; "
+        description="every programme theme that is accepted or proposed, with its interventions; "
         "the view says when no accepted theme is left"
     )
 
