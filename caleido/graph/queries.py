@@ -292,8 +292,9 @@ WHERE l.status IN $statuses AND (NOT $only_targets OR n.id IN $targets)
 
 def claim_list(link: str) -> str:
     """A link's claim as one list of strings, so that it can be collected with the link: source, locator, quote,
-    status, then its further citations (read back with caleido.graph.usecases.common.claim_from_list)."""
-    return f"[{link}.source, {link}.locator, {link}.quote, {link}.status] + coalesce({link}.citations, [])"
+    status, note, then its further citations (read back with caleido.graph.usecases.common.claim_from_list)."""
+    fields = ", ".join(f"{link}.{name}" for name in ("source", "locator", "quote", "status", "note"))
+    return f"[{fields}] + coalesce({link}.citations, [])"
 
 
 _REASON_PARAMS = {
@@ -314,7 +315,7 @@ REASONS = _define(
     "REASONS",
     _ORGANISATION_HOP
     + f"""RETURN o.id AS organisation, i.id AS intervention, TYPE(r) AS rel, r.role AS role, r.source AS source,
-       r.locator AS locator, r.quote AS quote, r.status AS status, r.citations AS citations,
+       r.locator AS locator, r.quote AS quote, r.status AS status, r.note AS note, r.citations AS citations,
        collect([n.id, TYPE(l)] + {claim_list("l")}) AS targets
 """,
     _REASON_PARAMS,

@@ -1,5 +1,5 @@
 """A claim's evidence as the pages show it beside the claim: the source by name, the locator, the passage
-(quote) and any further passages, and the claim's review status; and the note that an English text is the
+(quote) and any further passages, a link's note, and the claim's review status; and the note that an English text is the
 curator's own translation, which is apart from the claim's status. The `claim` macro in
 templates/_macros.html draws what `claim_view` returns; static/explore.js draws the same from the API."""
 
@@ -39,6 +39,7 @@ def claim_view(claim: ClaimLike, sources: Mapping[str, Labelled], lang: Lang) ->
         "locator": claim.locator or "",
         "quote": claim.quote or "",
         "citations": [{"locator": p.locator, "quote": p.quote or ""} for p in claim.citations],
+        "note": getattr(claim, "note", None) or "",  # a link's note (why it is proposed, say); records have none
         "status": claim.status,
         "status_label": term_label("ReviewStatusScheme", claim.status, lang),
         "proposed": claim.status != ACCEPTED,
@@ -52,6 +53,8 @@ def claim_text(claim: ClaimLike, sources: Mapping[str, Labelled], lang: Lang) ->
     lines = [", ".join(part for part in (view["source"], view["locator"]) if part)]
     lines.append(f"“{view['quote']}”" if view["quote"] else f"({text(lang, 'quote.none')})")
     lines += [f"{p['locator']}: “{p['quote']}”" if p["quote"] else p["locator"] for p in view["citations"]]
+    if view["note"]:
+        lines.append(f"({view['note']})")
     if view["proposed"]:
         lines.append(view["status_label"])
     return "\n".join(lines)

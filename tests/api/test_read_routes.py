@@ -74,7 +74,7 @@ def test_partners_by_code_or_name_with_reasons(client: TestClient) -> None:
         ("org-province", "province"),
         ("org-national", "national"),
     ]
-    claim = {"source": "src-u", "quote": None, "citations": [], "status": "accepted"}
+    claim = {"source": "src-u", "quote": None, "citations": [], "status": "accepted", "note": None}
     assert body["partners"][1]["reasons"] == [
         {
             "intervention": "int-1",

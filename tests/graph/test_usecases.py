@@ -26,7 +26,7 @@ def claims(store: GraphStore) -> GraphStore:
 
 
 def _claim(source: str, locator: str, quote: str | None, status: str = "accepted") -> dict:
-    return {"source": source, "locator": locator, "quote": quote, "citations": [], "status": status}
+    return {"source": source, "locator": locator, "quote": quote, "citations": [], "status": status, "note": None}
 
 
 def _cell(result: dict, intervention: str, target: str) -> dict:
@@ -151,7 +151,7 @@ def test_node_quotes_the_node_and_each_link_with_the_far_end(claims: GraphStore)
     ]
     links = {(link["rel"], link["from"]): link for link in detail["links"]}
     addresses = links[("ADDRESSES", "int-a")]
-    assert {k: addresses[k] for k in ("source", "locator", "quote", "citations", "status")} == _claim(
+    assert {k: addresses[k] for k in ("source", "locator", "quote", "citations", "status", "note")} == _claim(
         "src-c", "§ A.2", "citaat: aanpak A pakt factor A aan"
     )
     assert addresses["far"] == {
@@ -231,3 +231,4 @@ def test_model_lists_each_theme_with_its_interventions(claims: GraphStore) -> No
         }
     ]
     assert themes["theme-a"]["interventions"][1]["evidence"] == []
+    assert themes["theme-a"]["interventions"][1]["link"]["note"] == "een lezing die een curator nog moet nakijken"

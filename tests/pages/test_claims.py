@@ -63,6 +63,7 @@ def test_map_cell_quotes_each_finding_and_link(watched: Watched) -> None:
     assert "tabel <i>1</i>" in row.locator("td.finding-quote").inner_text()  # the finding's locator
     assert f"{QUOTE}citaat-gerapporteerd" in row.inner_text()  # where its source reports it
     assert detail.locator("ul.cell-links q.quote").inner_text() == f"{QUOTE}citaat-pakt-aan"
+    assert detail.locator("ul.cell-links .note").inner_text() == "(<iframe src=javascript:window.__xss=1>)"
     watched.screenshot("coverage-cell-claims-en")
     watched.check()
 

@@ -54,12 +54,16 @@ def stored_links(store: GraphStore, rows: Iterable[dict[str, Any]]) -> dict[str,
     return {rel: store.fetch_links(rel, keys) for rel, keys in sorted(keys_by_rel.items())}
 
 
-def claim_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """What a stored record or link says about itself as a claim: source, locator, quote, citations, status."""
-    return {key: values.get(key) for key in ("source", "locator", "quote", "citations", "status")}
+CLAIM_FIELDS = ("source", "locator", "quote", "citations", "status")
 
 
-CLAIM_LIST = ("source", "locator", "quote", "status")  # the order of caleido.graph.queries.claim_list
+def claim_fields(values: dict[str, Any], *, note: bool = False) -> dict[str, Any]:
+    """What a stored record or link says about itself as a claim: source, locator, quote, citations, status, and
+    with `note` a link's note."""
+    return {key: values.get(key) for key in (*CLAIM_FIELDS, *(["note"] if note else []))}
+
+
+CLAIM_LIST = ("source", "locator", "quote", "status", "note")  # the order of caleido.graph.queries.claim_list
 
 
 def claim_from_list(values: list[Any]) -> dict[str, Any]:

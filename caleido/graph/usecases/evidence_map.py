@@ -214,7 +214,7 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
         if r["target"] == target
     ]
     stored = stored_links(store, rows)
-    links = [CellLink(rel=r["rel"], **claim_fields(stored[r["rel"]][(r["start"], r["end"])])) for r in rows]
+    links = [CellLink(rel=r["rel"], **claim_fields(stored[r["rel"]][(r["start"], r["end"])], note=True)) for r in rows]
     summary = Evidence.read(store, [intervention], [found[target]], statuses).cell(intervention, target)
     findings = store.fetch_nodes("Finding", summary.finding_ids)
     on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in summary.finding_ids])
@@ -238,7 +238,7 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
                 quote=row.get("quote"),
                 citations=row.get("citations"),
                 gloss=row.get("gloss"),
-                evidence_link=Claim(**claim_fields(link)),
+                evidence_link=Claim(**claim_fields(link, note=True)),
                 sources=[
                     FindingSource(
                         **label_fields(sources[r["end"]]),

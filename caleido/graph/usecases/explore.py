@@ -10,6 +10,7 @@ from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import (
+    CLAIM_FIELDS,
     WITH_PROPOSED,
     NotFound,
     claim_fields,
@@ -166,7 +167,7 @@ def model(store: GraphStore, *, lang: Lang = "nl") -> Model:
         if name.endswith("ClusterScheme") and name != "ClusterScheme"
     ]
     pairings = [
-        Pairing(start=start, rel=rel, end=end, **claim_fields(values))
+        Pairing(start=start, rel=rel, end=end, **claim_fields(values, note=True))
         for rel in PAIRING_RELS
         for start, end, values in store.iter_links(rel)
     ]
@@ -208,7 +209,7 @@ def _themes(
                 id=intervention.id,
                 label=intervention.label,
                 status=intervention.status,
-                link=Claim(**p.model_dump(include={"source", "locator", "quote", "citations", "status"})),
+                link=Claim(**p.model_dump(include={*CLAIM_FIELDS, "note"})),
                 evidence=evidence.get(intervention.id, []),
             )
         )
@@ -244,7 +245,7 @@ def _evidence_on(store: GraphStore, interventions: set[str], lang: Lang) -> dict
                 grade=row["grade"],
                 status=row["status"],
                 direction=values.get("direction"),
-                link=Claim(**claim_fields(values)),
+                link=Claim(**claim_fields(values, note=True)),
             )
         )
     return found

@@ -107,7 +107,7 @@ def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
     reasons: dict[str, list[Reason]] = defaultdict(list)
     claims: dict[tuple[str, str, str], Claim] = {}
     for row in rows:
-        programme = Claim(**claim_fields(row))
+        programme = Claim(**claim_fields(row, note=True))
         for target, rel, *claim in row["targets"]:  # partners() puts each organisation's reasons in order
             key = (row["intervention"], rel, target)
             if key not in claims:

@@ -80,6 +80,7 @@ class Claim(Result):
     quote: Quote = None
     citations: Citations
     status: str
+    note: str | None = Field(default=None, description="a link's note: why it is proposed or rejected, say")
 
 
 # ---------------------------------------------------------------- the model
@@ -139,6 +140,7 @@ class Pairing(Result):
     locator: str | None
     quote: Quote = None
     citations: Citations
+    note: str | None = None
 
 
 class InterventionEvidence(Result):

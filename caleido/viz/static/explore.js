@@ -25,7 +25,7 @@
   function explore(id, text) { const a = element("a", text); a.href = href(id); return a; }
 
   // A claim's evidence beside it, as templates/_macros.html draws it: the passage, where it is, further
-  // passages, and the claim's status when it is not accepted.
+  // passages, a link's note, and the claim's status when it is not accepted.
   function claim(c, sources) {
     const box = element("span");
     box.className = "claim";
@@ -45,6 +45,7 @@
       passage.append(at);
       box.append(" ", passage);
     });
+    if (c.note) { const note = element("span", "(" + c.note + ")"); note.className = "note"; box.append(" ", note); }
     if (c.status && c.status !== "accepted") {
       const mark = element("span", config.statuses[c.status] || c.status);
       mark.className = "status-mark";
