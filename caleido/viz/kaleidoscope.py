@@ -43,7 +43,7 @@ class KaleidoscopeFilters:
 def model_sources(model: Model) -> set[str]:
     """The ids of the sources the model's members, pairings and themes cite (whose labels the view shows)."""
     links = [c for t in model.themes for i in t.interventions for c in (i.link, *(e.link for e in i.evidence))]
-    return cited_sources(*model.members, *model.pairings, *links)
+    return cited_sources(*model.members, *model.interventions, *model.pairings, *links)
 
 
 def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, lang: Lang) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, l
             member.label or member.id,
             cls=member.class_,
             dimension=member.dimension,
-            title=_title(member, sources, lang),
+            title=_title(member, member.class_, sources, lang),
             position=positions[member.id],
             href=explore_href(member.id, lang),
         )
@@ -95,7 +95,7 @@ def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, l
             intervention.id,
             intervention.label or intervention.id,
             cls="Intervention",
-            title=f"{intervention.label}\n{class_label('Intervention', lang)}",
+            title=_title(intervention, "Intervention", sources, lang),
             position=positions[intervention.id],
             href=explore_href(intervention.id, lang),
         )
@@ -197,13 +197,13 @@ def _positions(
     return positions
 
 
-def _title(member: Member, sources: Sources, lang: Lang) -> str:
+def _title(record: Member | ModelIntervention, cls: str, sources: Sources, lang: Lang) -> str:
     """The tooltip, as plain text: name, kind, definition, and the passage it rests on with its source."""
-    note = gloss_note(member.gloss, lang, lang)
-    lines = [f"{member.label or member.id}" + (f" ({note})" if note else ""), class_label(member.class_, lang)]
-    if member.definition:
-        lines.append(member.definition)
-    lines.append(f"{text(lang, 'source')}: {claim_text(member, sources, lang)}")
+    note = gloss_note(record.gloss, lang, lang)
+    lines = [f"{record.label or record.id}" + (f" ({note})" if note else ""), class_label(cls, lang)]
+    if isinstance(record, Member) and record.definition:
+        lines.append(record.definition)
+    lines.append(f"{text(lang, 'source')}: {claim_text(record, sources, lang)}")
     return "\n".join(lines)
 
 

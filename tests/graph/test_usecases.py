@@ -195,6 +195,8 @@ def test_model_members_and_pairings_carry_their_passages(claims: GraphStore) -> 
     assert (members["rf-a"]["quote"], members["rf-a"]["gloss"]) == ("citaat bij factor A", "curator")
     assert [c["locator"] for c in members["rf-a"]["citations"]] == ["p. 2", "p. 3"]
     assert members["pf-a"]["gloss"] == "source"
+    approach = {i["id"]: i for i in result["interventions"]}["int-a"]
+    assert (approach["source"], approach["locator"], approach["quote"]) == ("src-c", "§ A.1", "citaat bij aanpak A")
     (grounded,) = [p for p in result["pairings"] if p["rel"] == "GROUNDED_IN"]
     assert grounded["quote"] == "citaat: thema A rust op waarde A"
     of_theme = [(p["rel"], p["end"], p["status"]) for p in result["pairings"] if p["start"] == "theme-a"]

@@ -99,6 +99,8 @@ def test_kaleidoscope_lists_themes_with_their_interventions_and_passages(watched
     tooltip = page.locator("div.vis-tooltip")
     tooltip.wait_for(state="visible", timeout=5_000)
     assert f"“{QUOTE}citaat-factor”" in tooltip.inner_text()
+    drawn = "(id) => window.caleido.networks.kaleidoscope.nodes.get(id).title"
+    assert f"“{QUOTE}citaat-aanpak”" in page.evaluate(drawn, "int-xss")  # an intervention's tooltip too
     watched.screenshot("kaleidoscope-themes-en")
     watched.check()
 

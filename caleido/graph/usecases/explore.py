@@ -272,14 +272,15 @@ def model_members(store: GraphStore, *, lang: Lang = "nl", classes: Iterable[str
 
 
 def model_interventions(store: GraphStore, *, lang: Lang = "nl") -> list[ModelIntervention]:
-    """Every intervention with its label in the language, domains, levels and status."""
+    """Every intervention with its label in the language, domains, levels, status and passage."""
     return [
         ModelIntervention(
             id=row["id"],
             label=column_in_language(row, "label", lang),
+            gloss=row.get("gloss"),
             domains=sorted(row["domains"]),
             levels=sorted(row["levels"]),
-            status=row["status"],
+            **claim_fields(row),
         )
         for row in store.iter_nodes("Intervention")
     ]

@@ -120,13 +120,18 @@ class Member(Result):
 
 
 class ModelIntervention(Result):
-    """An intervention, attached in the kaleidoscope to what it addresses."""
+    """An intervention, attached in the kaleidoscope to what it addresses, with the passage it rests on."""
 
     id: str
     label: str | None
+    gloss: GlossOf = None
     domains: list[str]
     levels: list[str]
     status: str
+    source: str | None = None
+    locator: str | None = None
+    quote: Quote = None
+    citations: Citations
 
 
 class Pairing(Result):
