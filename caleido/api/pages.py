@@ -34,6 +34,7 @@ from caleido.viz.coverage_map import (
     GAPS_SHOWN,
     ROWS_PER_PAGE,
     cell_detail,
+    cell_sources,
     coverage_map,
     gap_lists,
     map_order,
@@ -41,9 +42,9 @@ from caleido.viz.coverage_map import (
 )
 from caleido.viz.explorer import explorer_view, provenance
 from caleido.viz.i18n import Lang, class_label, labelled, terms, text
-from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope
+from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope, model_sources
 from caleido.viz.network import explore_href
-from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view
+from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view, reason_sources
 from caleido.viz.render import render
 
 
@@ -221,8 +222,7 @@ def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTML
         include_proposed=flag(request, "include_proposed"),
     )
     model = usecases.model(store, lang=lang)
-    sources = usecases.labels(store, {m.source for m in model.members if m.source})
-    view = kaleidoscope(model, {k: labelled(v, lang) for k, v in sources.items()}, filters, lang)
+    view = kaleidoscope(model, usecases.labels(store, model_sources(model)), filters, lang)
     return render_page(
         request,
         "kaleidoscope.html",
@@ -273,7 +273,8 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     )
     gaps = usecases.gaps(store, include_proposed=filters["include_proposed"], limit=GAPS_SHOWN)
     unevidenced = {i for link in gaps.links_without_accepted_evidence for i in (link.intervention, link.target)}
-    labels = usecases.labels(store, unevidenced | ({intervention, target} if detail else set()))
+    named = {intervention, target, *cell_sources(detail)} if detail else set()
+    labels = usecases.labels(store, unevidenced | named)
 
     def cell_href(row: str, column: str) -> str:
         where = {**filters, "page": page_number if page_number > 1 else None, "lang": lang}
@@ -379,7 +380,7 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
         limit=form["limit"],
     )
     named = {i for p in result.partners for r in p.reasons for i in (r.intervention, r.target)}
-    labels = usecases.labels(store, named)
+    labels = usecases.labels(store, named | reason_sources(result))
     place = result.municipality
     where = usecases.labels(store, place.safety_regions + place.provinces)
     return {
@@ -420,14 +421,13 @@ def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang
     limit = bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT, lang)
     detail = usecases.node(store, node_id)
     hood = usecases.neighbourhood(store, node_id, depth=depth, limit=limit)
-    source = usecases.labels(store, [detail.source]).get(detail.source)
     here = request.url.path
     return render_page(
         request,
         "explore.html",
         lang,
         "explore",
-        node=provenance(detail, source, lang),
+        node=provenance(detail, lang),
         view=explorer_view(hood, lang),
         depth=depth,
         limit=limit,

@@ -137,6 +137,18 @@ def _coverage_csv(result: results.Coverage) -> str:
     return BYTE_ORDER_MARK + write_csv(COVERAGE_CSV_HEADER, lines)
 
 
+@v1.get("/coverage/cell", response_model=results.Cell, tags=["policymakers"], responses=NOT_FOUND)
+def coverage_cell(
+    store: StoreDep,
+    intervention: Annotated[str, Query(min_length=1, max_length=200, description="The intervention (row) id")],
+    target: Annotated[str, Query(min_length=1, max_length=200, description="The factor or theme (column) id")],
+    include_proposed: IncludeProposed = False,
+) -> results.Cell:
+    """One cell of the map: the links between the intervention and the factor or theme, and each finding on
+    both, every one with the source, locator and passage (quote) it rests on."""
+    return usecases.cell(store, intervention, target, include_proposed=include_proposed)
+
+
 @v1.get("/gaps", response_model=results.Gaps, tags=["policymakers"])
 def gaps(
     store: StoreDep,

@@ -278,14 +278,25 @@ RETURN o.id AS organisation
 
 # Reasons of an organisation: one per programme it runs or joins and factor or theme that programme targets.
 # Organisation filters: an empty $domain or $level asks for any. One hop per clause (see CELL_EVIDENCE).
-_ORGANISATION_HOP = """
-MATCH (o:Organisation)-[r:RUNS|PARTICIPATES_IN]->(i:Intervention)
+PROGRAMME_RELS = ("RUNS", "PARTICIPATES_IN")  # organisation -> programme
+REASON_RELS = ("ADDRESSES", "STRENGTHENS", "BELONGS_TO")  # programme -> factor or theme
+_ORGANISATION_HOP = f"""
+MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention)
 WHERE o.id IN $ids AND o.status IN $statuses AND ($domain = '' OR $domain IN o.domains)
   AND ($level = '' OR $level IN o.levels) AND r.status IN $statuses
-WITH o, i, TYPE(r) AS rel, r.role AS role
-MATCH (i)-[l:ADDRESSES|STRENGTHENS|BELONGS_TO]->(n)
+WITH o, i, r
+MATCH (i)-[l:{"|".join(REASON_RELS)}]->(n)
 WHERE l.status IN $statuses AND (NOT $only_targets OR n.id IN $targets)
 """
+
+
+def claim_list(link: str) -> str:
+    """A link's claim as one list of strings, so that it can be collected with the link: source, locator, quote,
+    status, note, then its further citations (read back with caleido.graph.usecases.common.claim_from_list)."""
+    fields = ", ".join(f"{link}.{name}" for name in ("source", "locator", "quote", "status", "note"))
+    return f"[{fields}] + coalesce({link}.citations, [])"
+
+
 _REASON_PARAMS = {
     "ids": Param.IDS,
     "statuses": Param.STATUSES,
@@ -297,10 +308,16 @@ _REASON_PARAMS = {
 REASON_COUNTS = _define(
     "REASON_COUNTS", _ORGANISATION_HOP + "RETURN o.id AS organisation, count(*) AS reasons\n", _REASON_PARAMS
 )
-# One row per organisation and programme (a row per reason was 12,655 rows for one page of 50 partners).
+# One row per organisation and programme (a row per reason was 12,655 rows for one page of 50 partners), with
+# the claims of both links: the programme link's columns, and each target as [id, type of the link, then its
+# claim_list]. (Grouping on the programme link's claim as one list took Ladybug three times as long.)
 REASONS = _define(
     "REASONS",
-    _ORGANISATION_HOP + "RETURN o.id AS organisation, i.id AS intervention, rel, role, collect(n.id) AS targets\n",
+    _ORGANISATION_HOP
+    + f"""RETURN o.id AS organisation, i.id AS intervention, TYPE(r) AS rel, r.role AS role, r.source AS source,
+       r.locator AS locator, r.quote AS quote, r.status AS status, r.note AS note, r.citations AS citations,
+       collect([n.id, TYPE(l)] + {claim_list("l")}) AS targets
+""",
     _REASON_PARAMS,
 )
 

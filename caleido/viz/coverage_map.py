@@ -16,9 +16,11 @@ from caleido.graph.usecases.results import (
     CoverageCell,
     CoverageColumn,
     CoverageRow,
+    FindingDetail,
     Gaps,
     Labelled,
 )
+from caleido.viz.claims import cited_sources, claim_view, gloss_note
 from caleido.viz.i18n import Lang, labelled, rel_label, term_label, text
 from caleido.viz.network import explore_href
 from caleido.viz.palette import DIRECTION_COLOURS
@@ -195,7 +197,11 @@ def cell_detail(cell: Cell, labels: Labels, lang: Lang) -> dict[str, Any]:
         "net_direction": text(lang, f"net.{cell.net_direction or 'none'}"),
         "best_grade": term_label("EvidenceGradeScheme", cell.best_grade, lang) if cell.best_grade else None,
         "links": [
-            {"rel": rel_label(link.rel, lang), "status": term_label("ReviewStatusScheme", link.status, lang)}
+            {
+                "rel": rel_label(link.rel, lang),
+                "status": term_label("ReviewStatusScheme", link.status, lang),
+                "claim": claim_view(link, labels, lang),
+            }
             for link in cell.links
         ],
         "intervention": _name(cell.intervention, labels, lang),
@@ -206,9 +212,23 @@ def cell_detail(cell: Cell, labels: Labels, lang: Lang) -> dict[str, Any]:
                 "direction": term_label("DirectionScheme", f.direction, lang) if f.direction else "",
                 "grade": term_label("EvidenceGradeScheme", f.grade, lang),
                 "label": labelled(f, lang),
+                "gloss": gloss_note(f.gloss, lang, lang),
                 "href": explore_href(f.id, lang),
+                "claim": claim_view(f, labels, lang),
+                # the link to this cell's factor or theme, when it rests on a passage of its own
+                "evidence": claim_view(f.evidence_link, labels, lang) if _own_passage(f) else None,
                 "sources": [{**s.model_dump(), "label": labelled(s, lang)} for s in f.sources],
             }
             for f in cell.finding_details
         ],
     }
+
+
+def _own_passage(finding: FindingDetail) -> bool:
+    link = finding.evidence_link
+    return bool(link.quote or link.citations) and (link.quote, link.locator) != (finding.quote, finding.locator)
+
+
+def cell_sources(cell: Cell) -> set[str]:
+    """The ids of the sources a cell's links and findings cite (whose labels the detail shows)."""
+    return cited_sources(*cell.links, *cell.finding_details, *(f.evidence_link for f in cell.finding_details))

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from caleido.graph.usecases.results import Neighbourhood, NodeDetail, NodeLabel
+from caleido.graph.usecases.results import Neighbourhood, NodeDetail
 from caleido.ontology.language import in_language
 from caleido.ontology.model import load_ontology
 from caleido.viz import palette
-from caleido.viz.i18n import Lang, class_label, labelled, rel_label, text
+from caleido.viz.claims import claim_view, gloss_note
+from caleido.viz.i18n import Lang, class_label, labelled, rel_label, terms, text
 from caleido.viz.layout import rings_by_depth
 from caleido.viz.network import Network, explore_href
 
@@ -83,22 +84,56 @@ def explorer_view(hood: Neighbourhood, lang: Lang) -> dict[str, Any]:
             },
             "rels": {rel: rel_label(rel, lang) for rel in load_ontology().relationships},
             "texts": {
-                key: text(lang, key) for key in ("class", "name", "definition", *PROVENANCE_FIELDS, "links", "error")
+                key: text(lang, key)
+                for key in (
+                    "class",
+                    "name",
+                    "definition",
+                    *PROVENANCE_FIELDS,
+                    "links",
+                    "error",
+                    "quote.none",
+                    "gloss.curator",
+                    "label.nl",
+                    "label.en",
+                )
             },
+            "statuses": dict(terms("ReviewStatusScheme", lang)),
         },
     }
 
 
-def provenance(detail: NodeDetail, source: NodeLabel | None, lang: Lang) -> dict[str, Any]:
-    """A node's name, kind, definition and provenance fields (its source by name), for the panel."""
+def provenance(detail: NodeDetail, lang: Lang) -> dict[str, Any]:
+    """A node's name, kind, definition and provenance for the panel: the passage it rests on beside it, its
+    provenance fields (its source by name), its name in the other language, and each of its links with the
+    passage that link rests on."""
+    sources = {s.id: s for s in detail.cited}
     values = {f: detail.value(f) for f in PROVENANCE_FIELDS}
-    values["source"] = labelled(source, lang) if source else detail.source
+    values["source"] = labelled(sources[detail.source], lang) if detail.source in sources else detail.source
     definitions = {"nl": detail.value("definition_nl"), "en": detail.value("definition_en")}
+    other: Lang = "en" if lang == "nl" else "nl"
+    other_label = detail.value(f"label_{other}")
     return {
         "label": labelled(detail, lang),
+        "gloss": gloss_note(detail.gloss, "en" if lang == "en" and detail.value("label_en") else "nl", lang),
+        "other_label": (
+            {"name": text(lang, f"label.{other}"), "label": other_label, "gloss": gloss_note(detail.gloss, other, lang)}
+            if other_label and other_label != labelled(detail, lang)
+            else None
+        ),
         "class": class_label(detail.class_, lang),
         "definition": in_language(definitions, lang) or "",
+        "claim": claim_view(detail, sources, lang),
         "fields": [(text(lang, f), values[f]) for f in PROVENANCE_FIELDS if values.get(f)],
         "source_href": explore_href(detail.source, lang),
-        "links": len(detail.links),
+        "links": [
+            {
+                "outgoing": link.orientation == "outgoing",
+                "rel": rel_label(link.rel, lang),
+                "far": labelled(link.far, lang),
+                "far_href": explore_href(link.far.id, lang),
+                "claim": claim_view(link, sources, lang),
+            }
+            for link in detail.links
+        ],
     }

@@ -48,6 +48,13 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "none": ("geen", "none"),
     "include_proposed": ("Ook voorgestelde kennis tonen", "Include proposed knowledge"),
     "error": ("Fout", "Error"),
+    # a claim's evidence, shown beside it
+    "quote": ("Citaat", "Quote"),
+    "quote.none": ("geen citaat vastgelegd", "no quote recorded"),
+    "citations": ("Verdere vindplaatsen", "Further passages"),
+    "gloss.curator": ("eigen vertaling, niet getoetst", "curator's own translation, unverified"),
+    "label.nl": ("Nederlandse naam", "Dutch name"),
+    "label.en": ("Engelse naam", "English name"),
     # kaleidoscope
     "kaleidoscope.title": ("Het caleidoscopische model", "The kaleidoscopic model"),
     "kaleidoscope.intro": (
@@ -69,6 +76,38 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "cluster": ("Cluster", "Cluster"),
     "cluster.none": ("zonder cluster", "no cluster"),
+    "themes.title": (
+        "Thema's voor beschermende programma's en hun interventies",
+        "Themes for protective programmes and their interventions",
+    ),
+    "themes.intro": (
+        "Elk thema met de bron die het noemt, de factoren die het opbouwt of aanpakt en de interventies die erbij "
+        "horen. Voorgestelde kennis is nog niet door een curator getoetst en staat gemarkeerd.",
+        "Each theme with the source that names it, the factors it builds or addresses and the interventions that "
+        "belong to it. Proposed knowledge is not yet reviewed by a curator and is marked.",
+    ),
+    "theme.interventions.none": (
+        "De bronnen noemen bij dit thema geen interventies.",
+        "The sources name no interventions for this theme.",
+    ),
+    "values.title": ("Waarden", "Values"),
+    "values.intro": (
+        "Elke waarde met de bron die haar noemt, en de thema's en interventies die erop rusten.",
+        "Each value with the source that names it, and the themes and interventions that rest on it.",
+    ),
+    "layer.none": (
+        "De bronnen in de kennisbank noemen geen {layer}; deze laag blijft leeg.",
+        "The sources in the knowledge graph name no {layer}; this layer stays empty.",
+    ),
+    "layer.unreviewed": (
+        "De bronnen in de kennisbank noemen geen {layer} die een curator heeft getoetst; {count} voorgesteld.",
+        "The sources in the knowledge graph name no {layer} a curator has reviewed; {count} proposed.",
+    ),
+    "layer.individual": ("kenmerken van het individu", "characteristics of the individual"),
+    "layer.environment": ("risicofactoren in de omgeving", "risk factors in the environment"),
+    "layer.protective": ("beschermende factoren", "protective factors"),
+    "layer.theme": ("thema's voor beschermende programma's", "themes for protective programmes"),
+    "layer.value": ("waarden", "values"),
     "links": ("Verbindingen", "Links"),
     # coverage
     "coverage.title": ("Bewijs- en leemtekaart", "Evidence and gap map"),

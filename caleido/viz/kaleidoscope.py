@@ -2,21 +2,29 @@
 risk factors in the environment around it, protective factors and programme themes in the next ring, the
 values outside, and the interventions on the outer edge, turned towards what they address.
 
-Input is the result of caleido.graph.usecases.model (one language) plus source labels; output is what
-the page template needs: the network data, the legend and the same content as tables.
+Input is the result of caleido.graph.usecases.model (one language) plus the labels of the sources it cites
+(model_sources); output is what the page template needs: the network data, the legend, the same content as
+tables, and the programme themes with their interventions and the values, each beside the passage it rests
+on. A layer with no accepted record says so in a sentence rather than being drawn empty or filled in.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from caleido.graph.usecases.results import Dimension, Member, Model, ModelIntervention, Pairing
+from caleido.graph.usecases.results import Dimension, Labelled, Member, Model, ModelIntervention, ModelTheme, Pairing
 from caleido.viz import layout, palette
-from caleido.viz.i18n import Lang, class_label, rel_label, text
+from caleido.viz.claims import ACCEPTED, cited_sources, claim_text, claim_view, gloss_note
+from caleido.viz.i18n import Lang, class_label, rel_label, term_label, text
 from caleido.viz.network import Network, explore_href
+
+Sources = Mapping[str, Labelled]  # labels of the sources the model cites, by id
+SHOWN = ("accepted", "proposed")  # what the lists show (proposed marked); rejected and retracted are left out
+THEME_FACTOR_RELS = ("BUILDS", "ADDRESSES")  # a theme -> protective factors it builds, risk factors it addresses
 
 RADII = {"individual": 150.0, "environment": 330.0, "protective": 520.0, "value": 680.0, "intervention": 840.0}
 CLUSTER_LABEL_OFFSET = 70.0
@@ -32,7 +40,13 @@ class KaleidoscopeFilters:
     include_proposed: bool = False
 
 
-def kaleidoscope(model: Model, sources: dict[str, str], filters: KaleidoscopeFilters, lang: Lang) -> dict[str, Any]:
+def model_sources(model: Model) -> set[str]:
+    """The ids of the sources the model's members, pairings and themes cite (whose labels the view shows)."""
+    links = [c for t in model.themes for i in t.interventions for c in (i.link, *(e.link for e in i.evidence))]
+    return cited_sources(*model.members, *model.interventions, *model.pairings, *links)
+
+
+def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, lang: Lang) -> dict[str, Any]:
     statuses = {"accepted", "proposed"} if filters.include_proposed else {"accepted"}
     clusters = _clusters(model, filters.scheme)
     members = [m for m in model.members if m.status in statuses and _in_scheme(m, clusters, filters.scheme)]
@@ -65,7 +79,7 @@ def kaleidoscope(model: Model, sources: dict[str, str], filters: KaleidoscopeFil
             member.label or member.id,
             cls=member.class_,
             dimension=member.dimension,
-            title=_title(member, sources, lang),
+            title=_title(member, member.class_, sources, lang),
             position=positions[member.id],
             href=explore_href(member.id, lang),
         )
@@ -81,24 +95,33 @@ def kaleidoscope(model: Model, sources: dict[str, str], filters: KaleidoscopeFil
             intervention.id,
             intervention.label or intervention.id,
             cls="Intervention",
-            title=f"{intervention.label}\n{class_label('Intervention', lang)}",
+            title=_title(intervention, "Intervention", sources, lang),
             position=positions[intervention.id],
             href=explore_href(intervention.id, lang),
         )
     for pairing in pairings:
-        network.add_edge(pairing.start, pairing.end, title=rel_label(pairing.rel, lang))
+        title = f"{rel_label(pairing.rel, lang)}\n{claim_text(pairing, sources, lang)}"
+        network.add_edge(pairing.start, pairing.end, title=title)
     labels = {m.id: m.label or m.id for m in members} | {i.id: i.label or i.id for i in interventions}
     return {
         "network": network.data(physics=False),
         "legend": _legend(model, lang),
         "table": _table(members, dimensions, clusters, sources, lang),
+        "themes": _themes(model, sources, lang),
+        "values": _values(model, sources, lang),
+        "layers": layer_notes(model, lang),
         "interventions": [
             {
                 "id": i.id,
                 "href": explore_href(i.id, lang),
                 "label": labels[i.id],
                 "targets": [
-                    {"id": p.end, "label": labels[p.end], "rel": rel_label(p.rel, lang)}
+                    {
+                        "id": p.end,
+                        "label": labels[p.end],
+                        "rel": rel_label(p.rel, lang),
+                        "claim": claim_view(p, sources, lang),
+                    }
                     for p in pairings
                     if p.start == i.id
                 ],
@@ -174,36 +197,155 @@ def _positions(
     return positions
 
 
-def _title(member: Member, sources: dict[str, str], lang: Lang) -> str:
-    """The tooltip: name, kind, definition and source, as plain text."""
-    lines = [member.label or member.id, class_label(member.class_, lang)]
-    if member.definition:
-        lines.append(member.definition)
-    if member.source:
-        where = f" ({member.locator})" if member.locator else ""
-        lines.append(f"{text(lang, 'source')}: {sources.get(member.source, member.source)}{where}")
+def _title(record: Member | ModelIntervention, cls: str, sources: Sources, lang: Lang) -> str:
+    """The tooltip, as plain text: name, kind, definition, and the passage it rests on with its source."""
+    note = gloss_note(record.gloss, lang, lang)
+    lines = [f"{record.label or record.id}" + (f" ({note})" if note else ""), class_label(cls, lang)]
+    if isinstance(record, Member) and record.definition:
+        lines.append(record.definition)
+    lines.append(f"{text(lang, 'source')}: {claim_text(record, sources, lang)}")
     return "\n".join(lines)
 
 
-def _legend(model: Model, lang: Lang) -> list[dict[str, str]]:
+def _legend(model: Model, lang: Lang) -> list[dict[str, Any]]:
+    notes = layer_notes(model, lang)
     entries = [
-        {"label": d.label, "colour": palette.DIMENSION_COLOURS[d.id], "definition": d.definition}
+        {
+            "label": d.label,
+            "colour": palette.DIMENSION_COLOURS[d.id],
+            "definition": d.definition,
+            "empty": notes[d.id],
+        }
         for d in model.dimensions
     ]
     entries.append(
         {"label": class_label("Intervention", lang), "colour": palette.colour("Intervention"), "definition": ""}
+        | {"empty": None}
     )
     return entries
+
+
+def layer_notes(model: Model, lang: Lang) -> dict[str, str | None]:
+    """By dimension: for a ring with no accepted record, the sentence that the sources name none (and how many
+    are proposed, when some are); None for a ring that has some."""
+    accepted: dict[str, int] = defaultdict(int)
+    proposed: dict[str, int] = defaultdict(int)
+    for m in model.members:
+        if m.status == ACCEPTED:
+            accepted[m.dimension or ""] += 1
+        elif m.status == "proposed":
+            proposed[m.dimension or ""] += 1
+
+    def note(dimension: str) -> str | None:
+        if accepted[dimension]:
+            return None
+        layer, count = text(lang, f"layer.{dimension}"), proposed[dimension]
+        if count:
+            return text(lang, "layer.unreviewed").format(layer=layer, count=count)
+        return text(lang, "layer.none").format(layer=layer)
+
+    return {d.id: note(d.id) for d in model.dimensions}
+
+
+def _member_view(member: Member, sources: Sources, lang: Lang) -> dict[str, Any]:
+    """A theme or value with its source and passage, for the lists under the network."""
+    return {
+        "id": member.id,
+        "href": explore_href(member.id, lang),
+        "label": member.label or member.id,
+        "definition": member.definition or "",
+        "gloss": gloss_note(member.gloss, lang, lang),
+        "proposed": member.status != ACCEPTED,
+        "status": term_label("ReviewStatusScheme", member.status, lang),
+        "claim": claim_view(member, sources, lang),
+    }
+
+
+def _shown_order(item: Member) -> tuple[bool, str, str]:
+    return (item.status != ACCEPTED, (item.label or item.id).casefold(), item.id)
+
+
+def _names(model: Model) -> dict[str, str]:
+    return {m.id: m.label or m.id for m in model.members} | {i.id: i.label or i.id for i in model.interventions}
+
+
+def _linked(pairing: Pairing, names: dict[str, str], sources: Sources, lang: Lang, far: str) -> dict[str, Any]:
+    """A pairing as the lists show it: the node at its `far` end ("start" or "end") with the claim."""
+    node = pairing.start if far == "start" else pairing.end
+    return {
+        "rel": rel_label(pairing.rel, lang),
+        "href": explore_href(node, lang),
+        "label": names.get(node, node),
+        "claim": claim_view(pairing, sources, lang),
+    }
+
+
+def _from(model: Model, node: str, rels: tuple[str, ...]) -> list[Pairing]:
+    """The pairings of these types from (or, for GROUNDED_IN, to) a node that are accepted or proposed."""
+    return [
+        p
+        for p in model.pairings
+        if p.rel in rels and p.status in SHOWN and node == (p.end if p.rel == "GROUNDED_IN" else p.start)
+    ]
+
+
+def _themes(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
+    """Every theme that is accepted or proposed, accepted ones first, each with the factors it builds or addresses and
+    its interventions: accepted ones as they are, proposed ones (the intervention or its link) marked."""
+    names = _names(model)
+    themes: list[ModelTheme] = sorted(model.themes, key=_shown_order)
+    return [
+        _member_view(theme, sources, lang)
+        | {
+            "factors": [_linked(p, names, sources, lang, "end") for p in _from(model, theme.id, THEME_FACTOR_RELS)],
+            "interventions": [
+                {
+                    "id": i.id,
+                    "href": explore_href(i.id, lang),
+                    "label": i.label or i.id,
+                    "proposed": i.status != ACCEPTED,
+                    "status": term_label("ReviewStatusScheme", i.status, lang),
+                    "claim": claim_view(i.link, sources, lang),
+                    "evidence": [
+                        {
+                            "href": explore_href(e.finding, lang),
+                            "label": e.label or e.finding,
+                            "grade": term_label("EvidenceGradeScheme", e.grade, lang),
+                            "direction": term_label("DirectionScheme", e.direction, lang) if e.direction else "",
+                            "proposed": e.status != ACCEPTED,
+                            "status": term_label("ReviewStatusScheme", e.status, lang),
+                            "claim": claim_view(e.link, sources, lang),
+                        }
+                        for e in i.evidence
+                    ],
+                }
+                for i in theme.interventions
+            ],
+        }
+        for theme in themes
+    ]
+
+
+def _values(model: Model, sources: Sources, lang: Lang) -> list[dict[str, Any]]:
+    """Every value that is accepted or proposed, accepted ones first, each with the themes and interventions grounded
+    in it."""
+    names = _names(model)
+    values = sorted((m for m in model.members if m.class_ == "Value" and m.status in SHOWN), key=_shown_order)
+    return [
+        _member_view(value, sources, lang)
+        | {"grounded": [_linked(p, names, sources, lang, "start") for p in _from(model, value.id, ("GROUNDED_IN",))]}
+        for value in values
+    ]
 
 
 def _table(
     members: list[Member],
     dimensions: dict[str, Dimension],
     clusters: dict[str, tuple[str, str]],
-    sources: dict[str, str],
+    sources: Sources,
     lang: Lang,
 ) -> list[dict[str, Any]]:
-    """The same members as rows, grouped by dimension in the model's order."""
+    """The same members as rows, grouped by dimension in the model's order, each with its passage."""
     order = list(dimensions)
     rows = sorted(members, key=lambda m: (order.index(m.dimension or ""), _cluster_of(m, clusters) or "~", m.id))
     return [
@@ -211,12 +353,12 @@ def _table(
             "id": m.id,
             "href": explore_href(m.id, lang),
             "label": m.label or m.id,
+            "gloss": gloss_note(m.gloss, lang, lang),
             "dimension": dimensions[m.dimension or ""].label,
             "class": class_label(m.class_, lang),
             "clusters": ", ".join(clusters[c][0] for c in m.clusters if c in clusters),
             "definition": m.definition or "",
-            "source": sources.get(m.source, m.source) if m.source else "",
-            "locator": m.locator or "",
+            "claim": claim_view(m, sources, lang),
         }
         for m in rows
     ]

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from caleido.graph.usecases.results import Labelled, Partner, PartnerMunicipality, Partners
+from caleido.viz.claims import cited_sources, claim_view
 from caleido.viz.i18n import Lang, class_label, labelled, rel_label, term_label, text
 from caleido.viz.layout import rings_by_depth
 from caleido.viz.network import Network, explore_href
@@ -33,12 +34,18 @@ def partner_view(
 
     entries = []
     for rank, partner in enumerate(shown, start=1):
-        programmes: dict[str, list[dict[str, str]]] = defaultdict(list)
+        programmes: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for reason in partner.reasons:
             programmes[reason.intervention].append(
-                {"target": name(reason.target), "href": explore_href(reason.target, lang)}
+                {
+                    "target": name(reason.target),
+                    "href": explore_href(reason.target, lang),
+                    "rel": rel_label(reason.target_rel, lang),
+                    "claim": claim_view(reason.target_claim, known, lang),
+                }
             )
         roles = {r.intervention: (r.rel, r.role) for r in partner.reasons}
+        claims = {r.intervention: claim_view(r.programme_claim, known, lang) for r in partner.reasons}
         entries.append(
             {
                 "rank": rank,
@@ -54,6 +61,7 @@ def partner_view(
                         "label": name(intervention),
                         "href": explore_href(intervention, lang),
                         "how": _how(*roles[intervention], lang),
+                        "claim": claims[intervention],
                         "targets": targets,
                     }
                     for intervention, targets in sorted(programmes.items())
@@ -63,6 +71,11 @@ def partner_view(
         )
     network = _network(result.municipality, shown, name, lang)
     return {"partners": entries, "network": network, "more": result.more or len(result.partners) > limit}
+
+
+def reason_sources(result: Partners) -> set[str]:
+    """The ids of the sources the partners' reasons cite (whose labels the list shows)."""
+    return cited_sources(*(c for p in result.partners for r in p.reasons for c in (r.programme_claim, r.target_claim)))
 
 
 def _first_programmes(partner: Partner) -> set[str]:

@@ -1,4 +1,5 @@
-"""The read routes over HTTP, on each store, with problem+json errors (tests/fixtures/usecases)."""
+"""The read routes over HTTP, on each store, with problem+json errors (tests/fixtures/usecases; the passages
+claims rest on with tests/fixtures/claims)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,16 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 
 from caleido.graph.store import GraphStore
+from tests.helpers import FIXTURES, load
 
 PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def claims_client(store: GraphStore, api: TestClient) -> TestClient:
+    """The app over a store holding tests/fixtures/claims."""
+    load(store, FIXTURES / "claims")
+    return api
 
 
 def test_health_and_readiness(client: TestClient, store: GraphStore) -> None:
@@ -65,8 +74,17 @@ def test_partners_by_code_or_name_with_reasons(client: TestClient) -> None:
         ("org-province", "province"),
         ("org-national", "national"),
     ]
+    claim = {"source": "src-u", "quote": None, "citations": [], "status": "accepted", "note": None}
     assert body["partners"][1]["reasons"] == [
-        {"intervention": "int-1", "rel": "RUNS", "role": "coordinator", "target": "rf-1"}
+        {
+            "intervention": "int-1",
+            "rel": "RUNS",
+            "role": "coordinator",
+            "target": "rf-1",
+            "target_rel": "ADDRESSES",
+            "programme_claim": {**claim, "locator": "p. 6"},
+            "target_claim": {**claim, "locator": "p. 3"},
+        }
     ]
     den_haag = client.get("/api/v1/partners", params={"municipality": "Den Haag"}).json()
     assert den_haag["municipality"]["id"] == "GM0518"
@@ -154,11 +172,66 @@ def test_errors_are_problem_json(client: TestClient, url: str, params: dict, sta
     assert "Traceback" not in response.text and "caleido." not in response.text
 
 
+# ---------------------------------------------------------------- every claim with its passage
+
+
+def test_model_lists_the_themes_with_their_interventions_and_passages(claims_client: TestClient) -> None:
+    body = claims_client.get("/api/v1/model", params={"lang": "en"}).json()
+    themes = {t["id"]: t for t in body["themes"]}
+    assert sorted(themes) == ["theme-a", "theme-b", "theme-p"]  # theme-x is retracted, theme-j rejected
+    theme = themes["theme-a"]
+    assert (theme["label"], theme["status"], theme["source"], theme["locator"], theme["quote"]) == (
+        "Theme A",
+        "accepted",
+        "src-c",
+        "§ A",
+        "citaat bij thema A",
+    )
+    shown = [(i["id"], i["status"], i["link"]["status"], i["link"]["quote"]) for i in theme["interventions"]]
+    assert shown == [
+        ("int-a", "accepted", "accepted", "citaat: aanpak A hoort bij thema A"),
+        ("int-b", "accepted", "proposed", "citaat: aanpak B hoort bij thema A"),
+        ("int-c", "proposed", "accepted", "citaat: aanpak C hoort bij thema A"),
+    ]
+    factor = {m["id"]: m for m in body["members"]}["rf-a"]
+    assert factor["gloss"] == "curator" and factor["citations"][1] == {
+        "locator": "p. 3",
+        "quote": "derde citaat bij factor A",
+    }
+
+
+def test_a_node_and_each_link_come_with_their_passages(claims_client: TestClient) -> None:
+    node = claims_client.get("/api/v1/nodes/org-a").json()
+    runs = [link for link in node["links"] if link["rel"] == "RUNS"]
+    assert [(link["to"], link["locator"], link["quote"], link["far"]["label_en"]) for link in runs] == [
+        ("int-a", "p. 5", "citaat: organisatie A voert aanpak A uit", "Approach A")
+    ]
+    assert node["cited"] == [{"id": "src-c", "class": "Source", "label_nl": "Bron C", "label_en": "Source C"}]
+    factor = claims_client.get("/api/v1/nodes/rf-a").json()
+    assert factor["quote"] == "citaat bij factor A" and factor["gloss"] == "curator"
+    assert [c["locator"] for c in factor["citations"]] == ["p. 2", "p. 3"]
+
+
+def test_a_cell_and_a_partner_come_with_their_passages(claims_client: TestClient) -> None:
+    cell = claims_client.get("/api/v1/coverage/cell", params={"intervention": "int-a", "target": "rf-a"}).json()
+    (finding,) = cell["finding_details"]
+    assert (finding["locator"], finding["quote"]) == ("tabel 3", "citaat bij bevinding A")
+    assert finding["sources"][0]["quote"] == "citaat: bevinding A staat in bron D"
+    assert cell["links"][0]["quote"] == "citaat: aanpak A pakt factor A aan"
+    missing = claims_client.get("/api/v1/coverage/cell", params={"intervention": "int-nope", "target": "rf-a"})
+    assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
+    partners = claims_client.get("/api/v1/partners", params={"municipality": "GM0344", "factor": "rf-a"}).json()
+    (reason,) = partners["partners"][0]["reasons"]
+    assert reason["programme_claim"]["quote"] == "citaat: organisatie A voert aanpak A uit"
+    assert reason["target_claim"]["quote"] == "citaat: aanpak A pakt factor A aan"
+
+
 def test_openapi_lists_every_route_and_the_vocabularies(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {
         "/api/v1/model",
         "/api/v1/coverage",
+        "/api/v1/coverage/cell",
         "/api/v1/gaps",
         "/api/v1/partners",
         "/api/v1/nodes/{node_id}",

@@ -1,4 +1,5 @@
-"""The use-case queries on a graph whose answers are known by heart (tests/fixtures/usecases)."""
+"""The use-case queries on graphs whose answers are known by heart (tests/fixtures/usecases, and
+tests/fixtures/claims for the passages every claim carries)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,23 @@ from caleido.graph.store import GraphStore
 from tests.helpers import FIXTURES, load, plain
 
 USECASES = FIXTURES / "usecases"
+CLAIMS = FIXTURES / "claims"
 
 
 @pytest.fixture
 def graph(store: GraphStore) -> GraphStore:
     load(store, USECASES)
     return store
+
+
+@pytest.fixture
+def claims(store: GraphStore) -> GraphStore:
+    load(store, CLAIMS)
+    return store
+
+
+def _claim(source: str, locator: str, quote: str | None, status: str = "accepted") -> dict:
+    return {"source": source, "locator": locator, "quote": quote, "citations": [], "status": status, "note": None}
 
 
 def _cell(result: dict, intervention: str, target: str) -> dict:
@@ -122,5 +134,103 @@ def test_model_lists_rings_clusters_and_pairings(graph: GraphStore) -> None:
     result = plain(usecases.model(graph, lang="en"))
     assert [d["id"] for d in result["dimensions"]] == ["individual", "environment", "protective", "theme", "value"]
     assert {m["id"]: m["dimension"] for m in result["members"]}["pf-1"] == "protective"
-    assert {"start": "theme-1", "rel": "GROUNDED_IN", "end": "val-1", "status": "accepted"} in result["pairings"]
+    grounded = {"start": "theme-1", "rel": "GROUNDED_IN", "end": "val-1"}
+    assert {**grounded, **_claim("src-u", "p. 2", None)} in result["pairings"]
     assert {m["id"]: m["label"] for m in result["members"]}["val-1"] == "Trust"
+
+
+# ---------------------------------------------------------------- every claim with its passage
+
+
+def test_node_quotes_the_node_and_each_link_with_the_far_end(claims: GraphStore) -> None:
+    detail = plain(usecases.node(claims, "rf-a"))
+    assert (detail["locator"], detail["quote"], detail["gloss"]) == ("p. 1", "citaat bij factor A", "curator")
+    assert detail["citations"] == [
+        {"locator": "p. 2", "quote": "tweede citaat bij factor A"},
+        {"locator": "p. 3", "quote": "derde citaat bij factor A"},
+    ]
+    links = {(link["rel"], link["from"]): link for link in detail["links"]}
+    addresses = links[("ADDRESSES", "int-a")]
+    assert {k: addresses[k] for k in ("source", "locator", "quote", "citations", "status", "note")} == _claim(
+        "src-c", "§ A.2", "citaat: aanpak A pakt factor A aan"
+    )
+    assert addresses["far"] == {
+        "id": "int-a",
+        "class": "Intervention",
+        "label_nl": "Aanpak A",
+        "label_en": "Approach A",
+    }
+    assert links[("EVIDENCE_FOR", "fnd-a")]["source"] == "src-d"  # a link's source is its own, not its node's
+
+
+def test_cell_findings_carry_their_passages(claims: GraphStore) -> None:
+    cell = plain(usecases.cell(claims, "int-a", "rf-a"))
+    assert cell["links"] == [{"rel": "ADDRESSES", **_claim("src-c", "§ A.2", "citaat: aanpak A pakt factor A aan")}]
+    (finding,) = cell["finding_details"]
+    assert (finding["source"], finding["locator"], finding["quote"]) == ("src-d", "tabel 3", "citaat bij bevinding A")
+    assert finding["evidence_link"] == _claim("src-d", "tabel 3", "citaat: bevinding A over factor A")
+    (reported,) = finding["sources"]
+    assert (reported["locator"], reported["quote"]) == ("p. 12", "citaat: bevinding A staat in bron D")
+
+
+def test_partner_reasons_carry_both_claims(claims: GraphStore) -> None:
+    (partner,) = plain(usecases.partners(claims, "GM0344"))["partners"]
+    reasons = {(r["intervention"], r["target"]): r for r in partner["reasons"]}
+    assert sorted(reasons) == [("int-a", "rf-a"), ("int-a", "theme-a"), ("int-b", "pf-a")]
+    runs = reasons[("int-a", "rf-a")]
+    assert (runs["rel"], runs["target_rel"]) == ("RUNS", "ADDRESSES")
+    assert runs["programme_claim"] == _claim("src-c", "p. 5", "citaat: organisatie A voert aanpak A uit")
+    assert runs["target_claim"] == _claim("src-c", "§ A.2", "citaat: aanpak A pakt factor A aan")
+    joins = reasons[("int-b", "pf-a")]
+    assert (joins["rel"], joins["target_rel"]) == ("PARTICIPATES_IN", "STRENGTHENS")
+    assert joins["target_claim"]["quote"] == "citaat: aanpak B versterkt beschermer A"
+    with_proposed = plain(usecases.partners(claims, "GM0344", include_proposed=True))["partners"][0]["reasons"]
+    proposed = [r for r in with_proposed if r["target_claim"]["status"] == "proposed"]
+    assert [(r["intervention"], r["target"], r["target_rel"]) for r in proposed] == [("int-b", "theme-a", "BELONGS_TO")]
+
+
+def test_model_members_and_pairings_carry_their_passages(claims: GraphStore) -> None:
+    result = plain(usecases.model(claims, lang="en"))
+    members = {m["id"]: m for m in result["members"]}
+    assert (members["rf-a"]["quote"], members["rf-a"]["gloss"]) == ("citaat bij factor A", "curator")
+    assert [c["locator"] for c in members["rf-a"]["citations"]] == ["p. 2", "p. 3"]
+    assert members["pf-a"]["gloss"] == "source"
+    approach = {i["id"]: i for i in result["interventions"]}["int-a"]
+    assert (approach["source"], approach["locator"], approach["quote"]) == ("src-c", "§ A.1", "citaat bij aanpak A")
+    (grounded,) = [p for p in result["pairings"] if p["rel"] == "GROUNDED_IN"]
+    assert grounded["quote"] == "citaat: thema A rust op waarde A"
+    of_theme = [(p["rel"], p["end"], p["status"]) for p in result["pairings"] if p["start"] == "theme-a"]
+    assert sorted(of_theme) == [
+        ("ADDRESSES", "rf-a", "proposed"),
+        ("BUILDS", "pf-a", "accepted"),
+        ("GROUNDED_IN", "val-a", "accepted"),
+    ]
+
+
+def test_model_lists_each_theme_with_its_interventions(claims: GraphStore) -> None:
+    themes = {t["id"]: t for t in plain(usecases.model(claims, lang="en"))["themes"]}
+    assert sorted(themes) == ["theme-a", "theme-b", "theme-p"]  # the retracted theme-x and rejected theme-j left out
+    assert (themes["theme-a"]["label"], themes["theme-a"]["quote"]) == ("Theme A", "citaat bij thema A")
+    assert themes["theme-p"]["status"] == "proposed" and themes["theme-b"]["interventions"] == []
+    belonging = [(i["id"], i["status"], i["link"]["status"]) for i in themes["theme-a"]["interventions"]]
+    # accepted first; a proposed link or intervention after it; the retracted link (int-r) left out
+    assert belonging == [
+        ("int-a", "accepted", "accepted"),
+        ("int-b", "accepted", "proposed"),
+        ("int-c", "proposed", "accepted"),
+    ]
+    approach = themes["theme-a"]["interventions"][0]
+    assert approach["link"] == _claim("src-c", "§ A.1", "citaat: aanpak A hoort bij thema A")
+    # what a source says about the approach's evidence: the finding on it, with the link's passage
+    assert approach["evidence"] == [
+        {
+            "finding": "fnd-a",
+            "label": "Finding A",
+            "grade": "well-founded",
+            "status": "accepted",
+            "direction": "supports",
+            "link": _claim("src-d", "tabel 3", None),
+        }
+    ]
+    assert themes["theme-a"]["interventions"][1]["evidence"] == []
+    assert themes["theme-a"]["interventions"][1]["link"]["note"] == "een lezing die een curator nog moet nakijken"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import httpx
 import pytest
@@ -26,6 +27,22 @@ PAGES = [
 ]
 # Where a page could pull something from another host: src, href, action and url(...) in inline HTML.
 OUTSIDE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.I)
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value or "" for name, value in attrs if name in ("href", "src", "action", "formaction")]
+
+
+def _urls(html: str) -> list[str]:
+    """The URLs of the page's elements, as a browser parses them (escaped text holds none)."""
+    parser = _Attributes()
+    parser.feed(html)
+    return parser.urls
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +67,16 @@ def test_every_page_is_self_contained_escaped_and_under_a_strict_policy(http: ht
 def test_payload_appears_escaped_where_it_is_shown(http: httpx.Client) -> None:
     html = http.get("/coverage?intervention=int-xss&target=rf-xss").text
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert "javascript:" not in html.replace("&#34;javascript:", "")  # only inside escaped text, never a URL
+    assert _urls(html) and not [url for url in _urls(html) if "javascript:" in url]  # only in text, never a URL
     data = http.get("/explore/rf-xss").text
     island = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', data, re.S)
     assert island is not None and "\\u003cimg src=x" in island.group(1) and "<img" not in island.group(1)
+    # quotes and further passages beside their claims, escaped like every other text
+    assert "&lt;img src=x onerror=window.__xss=1&gt;citaat-factor" in data
+    assert "&lt;svg onload=window.__xss=1&gt;tweede-citaat-factor" in data
+    assert "&lt;img src=x onerror=window.__xss=1&gt;citaat-pakt-aan" in data
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;citaat-thema" in http.get("/").text
+    assert "&lt;img src=x onerror=window.__xss=1&gt;citaat-voert-uit" in http.get("/partners?municipality=GM0344").text
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ caleido.graph.usecases.results, in a fixed order, which the API serves as it is.
 """
 
 from caleido.graph.search_keys import normalise
-from caleido.graph.usecases.common import ACCEPTED, WITH_PROPOSED, NotFound, Statuses
+from caleido.graph.usecases.common import ACCEPTED, WITH_PROPOSED, NotFound, Statuses, stored_links
 from caleido.graph.usecases.evidence_map import FACTOR_RELS, Evidence, cell, coverage, coverage_rows, gaps
 from caleido.graph.usecases.explore import (
     labels,
@@ -20,7 +20,6 @@ from caleido.graph.usecases.explore import (
     neighbourhood,
     node,
     search,
-    stored_links,
 )
 from caleido.graph.usecases.partners import REACH_ORDER, find_municipality, partners
 

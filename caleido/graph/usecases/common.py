@@ -1,7 +1,10 @@
-"""What the use cases share: the statuses that count, how a row names itself, the error for a missing id."""
+"""What the use cases share: the statuses that count, how a row names itself and states its claim, the error
+for a missing id."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from caleido.errors import NotFound as NotFound  # re-exported: the use cases raise it
@@ -41,3 +44,28 @@ def class_of(store: GraphStore, node_id: str) -> str:
     if node_id not in classes:
         raise NotFound(f"no node with id {node_id!r}")
     return classes[node_id]
+
+
+def stored_links(store: GraphStore, rows: Iterable[dict[str, Any]]) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
+    """The stored columns of the links that catalogue rows (start, rel, end) name: one read per type."""
+    keys_by_rel: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in rows:
+        keys_by_rel[row["rel"]].append((row["start"], row["end"]))
+    return {rel: store.fetch_links(rel, keys) for rel, keys in sorted(keys_by_rel.items())}
+
+
+CLAIM_FIELDS = ("source", "locator", "quote", "citations", "status")
+
+
+def claim_fields(values: dict[str, Any], *, note: bool = False) -> dict[str, Any]:
+    """What a stored record or link says about itself as a claim: source, locator, quote, citations, status, and
+    with `note` a link's note."""
+    return {key: values.get(key) for key in (*CLAIM_FIELDS, *(["note"] if note else []))}
+
+
+CLAIM_LIST = ("source", "locator", "quote", "status", "note")  # the order of caleido.graph.queries.claim_list
+
+
+def claim_from_list(values: list[Any]) -> dict[str, Any]:
+    """A claim collected as one list by the catalogue (queries.claim_list), as claim_fields gives it."""
+    return {**dict(zip(CLAIM_LIST, values, strict=False)), "citations": list(values[len(CLAIM_LIST) :])}

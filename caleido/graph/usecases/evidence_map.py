@@ -16,13 +16,16 @@ from caleido.graph.usecases.common import (
     NotFound,
     Statuses,
     allowed_statuses,
+    claim_fields,
     grade_rank,
     label_fields,
+    stored_links,
 )
 from caleido.graph.usecases.results import (
     Cell,
     CellLink,
     CellSummary,
+    Claim,
     Coverage,
     CoverageCell,
     CoverageColumn,
@@ -205,11 +208,13 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
         raise NotFound(f"no intervention with id {intervention!r}")
     if target not in found:
         raise NotFound(f"no factor or theme with id {target!r}")
-    links = [
-        CellLink(rel=r["rel"], status=r["status"])
+    rows = [
+        {"start": r["intervention"], "rel": r["rel"], "end": r["target"]}
         for r in store.read(queries.TARGET_LINKS_OF, ids=[intervention], statuses=statuses)
         if r["target"] == target
     ]
+    stored = stored_links(store, rows)
+    links = [CellLink(rel=r["rel"], **claim_fields(stored[r["rel"]][(r["start"], r["end"])], note=True)) for r in rows]
     summary = Evidence.read(store, [intervention], [found[target]], statuses).cell(intervention, target)
     findings = store.fetch_nodes("Finding", summary.finding_ids)
     on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in summary.finding_ids])
@@ -228,13 +233,19 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
                 effect_size=row.get("effect_size"),
                 effect_measure=row.get("effect_measure"),
                 n_studies=row.get("n_studies"),
+                source=row.get("source"),
                 locator=row.get("locator"),
+                quote=row.get("quote"),
+                citations=row.get("citations"),
+                gloss=row.get("gloss"),
+                evidence_link=Claim(**claim_fields(link, note=True)),
                 sources=[
                     FindingSource(
                         **label_fields(sources[r["end"]]),
                         citation=sources[r["end"]].get("citation"),
                         url=sources[r["end"]].get("url"),
                         locator=places.get((finding_id, r["end"]), {}).get("locator"),
+                        quote=places.get((finding_id, r["end"]), {}).get("quote"),
                     )
                     for r in sorted(reported, key=lambda r: r["end"])
                     if r["start"] == finding_id and r["end"] in sources

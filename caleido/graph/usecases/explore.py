@@ -5,20 +5,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
-from caleido.graph.usecases.common import NotFound, class_of, label_fields, rows_by_id
+from caleido.graph.usecases.common import (
+    CLAIM_FIELDS,
+    WITH_PROPOSED,
+    NotFound,
+    claim_fields,
+    class_of,
+    label_fields,
+    rows_by_id,
+    stored_links,
+)
 from caleido.graph.usecases.results import (
+    Claim,
     Cluster,
     ClusterScheme,
     Dimension,
+    InterventionEvidence,
     Labelled,
     Member,
     Model,
     ModelIntervention,
+    ModelTheme,
     Municipality,
     Neighbourhood,
     NeighbourLink,
@@ -28,21 +39,15 @@ from caleido.graph.usecases.results import (
     NodeLink,
     Pairing,
     SearchHit,
+    ThemeIntervention,
 )
 from caleido.ontology.language import Lang, column_in_language, in_language
 from caleido.ontology.model import load_ontology
 
 MODEL_CLASSES = ("IndividualProfile", "RiskFactor", "ProtectiveFactor", "ProgrammeTheme", "Value")  # the rings
+PAIRING_RELS = ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS", "BUILDS")
 
 # ---------------------------------------------------------------- exploring
-
-
-def stored_links(store: GraphStore, rows: Iterable[dict[str, Any]]) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
-    """The stored columns of the links that catalogue rows (start, rel, end) name: one read per type."""
-    keys_by_rel: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for row in rows:
-        keys_by_rel[row["rel"]].append((row["start"], row["end"]))
-    return {rel: store.fetch_links(rel, keys) for rel, keys in sorted(keys_by_rel.items())}
 
 
 def node(store: GraphStore, node_id: str) -> NodeDetail:
@@ -58,12 +63,16 @@ def node(store: GraphStore, node_id: str) -> NodeDetail:
             rel=row["rel"],
             from_=row["start"],
             to=row["end"],
+            far=NodeLabel(
+                id=row["far"], class_=row["far_class"], label_nl=row["far_label_nl"], label_en=row["far_label_en"]
+            ),
             **stored[row["rel"]].get((row["start"], row["end"]), {}),
         )
         for row, orientation in ends
     ]
     links.sort(key=lambda link: (link.orientation, link.rel, link.from_, link.to))
-    return NodeDetail(class_=cls, **values, links=links)
+    cited = labels(store, {values["source"], *(link.source for link in links)})
+    return NodeDetail(class_=cls, **values, links=links, cited=[cited[i] for i in sorted(cited)])
 
 
 def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int = 200) -> Neighbourhood:
@@ -158,19 +167,88 @@ def model(store: GraphStore, *, lang: Lang = "nl") -> Model:
         if name.endswith("ClusterScheme") and name != "ClusterScheme"
     ]
     pairings = [
-        Pairing(start=start, rel=rel, end=end, status=values["status"])
-        for rel in ("MITIGATES", "GROUNDED_IN", "BELONGS_TO", "ADDRESSES", "STRENGTHENS")
+        Pairing(start=start, rel=rel, end=end, **claim_fields(values, note=True))
+        for rel in PAIRING_RELS
         for start, end, values in store.iter_links(rel)
     ]
     pairings.sort(key=lambda p: (p.rel, p.start, p.end))
+    members = model_members(store, lang=lang)
+    interventions = model_interventions(store, lang=lang)
     return Model(
         lang=lang,
         dimensions=dimensions,
         cluster_schemes=cluster_schemes,
-        members=model_members(store, lang=lang),
-        interventions=model_interventions(store, lang=lang),
+        members=members,
+        interventions=interventions,
         pairings=pairings,
+        themes=_themes(store, members, interventions, pairings, lang),
     )
+
+
+def _themes(
+    store: GraphStore,
+    members: list[Member],
+    interventions: list[ModelIntervention],
+    pairings: list[Pairing],
+    lang: Lang,
+) -> list[ModelTheme]:
+    """Every programme theme that is accepted or proposed (not rejected or retracted), with the interventions that
+    belong to it (the link and the intervention each accepted or proposed), accepted ones first, then by label,
+    each with the findings on it."""
+    known = {i.id: i for i in interventions}
+    belonging: dict[str, list[ThemeIntervention]] = defaultdict(list)
+    kept = [
+        (p, known[p.start])
+        for p in pairings
+        if p.rel == "BELONGS_TO" and p.start in known and {p.status, known[p.start].status} <= set(WITH_PROPOSED)
+    ]
+    evidence = _evidence_on(store, {i.id for _, i in kept}, lang)
+    for p, intervention in kept:
+        belonging[p.end].append(
+            ThemeIntervention(
+                id=intervention.id,
+                label=intervention.label,
+                status=intervention.status,
+                link=Claim(**p.model_dump(include={*CLAIM_FIELDS, "note"})),
+                evidence=evidence.get(intervention.id, []),
+            )
+        )
+
+    def order(i: ThemeIntervention) -> tuple[bool, str, str]:
+        accepted = i.status == i.link.status == "accepted"
+        return (not accepted, (i.label or i.id).casefold(), i.id)
+
+    return [
+        ModelTheme(**m.model_dump(), interventions=sorted(belonging[m.id], key=order))
+        for m in members
+        if m.class_ == "ProgrammeTheme" and m.status in WITH_PROPOSED
+    ]
+
+
+def _evidence_on(store: GraphStore, interventions: set[str], lang: Lang) -> dict[str, list[InterventionEvidence]]:
+    """The findings (accepted or proposed) on these interventions, by intervention, each with its link's claim."""
+    links = [
+        (finding, target, values)
+        for finding, target, values in store.iter_links("EVIDENCE_FOR")
+        if target in interventions and values["status"] in WITH_PROPOSED
+    ]
+    findings = store.fetch_nodes("Finding", {finding for finding, _, _ in links})
+    found: dict[str, list[InterventionEvidence]] = defaultdict(list)
+    for finding, target, values in links:
+        row = findings.get(finding)
+        if row is None or row["status"] not in WITH_PROPOSED:
+            continue
+        found[target].append(
+            InterventionEvidence(
+                finding=finding,
+                label=column_in_language(row, "label", lang),
+                grade=row["grade"],
+                status=row["status"],
+                direction=values.get("direction"),
+                link=Claim(**claim_fields(values, note=True)),
+            )
+        )
+    return found
 
 
 def model_members(store: GraphStore, *, lang: Lang = "nl", classes: Iterable[str] = MODEL_CLASSES) -> list[Member]:
@@ -183,10 +261,9 @@ def model_members(store: GraphStore, *, lang: Lang = "nl", classes: Iterable[str
             dimension=row.get("dimension") or ontology.classes[cls].dimension,
             label=column_in_language(row, "label", lang),
             definition=column_in_language(row, "definition", lang),
-            clusters=sorted(row.get("clusters", [])),
-            status=row["status"],
-            source=row.get("source"),
-            locator=row.get("locator"),
+            gloss=row.get("gloss"),
+            clusters=sorted(row.get("clusters") or []),
+            **claim_fields(row),
         )
         for cls in classes
         for row in store.iter_nodes(cls)
@@ -195,14 +272,15 @@ def model_members(store: GraphStore, *, lang: Lang = "nl", classes: Iterable[str
 
 
 def model_interventions(store: GraphStore, *, lang: Lang = "nl") -> list[ModelIntervention]:
-    """Every intervention with its label in the language, domains, levels and status."""
+    """Every intervention with its label in the language, domains, levels, status and passage."""
     return [
         ModelIntervention(
             id=row["id"],
             label=column_in_language(row, "label", lang),
+            gloss=row.get("gloss"),
             domains=sorted(row["domains"]),
             levels=sorted(row["levels"]),
-            status=row["status"],
+            **claim_fields(row),
         )
         for row in store.iter_nodes("Intervention")
     ]

@@ -9,8 +9,7 @@ from typing import Any
 from caleido.graph import queries
 from caleido.graph.store import Entry, GraphStore
 from caleido.graph.sync import HISTORY, REVIEW_LOG, REVISION
-from caleido.graph.usecases.common import class_of
-from caleido.graph.usecases.explore import stored_links
+from caleido.graph.usecases.common import class_of, stored_links
 from caleido.graph.usecases.results import Change, LinkKey, NodeHistory, Revision, Revisions
 
 Row = tuple[str, tuple[str, ...]]  # (class or relationship type, key)

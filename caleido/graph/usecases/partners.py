@@ -10,8 +10,15 @@ from typing import Any
 from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
-from caleido.graph.usecases.common import NotFound, Statuses, allowed_statuses, label_fields
-from caleido.graph.usecases.results import Partner, PartnerMunicipality, Partners, Reach, Reason
+from caleido.graph.usecases.common import (
+    NotFound,
+    Statuses,
+    allowed_statuses,
+    claim_fields,
+    claim_from_list,
+    label_fields,
+)
+from caleido.graph.usecases.results import Claim, Partner, PartnerMunicipality, Partners, Reach, Reason
 
 # ---------------------------------------------------------------- partners
 
@@ -73,12 +80,7 @@ def partners(
             break
     page = ranked[offset:end]
     details = store.fetch_nodes("Organisation", [org for _, _, org in page])
-    reasons: dict[str, list[Reason]] = defaultdict(list)
-    for row in store.read(queries.REASONS, **reason_params, ids=[org for _, _, org in page]):
-        reasons[row["organisation"]] += [
-            Reason(intervention=row["intervention"], rel=row["rel"], role=row["role"], target=target)
-            for target in row["targets"]
-        ]
+    reasons = _reasons(store.read(queries.REASONS, **reason_params, ids=[org for _, _, org in page]))
     return Partners(
         municipality=PartnerMunicipality(**label_fields(place), safety_regions=safety_regions, provinces=provinces),
         statuses=list(statuses),
@@ -97,6 +99,31 @@ def partners(
             for reach, _, org in page
         ],
     )
+
+
+def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
+    """The reasons of the REASONS rows by organisation, each with the claims of the two links it rests on. A
+    programme's link to a target is one claim, however many organisations run the programme: it is made once."""
+    reasons: dict[str, list[Reason]] = defaultdict(list)
+    claims: dict[tuple[str, str, str], Claim] = {}
+    for row in rows:
+        programme = Claim(**claim_fields(row, note=True))
+        for target, rel, *claim in row["targets"]:  # partners() puts each organisation's reasons in order
+            key = (row["intervention"], rel, target)
+            if key not in claims:
+                claims[key] = Claim(**claim_from_list(claim))
+            reasons[row["organisation"]].append(
+                Reason(
+                    intervention=row["intervention"],
+                    rel=row["rel"],
+                    role=row["role"],
+                    target=target,
+                    target_rel=rel,
+                    programme_claim=programme,
+                    target_claim=claims[key],
+                )
+            )
+    return reasons
 
 
 def _parents(store: GraphStore, regions: list[str]) -> list[str]:

@@ -7,12 +7,15 @@ and `from_`; answers serialise by alias.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from caleido.ontology.citations import split_citation
 
 Direction = Literal["supports", "contradicts", "mixed"]
 Reach = Literal["municipality", "safety-region", "province", "regional", "national"]
+Gloss = Literal["source", "curator"]
 
 
 class Result(BaseModel):
@@ -29,6 +32,55 @@ class NodeLabel(Labelled):
     """A node's id, class and labels."""
 
     class_: str = Field(alias="class")
+
+
+# ---------------------------------------------------------------- what a claim rests on
+
+
+class Passage(Result):
+    """A passage of the source a claim rests on: where it is, and its words (in the source's language)."""
+
+    locator: str
+    quote: str | None = None
+
+
+def passages(value: Any) -> Any:
+    """Stored citations ("locator ¶ quote" strings) as passages; anything else is left to validation."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for item in value:
+        if isinstance(item, str):
+            locator, quote = split_citation(item)
+            out.append({"locator": locator, "quote": quote or None})
+        else:
+            out.append(item)
+    return out
+
+
+Quote = Annotated[str | None, Field(description="the passage at the locator, verbatim, in the source's language")]
+Citations = Annotated[
+    list[Passage],
+    BeforeValidator(passages),
+    Field(default_factory=list, description="further passages of a claim that rests on several"),
+]
+GlossOf = Annotated[
+    Gloss | None, Field(description="curator: the English label and definition are the curator's own translation")
+]
+
+
+class Claim(Result):
+    """A link or record as a claim: its source, the locator and the passage there, further passages, and whether
+    a curator accepted it."""
+
+    source: str | None
+    locator: str | None
+    quote: Quote = None
+    citations: Citations
+    status: str
+    note: str | None = Field(default=None, description="a link's note: why it is proposed or rejected, say")
 
 
 # ---------------------------------------------------------------- the model
@@ -58,29 +110,70 @@ class Member(Result):
     dimension: str | None
     label: str | None
     definition: str | None
+    gloss: GlossOf = None
     clusters: list[str]
     status: str
     source: str | None = Field(description="the source the member comes from (its id)")
     locator: str | None = Field(description="where in the source")
+    quote: Quote = None
+    citations: Citations
 
 
 class ModelIntervention(Result):
-    """An intervention, attached in the kaleidoscope to what it addresses."""
+    """An intervention, attached in the kaleidoscope to what it addresses, with the passage it rests on."""
 
     id: str
     label: str | None
+    gloss: GlossOf = None
     domains: list[str]
     levels: list[str]
     status: str
+    source: str | None = None
+    locator: str | None = None
+    quote: Quote = None
+    citations: Citations
 
 
 class Pairing(Result):
-    """A link of the model: from its `start` to its `end`."""
+    """A link of the model: from its `start` to its `end`, with the claim it is."""
 
     start: str
     rel: str
     end: str
     status: str
+    source: str | None
+    locator: str | None
+    quote: Quote = None
+    citations: Citations
+    note: str | None = None
+
+
+class InterventionEvidence(Result):
+    """A finding on an intervention (what a source says about its evidence), with the claim of the link."""
+
+    finding: str
+    label: str | None
+    grade: str
+    status: str = Field(description="the finding's review status")
+    direction: Direction | None
+    link: Claim = Field(description="the claim that the finding bears on the intervention")
+
+
+class ThemeIntervention(Result):
+    """An intervention that belongs to a programme theme: the intervention's status, the link's claim and the
+    findings on the intervention."""
+
+    id: str
+    label: str | None
+    status: str = Field(description="the intervention's review status")
+    link: Claim = Field(description="the claim that it belongs to the theme")
+    evidence: list[InterventionEvidence] = Field(description="findings on the intervention, accepted or proposed")
+
+
+class ModelTheme(Member):
+    """A programme theme with the interventions that belong to it (rejected and retracted ones left out)."""
+
+    interventions: list[ThemeIntervention]
 
 
 class Model(Result):
@@ -90,6 +183,10 @@ class Model(Result):
     members: list[Member]
     interventions: list[ModelIntervention]
     pairings: list[Pairing]
+    themes: list[ModelTheme] = Field(
+        description="every programme theme that is accepted or proposed, with its interventions; "
+        "the view says when no accepted theme is left"
+    )
 
 
 # ---------------------------------------------------------------- the evidence-and-gap map
@@ -138,25 +235,36 @@ class Coverage(Result):
     cells: list[CoverageCell]
 
 
-class CellLink(Result):
+class CellLink(Claim):
+    """A link of the cell's intervention to its factor or theme, with the claim it is."""
+
     rel: str
-    status: str
 
 
 class FindingSource(Labelled):
+    """A source a finding is reported in; `locator` and `quote` say where (the REPORTED_IN link's)."""
+
     citation: str | None
     url: str | None
     locator: str | None
+    quote: Quote = None
 
 
 class FindingDetail(Labelled):
+    """A finding on a cell, with the passage it rests on (in its own source, at its locator)."""
+
     grade: str
     status: str
     direction: Direction | None
     effect_size: float | None
     effect_measure: str | None
     n_studies: int | None
+    source: str | None = None
     locator: str | None
+    quote: Quote = None
+    citations: Citations
+    gloss: GlossOf = None
+    evidence_link: Claim = Field(description="the claim that the finding bears on the cell's factor or theme")
     sources: list[FindingSource]
 
 
@@ -198,10 +306,16 @@ class Gaps(Result):
 
 
 class Reason(Result):
+    """Why an organisation is a partner: it runs or joins (`rel`) a programme that addresses, strengthens or
+    belongs to (`target_rel`) a wanted factor or theme; each of the two links with the claim it rests on."""
+
     intervention: str
     rel: str
     role: str | None
     target: str
+    target_rel: str
+    programme_claim: Claim = Field(description="the claim that the organisation runs or joins the programme")
+    target_claim: Claim = Field(description="the claim that the programme addresses the factor or theme")
 
 
 class Partner(Labelled):
@@ -261,27 +375,39 @@ class Neighbourhood(Result):
 
 
 class NodeLink(Result):
-    """A link of a node, read from the node (`orientation`), with every stored column of the link."""
+    """A link of a node, read from the node (`orientation`), with every stored column of the link (its
+    citations as passages) and the node at the far end."""
 
     model_config = ConfigDict(extra="allow")
     orientation: Literal["outgoing", "incoming"]
     rel: str
     from_: str = Field(alias="from")
     to: str
+    far: NodeLabel = Field(description="the node at the other end")
+    source: str
+    locator: str
+    quote: Quote = None
+    citations: Citations
+    status: str
 
 
 class NodeDetail(Result):
-    """A node's class, every stored column (provenance included) and its links with theirs."""
+    """A node's class, every stored column (provenance included; citations as passages) and its links with
+    theirs."""
 
     model_config = ConfigDict(extra="allow")
     id: str
     class_: str = Field(alias="class")
     source: str
     locator: str
+    quote: Quote = None
+    citations: Citations
+    gloss: GlossOf = None
     status: str
     added_by: str
     added_at: str
     links: list[NodeLink]
+    cited: list[NodeLabel] = Field(description="the sources the node and its links cite, with their labels")
 
     def value(self, column: str) -> Any:
         """A stored column by name (the class's own columns are not fields of this model)."""

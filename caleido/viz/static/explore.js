@@ -22,24 +22,90 @@
     });
   }
 
+  function explore(id, text) { const a = element("a", text); a.href = href(id); return a; }
+
+  // A claim's evidence beside it, as templates/_macros.html draws it: the passage, where it is, further
+  // passages, a link's note, and the claim's status when it is not accepted.
+  function claim(c, sources) {
+    const box = element("span");
+    box.className = "claim";
+    if (c.quote) { const q = element("q", c.quote); q.className = "quote"; box.append(q); }
+    else { const none = element("span", "(" + config.texts["quote.none"] + ")"); none.className = "no-quote"; box.append(none); }
+    const where = element("span", " — ");
+    where.className = "where";
+    if (c.source) where.append(explore(c.source, sources[c.source] ? name(sources[c.source]) : c.source));
+    if (c.locator) where.append(", " + c.locator);
+    box.append(" ", where);
+    (c.citations || []).forEach(function (p) {
+      const passage = element("span");
+      passage.className = "passage";
+      if (p.quote) { const q = element("q", p.quote); q.className = "quote"; passage.append(q, " "); }
+      const at = element("span", "— " + p.locator);
+      at.className = "where";
+      passage.append(at);
+      box.append(" ", passage);
+    });
+    if (c.note) { const note = element("span", "(" + c.note + ")"); note.className = "note"; box.append(" ", note); }
+    if (c.status && c.status !== "accepted") {
+      const mark = element("span", config.statuses[c.status] || c.status);
+      mark.className = "status-mark";
+      box.append(" ", mark);
+    }
+    return box;
+  }
+
+  function gloss(note) { const g = element("span", "(" + note + ")"); g.className = "gloss"; return g; }
+
   function showProvenance(id) {
     getJSON("/api/v1/nodes/" + encodeURIComponent(id)).then(function (node) {
+      const sources = {};
+      (node.cited || []).forEach(function (s) { sources[s.id] = s; });
       const kind = config.classes[node.class] ? config.classes[node.class].label : node.class;
+      const curator = node.gloss === "curator";
       const title = element("h2", panel.querySelector("h2").textContent);
       title.id = "provenance-title";
       const heading = element("p");
-      const link = element("a", name(node));
-      link.href = href(node.id);
+      const link = explore(node.id, name(node));
       link.id = "provenance-name";
-      heading.append(link, " ", element("span", "(" + kind + ")"));
+      heading.append(link);
+      if (curator && lang === "en" && node.label_en) heading.append(" ", gloss(config.texts["gloss.curator"]));
+      heading.append(" ", element("span", "(" + kind + ")"));
+      const parts = [title, heading];
+      const other = lang === "nl" ? "en" : "nl";
+      if (node["label_" + other] && node["label_" + other] !== name(node)) {
+        const line = element("p", config.texts["label." + other] + ": " + node["label_" + other]);
+        line.className = "other-label";
+        if (curator && other === "en") line.append(" ", gloss(config.texts["gloss.curator"]));
+        parts.push(line);
+      }
+      const definition = node["definition_" + lang] || node.definition_nl || node.definition_en;
+      if (definition) parts.push(element("p", definition));
+      const evidence = element("p");
+      evidence.id = "provenance-claim";
+      evidence.append(claim(node, sources));
+      parts.push(evidence);
       const list = element("dl");
-      const definition = node["definition_" + lang] || node.definition_nl;
       fields.forEach(function (field) {
         if (node[field] === null || node[field] === undefined || node[field] === "") return;
-        list.append(element("dt", config.texts[field]), element("dd", String(node[field])));
+        const value = field === "source" && sources[node.source] ? name(sources[node.source]) : String(node[field]);
+        list.append(element("dt", config.texts[field]), element("dd", value));
       });
       list.append(element("dt", config.texts.links), element("dd", String(node.links.length)));
-      panel.replaceChildren(title, heading, definition ? element("p", definition) : "", list, status);
+      parts.push(list);
+      const links = element("ul");
+      links.className = "link-claims";
+      links.id = "provenance-links";
+      node.links.forEach(function (l) {
+        const item = element("li");
+        const rel = config.rels[l.rel] || l.rel;
+        const far = explore(l.far.id, name(l.far));
+        if (l.orientation === "outgoing") item.append("→ " + rel + " ", far);
+        else item.append("← ", far, " " + rel);
+        item.append(": ", claim(l, sources));
+        links.append(item);
+      });
+      parts.push(links, status);
+      panel.replaceChildren.apply(panel, parts);
     }).catch(function (error) { status.textContent = error.message; });
   }
 
