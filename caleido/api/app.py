@@ -57,6 +57,7 @@ def create_app(
             yield
         finally:
             runner.close()  # before the store: a running job finishes its write first
+            app.state.store.projection.close()  # and a build of the SPARQL copy its reads
             if store is None:
                 app.state.store.close()
 

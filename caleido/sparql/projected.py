@@ -69,6 +69,7 @@ class ProjectedStore:
         return self.inner.iter_links(rel)
 
     def close(self) -> None:
+        self.projection.close()
         self.inner.close()
 
     def __enter__(self) -> Self:
@@ -80,8 +81,7 @@ class ProjectedStore:
 
 def projected(store: GraphStore, settings: Settings) -> ProjectedStore:
     """The store with a SPARQL projection kept in step (its first build begun) and the endpoint over it."""
-    # An embedded store has one writer, this process; over Neo4j others may write and their marks are read.
-    projection = Projection(store, watch_other_writers=store.dialect != "embedded")
+    projection = Projection(store, other_instances=store.dialect != "embedded")  # an embedded store has one owner
     projection.start()
     endpoint = Endpoint(
         projection,

@@ -7,9 +7,11 @@ three files, shapes included.
   the triples of the nodes and links it wrote, read back from the store after it committed, before the write
   returns: the next query sees it. Reading them back, rather than taking the rows written, keeps two writes
   of one row that commit in one order and are applied in the other from leaving the older one behind.
-- A write by another process (`caleido load`, a second API instance over one Neo4j) changes its writer's write
-  mark (caleido.graph.sync); a query that finds a mark other than it last saw has the projection built whole
-  again. An embedded store is owned by one process, so there no other writer can exist and no mark is read.
+- A write that did not pass there changes its writer's write mark (caleido.graph.sync): over Neo4j another
+  process's (`caleido load`, a second API instance), on either store a write made behind the wrapper's back
+  (a caller of `create_app(store=...)` that writes to the store itself). A query that finds a mark other than
+  it last saw has the projection built whole again first. Over Neo4j the marks of every writer are read (one
+  indexed lookup); an embedded store has one owner, this process, so only the shared mark is (by its key).
 """
 
 from __future__ import annotations
@@ -18,14 +20,15 @@ import logging
 import secrets
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from caleido.errors import QueryEngineBusy
 from caleido.graph.store import GraphStore
-from caleido.graph.sync import MARK_SUBJECT, WRITE_MARK
+from caleido.graph.sync import MARK_SUBJECT, SHARED_WRITER, WRITE_MARK
 from caleido.loaders.export import iter_rows
 from caleido.loaders.rdf_mapping import AGENT, add_link, add_node, link_iri, new_graph, rows_to_graph
 from caleido.ontology.model import CID, load_ontology
@@ -44,9 +47,25 @@ def to_quads(graph: Graph) -> list[ox.Quad]:
     return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
 
 
-def whole_graph(store: GraphStore) -> Graph:
-    """What the projection holds: the export of every node and link, and the ontology's files whole."""
-    graph = rows_to_graph(*iter_rows(store))
+class Closed(Exception):
+    """The projection was closed while it read the store."""
+
+
+T = TypeVar("T")
+
+
+def whole_graph(store: GraphStore, going: Callable[[], bool] = lambda: True) -> Graph:
+    """What the projection holds: the export of every node and link, and the ontology's files whole. Reading
+    stops (Closed) at the first row after `going` turns false."""
+
+    def rows(items: Iterator[T]) -> Iterator[T]:
+        for item in items:
+            if not going():
+                raise Closed
+            yield item
+
+    nodes, links = iter_rows(store)
+    graph = rows_to_graph(rows(nodes), rows(links))
     graph += load_ontology().graph
     return graph
 
@@ -54,10 +73,12 @@ def whole_graph(store: GraphStore) -> Graph:
 class Projection:
     """The pyoxigraph copy of one graph store (module doc). `writer` names this process's write mark."""
 
-    def __init__(self, store: GraphStore, *, watch_other_writers: bool):
+    def __init__(self, store: GraphStore, *, other_instances: bool):
+        """`other_instances`: whether other API instances may write the store (Neo4j), whose marks are then read
+        too; otherwise only the shared mark, that of every writer which keeps no projection."""
         self.source = store
         self.writer = f"api-{secrets.token_hex(6)}"
-        self._watch = watch_other_writers
+        self._other_instances = other_instances
         self._rel_iris = {ox.NamedNode(str(rel.iri)) for rel in load_ontology().relationships.values()}
         self._changed = threading.Condition()  # guards everything below
         self._oxi: ox.Store | None = None
@@ -65,6 +86,8 @@ class Projection:
         self._building = False
         self._pending: tuple[NodeKeys, LinkKeys] = (defaultdict(set), defaultdict(set))  # written while building
         self._seen_marks: dict[str, str] = {}
+        self._builder: threading.Thread | None = None
+        self._closed = False
         self.builds = 0  # how many builds finished: tests and logs tell a rebuild from an incremental step
 
     # ------------------------------------------------------------ reading
@@ -76,12 +99,10 @@ class Projection:
 
     def current(self, wait: float) -> ox.Store:
         """The copy, up to date with every committed write; waits up to `wait` seconds while it is built."""
-        if self._watch:
-            marks = self._other_marks()
-            with self._changed:
-                if marks != self._seen_marks:
-                    self._stale = True
+        marks = self._other_marks()
         with self._changed:
+            if marks != self._seen_marks:
+                self._stale = True
             if self._stale and not self._building:
                 self._begin_build()
             ready = self._changed.wait_for(lambda: self._oxi is not None and not self._stale, timeout=wait)
@@ -93,7 +114,10 @@ class Projection:
 
     def _other_marks(self) -> dict[str, str]:
         """The write marks of every writer but this process, by writer."""
-        entries = self.source.entries(WRITE_MARK, subject=MARK_SUBJECT)
+        if self._other_instances:
+            entries = self.source.entries(WRITE_MARK, subject=MARK_SUBJECT)
+        else:
+            entries = self.source.entries(WRITE_MARK, ids=[SHARED_WRITER])
         return {e.id: str(e.body.get("token")) for e in entries if e.id != self.writer}
 
     # ------------------------------------------------------------ building whole
@@ -102,29 +126,43 @@ class Projection:
         """Start a build thread unless one runs (the caller holds the condition)."""
         if self._building:
             return
+        if self._closed:
+            return
         self._building = True
-        threading.Thread(target=self._build, name="caleido-sparql-build", daemon=True).start()
+        self._builder = threading.Thread(target=self._build, name="caleido-sparql-build", daemon=True)
+        self._builder.start()
+
+    def close(self, wait: float = 30.0) -> None:
+        """Stop building (at the next row read) and wait for the build to end, so the store can close under it."""
+        with self._changed:
+            self._closed = True
+            builder = self._builder
+        if builder is not None:
+            builder.join(wait)
 
     def _build(self) -> None:
         try:
             while True:
+                marks = self._other_marks()  # before the rows: the build holds at least what these marks say
                 with self._changed:
-                    self._stale = False  # a mark seen from here on asks for another round
+                    self._stale = False  # a mark other than these, seen from here on, asks for another round
+                    self._seen_marks = marks
                     self._pending = (defaultdict(set), defaultdict(set))
-                marks = self._other_marks() if self._watch else {}
                 fresh = ox.Store()
-                fresh.extend(to_quads(whole_graph(self.source)))
+                fresh.extend(to_quads(whole_graph(self.source, lambda: not self._closed)))
                 with self._changed:
                     self._apply(fresh, *self._pending)  # written while this build read
-                    self._oxi, self._seen_marks = fresh, marks
+                    self._oxi = fresh
                     self.builds += 1
                     if not self._stale:
                         self._building = False
                         self._changed.notify_all()
                         log.info("SPARQL copy built: %d triples", len(fresh))
                         return
+        except Closed:
+            return
         except Exception:
-            log.exception("the SPARQL copy could not be built; the next query tries again")
+            log.warning("the SPARQL copy could not be built; the next query tries again", exc_info=True)
             with self._changed:
                 self._stale, self._building = True, False
                 self._changed.notify_all()
@@ -179,7 +217,7 @@ class Projection:
                     add_link(graph, rel, source_id, target_id, stored_links[(source_id, target_id)])
         added = set(to_quads(graph))
         removed |= self._orphaned_agents(oxi, removed, added)
-        oxi.update(_update_text(removed - added, added - removed))
+        oxi.update(_update_text(removed, added))  # deletes first: what is in both stays
 
     @staticmethod
     def _orphaned_agents(oxi: ox.Store, removed: set[ox.Quad], added: set[ox.Quad]) -> set[ox.Quad]:
