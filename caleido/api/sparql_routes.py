@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
 
 from caleido.api import problems
 from caleido.api.deps import StoreDep, optional_reader
@@ -119,3 +120,11 @@ def sparql_get(
 def sparql_post(request: Request, store: StoreDep, query: Annotated[str, Depends(posted_query)]) -> Response:
     """A SPARQL query sent as the body (application/sparql-query) or as a form (field `query`)."""
     return _answer(store, request, query)
+
+
+@router.api_route(
+    "/sparql", methods=["PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"], include_in_schema=False, dependencies=[]
+)
+def sparql_other_methods() -> None:
+    """405 that names both methods: with GET and POST as two routes, Starlette's own 405 named only the first."""
+    raise HTTPException(405, "Method Not Allowed", headers={"Allow": "GET, HEAD, POST"})

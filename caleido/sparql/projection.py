@@ -21,7 +21,8 @@ import secrets
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from itertools import chain
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -29,6 +30,7 @@ from rdflib import Graph
 from caleido.errors import QueryEngineBusy
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import MARK_SUBJECT, SHARED_WRITER, WRITE_MARK
+from caleido.loaders.copy import chunks
 from caleido.loaders.export import iter_rows
 from caleido.loaders.rdf_mapping import AGENT, add_link, add_node, link_iri, new_graph, rows_to_graph
 from caleido.ontology.model import CID, load_ontology
@@ -51,23 +53,34 @@ class Closed(Exception):
     """The projection was closed while it read the store."""
 
 
-T = TypeVar("T")
+BATCH = 2000  # rows turned into triples at a time: a build holds one batch as an rdflib graph, not the store
 
 
-def whole_graph(store: GraphStore, going: Callable[[], bool] = lambda: True) -> Graph:
-    """What the projection holds: the export of every node and link, and the ontology's files whole. Reading
-    stops (Closed) at the first row after `going` turns false."""
-
-    def rows(items: Iterator[T]) -> Iterator[T]:
-        for item in items:
-            if not going():
-                raise Closed
-            yield item
-
-    nodes, links = iter_rows(store)
-    graph = rows_to_graph(rows(nodes), rows(links))
+def whole_graph(store: GraphStore) -> Graph:
+    """What the projection holds, as rdflib builds it for the export: every node and link, and the ontology's
+    files whole (the export leaves out the shapes)."""
+    graph = rows_to_graph(*iter_rows(store))
     graph += load_ontology().graph
     return graph
+
+
+def parts(store: GraphStore, going: Callable[[], bool] = lambda: True) -> Iterator[Graph]:
+    """whole_graph in parts: the ontology, then BATCH nodes or links at a time, made by the export's own
+    add_node and add_link (an agent named in two parts is in both; a store keeps one). Stops (Closed) at the
+    first batch after `going` turns false."""
+    yield load_ontology().graph
+    nodes, links = iter_rows(store)
+    batches: Iterator[list[Any]] = chain(chunks(nodes, BATCH), chunks(links, BATCH))
+    for batch in batches:
+        if not going():
+            raise Closed
+        graph = new_graph()
+        for row in batch:
+            if isinstance(row, NodeRow):
+                add_node(graph, row.cls, row.id, row.values)
+            else:
+                add_link(graph, row.rel, row.source_id, row.target_id, row.values)
+        yield graph
 
 
 class Projection:
@@ -149,7 +162,8 @@ class Projection:
                     self._seen_marks = marks
                     self._pending = (defaultdict(set), defaultdict(set))
                 fresh = ox.Store()
-                fresh.extend(to_quads(whole_graph(self.source, lambda: not self._closed)))
+                for part in parts(self.source, lambda: not self._closed):
+                    fresh.extend(to_quads(part))
                 with self._changed:
                     self._apply(fresh, *self._pending)  # written while this build read
                     self._oxi = fresh
