@@ -231,6 +231,20 @@ def stats(store_uri: StoreOption = None) -> None:
 
 
 @app.command()
+def migrate(store_uri: StoreOption = None) -> None:
+    """Bring a store written with an older ontology up to date (any open for writing does the same): adds what the
+    ontology now names, keeps every record and link, records the version. Says what it did."""
+    from caleido.graph.migrate import migrate_store
+
+    uri = _store_uri(store_uri)
+    with _errors_to_exit():
+        report = migrate_store(uri, get_settings())
+    out.print(f"Store: {uri}", highlight=False)
+    for line in report.lines():
+        out.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
 def doctor(
     store_uri: StoreOption = None,
     repair: Annotated[bool, typer.Option("--repair", help="Do what it plans; drops nothing acknowledged.")] = False,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from caleido.errors import StoreError
 from caleido.graph.embedded_log import LogFiles, acknowledged_part_replays
+from caleido.graph.migrate import StoreVersionError
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
 from caleido.settings import Settings
@@ -58,6 +59,12 @@ def examine(uri: str, settings: Settings) -> Report:
         return report
     try:
         store = EmbeddedStore(files.database.parent, read_only=True, log_recovery="refuse")
+    except StoreVersionError as exc:
+        report.found.append(str(exc))
+        if exc.migratable:
+            report.plan.append("opening it for writing migrates it, keeping every record and link (`--repair` now)")
+            report.repairable = True
+        return report
     except StoreError as exc:
         _explain_log(report, files, length, mark, exc)
         return report
@@ -142,6 +149,9 @@ def _examine_server(uri: str, settings: Settings) -> Report:
     report = Report(uri)
     try:
         store = open_store(uri, settings, read_only=True)
+    except StoreVersionError as exc:
+        report.found.append(str(exc))
+        return report
     except StoreError as exc:
         report.found.append(str(exc))
         report.plan.append("start the server (it replays its own transaction log when it starts), then ask again")

@@ -23,7 +23,7 @@ from typing import Any, Literal, Self
 import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError, StoreUnavailable
-from caleido.graph import entry_rows, search_keys
+from caleido.graph import entry_rows, migrate, search_keys
 from caleido.graph.embedded_log import (
     LogFiles,
     LogMark,
@@ -165,7 +165,11 @@ class EmbeddedStore:
         self._link_columns = link_columns()
         if not read_only:
             self._mark.advance()  # what the open replayed is acknowledged, and the mark may be a closed log's
-            self.ensure_schema()
+        try:
+            self.migration = migrate.on_open(self)  # checks the version; a writable open brings the schema up to date
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def _conn(self) -> Any:
@@ -229,32 +233,80 @@ class EmbeddedStore:
             self._mark.advance()
 
     def ensure_schema(self) -> None:
-        """Create missing tables and columns and fill missing search keys; idempotent, so safe on every open."""
-        with self._writing():
-            tables = {row[1] for row in self._rows("CALL show_tables() RETURN *")}
-            for cls_name, columns in self._stored_columns.items():
-                if cls_name not in tables:
-                    cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in columns[1:])
-                    self._conn.execute(f"CREATE NODE TABLE {_q(cls_name)}(id STRING PRIMARY KEY, {cols})")
-                else:
-                    self._add_missing_columns(cls_name, columns[1:])
-                    self._fill_search_keys(cls_name)
-            for rel in relationships():
-                if rel.name not in tables:
-                    pairs = ", ".join(f"FROM {_q(a)} TO {_q(b)}" for a, b in sorted(rel.pairs))
-                    cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in self._link_columns)
-                    self._conn.execute(f"CREATE REL TABLE {_q(rel.name)}({pairs}, {cols})")
-                else:
-                    self._add_missing_columns(rel.name, self._link_columns)
-            if ENTRIES not in tables:
-                cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in entry_rows.ENTRY_COLUMNS[1:])
-                self._conn.execute(f"CREATE NODE TABLE {_q(ENTRIES)}(key STRING PRIMARY KEY, {cols})")
+        """Create missing tables, columns and relationship pairs and fill missing search keys; idempotent, so safe
+        on every open."""
+        self.migrate_schema()
 
-    def _add_missing_columns(self, table: str, columns: list[Column]) -> None:
+    def migrate_schema(self) -> list[str]:
+        """What ensure_schema does, saying what it added. The changes are one transaction: Ladybug rolls its DDL
+        back with the rest, so a crash leaves the schema as it was or as it should be, never half-way."""
+        with self._writing():
+            plan = self._schema_plan()
+            if plan:
+                self._conn.execute("BEGIN TRANSACTION")
+                try:
+                    for _, _, statement in plan:
+                        self._conn.execute(statement)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._roll_back()
+                    raise
+            for cls_name in self._stored_columns:
+                self._fill_search_keys(cls_name)
+        added: dict[str, list[str]] = {}
+        for what, name, _ in plan:
+            added.setdefault(what, []).append(name)
+        return [f"{what}: {', '.join(names)}" for what, names in added.items()]
+
+    def _tables(self) -> set[str]:
+        return {row[1] for row in self._rows("CALL show_tables() RETURN *")}
+
+    def _schema_plan(self) -> list[tuple[str, str, str]]:
+        """The DDL that brings the store to the ontology's schema, each statement with what it adds (a heading and
+        a name): node tables first (a relationship table names them), then relationship tables, their pairs and
+        columns. Ladybug adds a pair to a relationship table in place (ALTER TABLE ... ADD FROM a TO b), keeping
+        its links, so no table is ever rebuilt."""
+        tables = self._tables()
+        plan: list[tuple[str, str, str]] = []
+        for cls_name, columns in self._stored_columns.items():
+            if cls_name not in tables:
+                cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in columns[1:])
+                create = f"CREATE NODE TABLE {_q(cls_name)}(id STRING PRIMARY KEY, {cols})"
+                plan.append(("new node tables", cls_name, create))
+            else:
+                plan += self._missing_columns(cls_name, columns[1:])
+        for rel in relationships():
+            if rel.name not in tables:
+                pairs = ", ".join(f"FROM {_q(a)} TO {_q(b)}" for a, b in sorted(rel.pairs))
+                cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in self._link_columns)
+                plan.append(("new relationship tables", rel.name, f"CREATE REL TABLE {_q(rel.name)}({pairs}, {cols})"))
+                continue
+            stored = {(row[0], row[1]) for row in self._rows(f"CALL show_connection('{rel.name}') RETURN *")}
+            for a, b in sorted(rel.pairs - stored):
+                add = f"ALTER TABLE {_q(rel.name)} ADD FROM {_q(a)} TO {_q(b)}"
+                plan.append((f"new pairs of {rel.name}", f"{a} -> {b}", add))
+            plan += self._missing_columns(rel.name, self._link_columns)
+        if ENTRIES not in tables:
+            cols = ", ".join(f"{_q(c.name)} {_lb_type(c)}" for c in entry_rows.ENTRY_COLUMNS[1:])
+            create = f"CREATE NODE TABLE {_q(ENTRIES)}(key STRING PRIMARY KEY, {cols})"
+            plan.append(("new node tables", ENTRIES, create))
+        return plan
+
+    def _missing_columns(self, table: str, columns: list[Column]) -> list[tuple[str, str, str]]:
         existing = self._existing_columns(table)
-        for column in columns:
-            if column.name not in existing:
-                self._conn.execute(f"ALTER TABLE {_q(table)} ADD {_q(column.name)} {_lb_type(column)}")
+        return [
+            (f"new columns of {table}", c.name, f"ALTER TABLE {_q(table)} ADD {_q(c.name)} {_lb_type(c)}")
+            for c in columns
+            if c.name not in existing
+        ]
+
+    def stored_version(self) -> str | None:
+        tables = self._tables()
+        if not tables & {*self._node_columns, ENTRIES}:
+            return None
+        return migrate.version_from(
+            self.entries(migrate.VERSION_KIND, ids=[migrate.VERSION_ID]) if ENTRIES in tables else []
+        )
 
     def _fill_search_keys(self, cls_name: str) -> None:
         """Compute the search keys of nodes written before the store kept them (the column is new, so NULL)."""

@@ -31,7 +31,7 @@ from neo4j.exceptions import (
 )
 
 from caleido.errors import StoreError, StoreUnavailable, WriteConflict
-from caleido.graph import entry_rows, search_keys
+from caleido.graph import entry_rows, migrate, search_keys
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
@@ -128,12 +128,11 @@ class Neo4jStore:
             max_connection_lifetime=max_connection_lifetime,
             max_transaction_retry_time=max_transaction_retry_time,
         )
-        if not read_only:
-            try:
-                self.ensure_schema()
-            except BaseException:
-                self._driver.close()
-                raise
+        try:
+            self.migration = migrate.on_open(self)  # checks the version; a writable open brings the schema up to date
+        except BaseException:
+            self._driver.close()
+            raise
 
     # ------------------------------------------------------------ connection
 
@@ -207,30 +206,49 @@ class Neo4jStore:
     def ensure_schema(self) -> None:
         """Create the missing constraints and search index and fill missing search keys; idempotent, so safe
         on every open."""
-        labels = [COMMON_LABEL, *self._node_columns]
+        self.migrate_schema()
+
+    def migrate_schema(self) -> list[str]:
+        """What ensure_schema does, saying what it added. New properties and relationship types need nothing on
+        Neo4j; a new class needs its constraint. Each change is a schema transaction of its own (Neo4j keeps schema
+        and data apart), and `IF NOT EXISTS` makes a repeat after a crash harmless."""
+        added = []
         existing = {record["name"] for record in self._records("SHOW CONSTRAINTS YIELD name RETURN name")}
-        for label in labels:
+        for label in [COMMON_LABEL, *self._node_columns]:
             if _constraint_name(label) not in existing:
                 self._create_schema(
                     f"CREATE CONSTRAINT {_q(_constraint_name(label))} IF NOT EXISTS "
                     f"FOR (n:{_q(label)}) REQUIRE n.id IS UNIQUE"
                 )
+                added.append(f"constraint {_constraint_name(label)} (unique id of {label})")
         if ENTRY_KEY_CONSTRAINT not in existing:
             self._create_schema(
                 f"CREATE CONSTRAINT {_q(ENTRY_KEY_CONSTRAINT)} IF NOT EXISTS "
                 f"FOR (e:{_q(ENTRIES)}) REQUIRE e.key IS UNIQUE"
             )
+            added.append(f"constraint {ENTRY_KEY_CONSTRAINT}")
         indexes = {record["name"] for record in self._records("SHOW INDEXES YIELD name RETURN name")}
         if SEARCH_INDEX not in indexes:
             self._create_schema(
                 f"CREATE TEXT INDEX {_q(SEARCH_INDEX)} IF NOT EXISTS "
                 f"FOR (n:{_q(COMMON_LABEL)}) ON (n.{_q(search_keys.COLUMN.name)})"
             )
+            added.append(f"index {SEARCH_INDEX}")
         if ENTRY_SUBJECT_INDEX not in indexes:
             self._create_schema(
                 f"CREATE INDEX {_q(ENTRY_SUBJECT_INDEX)} IF NOT EXISTS FOR (e:{_q(ENTRIES)}) ON (e.kind, e.subject)"
             )
+            added.append(f"index {ENTRY_SUBJECT_INDEX}")
         self._fill_search_keys()
+        return added
+
+    def stored_version(self) -> str | None:
+        entries = self.entries(migrate.VERSION_KIND, ids=[migrate.VERSION_ID])
+        if entries:
+            return migrate.version_from(entries)
+        holds = self._records(f"MATCH (x:{_q(COMMON_LABEL)}) RETURN x.id LIMIT 1")
+        holds = holds or self._records(f"MATCH (e:{_q(ENTRIES)}) RETURN e.key LIMIT 1")
+        return migrate.UNRECORDED if holds else None
 
     def _run_write(self, query: str, **params: Any) -> None:
         """One write statement in a transaction of its own."""
