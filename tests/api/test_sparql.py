@@ -20,10 +20,11 @@ from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
-from caleido.graph.sync import SHARED_WRITER, WRITE_MARK
+from caleido.graph.sync import SHARED_WRITER, WRITE_MARK, plan_and_write
+from caleido.ontology.records import LinkRow
 from caleido.settings import Settings
 from caleido.sparql.projection import Projection, whole_graph
-from tests.api.sparql_client import PROBLEM, RESULTS_JSON, select, served
+from tests.api.sparql_client import PROBLEM, RESULTS_JSON, readme_queries, select, served
 from tests.helpers import FIXTURES, bearer, load
 
 SPARQL = "/api/v1/sparql"
@@ -126,6 +127,27 @@ def test_another_api_instance_over_one_neo4j_sees_the_writes_of_the_first(keys: 
             assert _label_of(second, finding) == [FINDING["statement"]["en"]]
             assert _label_of(first, finding) == [FINDING["statement"]["en"]]
             assert served(first).projection.builds == 1  # its own write came step by step
+
+
+def test_the_readme_close_match_example_finds_a_match_written_through_the_api_store(client: TestClient) -> None:
+    # The seed may hold no close match yet; this one is written as any write is, through the served store.
+    projected = served(client)
+    match = {"status": "proposed", "source": "src-u", "locator": "p. 1", "quote": "Despair, or exclusion"}
+    plan_and_write(projected, [], [LinkRow("CLOSE_MATCH", "rf-1", "rf-2", match)])
+    rows = select(client, readme_queries()[4])
+    assert [(r["record"], r["label"], r["match"], r["matchLabel"], r["status"]) for r in rows] == [
+        (
+            "https://w3id.org/caleido/id/rf-1",
+            "Wanhoop",
+            "https://w3id.org/caleido/id/rf-2",
+            "Uitsluiting",
+            "https://w3id.org/caleido/def#status-proposed",
+        )
+    ]
+    proposed = select(client, readme_queries()[2])
+    assert {"subject": "https://w3id.org/caleido/id/rf-1", "quote": "Despair, or exclusion"}.items() <= next(
+        r for r in proposed if r.get("object") == "https://w3id.org/caleido/id/rf-2"
+    ).items()
 
 
 # ---------------------------------------------------------------- limits
