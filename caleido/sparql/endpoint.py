@@ -12,12 +12,26 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from caleido.errors import QueryEngineBusy, QueryTimeLimit
 from caleido.sparql.projection import Projection
 from caleido.sparql.query import Answer, evaluate, form_of, negotiate
+
+QUERY_STACK = 256 * 2**20  # address space only, taken as used: see MAX_NESTING in caleido.sparql.query
+_stack_size = threading.Lock()
+
+
+def _start(run: Callable[[], None]) -> None:
+    """Run in a daemon thread with a stack of QUERY_STACK bytes (threading sets it for threads started next)."""
+    with _stack_size:
+        before = threading.stack_size(QUERY_STACK)
+        try:
+            threading.Thread(target=run, name="caleido-sparql-query", daemon=True).start()
+        finally:
+            threading.stack_size(before)
 
 
 class Endpoint:
@@ -52,7 +66,7 @@ class Endpoint:
             finally:
                 self._places.release()
 
-        threading.Thread(target=run, name="caleido-sparql-query", daemon=True).start()
+        _start(run)
         try:
             return future.result(timeout=self._left(deadline))
         except FutureTimeout:

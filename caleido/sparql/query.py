@@ -48,6 +48,12 @@ _OPAQUE = re.compile(
     r"|#[^\n\r]*",
     re.DOTALL,
 )
+# pyoxigraph parses, plans and evaluates recursively, so a deep enough query overflows its thread's stack and
+# kills the process (segfault): on an 8 MiB stack, 5,000 nested brackets or a 10,000-term chain 1+1+...+1 did.
+# Queries run on a 256 MiB stack (caleido.sparql.endpoint), where chains of 32,000 terms and 60,000 `!` ran;
+# these caps keep every query well below that, and no real query nears them.
+MAX_QUERY_CHARS = 64 * 1024
+MAX_NESTING = 100  # brackets { ( [ open at once, strings, IRIs and comments left out
 # SERVICE as a keyword: not inside a longer name or a variable. pyoxigraph reads `SERVICE:x` and `.SERVICE` as
 # the keyword, so only letters, digits, _ and a variable's ? or $ rule it out; a name like `ex:SERVICE` is
 # refused too, on the safe side.
@@ -60,7 +66,11 @@ def form_of(text: str) -> Form:
     """What kind of query this is; InvalidQuery or QueryRefused (both 400) when it may not run here."""
     if not text.strip():
         raise InvalidQuery("The query is empty; send a SPARQL query in `query`.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidQuery(f"The query is longer than {MAX_QUERY_CHARS} characters; shorten it.")
     code = _OPAQUE.sub(lambda m: "<>" if m.group().startswith("<") else " ", text)
+    if _nesting(code) > MAX_NESTING:
+        raise InvalidQuery(f"The query nests brackets more than {MAX_NESTING} deep; flatten it.")
     keyword = match.group(1).upper() if (match := _FIRST_KEYWORD.match(code)) else ""
     if keyword in UPDATES:
         raise QueryRefused(f"This endpoint only reads: SPARQL updates ({keyword} ...) are refused.")
@@ -69,6 +79,18 @@ def form_of(text: str) -> Form:
     if keyword not in FORMS:
         raise InvalidQuery("A SPARQL query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after BASE and PREFIX).")
     return keyword
+
+
+def _nesting(code: str) -> int:
+    """How deep brackets nest in query text (its strings, IRIs and comments blanked)."""
+    depth = deepest = 0
+    for char in code:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth -= 1
+    return deepest
 
 
 # ---------------------------------------------------------------- which media type
@@ -133,11 +155,17 @@ def evaluate(
     """Run the query and write its answer, at most `max_rows` rows or triples. `stop` set: give up at the next
     row (the caller no longer waits for the answer)."""
     try:
-        result = oxi.query(text, prefixes=DEFAULT_PREFIXES)
+        return _evaluate(oxi, text, form, media, max_rows, stop)
     except SyntaxError as exc:
         raise InvalidQuery(f"The query does not parse: {exc}") from None
-    except OSError as exc:
+    except OSError as exc:  # pyoxigraph's error for the store it reads
         raise StoreError(f"the SPARQL engine failed: {exc}") from exc
+    except RuntimeError as exc:  # pyoxigraph's error for a query it cannot evaluate
+        raise InvalidQuery(f"The query cannot be evaluated: {exc}") from None
+
+
+def _evaluate(oxi: ox.Store, text: str, form: Form, media: str, max_rows: int, stop: threading.Event | None) -> Answer:
+    result = oxi.query(text, prefixes=DEFAULT_PREFIXES)
     answered: Form = (
         "ASK" if isinstance(result, ox.QueryBoolean) else "SELECT" if isinstance(result, ox.QuerySolutions) else form
     )

@@ -364,6 +364,23 @@ def test_what_is_no_query_is_400_and_changes_nothing(client: TestClient, store: 
     assert store.counts() == before
 
 
+def test_a_query_deep_enough_to_overflow_the_engines_stack_is_refused_or_runs(client: TestClient) -> None:
+    # pyoxigraph recurses: 5,000 nested brackets, or 10,000 terms of 1+1+...+1, killed the process (segfault)
+    # on an 8 MiB stack. Deep nesting and long queries are refused; a long chain within the caps runs.
+    served(client)
+    deep = client.post(SPARQL, data={"query": "SELECT * WHERE " + "{" * 5000 + "}" * 5000})
+    assert deep.status_code == 400 and "nests brackets" in deep.json()["detail"]
+    long = client.post(SPARQL, data={"query": "ASK { FILTER(" + "!" * 70_000 + "true) }"})
+    assert long.status_code == 400 and "longer than" in long.json()["detail"]
+    chain = client.post(SPARQL, data={"query": "SELECT ?n WHERE { BIND(" + "+".join(["1"] * 10_000) + " AS ?n) }"})
+    assert chain.status_code == 200, chain.text
+    assert chain.json()["results"]["bindings"] == [
+        {"n": {"type": "literal", "value": "10000", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+    ]
+    nested = "SELECT * WHERE " + "{" * 100 + "}" * 100
+    assert client.post(SPARQL, data={"query": nested}).status_code == 200
+
+
 def test_a_value_that_a_spreadsheet_would_run_is_written_so_it_does_not(client: TestClient, keys: KeyStore) -> None:
     served(client)
     formula = '=HYPERLINK("http://example.org/x","click")'
