@@ -118,12 +118,16 @@ class Projection:
                 self._stale = True
             if self._stale and not self._building:
                 self._begin_build()
-            ready = self._changed.wait_for(lambda: self._oxi is not None and not self._stale, timeout=wait)
+            # Not the copy a build is replacing: it may miss the write whose mark asked for the build.
+            ready = self._changed.wait_for(self._ready, timeout=wait)
             if not ready or self._oxi is None:
                 raise QueryEngineBusy(
                     f"The SPARQL copy of the graph is still being built (waited {wait:g} s); try again shortly."
                 )
             return self._oxi
+
+    def _ready(self) -> bool:
+        return self._oxi is not None and not self._stale and not self._building
 
     def _other_marks(self) -> dict[str, str]:
         """The write marks of every writer but this process, by writer."""
