@@ -156,6 +156,34 @@ class ContentTooLarge(RequestError):
     title = "Content too large"
 
 
+class InvalidQuery(RequestError):
+    """A SPARQL query that does not parse, or a request that names no query or a dataset this endpoint does not
+    have; the message says what to fix."""
+
+    title = "Invalid SPARQL query"
+
+
+class QueryRefused(InvalidQuery):
+    """A SPARQL request the read-only endpoint never runs: an update (INSERT, DELETE, LOAD, CLEAR, ...) or a
+    SERVICE call, which would reach other servers from this one."""
+
+    title = "SPARQL query refused"
+
+
+class NotAcceptable(RequestError):
+    """None of the media types the Accept header allows can carry this answer; the message names those that can."""
+
+    status = 406
+    title = "Not acceptable"
+
+
+class UnsupportedMediaType(RequestError):
+    """A body of a media type the route does not read; the message names those it reads."""
+
+    status = 415
+    title = "Unsupported media type"
+
+
 class UriTooLong(RequestError):
     """A request line over the server's limit for a request's head."""
 
@@ -203,3 +231,17 @@ class DeadlineExceeded(StoreUnavailable):
     @property
     def detail(self) -> str:
         return str(self)  # the message names only the deadline
+
+
+class QueryTimeLimit(DeadlineExceeded):
+    """A SPARQL query with no answer within its time limit; the message names the limit. 503 like any answer
+    that did not come in time: on a busy machine the same query may finish later, and narrowing it helps."""
+
+
+class QueryEngineBusy(StoreUnavailable):
+    """The SPARQL engine runs as many queries as it may at once (queries past their time limit included, which
+    it cannot stop), or is still building its copy of the graph; the message says which."""
+
+    @property
+    def detail(self) -> str:
+        return str(self)  # the message names no internals

@@ -122,6 +122,27 @@ class Settings(BaseSettings):
         "again is safe.",
     )
 
+    # The SPARQL endpoint (caleido.sparql).
+    sparql_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a SPARQL query may take (`/api/v1/sparql`), waiting for a free place included; "
+        "then 503 with Retry-After and its answer is dropped. Keep it below `CALEIDO_REQUEST_TIMEOUT_SECONDS`.",
+    )
+    sparql_max_rows: int = Field(
+        default=10_000,
+        ge=1,
+        description="The most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) a SPARQL answer holds; a longer "
+        "answer is cut there and says so in its `Caleido-Truncated` header.",
+    )
+    sparql_max_running: int = Field(
+        default=2,
+        ge=1,
+        description="SPARQL queries evaluated at once. The engine (pyoxigraph) cannot stop a query, so one past "
+        "its time limit keeps its place until it ends: this bounds the cores such queries can take; a query "
+        "that finds no free place within its time limit gets 503 with Retry-After.",
+    )
+
 
 def get_settings() -> Settings:
     return Settings()

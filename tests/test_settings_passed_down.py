@@ -42,7 +42,7 @@ def test_create_app_opens_the_store_and_key_file_its_settings_name(tmp_path: Pat
     )
     app = create_app(settings)
     with TestClient(app) as client:
-        store = app.state.store
+        store = app.state.store.inner  # served with its SPARQL copy kept in step (caleido.sparql)
         assert isinstance(store, EmbeddedStore) and store.buffer_pool_mb == 64
         assert store.folder == tmp_path / "store"
         assert app.state.keys.path == tmp_path / "given.sqlite3"

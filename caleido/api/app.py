@@ -27,11 +27,13 @@ from caleido.api.limits import BodyLimit
 from caleido.api.pages import STATIC
 from caleido.api.pages import router as pages_router
 from caleido.api.routes import router
+from caleido.api.sparql_routes import router as sparql_router
 from caleido.errors import DeadlineExceeded
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
 from caleido.ontology.model import load_ontology
 from caleido.settings import Settings, get_settings
+from caleido.sparql.projected import projected
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -49,12 +51,13 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The routes' thread pool (anyio's, 40 threads by default) bounds the store work at once.
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
-        app.state.store = store or open_store(settings.store, settings)
+        app.state.store = projected(store or open_store(settings.store, settings), settings)  # SPARQL kept in step
         runner = jobs.attach_runner(app, app.state.store)
         try:
             yield
         finally:
             runner.close()  # before the store: a running job finishes its write first
+            app.state.store.projection.close()  # and a build of the SPARQL copy its reads
             if store is None:
                 app.state.store.close()
 
@@ -73,6 +76,7 @@ def create_app(
     problems.install(app)
     app.include_router(router)
     app.include_router(evidence_router)
+    app.include_router(sparql_router)
     app.include_router(jobs.router)
     app.include_router(pages_router)
     app.include_router(docs_router)

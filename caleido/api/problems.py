@@ -27,6 +27,8 @@ _WHEN = {
     413: "The body is larger than the upload limit",
     414: "The request line is longer than the server reads (`caleido serve`)",
     431: "The request's headers are larger than the server reads (`caleido serve`)",
+    406: "None of the media types the Accept header allows can carry the answer",
+    415: "The body is of a media type the route does not read",
     422: "A parameter or the body is invalid; `errors` names each field",
     503: "The graph store cannot be reached; retry after `Retry-After` seconds",
 }

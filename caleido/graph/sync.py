@@ -14,6 +14,9 @@ is new or changed, and keep every change.
   same transaction. New rows get none: who added them and when are on the row itself.
 - The rows a write changes are expected to be as they were read (a compare-and-set): when another writer
   changed them in between, the write is planned again, up to `attempts` times, and otherwise WriteConflict.
+- A write that changes facts also sets its writer's write mark (an entry of kind WRITE_MARK) to a new token, so
+  that what is kept in step with the store (the SPARQL projection, caleido.sparql) sees that another process
+  wrote. One mark per writer, so that no writer's mark hides another's.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 
 from caleido.errors import WriteConflict
 from caleido.graph.rows import group_by
-from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, same
+from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, entry_time, same
 from caleido.ontology.records import LinkRow, NodeRow, now_utc
 
 # Who and when describe the first assertion of a fact; loading the same fact again keeps them.
@@ -43,6 +46,9 @@ PROPOSED = "proposed"
 HISTORY = "history"  # entry kind: one applied change of a record or link
 REVISION = "revision"  # entry kind: a change proposed beside a record or link, for a curator to decide
 OPERATOR = "caleido"
+WRITE_MARK = "write-mark"  # entry kind: a writer's token, new on each of its writes of facts
+MARK_SUBJECT = "graph"
+SHARED_WRITER = "shared"  # the mark of every writer that keeps nothing in step (the CLI, a copy)
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,11 @@ def entry_id() -> str:
     """A new entry id: the time in nanoseconds first, so entries of one second read in the order written, then
     random digits, so that two API instances never pick the same."""
     return f"{time.time_ns():019d}-{secrets.token_hex(4)}"
+
+
+def write_mark(writer: str = SHARED_WRITER) -> Entry:
+    """The mark a write of facts carries: its writer's, with a new token."""
+    return Entry(WRITE_MARK, writer, MARK_SUBJECT, entry_time(), {"token": entry_id()})
 
 
 def _history_entry(
@@ -259,6 +270,8 @@ def plan_and_write(
         all_entries = [*planned.entries, *entries]
         if not (planned.nodes or planned.links or all_entries):
             return planned.report
+        if planned.nodes or planned.links:
+            all_entries.append(write_mark())
         try:
             store.write(planned.nodes, planned.links, all_entries, [*planned.expect, *expect])
             return planned.report
