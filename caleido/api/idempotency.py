@@ -52,8 +52,13 @@ def _live(entry: Entry) -> bool:
     return entry.body.get("state") != "failed" and entry_age(entry) < timedelta(hours=KEEP_HOURS)
 
 
+# POSTs that only read: a SPARQL query sent as POST writes nothing, so it has nothing to replay, and its answer
+# (up to the row cap) is not worth keeping for a day.
+READING_POSTS = ("/api/v1/sparql",)
+
+
 class Idempotency:
-    """ASGI middleware: Idempotency-Key on every POST under /api/."""
+    """ASGI middleware: Idempotency-Key on every POST under /api/ that writes."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -61,7 +66,12 @@ class Idempotency:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
         key = headers.get(b"idempotency-key")
-        if key is None or scope["method"] != "POST" or not scope["path"].startswith("/api/"):
+        if (
+            key is None
+            or scope["method"] != "POST"
+            or not scope["path"].startswith("/api/")
+            or scope["path"] in READING_POSTS
+        ):
             await self.app(scope, receive, send)
             return
         text = key.decode("latin-1").strip()

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from caleido.errors import StoreError
 from caleido.graph.store import Entry, GraphStore, entry_time
+from caleido.graph.sync import write_mark
 from caleido.ontology.model import load_ontology
 from caleido.ontology.records import LinkRow, NodeRow
 
@@ -181,7 +182,9 @@ def on_open(store: Versioned) -> MigrationReport:
             more_nodes, more_links = step(store)
             nodes += more_nodes
             links += more_links
-    store.write(nodes, links, [stamp(now, found)])
+    # The write mark tells what is kept in step with the store (another API instance's SPARQL projection) that
+    # the stored rows changed under it.
+    store.write(nodes, links, [stamp(now, found), write_mark()])
     report.rows = len(nodes) + len(links)
     if report.migrated:
         log.warning("migrated the store %s from ontology %s to %s", store.uri, found, now)
