@@ -114,6 +114,7 @@ class ImportedRow(Public):
     factor: str
     factor_match: Literal["matched", "proposed"]
     intervention: str | None
+    source: str | None = Field(default=None, description="The source the finding is reported in")
 
 
 class ImportReport(Public):
@@ -151,3 +152,4 @@ class RevisionReviewOut(Public):
     table: str
     key: list[str]
     review: str
+

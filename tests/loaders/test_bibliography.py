@@ -1,11 +1,12 @@
 """Reference files become sources, on each store: RIS, BibTeX and CSL-JSON exports of real publications the seed
 cites, de-duplicated by DOI or title and year against the store and the file, idempotent, all or nothing on bad
-input; through `caleido load`."""
+input; through `caleido load`, and the evidence CSV naming a source by DOI."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import yaml
 from caleido.errors import InvalidData
 from caleido.graph.store import GraphStore
 from caleido.loaders import bibliography
-from caleido.loaders.evidence import review
+from caleido.loaders.evidence import import_evidence_csv, review
 from caleido.loaders.references import normalise_doi
 from caleido.loaders.sources import SEED_FOLDER, read_file
 from caleido.ontology.records import now_utc
@@ -311,3 +312,50 @@ def test_caleido_load_prints_which_entries_were_merged_with_which_id(tmp_path: P
     assert f"= {CSL}, item 1 (id jahnke2022): is {JAHNKE_2022} (the same DOI 10.1111/pops.12743;" in first.stdout
     bad = caleido(str(BAD / "not-a-doi.bib"))
     assert bad.returncode == 1 and "not-a-doi.bib, entry wolfowicz2021 (line 1), field doi:" in bad.stderr
+
+
+# ---------------------------------------------------------------- the evidence CSV names its source by DOI
+
+EVIDENCE_HEADER = "factor_name,factor_kind,outcome,effect_size,effect_measure,n_studies,source_doi\n"
+
+
+def test_evidence_rows_name_an_imported_source_by_its_doi(store: GraphStore) -> None:
+    load(store, RIS)
+    text = EVIDENCE_HEADER + (
+        "depression,risk,combined,0.07,r,10,https://doi.org/10.1111/POPS.12743\n"
+        "empathy,protective,combined,-0.16,r,7,10.1111/pops.12743\n"
+    )
+    report = import_evidence_csv(store, "by-doi.csv", text, TEST_AGENT, now_utc())
+    assert [row.source for row in report.rows] == [JAHNKE_2022, JAHNKE_2022]
+    assert len(_sources(store)) == 4  # no new source
+    findings = store.fetch_nodes("Finding", [row.finding for row in report.rows])
+    assert {f["source"] for f in findings.values()} == {JAHNKE_2022}
+    reported_in = {key for key, _ in _links(store, "REPORTED_IN")}
+    assert {(row.finding, JAHNKE_2022) for row in report.rows} <= reported_in
+
+
+def _links(store: GraphStore, rel: str) -> Iterator[tuple[tuple[str, str], dict[str, Any]]]:
+    for source, target, values in store.iter_links(rel):
+        yield (source, target), values
+
+
+def test_a_doi_no_source_has_needs_a_citation_and_a_doi_must_be_one(store: GraphStore) -> None:
+    load(store, RIS)
+    unknown = EVIDENCE_HEADER + "aggression,risk,combined,0.24,r,10,10.1002/cl2.1174\n"
+    with pytest.raises(InvalidData) as raised:
+        import_evidence_csv(store, "unknown.csv", unknown, TEST_AGENT, now_utc())
+    (problem,) = raised.value.problems
+    assert (problem.location, problem.field) == ("line 2", "source_doi")
+    assert problem.message.startswith("no source in the store has the DOI 10.1002/cl2.1174; import its reference")
+    cited = "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation,source_doi\n" + (
+        'aggression,risk,combined,0.24,r,"Wolfowicz, M. et al. (2021). Campbell Systematic Reviews.",10.1002/cl2.1174\n'
+        "identification,risk,combined,0.21,r,,10.1002/cl2.1174\n"
+    )
+    report = import_evidence_csv(store, "cited.csv", cited, TEST_AGENT, now_utc())
+    first, second = report.rows
+    assert first.source == second.source and _sources(store)[first.source]["doi"] == "10.1002/cl2.1174"
+    with pytest.raises(InvalidData) as raised:
+        import_evidence_csv(store, "bad.csv", EVIDENCE_HEADER + "x,risk,y,0.1,r,,cl2.1174\n", TEST_AGENT, now_utc())
+    assert [(p.field, p.message) for p in raised.value.problems] == [
+        ("source_doi", "'cl2.1174' is not a DOI (a DOI looks like 10.1111/pops.12743)")
+    ]
