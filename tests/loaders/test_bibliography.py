@@ -1,18 +1,22 @@
 """Reference files become sources, on each store: RIS, BibTeX and CSL-JSON exports of real publications the seed
 cites, de-duplicated by DOI or title and year against the store and the file, idempotent, all or nothing on bad
-input; through `caleido load`, and the evidence CSV naming a source by DOI."""
+input; through `caleido load`, the API's import route, and the evidence CSV naming a source by DOI."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from fastapi.testclient import TestClient
 
+from caleido.api.app import create_app
+from caleido.api.keys import KeyStore
 from caleido.errors import InvalidData
 from caleido.graph.store import GraphStore
 from caleido.loaders import bibliography
@@ -20,7 +24,7 @@ from caleido.loaders.evidence import import_evidence_csv, review
 from caleido.loaders.references import normalise_doi
 from caleido.loaders.sources import SEED_FOLDER, read_file
 from caleido.ontology.records import now_utc
-from tests.helpers import FIXTURES, TEST_AGENT, load
+from tests.helpers import FIXTURES, TEST_AGENT, bearer, load
 
 REFERENCES = FIXTURES / "bibliography"
 RIS = REFERENCES / "references.ris"
@@ -359,3 +363,89 @@ def test_a_doi_no_source_has_needs_a_citation_and_a_doi_must_be_one(store: Graph
     assert [(p.field, p.message) for p in raised.value.problems] == [
         ("source_doi", "'cl2.1174' is not a DOI (a DOI looks like 10.1111/pops.12743)")
     ]
+
+
+# ---------------------------------------------------------------- the API's import route
+
+
+@pytest.fixture
+def api(store: GraphStore, keys: KeyStore) -> Iterator[TestClient]:
+    with TestClient(create_app(store=store, keys=keys)) as client:
+        yield client
+
+
+def _upload(api: TestClient, keys: KeyStore, path: Path, **params: str) -> Any:
+    files = {"file": (path.name, path.read_bytes(), "application/octet-stream")}
+    return api.post("/api/v1/sources/import", files=files, params=params, headers=bearer(keys, "researcher"))
+
+
+@pytest.mark.parametrize(("path", "fmt", "created"), [(RIS, "ris", 4), (BIBTEX, "bibtex", 3), (CSL, "csl-json", 3)])
+def test_the_api_imports_each_format_as_proposed_sources(
+    api: TestClient, keys: KeyStore, path: Path, fmt: str, created: int
+) -> None:
+    answer = _upload(api, keys, path)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["format"], body["created"], body["merged"]) == (fmt, created, 0)
+    first = api.get(f"/api/v1/nodes/{body['entries'][0]['id']}").json()
+    assert first["status"] == "proposed" and first["added_by"].startswith("key:")
+    again = _upload(api, keys, path).json()
+    assert (again["created"], again["merged"]) == (0, created)
+    assert {e["reason"].split(";")[0] for e in again["entries"]} <= {
+        "the same DOI 10.1111/pops.12743",
+        "the same DOI 10.1002/cl2.1174",
+        "the same DOI 10.3233/dev-230347",
+        "the same title and year",
+    }
+
+
+def test_the_api_reads_the_format_from_a_parameter_and_refuses_bad_files(
+    api: TestClient, keys: KeyStore, tmp_path: Path
+) -> None:
+    unnamed = tmp_path / "export.txt"
+    unnamed.write_bytes(RIS.read_bytes())
+    assert _upload(api, keys, unnamed, format="ris").json()["created"] == 4
+    plain = tmp_path / "plain.txt"
+    plain.write_text("not a reference file\n", encoding="utf-8")
+    unknown = _upload(api, keys, plain)
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "format"
+    bad = _upload(api, keys, BAD / "no-title.ris")
+    assert bad.status_code == 422
+    assert bad.json()["errors"] == [
+        {
+            "file": "no-title.ris",
+            "location": "entry 2 (line 7)",
+            "field": "title",
+            "message": "the entry has no title; a source needs one",
+        }
+    ]
+    assert api.post("/api/v1/sources/import", files={"file": ("r.ris", RIS.read_bytes())}).status_code == 401
+
+
+def test_format_of_tells_the_three_formats_by_name_and_by_content() -> None:
+    ris, bib, csl = (p.read_text(encoding="utf-8") for p in (RIS, BIBTEX, CSL))
+    assert [bibliography.format_of(n, t) for n, t in (("a.RIS", ""), ("a.bib", ""), ("a.csl.json", ""))] == [
+        "ris",
+        "bibtex",
+        "csl-json",
+    ]
+    assert [bibliography.format_of("upload", t) for t in (ris, bib, csl, "hello")] == [
+        "ris",
+        "bibtex",
+        "csl-json",
+        None,
+    ]
+
+
+def test_a_reference_import_sent_with_prefer_respond_async_runs_as_a_job(api: TestClient, keys: KeyStore) -> None:
+    researcher = bearer(keys, "researcher")
+    files = {"file": (BIBTEX.name, BIBTEX.read_bytes())}
+    accepted = api.post("/api/v1/sources/import", files=files, headers={**researcher, "Prefer": "respond-async"})
+    assert accepted.status_code == 202 and accepted.json()["kind"] == "source-import"
+    for _ in range(200):
+        job = api.get(accepted.headers["location"], headers=researcher).json()
+        if job["state"] not in ("queued", "running"):
+            break
+        time.sleep(0.05)
+    assert job["state"] == "done", job
+    assert (job["result"]["created"], job["result"]["format"]) == (3, "bibtex")
