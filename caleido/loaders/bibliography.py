@@ -28,6 +28,7 @@ from caleido.ontology.records import Origin
 
 PROPOSED = "proposed"
 MAX_TITLE = 500  # a label's longest text
+MAX_AUTHORS = 20  # APA lists up to 20 authors
 YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 NO_YEAR = ("n.d.", "nd", "z.j.", "zj", "s.d.", "o.j.", "in press", "forthcoming", "undated")
 
@@ -111,8 +112,11 @@ def _name(name: Name) -> str:
 
 
 def _names(names: list[Name]) -> str:
-    """Authors as APA lists them: 'A', 'A, & B', 'A, B, & C'."""
+    """Authors as APA lists them: 'A', 'A, & B', 'A, B, & C'; of more than 20, the first 19, '...' and the last
+    (so that a citation stays within its 2,000 characters)."""
     written = [_name(n) for n in names]
+    if len(written) > MAX_AUTHORS:
+        return ", ".join(written[: MAX_AUTHORS - 1]) + ", . . . " + written[-1]
     if len(written) < 2:
         return "".join(written)
     return ", ".join(written[:-1]) + ", & " + written[-1]

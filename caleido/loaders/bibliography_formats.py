@@ -274,6 +274,10 @@ def read_csl_json(path: str, text: str) -> Parsed:
         if title is not None and not isinstance(title, str):
             problems.append(Problem(path, where, "title", "the title must be text"))
             continue
+        names = [k for k in ("author", "editor") if k in item and not isinstance(item[k], list)]
+        if names:
+            problems += [Problem(path, where, k, 'expected a list of names such as [{"family": ...}]') for k in names]
+            continue
         references.append(
             Reference(
                 where=where,

@@ -449,3 +449,15 @@ def test_a_reference_import_sent_with_prefer_respond_async_runs_as_a_job(api: Te
         time.sleep(0.05)
     assert job["state"] == "done", job
     assert (job["result"]["created"], job["result"]["format"]) == (3, "bibtex")
+
+
+def test_a_long_author_list_is_cut_as_apa_cuts_it_and_csl_names_must_be_a_list() -> None:
+    authors = ", ".join(f'{{"family": "Author{n}", "given": "A."}}' for n in range(1, 26))
+    text = f'[{{"type": "report", "title": "Many hands", "author": [{authors}], "issued": {{"date-parts": [[2020]]}}}}]'
+    (node,) = bibliography.read_references("csl-json", "many.json", text).nodes
+    assert node.data["citation"].startswith("Author1, A., Author2, A.,")
+    assert "Author19, A., . . . Author25, A. (2020). Many hands." in node.data["citation"]
+    assert "Author20" not in node.data["citation"]
+    text = '[{"type": "report", "title": "Many hands", "author": "Author1, A."}]'
+    (problem,) = bibliography.read_references("csl-json", "many.json", text).problems
+    assert (problem.location, problem.field) == ("item 1", "author")
