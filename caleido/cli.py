@@ -103,6 +103,10 @@ def _print_load(report: LoadReport, uri: str) -> None:
         out.print(f"  + {n} {name}")
     for name, n in sorted(report.write.updated.items()):
         out.print(f"  ~ {n} {name}")
+    if report.merged:
+        out.print(f"References held already, not added again: {len(report.merged)}")
+    for merged in report.merged:
+        out.print(f"  = {merged}", markup=False, highlight=False, soft_wrap=True)
     out.print(f"Store: {uri}")
 
 
@@ -114,7 +118,10 @@ def _load(paths: list[Path], store_uri: str, agent: str) -> LoadReport:
 @app.command()
 def load(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or folders: YAML seed files, CSV, Turtle, JSON-LD.")
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders: YAML seed files, CSV, Turtle, JSON-LD; references as RIS, BibTeX, CSL-JSON."
+        ),
     ] = None,
     seed: Annotated[bool, typer.Option("--seed", help="Load the seed knowledge shipped with Caleido.")] = False,
     store_uri: StoreOption = None,

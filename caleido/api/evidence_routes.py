@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, Response, UploadFile
-from fastapi.responses import JSONResponse
 
-from caleido.api import problems, review_routes, schemas
+from caleido.api import bibliography_routes, problems, review_routes, schemas
 from caleido.api.deps import Curator, Researcher, SettingsDep, StoreDep
 from caleido.api.jobs import Job, JobsDep
-from caleido.errors import ContentTooLarge, InvalidData, NotFound, Problem
+from caleido.api.uploads import now_or_as_job, read_upload
+from caleido.errors import InvalidData, NotFound, Problem
 from caleido.loaders import evidence
 from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.ontology.records import Origin, now_utc
@@ -128,15 +128,7 @@ def import_evidence(
     """Many findings at once from a CSV (format in the README); all rows or none. An import of more than
     CALEIDO_IMPORT_JOB_ROWS rows, or one sent with `Prefer: respond-async`, answers 202 Accepted with the job's
     URL in Location; GET it for the state and, when done, the same report."""
-    limit = settings.max_upload_bytes
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise ContentTooLarge(f"the file is larger than {limit} bytes; split it into smaller files")
-    name = (file.filename or "upload.csv").replace("/", "_")[:200]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidData([Problem(name, f"byte {exc.start}", "", "not UTF-8 text; save the file as UTF-8")]) from None
+    name, text = read_upload(file, settings, "upload.csv")
 
     def run() -> dict[str, Any]:
         report = evidence.import_evidence_csv(store, name, text, key.agent, now_utc())
@@ -148,10 +140,7 @@ def import_evidence(
         }
 
     rows = text.count("\n")  # at most the rows (a quoted cell may hold a line break): enough to choose
-    if rows <= settings.import_job_rows and "respond-async" not in request.headers.get("prefer", ""):
-        return run()
-    job = jobs.submit("evidence-import", key.agent, {"file": name, "lines": rows}, run)
-    return JSONResponse(job.model_dump(), status_code=202, headers={"Location": f"/api/v1/jobs/{job.id}"})
+    return now_or_as_job(request, settings, jobs, "evidence-import", key.agent, {"file": name, "lines": rows}, run)
 
 
 @router.post(
@@ -168,3 +157,4 @@ def review_evidence(node_id: str, body: schemas.ClaimReviewIn, store: StoreDep, 
 
 
 router.include_router(review_routes.router)  # history and revisions, under this router's prefix
+router.include_router(bibliography_routes.router)  # reference files (RIS, BibTeX, CSL-JSON) as sources

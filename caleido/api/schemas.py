@@ -114,6 +114,7 @@ class ImportedRow(Public):
     factor: str
     factor_match: Literal["matched", "proposed"]
     intervention: str | None
+    source: str | None = Field(default=None, description="The source the finding is reported in")
 
 
 class ImportReport(Public):
@@ -151,3 +152,19 @@ class RevisionReviewOut(Public):
     table: str
     key: list[str]
     review: str
+
+
+class ImportedReference(Public):
+    entry: str = Field(description="Where the entry is in the file: 'entry jahnke2022 (line 3)', 'item 2 (id x)'")
+    id: str = Field(description="The source it is: the one created, or the one the store or file held already")
+    status: Literal["created", "merged"]
+    reason: str | None = Field(default=None, description="Why merged: the same DOI, or the same title and year")
+
+
+class ReferenceImportReport(Public):
+    file: str
+    format: Literal["ris", "bibtex", "csl-json"]
+    created: int
+    merged: int
+    entries: list[ImportedReference]
+    revisions: list[str] = Field(default_factory=list, description="The revisions the import proposed")

@@ -18,12 +18,17 @@ from caleido.graph.usecases import normalise, stored_links
 from caleido.graph.usecases.common import class_of
 from caleido.loaders.csv_format import Table, read_table, write_csv
 from caleido.loaders.raw import RawBatch, RawNode
+from caleido.loaders.references import SourceIndex, normalise_doi
 from caleido.loaders.validate import ValidBatch, validate_batch
 from caleido.ontology.records import MAX_INT64, LinkRow, NodeRow, Origin
 
 PROPOSED = "proposed"
-REQUIRED_COLUMNS = ("factor_name", "factor_kind", "outcome", "effect_size", "effect_measure", "source_citation")
+REQUIRED_COLUMNS = ("factor_name", "factor_kind", "outcome", "effect_size", "effect_measure")
+# A row names its source by its citation, or by the DOI of a source in the store (one imported from a reference
+# file, say), or both: the header has at least one of these columns.
+SOURCE_COLUMNS = ("source_citation", "source_doi")
 OPTIONAL_COLUMNS = ("n_studies", "source_url", "intervention", "direction", "grade", "notes")
+COLUMNS = (*REQUIRED_COLUMNS, *SOURCE_COLUMNS, *OPTIONAL_COLUMNS)
 FACTOR_CLASSES = {"risk": "RiskFactor", "protective": "ProtectiveFactor"}
 
 
@@ -40,6 +45,7 @@ def source_record(citation: str, url: str | None, year: int | None, doi: str | N
     """A Source for a citation; its own provenance is itself: the citation is its evidence."""
     # A citation of punctuation only normalises to "": keep its text, or all such citations share one source.
     source_id = stable_id("src", normalise(citation) or citation)
+    doi = (normalise_doi(doi) or doi) if doi else doi  # one form of a DOI, so that lookups by DOI find it
     record: dict[str, Any] = {
         "id": source_id,
         "label": {"en": citation[:500]},
@@ -72,6 +78,7 @@ class ImportedRow:
     factor: str
     factor_match: str  # "matched" or "proposed"
     intervention: str | None = None
+    source: str | None = None  # the source the row's finding is reported in
 
 
 @dataclass
@@ -83,7 +90,7 @@ class ImportReport:
 
 def template_csv() -> str:
     """The header of an evidence table the import takes (required columns first), written as every CSV is."""
-    return write_csv([*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS], [])
+    return write_csv(list(COLUMNS), [])
 
 
 def _name_index(store: GraphStore, cls: str) -> dict[str, str]:
@@ -119,7 +126,9 @@ class EvidenceRow:
     kind: str  # a key of FACTOR_CLASSES
     effect: float | None
     n_studies: int | None
-    source: dict[str, Any]
+    doi: str | None  # the source's DOI, normalised, when the row gives one
+    source_id: str = ""  # set when the row's source is found or made (`_resolve_source`)
+    source: dict[str, Any] | None = None  # the record of a source the row adds; None for a stored one
 
     @property
     def locator(self) -> str:
@@ -130,7 +139,9 @@ def _table(filename: str, text: str) -> Table:
     """The table of an evidence CSV, or InvalidData when it is not CSV, its header is wrong or it has no rows."""
     table = read_table(filename, text)
     missing = [c for c in REQUIRED_COLUMNS if c not in table.header]
-    unknown = [c for c in table.header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if not any(c in table.header for c in SOURCE_COLUMNS):
+        missing.append(" or ".join(SOURCE_COLUMNS))
+    unknown = [c for c in table.header if c not in COLUMNS]
     problems = [Problem(filename, "line 1", c, "required column is missing") for c in missing]
     problems += [Problem(filename, "line 1", c, "unknown column") for c in unknown]
     if not table.rows and not problems:
@@ -160,12 +171,18 @@ def _parse_row(
     cells["effect_size"] = table.number(cells["effect_size"])
     effect = _number(cells["effect_size"], float, "effect_size", problems, origin)
     n_studies = _number(cells.get("n_studies", ""), int, "n_studies", problems, origin)
-    citation = cells["source_citation"]
-    if not citation:
-        problems.append(Problem(filename, origin.location, "source_citation", "Field required"))
+    doi = None
+    if given := cells.get("source_doi", ""):
+        doi = normalise_doi(given)
+        if doi is None:
+            message = f"{given[:80]!r} is not a DOI (a DOI looks like 10.1111/pops.12743)"
+            problems.append(Problem(filename, origin.location, "source_doi", message))
+            return None
+    if not cells.get("source_citation") and doi is None:
+        message = "Field required: give source_citation, or the source_doi of a source in the store"
+        problems.append(Problem(filename, origin.location, "source_citation", message))
         return None
-    source = source_record(citation, cells.get("source_url") or None, None, None)
-    return EvidenceRow(line, origin, cells, kind, effect, n_studies, source)
+    return EvidenceRow(line, origin, cells, kind, effect, n_studies, doi)
 
 
 @dataclass
@@ -175,6 +192,7 @@ class _Names:
 
     factors: dict[str, dict[str, str]]
     interventions: dict[str, str]
+    known_sources: SourceIndex  # stored sources, and the sources earlier rows add, by DOI
     proposed: set[str] = field(default_factory=set)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -193,7 +211,7 @@ def _factor(row: EvidenceRow, names: _Names) -> tuple[str, str, list[RawNode]]:
     factor: dict[str, Any] = {
         "id": factor_id,
         "label": {"en": row.cells["factor_name"]},
-        "source": row.source["id"],
+        "source": row.source_id,
         "locator": row.locator,
         "status": PROPOSED,
     }
@@ -202,17 +220,39 @@ def _factor(row: EvidenceRow, names: _Names) -> tuple[str, str, list[RawNode]]:
     return factor_id, "proposed", [RawNode(FACTOR_CLASSES[row.kind], factor, row.origin)]
 
 
+def _resolve_source(row: EvidenceRow, names: _Names, problems: list[Problem]) -> bool:
+    """Find or make the row's source: the stored (or earlier added) source with its DOI, else a new source from its
+    citation; False, with a problem, when a DOI alone names no known source."""
+    if row.doi and (found := names.known_sources.dois.get(row.doi)):
+        row.source_id = found
+        return True
+    citation = row.cells.get("source_citation", "")
+    if not citation:
+        message = (
+            f"no source in the store has the DOI {row.doi}; import its reference (RIS, BibTeX or CSL-JSON) first, "
+            "or give source_citation"
+        )
+        problems.append(Problem(row.origin.file, row.origin.location, "source_doi", message))
+        return False
+    row.source = source_record(citation, row.cells.get("source_url") or None, None, row.doi)
+    row.source_id = row.source["id"]
+    if row.doi:
+        names.known_sources.add(row.source_id, row.locator, row.doi, (), None)
+    return True
+
+
 def _source(row: EvidenceRow, names: _Names) -> list[RawNode]:
-    """The row's source record, unless an earlier row gave the same one (rows citing one study share it)."""
-    if names.sources.get(row.source["id"]) == row.source:
+    """The record of a source the row adds, unless an earlier row gave the same one (rows citing one study share
+    it); none for a stored source."""
+    if row.source is None or names.sources.get(row.source_id) == row.source:
         return []
-    names.sources.setdefault(row.source["id"], row.source)
+    names.sources.setdefault(row.source_id, row.source)
     return [RawNode("Source", row.source, row.origin)]
 
 
 def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> dict[str, Any]:
     """The finding of a row, with its links: reported in its source, evidence for the factor (and intervention)."""
-    cells, source_id = row.cells, row.source["id"]
+    cells, source_id = row.cells, row.source_id
     finding_id = stable_id(
         "fnd",
         source_id,
@@ -253,7 +293,9 @@ def _build_records(
     row: EvidenceRow, names: _Names, problems: list[Problem]
 ) -> tuple[list[RawNode], ImportedRow] | None:
     """A row's records (its factor when it proposes one, its source when new, its finding) and what the import
-    report says of it; None when the intervention it names matches none."""
+    report says of it; None when its source DOI or the intervention it names matches none."""
+    if not _resolve_source(row, names, problems):
+        return None
     intervention_id = None
     if name := row.cells.get("intervention"):
         intervention_id = names.interventions.get(normalise(name))
@@ -265,7 +307,7 @@ def _build_records(
     factor_id, match, nodes = _factor(row, names)
     finding = _finding(row, factor_id, intervention_id)
     nodes += [*_source(row, names), RawNode("Finding", finding, row.origin)]
-    return nodes, ImportedRow(row.line, "created", finding["id"], factor_id, match, intervention_id)
+    return nodes, ImportedRow(row.line, "created", finding["id"], factor_id, match, intervention_id, row.source_id)
 
 
 def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawBatch, list[ImportedRow]]:
@@ -274,6 +316,7 @@ def read_evidence_csv(store: GraphStore, filename: str, text: str) -> tuple[RawB
     names = _Names(
         factors={kind: _name_index(store, cls) for kind, cls in FACTOR_CLASSES.items()},
         interventions=_name_index(store, "Intervention"),
+        known_sources=SourceIndex.of_store(store),
     )
     batch = RawBatch()
     planned: list[ImportedRow] = []

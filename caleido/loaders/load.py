@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from caleido.errors import InvalidData, Problem
 from caleido.graph.store import GraphStore, StoreCounts
 from caleido.graph.sync import Author, WriteReport, iso, plan_and_write
+from caleido.loaders.bibliography import merge_known
+from caleido.loaders.raw import Merged
 from caleido.loaders.sources import read_paths
 from caleido.loaders.validate import ValidBatch, validate_batch
 from caleido.ontology.records import now_utc
@@ -21,6 +23,7 @@ class LoadReport:
     links: int
     write: WriteReport
     counts: StoreCounts
+    merged: list[Merged] = field(default_factory=list)  # references the store or an earlier entry held already
 
 
 Progress = Callable[[str], None]  # told each step of a long load, for a progress display
@@ -38,7 +41,9 @@ def validate_paths(
     raw, files = read_paths(paths)
     if not files and not raw.problems:
         names = ", ".join(str(p) for p in paths)
-        raise InvalidData([Problem(names, "", "", "no loadable files here (YAML, CSV, Turtle, JSON-LD)")])
+        message = "no loadable files here (YAML, CSV, Turtle, JSON-LD, RIS, BibTeX, CSL-JSON)"
+        raise InvalidData([Problem(names, "", "", message)])
+    merge_known(raw, store)
     progress(f"validating {len(raw.nodes)} records and {len(raw.links)} links from {len(files)} file(s)")
     return validate_batch(raw, store, agent, now_utc()), files
 
@@ -48,4 +53,4 @@ def load_paths(store: GraphStore, paths: list[Path], agent: str, progress: Progr
     progress(f"writing {len(batch.nodes)} records and {len(batch.links)} links in one transaction")
     # A load from files is the operator's: changes land in place, with their history (caleido.graph.sync).
     report = plan_and_write(store, batch.nodes, batch.links, Author(agent, iso(now_utc())))
-    return LoadReport(files, len(batch.nodes), len(batch.links), report, store.counts())
+    return LoadReport(files, len(batch.nodes), len(batch.links), report, store.counts(), batch.merged)

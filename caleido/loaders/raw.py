@@ -26,16 +26,32 @@ class RawLink:
     field_prefix: str = ""  # e.g. "links[2]." when the link was written inside its record
 
 
+@dataclass(frozen=True)
+class Merged:
+    """An entry of a reference file that was not added because the store or the file holds it already."""
+
+    file: str
+    entry: str  # where it is in the file: "entry jahnke2022 (line 3)"
+    into: str  # the id of the source it is
+    reason: str  # "the same DOI 10.1111/pops.12743", "the same title and year", "the same id"
+    seen: str  # where that source is: "in the store", or the earlier entry of the file
+
+    def __str__(self) -> str:
+        return f"{self.file}, {self.entry}: is {self.into} ({self.reason}; {self.seen})"
+
+
 @dataclass
 class RawBatch:
     nodes: list[RawNode] = field(default_factory=list)
     links: list[RawLink] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    merged: list[Merged] = field(default_factory=list)
 
     def extend(self, other: RawBatch) -> None:
         self.nodes.extend(other.nodes)
         self.links.extend(other.links)
         self.problems.extend(other.problems)
+        self.merged.extend(other.merged)
 
 
 def read_text(path: str, data: bytes) -> tuple[str | None, list[Problem]]:

@@ -1,4 +1,5 @@
-"""Read any supported file or folder into raw records: the reader of each file comes from READERS."""
+"""Read any supported file or folder into raw records: the reader of each file comes from READERS (knowledge files
+in YAML, CSV and RDF; references in RIS, BibTeX and CSL-JSON)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 from rdflib.exceptions import ParserError
 
 from caleido.errors import Problem
+from caleido.loaders import bibliography
+from caleido.loaders.bibliography_formats import looks_like_csl_json
 from caleido.loaders.csv_format import read_csv
 from caleido.loaders.municipalities import read_municipalities
 from caleido.loaders.raw import RawBatch, read_text
@@ -37,7 +40,13 @@ def read_rdf(rdf_format: str) -> Reader:
     return read
 
 
-# The reader of a file: by its name where one file is read its own way, else by its suffix.
+def read_json(path: str, text: str) -> RawBatch:
+    """A .json file: CSL-JSON references (Zotero's export) when it is a list of CSL items, else JSON-LD."""
+    return (bibliography.reader("csl-json") if looks_like_csl_json(text) else read_rdf("json-ld"))(path, text)
+
+
+# The reader of a file: by its name where one file is read its own way, else by its suffix (two-part suffixes
+# such as .csl.json first).
 READERS: dict[str, Reader] = {
     MUNICIPALITIES_FILE: read_municipalities,
     ".yaml": read_yaml,
@@ -45,16 +54,20 @@ READERS: dict[str, Reader] = {
     ".csv": read_csv,
     ".ttl": read_rdf("turtle"),
     ".jsonld": read_rdf("json-ld"),
-    ".json": read_rdf("json-ld"),
+    ".json": read_json,
     ".nt": read_rdf("nt"),
     ".rdf": read_rdf("xml"),
     ".xml": read_rdf("xml"),
+    ".ris": bibliography.reader("ris"),
+    ".bib": bibliography.reader("bibtex"),
+    ".csl.json": bibliography.reader("csl-json"),
 }
 SUFFIXES = tuple(sorted(key for key in READERS if key.startswith(".")))
 
 
 def reader_for(path: Path) -> Reader | None:
-    return READERS.get(path.name) or READERS.get(path.suffix.lower())
+    double = "".join(path.suffixes[-2:]).lower()
+    return READERS.get(path.name) or READERS.get(double) or READERS.get(path.suffix.lower())
 
 
 def read_file(path: Path) -> RawBatch:

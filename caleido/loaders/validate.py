@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from caleido.errors import InvalidData, Problem
 from caleido.graph.store import GraphStore
-from caleido.loaders.raw import RawBatch, RawLink, RawNode
+from caleido.loaders.raw import Merged, RawBatch, RawLink, RawNode
 from caleido.loaders.shacl import shacl_problems
 from caleido.ontology.model import FieldKind, load_ontology
 from caleido.ontology.records import (
@@ -33,6 +33,7 @@ NOT_FOUND = " in this batch or the store"  # follows "no node with id 'x'"
 class ValidBatch:
     nodes: list[NodeRow] = field(default_factory=list)
     links: list[LinkRow] = field(default_factory=list)
+    merged: list[Merged] = field(default_factory=list)  # entries of reference files the store or file held already
 
 
 def _problems_from(exc: ValidationError, origin: Origin, prefix: str = "") -> list[Problem]:
@@ -106,7 +107,7 @@ def validate_batch(raw: RawBatch, store: GraphStore | None, agent: str, now: dat
     """Turn raw records into rows, or raise InvalidData naming every problem found."""
     ontology = load_ontology()
     problems = list(raw.problems)
-    batch = ValidBatch()
+    batch = ValidBatch(merged=list(raw.merged))
     raw_links = list(raw.links)
 
     seen: dict[str, NodeRow] = {}

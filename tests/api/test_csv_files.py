@@ -190,7 +190,7 @@ def test_the_evidence_template_the_product_writes_is_what_the_import_reads(clien
         "intervention": "int-1",
         "direction": "supports",
     }
-    row |= {"grade": "not-assessed", "source_url": "https://example.org/"}
+    row |= {"grade": "not-assessed", "source_url": "https://example.org/", "source_doi": ""}  # cited, not by DOI
     line = ",".join(row.get(name, "x") for name in header)
     response = _upload(client, keys, "template.csv", template + line + "\r\n")
     assert response.status_code == 200, response.text

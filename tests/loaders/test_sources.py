@@ -13,7 +13,8 @@ def test_an_unsupported_file_type_names_the_supported_ones(tmp_path: Path) -> No
     (problem,) = read_file(path).problems
     assert problem.file == str(path)
     assert problem.message == (
-        "unsupported file type '.docx'; use one of .csv, .json, .jsonld, .nt, .rdf, .ttl, .xml, .yaml, .yml"
+        "unsupported file type '.docx'; use one of .bib, .csl.json, .csv, .json, .jsonld, .nt, .rdf, .ris, .ttl, "
+        ".xml, .yaml, .yml"
     )
 
 
