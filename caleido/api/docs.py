@@ -30,6 +30,7 @@ def _page(title: str, head: str, body: str, csp: str = CSP) -> HTMLResponse:
 </head>
 <body>
 {body}
+<footer><a href="/toegankelijkheid?lang=en" id="accessibility-link">Accessibility</a></footer>
 <script src="/static/apidocs.js"></script>
 </body>
 </html>
@@ -42,7 +43,8 @@ def swagger_ui() -> HTMLResponse:
     """Try the API out: Swagger UI over /openapi.json."""
     return _page(
         "Interactive documentation",
-        '<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">',
+        '<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">\n'
+        '<link rel="stylesheet" href="/static/apidocs.css">',  # its colours, darker where they lack contrast
         '<div id="swagger-ui"></div>\n<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>',
     )
 
@@ -53,6 +55,7 @@ def redoc() -> HTMLResponse:
     return _page(
         "Reference",
         "",
-        '<div id="redoc"></div>\n<script src="/static/vendor/redoc/redoc.standalone.js"></script>',
+        # Swagger UI draws its own <main>; Redoc draws none, so its page gives one.
+        '<main><div id="redoc"></div></main>\n<script src="/static/vendor/redoc/redoc.standalone.js"></script>',
         REDOC_CSP,
     )

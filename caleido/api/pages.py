@@ -30,6 +30,14 @@ from caleido.graph.store import GraphStore
 from caleido.graph.usecases.results import Member, SearchHit
 from caleido.loaders.evidence import template_csv
 from caleido.ontology.model import load_ontology
+from caleido.viz.accessibility import (
+    AXE_VERSION,
+    BLOCKING_IMPACTS,
+    CHECKED_PAGES,
+    FOCUS_TABS,
+    STATEMENT_DATE,
+    WCAG_TAGS,
+)
 from caleido.viz.coverage_map import (
     GAPS_SHOWN,
     ROWS_PER_PAGE,
@@ -41,7 +49,7 @@ from caleido.viz.coverage_map import (
     page_count,
 )
 from caleido.viz.explorer import explorer_view, provenance
-from caleido.viz.i18n import Lang, class_label, labelled, terms, text
+from caleido.viz.i18n import Lang, class_label, labelled, long_date, terms, text
 from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope, model_sources
 from caleido.viz.network import explore_href
 from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view, reason_sources
@@ -435,6 +443,34 @@ def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang
         here=here,
         truncated=hood.truncated,
         more_url=page_url(here, {"depth": depth, "limit": min(limit * 2, EXPLORE_MAX_LIMIT), "lang": lang}),
+    )
+
+
+# ---------------------------------------------------------------- the accessibility statement
+
+
+@router.get("/toegankelijkheid", response_class=HTMLResponse)
+def accessibility_statement(request: Request, lang: PageLang) -> HTMLResponse:
+    """What the automated accessibility check covers and what it does not (open, like signing in: a
+    statement is for everyone)."""
+    return render_page(
+        request,
+        "statement.html",
+        lang,
+        "statement",
+        axe_version=AXE_VERSION,
+        wcag_tags=WCAG_TAGS,
+        blocking=BLOCKING_IMPACTS,
+        checked=[
+            {
+                "what": p.described(lang),
+                "path": p.path,
+                "languages": [text(lang, f"lang.{code}") for code in p.languages],
+            }
+            for p in CHECKED_PAGES
+        ],
+        focus_tabs=FOCUS_TABS,
+        updated=long_date(STATEMENT_DATE, lang),
     )
 
 

@@ -5,13 +5,14 @@ graph and the ontology (their label_nl / label_en); only the interface's words l
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from pydantic import BaseModel
 
 from caleido.ontology.language import Lang, in_language
 from caleido.ontology.model import load_ontology
 
-__all__ = ["Lang", "class_label", "labelled", "rel_label", "term_label", "terms", "text", "texts"]
+__all__ = ["Lang", "class_label", "labelled", "long_date", "rel_label", "term_label", "terms", "text", "texts"]
 LANGS: tuple[Lang, ...] = ("nl", "en")
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -32,9 +33,13 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "table.alternative": ("Als tabel", "As a table"),
     "network.label": ("Netwerkweergave", "Network view"),
     "network.help": (
-        "Beweeg over een knoop voor de definitie en bron; klik om hem te openen. Dezelfde gegevens staan in de tabel.",
-        "Hover over a node for its definition and source; click to open it. The table holds the same data.",
+        "Beweeg over een knoop voor de definitie en bron; klik om hem te openen. Met het toetsenbord: pijltjes "
+        "verschuiven de tekening, + en - zoomen.",
+        "Hover over a node for its definition and source; click to open it. With the keyboard: arrow keys move "
+        "the drawing, + and - zoom.",
     ),
+    "table.link": ("Dezelfde gegevens als tabel", "The same data as a table"),
+    "partners.list.link": ("De partners als lijst", "The partners as a list"),
     "source": ("Bron", "Source"),
     "locator": ("Vindplaats", "Locator"),
     "definition": ("Definitie", "Definition"),
@@ -247,6 +252,21 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "the browser or sign out. It never goes in a URL.",
     ),
     "signout": ("Afmelden", "Sign out"),
+    # the accessibility statement (/toegankelijkheid)
+    "nav.accessibility": ("Toegankelijkheid", "Accessibility"),
+    "statement.title": ("Toegankelijkheidsverklaring", "Accessibility statement"),
+    "statement.scope": ("Verklaring", "Statement"),
+    "statement.status": ("Nalevingsstatus", "Compliance status"),
+    "statement.basis": ("Onderbouwing: wat is getoetst", "Basis: what was tested"),
+    "statement.unseen": ("Wat deze controle niet ziet", "What this check cannot see"),
+    "statement.limits": ("Bekende beperkingen", "Known limitations"),
+    "statement.contact": ("Feedback, handhaving en akkoord", "Feedback, enforcement and sign-off"),
+    "statement.page": ("Pagina", "Page"),
+    "statement.path": ("Adres", "Address"),
+    "statement.languages": ("Talen", "Languages"),
+    "statement.date": ("Laatst bijgewerkt", "Last updated"),
+    "lang.nl": ("Nederlands", "Dutch"),
+    "lang.en": ("Engels", "English"),
     "js.required": (
         "Dit formulier verstuurt met JavaScript, zodat de sleutel niet in de URL komt.",
         "This form sends with JavaScript, so the key stays out of the URL.",
@@ -257,6 +277,17 @@ _TEXTS: dict[str, tuple[str, str]] = {
 def text(lang: Lang, key: str) -> str:
     nl, en = _TEXTS[key]
     return en if lang == "en" else nl
+
+
+_MONTHS = {
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+
+
+def long_date(day: date, lang: Lang) -> str:
+    """A date as people write it in the language: 3 december 2026, 3 December 2026."""
+    return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
 
 
 def texts(lang: Lang) -> dict[str, str]:

@@ -24,6 +24,8 @@ PAGES = [
     "/explore/GM0363?lang=en",
     "/evidence/new",
     "/signin?next=/coverage",
+    "/toegankelijkheid",
+    "/toegankelijkheid?lang=en",
 ]
 # Where a page could pull something from another host: src, href, action and url(...) in inline HTML.
 OUTSIDE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.I)

@@ -21,11 +21,32 @@
       if (container.dataset.click === "open" && node.href) window.location.assign(node.href);
     });
     networks[container.id] = { network: network, nodes: nodes, edges: edges };
+    nameFocusable(container);
+  }
+
+  // vis-network makes an element of its own inside the container focusable (for its keyboard panning and
+  // zooming); a screen reader meets the drawing there, so the picture's name and caption move onto it.
+  function nameFocusable(container) {
+    const focusable = container.querySelector(".vis-network[tabindex]");
+    if (!focusable) return;
+    ["role", "aria-label", "aria-describedby"].forEach(function (name) {
+      focusable.setAttribute(name, container.getAttribute(name));
+      container.removeAttribute(name);
+    });
+  }
+
+  // A link to a table kept in a closed <details> (the text alternative of a drawing) opens it.
+  function openTarget() {
+    const target = window.location.hash && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    const details = target && target.closest("details");
+    if (details) details.open = true;
   }
 
   document.querySelectorAll("[data-colour]").forEach(function (element) {
     element.style.backgroundColor = element.dataset.colour;
   });
   document.querySelectorAll(".network[data-graph]").forEach(draw);
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
   window.caleido = { networks: networks };
 })();

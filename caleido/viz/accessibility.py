@@ -1,0 +1,91 @@
+"""What the pages' automated accessibility check covers, in one place: the statement page (/toegankelijkheid)
+shows it and tests/pages/test_accessibility.py runs it, so the statement names exactly what the test checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from caleido.viz.i18n import LANGS, Lang
+
+# The copy in tests/pages/vendor/axe-core/ (a test holds the two together).
+AXE_VERSION = "4.14.1"
+# WCAG 2.0 and 2.1, levels A and AA, as axe-core tags its rules.
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+# A violation of these impacts fails the test; the others are written to the test's output.
+BLOCKING_IMPACTS = ("serious", "critical")
+# A test presses Tab this many times on each of Caleido's own pages and checks that a focus ring shows each time.
+FOCUS_TABS = 40
+# When the statement was last read against the pages and the check (the model statement asks for a date).
+STATEMENT_DATE = date(2026, 12, 3)
+
+
+@dataclass(frozen=True)
+class CheckedPage:
+    """A page (or a state of one that a user reaches) the check runs on, in each of its languages."""
+
+    name: str
+    path: str
+    what: tuple[str, str]  # Dutch, English
+    languages: tuple[Lang, ...] = LANGS
+
+    def described(self, lang: Lang) -> str:
+        return self.what[LANGS.index(lang)]
+
+
+CHECKED_PAGES: tuple[CheckedPage, ...] = (
+    CheckedPage("kaleidoscope", "/", ("De caleidoscoop", "The kaleidoscope")),
+    CheckedPage(
+        "kaleidoscope-tooltip",
+        "/",
+        ("De caleidoscoop met het venster bij een knoop", "The kaleidoscope with a node's tooltip open"),
+    ),
+    CheckedPage("coverage", "/coverage", ("De bewijs- en leemtekaart", "The evidence and gap map")),
+    CheckedPage(
+        "coverage-cell",
+        "/coverage?intervention=…&target=…",
+        ("De kaart met de bevindingen van een cel", "The map with a cell's findings open"),
+    ),
+    CheckedPage("partners", "/partners", ("Partners zoeken: het formulier", "Partner finder: the form")),
+    CheckedPage(
+        "partners-result",
+        "/partners?municipality=…",
+        ("Partners zoeken: de uitkomst met netwerk", "Partner finder: the result with its network"),
+    ),
+    CheckedPage(
+        "partners-unknown-place",
+        "/partners?municipality=…",
+        ("Partners zoeken: een onbekende plaats", "Partner finder: a place it does not know"),
+    ),
+    CheckedPage("explore", "/explore/…", ("De verkenner van een knoop", "The explorer of a node")),
+    CheckedPage("evidence-form", "/evidence/new", ("Het formulier voor een bevinding", "The form for a finding")),
+    CheckedPage(
+        "evidence-form-invalid",
+        "/evidence/new",
+        ("Het formulier met een foutmelding bij een veld", "The form with an error beside a field"),
+    ),
+    CheckedPage("signin", "/signin", ("Aanmelden", "Sign in")),
+    CheckedPage("signin-refused", "/signin", ("Aanmelden met een onjuiste sleutel", "Sign in with a wrong key")),
+    CheckedPage("error-not-found", "/explore/…", ("Foutpagina: niet gevonden", "Error page: not found")),
+    CheckedPage("error-bad-filter", "/coverage?axis=…", ("Foutpagina: ongeldig filter", "Error page: a bad filter")),
+    CheckedPage("statement", "/toegankelijkheid", ("Deze verklaring", "This statement")),
+    CheckedPage(
+        "api-docs", "/docs", ("API-documentatie (Swagger UI)", "API documentation (Swagger UI)"), languages=("en",)
+    ),
+    CheckedPage(
+        "api-docs-operation",
+        "/docs",
+        (
+            "API-documentatie: een operatie open, klaar om te proberen",
+            "API documentation: an operation open to try out",
+        ),
+        languages=("en",),
+    ),
+    CheckedPage(
+        "api-docs-response",
+        "/docs",
+        ("API-documentatie: het antwoord op een verzoek", "API documentation: the answer to a request"),
+        languages=("en",),
+    ),
+    CheckedPage("api-reference", "/redoc", ("API-naslag (Redoc)", "API reference (Redoc)"), languages=("en",)),
+)
