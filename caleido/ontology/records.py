@@ -149,10 +149,11 @@ def node_model(class_name: str) -> type[BaseModel]:
             check(record)
         return record
 
+    validators: dict[str, Any] = {"_cross_field": model_validator(mode="after")(_cross_field)} if checks else {}
     return create_model(
         class_name,
         __config__=ConfigDict(extra="forbid", str_strip_whitespace=False),
-        __validators__={"_cross_field": model_validator(mode="after")(_cross_field)} if checks else None,
+        __validators__=validators or None,
         **fields,
     )
 
