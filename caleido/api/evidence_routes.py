@@ -44,6 +44,10 @@ def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, respo
     else:
         raise InvalidData([Problem(REQUEST, "body", "source", "give an existing source id or a citation")])
     fields = body.model_dump(exclude={"statement", "source"}, exclude_none=True)
+    if body.maryland_level is not None:
+        fields["maryland_level"] = str(body.maryland_level)  # the scheme's notation
+    if body.country is not None:
+        fields["country"] = body.country.upper()
     finding_id = evidence.stable_id(
         "fnd", source_id, body.source.locator, *sorted(_lang(body.statement).items()), *sorted(fields.items())
     )

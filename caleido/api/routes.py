@@ -57,6 +57,13 @@ def model(store: StoreDep, lang: Lang = "nl") -> results.Model:
     return usecases.model(store, lang=lang)
 
 
+@v1.get("/vocabularies/grades", response_model=results.GradeCrosswalk, tags=["model"])
+def grade_crosswalk() -> results.GradeCrosswalk:
+    """The Dutch recognition levels beside GRADE, the Maryland scale, Blueprints and CrimeSolutions: each level
+    with its definition and source, and the mappings between levels that a source supports (with why)."""
+    return usecases.grade_crosswalk()
+
+
 # ---------------------------------------------------------------- policymakers
 
 

@@ -81,7 +81,16 @@ class FindingIn(Public):
     effect_size: StrictFloat | None = Field(default=None, allow_inf_nan=False)
     effect_measure: str | None = Field(default=None, max_length=50)
     # Bounded by the stores' 64-bit integers: a larger number crashed the write (500) instead of a 422.
-    n_studies: StrictInt | None = Field(default=None, ge=0, le=MAX_INT64)
+    n_studies: StrictInt | None = Field(default=None, ge=0, le=MAX_INT64, description="k: studies behind the estimate")
+    # Study coding (issue 18); terms and the interval are checked by the Finding record model, as for the CSV.
+    study_design: str | None = Field(default=None, max_length=50, description="A term of StudyDesignScheme: rct, ...")
+    maryland_level: StrictInt | None = Field(default=None, ge=1, le=5, description="Maryland Scientific Methods Scale")
+    country: str | None = Field(default=None, pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2, e.g. NL")
+    sample_size: StrictInt | None = Field(default=None, ge=1, le=MAX_INT64, description="n")
+    ci_lower: StrictFloat | None = Field(default=None, allow_inf_nan=False, description="Confidence interval, lower")
+    ci_upper: StrictFloat | None = Field(default=None, allow_inf_nan=False, description="Confidence interval, upper")
+    follow_up_months: StrictFloat | None = Field(default=None, ge=0, allow_inf_nan=False)
+    risk_of_bias: str | None = Field(default=None, max_length=50, description="low, some-concerns, high or unclear")
     grade: str = "not-assessed"
     source: SourceIn
 

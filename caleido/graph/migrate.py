@@ -60,7 +60,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ontology 0.2.0 (issue 16): quote, citations and gloss on every claim, a note on records; ecological level, "
         "factor roles, protective/promotive, outcomes, spectrum, phenomena and target populations; FactorCombination; "
         "the relationships combines, requested_by, documented_in, builds, close_match, merged_into, carries, and "
-        "addresses from a programme theme. Every record and link stays as it was: the new fields start empty",
+        "addresses from a programme theme; study coding of findings (issue 18: study design, Maryland level, country, "
+        "sample size, confidence interval, follow-up, risk of bias) and the grade crosswalk schemes. Every record and "
+        "link stays as it was: the new fields start empty",
     ),
 )
 

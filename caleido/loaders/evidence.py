@@ -27,7 +27,25 @@ REQUIRED_COLUMNS = ("factor_name", "factor_kind", "outcome", "effect_size", "eff
 # A row names its source by its citation, or by the DOI of a source in the store (one imported from a reference
 # file, say), or both: the header has at least one of these columns.
 SOURCE_COLUMNS = ("source_citation", "source_doi")
-OPTIONAL_COLUMNS = ("n_studies", "source_url", "intervention", "direction", "grade", "notes")
+# How reviewers code a study (issue 18): each column fills the finding field of the same name; the record model
+# checks them (scheme terms, ISO country, the interval around the effect size).
+STUDY_TEXT_COLUMNS = ("population", "study_design", "maryland_level", "country", "risk_of_bias")
+STUDY_NUMBER_COLUMNS: dict[str, type] = {
+    "sample_size": int,
+    "ci_lower": float,
+    "ci_upper": float,
+    "follow_up_months": float,
+}
+OPTIONAL_COLUMNS = (
+    "n_studies",
+    "source_url",
+    "intervention",
+    "direction",
+    "grade",
+    "notes",
+    *STUDY_TEXT_COLUMNS,
+    *STUDY_NUMBER_COLUMNS,
+)
 COLUMNS = (*REQUIRED_COLUMNS, *SOURCE_COLUMNS, *OPTIONAL_COLUMNS)
 FACTOR_CLASSES = {"risk": "RiskFactor", "protective": "ProtectiveFactor"}
 
@@ -126,6 +144,7 @@ class EvidenceRow:
     kind: str  # a key of FACTOR_CLASSES
     effect: float | None
     n_studies: int | None
+    coded: dict[str, Any]  # the study-coding cells given, as the finding's fields take them
     doi: str | None  # the source's DOI, normalised, when the row gives one
     source_id: str = ""  # set when the row's source is found or made (`_resolve_source`)
     source: dict[str, Any] | None = None  # the record of a source the row adds; None for a stored one
@@ -171,6 +190,7 @@ def _parse_row(
     cells["effect_size"] = table.number(cells["effect_size"])
     effect = _number(cells["effect_size"], float, "effect_size", problems, origin)
     n_studies = _number(cells.get("n_studies", ""), int, "n_studies", problems, origin)
+    coded = _study_coding(table, cells, problems, origin)
     doi = None
     if given := cells.get("source_doi", ""):
         doi = normalise_doi(given)
@@ -182,7 +202,18 @@ def _parse_row(
         message = "Field required: give source_citation, or the source_doi of a source in the store"
         problems.append(Problem(filename, origin.location, "source_citation", message))
         return None
-    return EvidenceRow(line, origin, cells, kind, effect, n_studies, doi)
+    return EvidenceRow(line, origin, cells, kind, effect, n_studies, coded, doi)
+
+
+def _study_coding(table: Table, cells: dict[str, str], problems: list[Problem], origin: Origin) -> dict[str, Any]:
+    coded: dict[str, Any] = {c: cells[c] for c in STUDY_TEXT_COLUMNS if cells.get(c)}
+    if "country" in coded:
+        coded["country"] = coded["country"].upper()  # "nl" is meant as NL
+    for column, kind in STUDY_NUMBER_COLUMNS.items():
+        value = _number(table.number(cells.get(column, "")), kind, column, problems, origin)
+        if value is not None:
+            coded[column] = value
+    return coded
 
 
 @dataclass
@@ -272,6 +303,7 @@ def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> d
         "effect_size": row.effect,
         "effect_measure": cells["effect_measure"] or None,
         "n_studies": row.n_studies,
+        **row.coded,
         "grade": cells.get("grade") or "not-assessed",
         "source": source_id,
         "locator": row.locator,

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from caleido.ontology.model import LANGUAGES, Field, FieldKind, load_ontology
+from caleido.ontology.study_checks import CLASS_CHECKS
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 NodeId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -141,9 +142,18 @@ def node_model(class_name: str) -> type[BaseModel]:
     cls = load_ontology().classes[class_name]
     fields: dict[str, Any] = {"id": (NodeId, ...)}
     fields |= {f.name: _annotation(f, for_input=True) for f in cls.fields}
+    checks = CLASS_CHECKS.get(class_name, ())
+
+    def _cross_field(record: BaseModel) -> BaseModel:
+        for check in checks:
+            check(record)
+        return record
+
+    validators: dict[str, Any] = {"_cross_field": model_validator(mode="after")(_cross_field)} if checks else {}
     return create_model(
         class_name,
         __config__=ConfigDict(extra="forbid", str_strip_whitespace=False),
+        __validators__=validators or None,
         **fields,
     )
 

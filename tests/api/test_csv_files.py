@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from caleido.api.keys import KeyStore
 from caleido.graph.store import GraphStore
+from caleido.loaders.evidence import STUDY_NUMBER_COLUMNS, STUDY_TEXT_COLUMNS
 from tests.helpers import bearer, load
 
 HEADER = "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation"
@@ -191,6 +192,7 @@ def test_the_evidence_template_the_product_writes_is_what_the_import_reads(clien
         "direction": "supports",
     }
     row |= {"grade": "not-assessed", "source_url": "https://example.org/", "source_doi": ""}  # cited, not by DOI
+    row |= dict.fromkeys((*STUDY_TEXT_COLUMNS, *STUDY_NUMBER_COLUMNS), "")  # study coding is optional
     line = ",".join(row.get(name, "x") for name in header)
     response = _upload(client, keys, "template.csv", template + line + "\r\n")
     assert response.status_code == 200, response.text

@@ -358,3 +358,113 @@ def test_an_admin_may_review_and_a_revoked_key_may_not(client: TestClient, keys:
         headers=bearer(keys, "admin"),
     )
     assert admin.status_code == 200 and admin.json()["status"] == "rejected"
+
+
+# ---------------------------------------------------------------- studies coded as reviewers code them (issue 18)
+CODED = {
+    "study_design": "meta-analysis",
+    "maryland_level": 3,
+    "country": "nl",
+    "sample_size": 1200,
+    "ci_lower": 0.1,
+    "ci_upper": 0.3,
+    "follow_up_months": 12.0,
+    "risk_of_bias": "some-concerns",
+}
+
+
+def test_a_coded_finding_keeps_every_coding_field(client: TestClient, keys: KeyStore) -> None:
+    created = client.post("/api/v1/findings", json={**FINDING, **CODED}, headers=bearer(keys, "researcher"))
+    assert created.status_code == 201, created.text
+    detail = client.get(f"/api/v1/nodes/{created.json()['id']}").json()
+    assert {k: detail[k] for k in CODED} == {**CODED, "maryland_level": "3", "country": "NL"}
+    assert (detail["population"], detail["n_studies"], detail["effect_size"]) == ("adults", 4, 0.21)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"ci_lower": 0.25}, "outside its confidence interval"),
+        ({"ci_upper": None}, "give both bounds"),
+        ({"country": "XX"}, "ISO 3166-1"),
+        ({"maryland_level": 6}, "less than or equal to 5"),
+        ({"risk_of_bias": "moderate"}, "RiskOfBiasScheme"),
+        ({"study_design": "anecdote"}, "StudyDesignScheme"),
+        ({"sample_size": 0}, "greater than or equal to 1"),
+    ],
+)
+def test_a_wrongly_coded_finding_is_refused_with_the_reason_and_changes_nothing(
+    client: TestClient, keys: KeyStore, changes: dict, message: str
+) -> None:
+    before = _nodes(client)
+    body = {**FINDING, **CODED, **changes}
+    response = client.post("/api/v1/findings", json=body, headers=bearer(keys, "researcher"))
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert any(message in e["message"] for e in response.json()["errors"]), response.json()
+    assert _nodes(client) == before
+
+
+CODED_CSV = (
+    "factor_name,factor_kind,outcome,effect_size,effect_measure,n_studies,source_citation,population,study_design,"
+    "maryland_level,country,sample_size,ci_lower,ci_upper,follow_up_months,risk_of_bias\n"
+    'despair,risk,attitudes,0.2,r,5,"Roe, R. (2023). Another study.",youth 12-18,rct,5,de,340,0.05,0.35,6,low\n'
+)
+
+
+def test_an_import_fills_the_coding_columns(client: TestClient, keys: KeyStore) -> None:
+    response = _upload(client, bearer(keys, "researcher"), "coded.csv", CODED_CSV)
+    assert response.status_code == 200, response.text
+    finding = client.get(f"/api/v1/nodes/{response.json()['report'][0]['finding']}").json()
+    assert {k: finding[k] for k in ("population", "study_design", "maryland_level", "country", "risk_of_bias")} == {
+        "population": "youth 12-18",
+        "study_design": "rct",
+        "maryland_level": "5",
+        "country": "DE",
+        "risk_of_bias": "low",
+    }
+    assert (finding["sample_size"], finding["ci_lower"], finding["ci_upper"], finding["follow_up_months"]) == (
+        340,
+        0.05,
+        0.35,
+        6.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (",0.05,0.35,", ",0.25,0.35,", "", "outside its confidence interval"),
+        (",340,", ",many,", "sample_size", "expected a number"),
+        (",de,", ",Dutchland,", "country", "at most 2 characters"),
+        (",6,low", ",6,moderate", "risk_of_bias", "RiskOfBiasScheme"),
+    ],
+)
+def test_a_wrongly_coded_row_names_its_line_and_writes_nothing(
+    client: TestClient, keys: KeyStore, old: str, new: str, field: str, message: str
+) -> None:
+    before = _nodes(client)
+    response = _upload(client, bearer(keys, "researcher"), "bad.csv", CODED_CSV.replace(old, new))
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert any("line 2" in e["location"] and field in e["field"] and message in e["message"] for e in errors), errors
+    assert _nodes(client) == before
+
+
+def test_the_template_names_the_coding_columns(client: TestClient) -> None:
+    header = client.get("/evidence/template.csv").text.lstrip("\ufeff").splitlines()[0].split(",")
+    assert {"study_design", "maryland_level", "country", "sample_size", "ci_lower", "ci_upper"} <= set(header)
+    assert {"follow_up_months", "risk_of_bias", "population"} <= set(header)
+
+
+def test_the_grade_crosswalk_is_served_read_only(client: TestClient) -> None:
+    body = client.get("/api/v1/vocabularies/grades").json()
+    assert [s["scheme"] for s in body["scales"]][:2] == ["EvidenceGradeScheme", "GradeScheme"]
+    maryland = next(s for s in body["scales"] if s["scheme"] == "MarylandScaleScheme")
+    assert [level["notation"] for level in maryland["levels"]] == ["1", "2", "3", "4", "5"]
+    assert maryland["levels"][0]["sources"] == [
+        "http://www.whatworksgrowth.org/resources/the-scientific-maryland-scale/"
+    ]
+    assert [(m["from_level"], m["relation"], m["to_level"]) for m in body["mappings"]] == [
+        ("1", "closeMatch", "effective-first")
+    ]
+    assert client.post("/api/v1/vocabularies/grades", json={}).status_code == 405

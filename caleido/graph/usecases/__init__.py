@@ -5,6 +5,7 @@ caleido.graph.usecases.results, in a fixed order, which the API serves as it is.
 
 - evidence_map: coverage (the evidence-and-gap map), one cell of it, gaps (policymakers);
 - partners: the partner finder (municipalities);
+- grades: the grade crosswalk (from the ontology alone);
 - explore: a node, its neighbourhood, search, labels, municipalities, the model (everyone).
 """
 
@@ -21,6 +22,7 @@ from caleido.graph.usecases.explore import (
     node,
     search,
 )
+from caleido.graph.usecases.grades import grade_crosswalk
 from caleido.graph.usecases.partners import REACH_ORDER, find_municipality, partners
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "coverage_rows",
     "find_municipality",
     "gaps",
+    "grade_crosswalk",
     "labels",
     "model",
     "model_interventions",

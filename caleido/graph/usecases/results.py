@@ -189,6 +189,64 @@ class Model(Result):
     )
 
 
+# ---------------------------------------------------------------- the grade crosswalk
+
+
+class SourcedPassage(Result):
+    """A passage a term of the ontology rests on: its source (an address or a Source id), locator and words."""
+
+    source: str
+    locator: str
+    quote: str
+
+
+class GradeLevel(Result):
+    """One level of a grading scale."""
+
+    notation: str
+    label_nl: str | None = None
+    label_en: str | None = None
+    definition_nl: str | None = None
+    definition_en: str | None = None
+    sources: list[str] = Field(description="addresses or Source ids the level's definition comes from")
+    passages: list[SourcedPassage] = Field(default_factory=list)
+    note: str | None = None
+
+
+class GradeScale(Result):
+    """A grading scale (a SKOS concept scheme) with its levels, lowest first."""
+
+    scheme: str
+    label_nl: str | None = None
+    label_en: str | None = None
+    definition_nl: str | None = Field(default=None, description="also says which mappings have no source")
+    definition_en: str | None = None
+    sources: list[str]
+    levels: list[GradeLevel]
+
+
+class GradeMapping(Result):
+    """A SKOS mapping between levels of two scales, with why and on what it rests."""
+
+    from_scheme: str
+    from_level: str
+    relation: Literal["closeMatch", "broadMatch", "narrowMatch", "exactMatch", "relatedMatch"]
+    to_scheme: str
+    to_level: str
+    note: str
+    sources: list[str]
+    passages: list[SourcedPassage] = Field(default_factory=list)
+
+
+class GradeCrosswalk(Result):
+    """The Dutch recognition levels beside GRADE, the Maryland scale, Blueprints and CrimeSolutions."""
+
+    scales: list[GradeScale]
+    mappings: list[GradeMapping] = Field(
+        description="only mappings a source supports; the scales' definitions say where none is"
+    )
+
+
 # ---------------------------------------------------------------- the evidence-and-gap map
 
 
