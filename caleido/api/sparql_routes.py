@@ -27,11 +27,27 @@ ROW_LIMIT = "Caleido-Row-Limit"
 # The protocol's dataset parameters: the graph is the one default graph here, so they are refused, not ignored.
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 
+# SPARQL 1.1 results JSON: `head` always; `results.bindings` for SELECT, `boolean` for ASK.
+_RESULTS_JSON: dict[str, Any] = {
+    "type": "object",
+    "required": ["head"],
+    "properties": {
+        "head": {"type": "object"},
+        "results": {"type": "object", "properties": {"bindings": {"type": "array", "items": {"type": "object"}}}},
+        "boolean": {"type": "boolean"},
+    },
+}
+
+
+def _schema_of(media: str) -> dict[str, Any]:
+    return _RESULTS_JSON if media.endswith("json") else {"type": "string"}
+
+
 _ANSWERED: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The answer: SELECT and ASK as SPARQL results JSON (SELECT also as CSV, which a spreadsheet "
         "opens and never runs as a formula), CONSTRUCT and DESCRIBE as Turtle, as Accept asks.",
-        "content": {media: {"schema": {"type": "string"}} for media in dict.fromkeys(sum(OFFERS.values(), ()))},
+        "content": {media: {"schema": _schema_of(media)} for media in dict.fromkeys(sum(OFFERS.values(), ()))},
         "headers": {
             ROW_LIMIT: {"description": "The most rows or triples an answer holds", "schema": {"type": "string"}},
             TRUNCATED: {
