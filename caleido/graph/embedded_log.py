@@ -27,6 +27,9 @@ import logging
 import os
 import shutil
 import struct
+import subprocess
+import sys
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +143,7 @@ def open_replaying_acknowledged(files: LogFiles, open_database: Opener[Opened]) 
     """Open the database for writing. If its log cannot be replayed whole but the part up to the mark can, let
     Ladybug replay every complete commit and cut off the rest (a write that was never acknowledged); else
     leave the files as they are and refuse."""
+    cut_tail_that_crashes_the_reader(files)
     try:
         return open_database(files.database, read_only=False, strict=True)
     except Exception as first:  # a damaged log surfaces as whatever the C++ reader threw: RuntimeError, ValueError
@@ -158,6 +162,48 @@ def open_replaying_acknowledged(files: LogFiles, open_database: Opener[Opened]) 
     return opened
 
 
+# Opens a copy of the store read-only in a child process: Ladybug's log reader kills the process (SIGSEGV) on
+# some records cut short, instead of raising, so whether the log is safe to read is asked of a child first.
+_PROBE = "import sys, ladybug; ladybug.Database(sys.argv[1], read_only=True, throw_on_wal_replay_failure=False)"
+
+
+def cut_tail_that_crashes_the_reader(files: LogFiles) -> None:
+    """When the log holds bytes past the mark (a write a crash may have cut short, never acknowledged) and reading
+    the log crashes a child process, move those bytes out of the log into a file beside it, so that opening
+    replays every acknowledged write instead of crashing. Nothing is deleted: the bytes moved aside are named in
+    the warning."""
+    length, mark = files.log_length(), files.read_mark()
+    if mark is None or mark == 0 or length <= mark:
+        return  # no unacknowledged tail (the usual case: checked without a child process)
+    scratch = files.database.parent / CHECK_FOLDER
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    try:
+        copy = LogFiles(scratch / files.database.name)
+        _link_or_copy(files.database, copy.database)  # read-only: the database file is only read
+        shutil.copy2(files.log, copy.log)
+        probe = subprocess.run([sys.executable, "-c", _PROBE, str(copy.database)], capture_output=True, timeout=600)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if probe.returncode >= 0:
+        return  # read (or refused with an error the opener handles): no crash
+    aside = files.log.with_name(f"{files.log.name}.cut-{time.strftime('%Y%m%dT%H%M%S')}")
+    with files.log.open("rb") as source, aside.open("wb") as target:
+        source.seek(mark)
+        shutil.copyfileobj(source, target)
+    with files.log.open("r+b") as log_file:
+        log_file.truncate(mark)
+        os.fsync(log_file.fileno())
+    log.warning(
+        "the embedded store %s was stopped in the middle of a write, and reading the %d bytes it left past its "
+        "acknowledged writes crashes Ladybug (signal %d); they were moved to %s and every acknowledged write is kept",
+        files.database.parent,
+        length - mark,
+        -probe.returncode,
+        aside,
+    )
+
+
 def acknowledged_part_replays(files: LogFiles, mark: int, open_database: Opener[Any]) -> bool:
     """Whether the first `mark` bytes of the log replay on their own, tried read-only in a scratch folder so
     that the store's own files are not touched."""
@@ -168,10 +214,7 @@ def acknowledged_part_replays(files: LogFiles, mark: int, open_database: Opener[
     scratch.mkdir()
     try:
         copy = LogFiles(scratch / files.database.name)
-        try:
-            os.link(files.database, copy.database)  # read-only: the database file is only read
-        except OSError:
-            shutil.copy2(files.database, copy.database)  # a file system without hard links
+        _link_or_copy(files.database, copy.database)  # read-only: the database file is only read
         with files.log.open("rb") as source, copy.log.open("wb") as target:
             _copy_bytes(source, target, mark)
         try:
@@ -194,6 +237,13 @@ def damaged_log(files: LogFiles, cause: BaseException, length: int, mark: int | 
         f"({cause}); {where}, so nothing was cut and the files are as they were. "
         f"Run `caleido doctor --store embedded:{files.database.parent}` to see what a repair would keep."
     )
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)  # a file system without hard links
 
 
 def _copy_bytes(source: BinaryIO, target: BinaryIO, length: int, chunk: int = 2**20) -> None:
