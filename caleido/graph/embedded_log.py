@@ -31,6 +31,8 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
@@ -175,16 +177,8 @@ def cut_tail_that_crashes_the_reader(files: LogFiles) -> None:
     length, mark = files.log_length(), files.read_mark()
     if mark is None or mark == 0 or length <= mark:
         return  # no unacknowledged tail (the usual case: checked without a child process)
-    scratch = files.database.parent / CHECK_FOLDER
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir()
-    try:
-        copy = LogFiles(scratch / files.database.name)
-        _link_or_copy(files.database, copy.database)  # read-only: the database file is only read
-        shutil.copy2(files.log, copy.log)
+    with _scratch_copy(files, length) as copy:
         probe = subprocess.run([sys.executable, "-c", _PROBE, str(copy.database)], capture_output=True, timeout=600)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     if probe.returncode >= 0:
         return  # read (or refused with an error the opener handles): no crash
     aside = files.log.with_name(f"{files.log.name}.cut-{time.strftime('%Y%m%dT%H%M%S')}")
@@ -209,19 +203,30 @@ def acknowledged_part_replays(files: LogFiles, mark: int, open_database: Opener[
     that the store's own files are not touched."""
     if mark == 0:
         return True
-    scratch = files.database.parent / CHECK_FOLDER
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir()
-    try:
-        copy = LogFiles(scratch / files.database.name)
-        _link_or_copy(files.database, copy.database)  # read-only: the database file is only read
-        with files.log.open("rb") as source, copy.log.open("wb") as target:
-            _copy_bytes(source, target, mark)
+    with _scratch_copy(files, mark) as copy:
         try:
             open_database(copy.database, read_only=True, strict=True).close()
         except Exception:
             return False
         return True
+
+
+@contextmanager
+def _scratch_copy(files: LogFiles, log_bytes: int) -> Iterator[LogFiles]:
+    """The database with the first `log_bytes` of its log, in a scratch folder inside the store's folder (hard
+    links need that), removed again afterwards; only read, so the store's own files are never touched."""
+    scratch = files.database.parent / CHECK_FOLDER
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    try:
+        copy = LogFiles(scratch / files.database.name)
+        try:
+            os.link(files.database, copy.database)
+        except OSError:
+            shutil.copy2(files.database, copy.database)  # a file system without hard links
+        with files.log.open("rb") as source, copy.log.open("wb") as target:
+            _copy_bytes(source, target, log_bytes)
+        yield copy
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -237,13 +242,6 @@ def damaged_log(files: LogFiles, cause: BaseException, length: int, mark: int | 
         f"({cause}); {where}, so nothing was cut and the files are as they were. "
         f"Run `caleido doctor --store embedded:{files.database.parent}` to see what a repair would keep."
     )
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)  # a file system without hard links
 
 
 def _copy_bytes(source: BinaryIO, target: BinaryIO, length: int, chunk: int = 2**20) -> None:
