@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 from pyshacl import validate
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS, XSD
+from rdflib.namespace import DCTERMS, SKOS
 
 from caleido.graph.usecases.grades import GRADE_SCHEMES, MAPPINGS, grade_crosswalk
 from caleido.loaders.rdf_mapping import add_node, new_graph
@@ -18,6 +18,10 @@ from caleido.loaders.shacl import shapes_graph, vocabulary_graph
 from caleido.ontology.model import CAL, CID, FieldKind, load_ontology
 from caleido.ontology.records import node_model
 
+# The datatypes as IRIs, not rdflib's XSD namespace object: pytest looks up attributes on every module-level
+# object while collecting, and XSD warns about each name it does not define.
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+XSD_DOUBLE = URIRef("http://www.w3.org/2001/XMLSchema#double")
 ONTOLOGY = load_ontology()
 G = ONTOLOGY.graph
 PROV = {"source": "src-1", "locator": "p. 1", "status": "proposed", "added_by": "t", "added_at": "2026-01-01T00:00:00Z"}
@@ -116,9 +120,9 @@ def test_an_interval_without_an_effect_size_is_checked_only_for_its_order() -> N
 @pytest.mark.parametrize(
     ("path", "wrong"),
     [
-        (CAL.country, Literal("nl", datatype=XSD.string)),  # the pattern: upper case
+        (CAL.country, Literal("nl", datatype=XSD_STRING)),  # the pattern: upper case
         (CAL.sampleSize, Literal(0)),
-        (CAL.followUpMonths, Literal(-2.0, datatype=XSD.double)),
+        (CAL.followUpMonths, Literal(-2.0, datatype=XSD_DOUBLE)),
         (CAL.marylandLevel, CAL["grade-effective-strong"]),
         (CAL.riskOfBias, CAL["design-rct"]),
         (CAL.studyDesign, CAL["rob-low"]),
