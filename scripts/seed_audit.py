@@ -6,17 +6,10 @@ where each finding of its §2a/§2b now stands. Run: `python scripts/seed_audit.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-from caleido.loaders.sources import SEED_FOLDER, read_paths
-from caleido.ontology.citations import split_citation
-
-LETTER = "src-kamerbrief-29754-770"
-LETTER_TEXT = SEED_FOLDER / "sources" / "kamerbrief-29754-770.txt"
+from caleido.loaders.seed_claims import LETTER, SeedClaim, locator_conventions, normalised, seed_claims, source_text
 
 # §2a: the four assertions the letter does not support (record id, or (from, rel, to)).
 UNSUPPORTED: list[str | tuple[str, str, str]] = [
@@ -61,61 +54,26 @@ STRETCHED: list[str | tuple[str, str, str]] = [
     ("rec-4", "reported_in", "src-wodc-2025-anti-institutionalisme"),
     ("org-bzk", "runs", "int-brede-aanpak"),
 ]
-# The letter's locator conventions (seed/README.md).
-LETTER_LOCATOR = re.compile(
-    r"^(Inleiding|Kop en ondertekening|Bevindingen|Aanbevelingen en beleidsreactie|Tot slot"
-    r"|Aanbeveling [1-4]( / Beleidsreactie)?|voetnoot \d+)$"
-)
-
-
-@dataclass(frozen=True)
-class Claim:
-    key: str | tuple[str, str, str]
-    cls: str | None
-    source: str
-    locator: str
-    status: str
-    quote: str | None
-    quotes: tuple[str, ...]
-    data: dict
 
 
 def emit(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
-def _normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def claims() -> Iterator[Claim]:
-    batch, _ = read_paths([SEED_FOLDER])
-    for node in batch.nodes:
-        d = node.data
-        yield _claim(str(d["id"]), node.cls, d)
-        for link in d.get("links") or []:
-            yield _claim((str(d["id"]), str(link.get("rel")), str(link.get("to"))), None, link)
-
-
-def _claim(key: str | tuple[str, str, str], cls: str | None, d: dict) -> Claim:
-    quotes = tuple(q for _, q in (split_citation(c) for c in d.get("citations") or []) if q)
-    return Claim(key, cls, str(d.get("source")), str(d.get("locator")), str(d.get("status")), d.get("quote"), quotes, d)
-
-
-def _where(claim: Claim | None) -> str:
+def _where(claim: SeedClaim | None) -> str:
     if claim is None:
         return "not in the seed"
     return f"{claim.status}, source {claim.source}" + (", quoted" if claim.quote else ", no quote")
 
 
 def main() -> None:
-    all_claims = list(claims())
+    all_claims = seed_claims()
     by_key = {c.key: c for c in all_claims}
-    letter_text = _normalised(LETTER_TEXT.read_text(encoding="utf-8"))
+    letter_text = source_text(LETTER)
     letter = [c for c in all_claims if c.source == LETTER]
     records = [c for c in letter if isinstance(c.key, str)]
     quoted = [c for c in letter if c.quote]
-    verbatim = [c for c in quoted if all(_normalised(q) in letter_text for q in (c.quote, *c.quotes))]
+    verbatim = [c for c in quoted if all(normalised(q) in letter_text for q in c.quotes)]
     document = [c for c in all_claims if c.source and c.source != "None"]
     emit("| measure | now |\n|---|---:|")
     emit(f"| letter-sourced claims (records + links) | {len(letter)} ({len(records)} + {len(letter) - len(records)}) |")
@@ -131,7 +89,8 @@ def main() -> None:
             f"{sum(1 for c in mine if c.status == 'accepted' and c.source == LETTER)} / "
             f"{sum(1 for c in mine if c.status == 'accepted')} / {len(mine)} |"
         )
-    odd = Counter(c.locator for c in letter if not LETTER_LOCATOR.match(c.locator))
+    conventions = locator_conventions()
+    odd = Counter(c.locator for c in letter if not conventions.match(c.locator))
     emit(f"| letter locators outside the conventions | {sum(odd.values())} {dict(odd) if odd else ''} |")
     urls = [c.key for c in records if c.data.get("url")]
     emit(f"| letter-sourced records carrying a URL | {len(urls)} {urls if urls else ''} |")

@@ -3,23 +3,11 @@ so a reader can find every quoted passage; the conventions are read from that ta
 
 from __future__ import annotations
 
-import re
-
-from caleido.loaders.sources import SEED_FOLDER, read_paths
-from caleido.ontology.citations import split_citation
-
-LETTER = "src-kamerbrief-29754-770"
-ROW = re.compile(r"^\| `([^`]+)` \|", re.MULTILINE)
-
-
-def _conventions() -> re.Pattern[str]:
-    names = ROW.findall((SEED_FOLDER / "README.md").read_text(encoding="utf-8"))
-    # "Aanbeveling N / Beleidsreactie" and "voetnoot N" stand for any number.
-    return re.compile("|".join(f"^{re.escape(n).replace('N', '[0-9]+')}$" for n in names))
+from caleido.loaders.seed_claims import LETTER, locator_conventions, seed_claims
 
 
 def test_the_readme_names_the_parts_of_the_letter() -> None:
-    conventions = _conventions()
+    conventions = locator_conventions()
     for locator in ["Inleiding", "Kop en ondertekening", "Aanbeveling 3 / Beleidsreactie", "voetnoot 10", "Tot slot"]:
         assert conventions.match(locator), locator
     for slip in ["Aanbeveling 3/BR", "vn 9", "Beleidsreactie", "Inleiding; Tot slot"]:
@@ -27,13 +15,9 @@ def test_the_readme_names_the_parts_of_the_letter() -> None:
 
 
 def test_every_letter_locator_follows_the_conventions() -> None:
-    conventions = _conventions()
-    batch, _ = read_paths([SEED_FOLDER])
+    conventions = locator_conventions()
     slips = []
-    for node in batch.nodes:
-        record = node.data
-        claims = [record] + [{"source": record.get("source")} | link for link in record.get("links") or []]
-        for claim in (c for c in claims if c.get("source") == LETTER):
-            locators = [str(claim.get("locator"))] + [split_citation(c)[0] for c in claim.get("citations") or []]
-            slips += [f"{record.get('id')}: {loc!r}" for loc in locators if not conventions.match(loc)]
+    for claim in (c for c in seed_claims() if c.source == LETTER):
+        locators = [claim.locator] + [locator for locator, _ in claim.citations]
+        slips += [f"{claim.where}: {loc!r}" for loc in locators if not conventions.match(loc)]
     assert not slips, "locators outside seed/README.md's conventions:\n" + "\n".join(slips)

@@ -3,7 +3,6 @@ its source; the passages the terms rest on; SHACL accepting each new field and l
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from caleido.loaders.rdf_mapping import add_node, new_graph
+from caleido.loaders.seed_claims import LETTER, normalised, source_text
 from caleido.loaders.shacl import shacl_problems, shapes_graph, vocabulary_graph
 from caleido.loaders.sources import SEED_FOLDER
 from caleido.ontology.model import CAL, CID, load_ontology
@@ -21,7 +21,6 @@ from caleido.ontology.records import LinkRow, NodeRow, node_model
 
 ONTOLOGY = load_ontology()
 G = ONTOLOGY.graph
-LETTER = SEED_FOLDER / "sources" / "kamerbrief-29754-770.txt"
 PROV = {"source": "src-1", "locator": "p. 1", "status": "proposed", "added_by": "t", "added_at": "2026-01-01T00:00:00Z"}
 
 # The fixed names of the common brief: field -> (scheme, one value or many), per class.
@@ -103,10 +102,6 @@ NEW_TERMS = (
 )
 
 
-def _normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 # ---------------------------------------------------------------- the names
 
 
@@ -162,14 +157,12 @@ def test_every_passage_names_one_of_its_terms_sources_a_locator_and_a_short_quot
 
 
 def test_every_quote_from_the_letter_occurs_in_it_verbatim() -> None:
-    letter = _normalised(LETTER.read_text(encoding="utf-8"))
+    letter = source_text(LETTER)
     quotes = [
-        (term, str(G.value(p, CAL.quote)))
-        for term, p in _passages()
-        if G.value(p, DCTERMS.source) == CID["src-kamerbrief-29754-770"]
+        (term, str(G.value(p, CAL.quote))) for term, p in _passages() if G.value(p, DCTERMS.source) == CID[LETTER]
     ]
     assert len(quotes) >= 15
-    assert [(t, q[:60]) for t, q in quotes if _normalised(q) not in letter] == []
+    assert [(t, q[:60]) for t, q in quotes if normalised(q) not in letter] == []
 
 
 def test_the_seed_sources_a_term_names_exist() -> None:
