@@ -375,6 +375,28 @@ RETURN o.id AS organisation, g.id AS general, k.source AS source, k.locator AS l
     {"ids": Param.IDS, "statuses": Param.STATUSES},
 )
 
+# Organisations that name no service area, with what sorts them into the partner finder's sections: national
+# support lines, kinds of organisation named for the municipality ("Schuldhulpverleners in Zwolle"), policy actors.
+UNPLACED_ORGANISATIONS = _define(
+    "UNPLACED_ORGANISATIONS",
+    """
+MATCH (o:Organisation) WHERE o.status IN $statuses
+  AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
+RETURN o.id AS organisation
+""",
+    {"statuses": Param.STATUSES},
+)
+
+# The general records that have bodies (org-ggd, which org-ggd-gg0111 is one of).
+WITH_BODIES = _define(
+    "WITH_BODIES",
+    """
+MATCH (b:Organisation)-[k:KIND_OF]->(g:Organisation) WHERE k.status IN $statuses
+RETURN DISTINCT g.id AS general
+""",
+    {"statuses": Param.STATUSES},
+)
+
 # ---- exploring
 
 # Links from (to) the nodes with these ids, with the class and labels of the node at the far end. `start` and
