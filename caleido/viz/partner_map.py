@@ -11,7 +11,15 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from caleido.graph.usecases.results import Labelled, LocalRole, Partner, PartnerMunicipality, Partners, Reason
+from caleido.graph.usecases.results import (
+    Labelled,
+    LocalRole,
+    Partner,
+    PartnerMunicipality,
+    Partners,
+    ProgrammeLink,
+    Reason,
+)
 from caleido.viz.claims import cited_sources, claim_view
 from caleido.viz.i18n import Lang, class_label, labelled, rel_label, term_label, text
 from caleido.viz.layout import rings_by_depth
@@ -61,7 +69,7 @@ def partner_view(
             "domains": ", ".join(term_label("DomainScheme", v, lang) for v in partner.domains),
             "url": partner.url if (partner.url or "").startswith(("https://", "http://")) else None,
             "phone": partner.phone,
-            **_programmes(partner.reasons, name, known, lang),
+            **_programmes(partner.programmes, partner.reasons, name, known, lang),
         }
 
     local = [entry(rank, p) for rank, p in enumerate(result.partners[:limit], start=1)]
@@ -84,13 +92,15 @@ def reason_sources(result: Partners) -> set[str]:
     every: list[Partner | LocalRole] = [*result.partners, *result.national, *result.roles]
     claims = [c for p in every for r in p.reasons for c in (r.programme_claim, r.target_claim, r.general_claim) if c]
     claims += [p.via_claim for p in result.partners if p.via_claim]
+    claims += [c for p in every for link in p.programmes for c in (link.claim, link.general_claim) if c]
     return cited_sources(*claims)
 
 
 def reason_ids(result: Partners) -> set[str]:
     """The programmes, factors, themes and general records the reasons name (whose labels the page shows)."""
     every: list[Partner | LocalRole] = [*result.partners, *result.national, *result.roles]
-    return {i for p in every for r in p.reasons for i in (r.intervention, r.target, r.general) if i}
+    named = {i for p in every for r in p.reasons for i in (r.intervention, r.target, r.general) if i}
+    return named | {i for p in every for link in p.programmes for i in (link.intervention, link.general) if i}
 
 
 def _first(partner: Partner) -> Partner:
@@ -99,39 +109,41 @@ def _first(partner: Partner) -> Partner:
 
 
 def _programmes(
-    reasons: list[Reason], name: Callable[[str], str], known: Mapping[str, Labelled], lang: Lang
+    links: list[ProgrammeLink],
+    reasons: list[Reason],
+    name: Callable[[str], str],
+    known: Mapping[str, Labelled],
+    lang: Lang,
 ) -> dict[str, Any]:
-    """The reasons grouped by programme (the first PROGRAMMES_SHOWN), each with how the organisation takes part
-    ("as a GGD" when a general record's link) and the claims of both links."""
-    by_programme: dict[tuple[str, str | None], list[Reason]] = defaultdict(list)
+    """The programmes an organisation runs or joins (the first PROGRAMMES_SHOWN): those its reasons name, or all
+    when no reason names one; each with how it takes part ("as GGD'en" when a general record's link), the claim
+    and the factors or themes of its reasons with theirs."""
+    targets: dict[tuple[str, str | None], list[Reason]] = defaultdict(list)
     for reason in reasons:
-        by_programme[(reason.intervention, reason.general)].append(reason)
-    keys = sorted(by_programme)
-    programmes = []
-    for intervention, general in keys[:PROGRAMMES_SHOWN]:
-        group = by_programme[(intervention, general)]
-        first = group[0]
-        programmes.append(
-            {
-                "label": name(intervention),
-                "href": explore_href(intervention, lang),
-                "how": _how(first.rel, first.role, lang),
-                "as_general": f"{text(lang, 'partners.as')} {name(general)}" if general else None,
-                "general_href": explore_href(general, lang) if general else None,
-                "general_claim": claim_view(first.general_claim, known, lang) if first.general_claim else None,
-                "claim": claim_view(first.programme_claim, known, lang),
-                "targets": [
-                    {
-                        "target": name(r.target),
-                        "href": explore_href(r.target, lang),
-                        "rel": rel_label(r.target_rel, lang),
-                        "claim": claim_view(r.target_claim, known, lang),
-                    }
-                    for r in group
-                ],
-            }
-        )
-    hidden = len(keys) - len(programmes)
+        targets[(reason.intervention, reason.general)].append(reason)
+    shown = [p for p in links if (p.intervention, p.general) in targets] or links
+    programmes = [
+        {
+            "label": name(link.intervention),
+            "href": explore_href(link.intervention, lang),
+            "how": _how(link.rel, link.role, lang),
+            "as_general": f"{text(lang, 'partners.as')} {name(link.general)}" if link.general else None,
+            "general_href": explore_href(link.general, lang) if link.general else None,
+            "general_claim": claim_view(link.general_claim, known, lang) if link.general_claim else None,
+            "claim": claim_view(link.claim, known, lang),
+            "targets": [
+                {
+                    "target": name(r.target),
+                    "href": explore_href(r.target, lang),
+                    "rel": rel_label(r.target_rel, lang),
+                    "claim": claim_view(r.target_claim, known, lang),
+                }
+                for r in targets[(link.intervention, link.general)]
+            ],
+        }
+        for link in shown[:PROGRAMMES_SHOWN]
+    ]
+    hidden = len(shown) - len(programmes)
     return {"programmes": programmes, "more_programmes": counted(hidden, "programmes.count", lang) if hidden else ""}
 
 
@@ -142,7 +154,7 @@ def _role(role: LocalRole, name: Callable[[str], str], known: Mapping[str, Label
         "href": explore_href(role.id, lang),
         "type": term_label("OrganisationTypeScheme", role.organisation_type, lang),
         "no_body": text(lang, "partners.no_body") if role.bodies_elsewhere else None,
-        **_programmes(role.reasons, name, known, lang),
+        **_programmes(role.programmes, role.reasons, name, known, lang),
     }
 
 

@@ -25,6 +25,10 @@ def test_bodies_serving_the_municipality_come_first_then_national_lines_then_rol
         ("org-jeugdregio-jz07", "jeugdregio", "JZ07", 0),  # serves Zwolle; no programme known
     ]
     assert [p["id"] for p in result["national"]] == ["org-lse"]
+    (lse,) = result["national"]
+    assert [(p["intervention"], p["role"], p["claim"]["quote"]) for p in lse["programmes"]] == [
+        ("int-lse-advies", "adviser", "het LSE adviseert professionals")
+    ]
     assert [(r["named_nl"], r["named_en"], r["bodies_elsewhere"]) for r in result["roles"]] == [
         ("Gemeente Zwolle", "Municipality of Zwolle", False),
         ("Schuldhulpverleners in Zwolle", "Debt counsellors in Zwolle", False),
@@ -63,11 +67,14 @@ def test_policy_actors_and_general_records_with_a_body_here_are_never_offered(re
 
 def test_factors_rank_and_filter_the_reasons(regional: GraphStore) -> None:
     result = plain(usecases.partners(regional, "Zwolle", targets=["rf-1"], include_proposed=True))
-    assert [(p["id"], len(p["reasons"])) for p in result["partners"]][:2] == [
-        ("org-politie-re02", 1),
-        ("org-jeugdregio-jz07", 0),  # nearer than the others that have no reason for rf-1 either
+    assert [(p["id"], len(p["reasons"]), len(p["programmes"])) for p in result["partners"]] == [
+        ("org-politie-re02", 1, 1),
+        ("org-ggd-gg1009", 0, 1),  # no reason for rf-1, but a programme: before those that have none
+        ("org-provincie-netwerk", 0, 1),
+        ("org-jeugdregio-jz07", 0, 0),  # nearer than the RIEC, which has no programme either
+        ("org-riec-re02", 0, 0),
     ]
-    assert "org-riec-re02" in {p["id"] for p in result["partners"]}  # its area is proposed: shown when asked
+    # the RIEC's area is proposed: it is shown only when asked
     assert "org-riec-re02" not in {p["id"] for p in plain(usecases.partners(regional, "Zwolle"))["partners"]}
     assert [p["id"] for p in plain(usecases.partners(regional, "Zwolle", domain="care"))["partners"]] == [
         "org-ggd-gg1009",

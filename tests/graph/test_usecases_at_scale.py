@@ -116,7 +116,7 @@ def test_partners_reasons_are_the_programmes_and_their_targets(big: GraphStore, 
     for partner in result["partners"] + result["national"] + result["roles"]:
         assert len(partner["reasons"]) == expected[partner["id"]], partner["id"]
     ranked = [
-        (not p["reasons"], -len(p["reasons"]), usecases.REACH_ORDER.index(p["reach"]), p["id"])
+        (not p["reasons"], -len(p["reasons"]), -len(p["programmes"]), usecases.REACH_ORDER.index(p["reach"]), p["id"])
         for p in result["partners"]
     ]
     assert ranked == sorted(ranked)

@@ -25,8 +25,8 @@ def brief(store: GraphStore, municipality: str, *, include_proposed: bool = Fals
     by_programme: dict[str, set[str]] = defaultdict(set)
     every: list[Partner | LocalRole] = [*offered, *found.roles]
     for partner in every:
-        for reason in partner.reasons:
-            by_programme[reason.intervention].add(partner.id)
+        for link in partner.programmes:
+            by_programme[link.intervention].add(partner.id)
     for partner in offered:  # the roles are kinds of organisation, not partners: they fill no gap
         for reason in partner.reasons:
             by_factor[reason.target].add(partner.id)

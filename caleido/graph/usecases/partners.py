@@ -32,6 +32,7 @@ from caleido.graph.usecases.results import (
     Partner,
     PartnerMunicipality,
     Partners,
+    ProgrammeLink,
     Reach,
     ReachOrganisation,
     Reason,
@@ -115,10 +116,11 @@ def partners(
         if org not in {s.organisation for s in bodies} and fits(found)
     }
     wanted = sorted(set(targets))
+    ids = sorted({*unplaced, *generals_here, *(s.organisation for s in bodies)})
     reasons = _reasons(
         store.read(
             queries.REASONS,
-            ids=sorted({*unplaced, *generals_here, *(s.organisation for s in bodies)}),
+            ids=ids,
             statuses=statuses,
             domain="",
             level="",
@@ -126,32 +128,56 @@ def partners(
             targets=wanted or [""],
         )
     )
+    programmes: dict[str, list[ProgrammeLink]] = defaultdict(list)
+    for row in store.read(queries.PROGRAMME_LINKS, ids=ids, statuses=statuses):
+        programmes[row["organisation"]].append(
+            ProgrammeLink(
+                intervention=row["intervention"],
+                rel=row["rel"],
+                role=row["role"],
+                claim=Claim(**claim_fields(row, note=True)),
+            )
+        )
+
+    def as_bodies(org: ReachOrganisation) -> tuple[list[Reason], list[ProgrammeLink]]:
+        """The body's own reasons and programmes, then its general records' for the programmes it has no link
+        to of its own, marked with the general record and the claim that the body is one of them."""
+        own = {p.intervention for p in programmes[org.id]}
+        found_reasons, found_programmes = list(reasons[org.id]), list(programmes[org.id])
+        for g in org.kind_of:
+            marked = {"general": g.general, "general_claim": g.claim}
+            found_reasons += [r.model_copy(update=marked) for r in reasons[g.general] if r.intervention not in own]
+            found_programmes += [
+                p.model_copy(update=marked) for p in programmes[g.general] if p.intervention not in own
+            ]
+        return found_reasons, found_programmes
 
     local = []
     for area in bodies:
         org = served.organisations[area.organisation]
-        own = reasons[org.id]
-        inherited = [
-            r.model_copy(update={"general": g.general, "general_claim": g.claim})
-            for g in org.kind_of
-            for r in reasons[g.general]
-            if r.intervention not in {o.intervention for o in own}
-        ]
         via_type = served.regions[area.via].region_type if area.via in served.regions else "municipality"
-        local.append(_partner(org, _reach(via_type), own + inherited, via=area.via, via_claim=area.claim))
-    local.sort(key=lambda p: (not p.reasons, -len(p.reasons), REACH_ORDER.index(p.reach), p.id))
+        local.append(_partner(org, _reach(via_type), *as_bodies(org), via=area.via, via_claim=area.claim))
+    local.sort(key=lambda p: (not p.reasons, -len(p.reasons), -len(p.programmes), REACH_ORDER.index(p.reach), p.id))
+
+    def offered(org: ReachOrganisation) -> bool:
+        """Without a wanted factor, anything a body does makes it a line to call; with one, only what fits it."""
+        return bool(reasons[org.id]) if wanted else bool(programmes[org.id])
 
     with_bodies = {row["general"] for row in store.read(queries.WITH_BODIES, statuses=statuses)}
     national = sorted(
-        (_partner(o, "national", reasons[o.id]) for o in unplaced.values() if "national" in o.levels and reasons[o.id]),
-        key=lambda p: (-len(p.reasons), p.id),
+        (
+            _partner(o, "national", reasons[o.id], programmes[o.id])
+            for o in unplaced.values()
+            if "national" in o.levels and offered(o)
+        ),
+        key=lambda p: (-len(p.reasons), -len(p.programmes), p.id),
     )
     name = place.get("label_nl") or place["id"]
     roles = sorted(
         (
-            _role(o, name, reasons[o.id], bodies_elsewhere=o.id in with_bodies)
+            _role(o, name, reasons[o.id], programmes[o.id], bodies_elsewhere=o.id in with_bodies)
             for o in unplaced.values()
-            if "national" not in o.levels and reasons[o.id]
+            if "national" not in o.levels and offered(o)
         ),
         key=lambda r: (normalise(r.named_nl), r.id),
     )
@@ -184,6 +210,7 @@ def _partner(
     org: ReachOrganisation,
     reach_: Reach,
     reasons: list[Reason],
+    programmes: list[ProgrammeLink],
     *,
     via: str | None = None,
     via_claim: Claim | None = None,
@@ -200,6 +227,7 @@ def _partner(
         url=org.url,
         phone=org.phone,
         kind_of=[g.general for g in org.kind_of],
+        programmes=_ordered_programmes(programmes),
     )
 
 
@@ -209,7 +237,14 @@ _OWN = {"local-government": ("Gemeente {place}", "Municipality of {place}")}
 _FOUND_THERE = ("{label} in {place}", "{label} in {place}")
 
 
-def _role(org: ReachOrganisation, place: str, reasons: list[Reason], *, bodies_elsewhere: bool) -> LocalRole:
+def _role(
+    org: ReachOrganisation,
+    place: str,
+    reasons: list[Reason],
+    programmes: list[ProgrammeLink],
+    *,
+    bodies_elsewhere: bool,
+) -> LocalRole:
     nl, en = _OWN.get(org.organisation_type, _FOUND_THERE)
     label_nl = org.label_nl or org.id
     label_en = org.label_en or label_nl
@@ -219,12 +254,17 @@ def _role(org: ReachOrganisation, place: str, reasons: list[Reason], *, bodies_e
         named_en=en.format(place=place, label=label_en),
         organisation_type=org.organisation_type,
         reasons=_ordered(reasons),
+        programmes=_ordered_programmes(programmes),
         bodies_elsewhere=bodies_elsewhere,
     )
 
 
 def _ordered(reasons: list[Reason]) -> list[Reason]:
     return sorted(reasons, key=lambda r: (r.general or "", r.intervention, r.target, r.rel))
+
+
+def _ordered_programmes(programmes: list[ProgrammeLink]) -> list[ProgrammeLink]:
+    return sorted(programmes, key=lambda p: (p.general or "", p.intervention, p.rel))
 
 
 def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:

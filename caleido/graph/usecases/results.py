@@ -440,6 +440,18 @@ class Reason(Result):
     general_claim: Claim | None = Field(default=None, description="the claim that the organisation is one of them")
 
 
+class ProgrammeLink(Result):
+    """An organisation runs or joins (`rel`) a programme, in a role; `general` when it does so as one of the bodies
+    a general record describes, with the claim that it is one of them."""
+
+    intervention: str
+    rel: str
+    role: str | None
+    claim: Claim
+    general: str | None = None
+    general_claim: Claim | None = None
+
+
 class Partner(Labelled):
     organisation_type: str
     levels: list[str]
@@ -451,6 +463,9 @@ class Partner(Labelled):
     url: str | None = None
     phone: str | None = Field(default=None, description="the organisation's general number")
     kind_of: list[str] = Field(default_factory=list, description="the general records it is one of")
+    programmes: list[ProgrammeLink] = Field(
+        default_factory=list, description="every programme it runs or joins (its own, then as a general record)"
+    )
 
 
 class LocalRole(Labelled):
@@ -461,6 +476,7 @@ class LocalRole(Labelled):
     named_en: str
     organisation_type: str
     reasons: list[Reason]
+    programmes: list[ProgrammeLink] = Field(default_factory=list, description="every programme it runs or joins")
     bodies_elsewhere: bool = Field(description="a general record whose bodies serve other municipalities, none here")
 
 
