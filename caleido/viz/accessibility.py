@@ -57,6 +57,16 @@ CHECKED_PAGES: tuple[CheckedPage, ...] = (
         "/partners?municipality=…",
         ("Partners zoeken: een onbekende plaats", "Partner finder: a place it does not know"),
     ),
+    CheckedPage(
+        "partners-typo",
+        "/partners?municipality=…",
+        ("Partners zoeken: een tikfout met een suggestie", "Partner finder: a typo with a suggestion"),
+    ),
+    CheckedPage(
+        "brief",
+        "/gemeente/…",
+        ("Het overzicht van een gemeente om te printen", "A municipality's printable brief"),
+    ),
     CheckedPage("explore", "/explore/…", ("De verkenner van een knoop", "The explorer of a node")),
     CheckedPage("evidence-form", "/evidence/new", ("Het formulier voor een bevinding", "The form for a finding")),
     CheckedPage(

@@ -35,12 +35,11 @@ def counted(n: int, key: str, lang: Lang) -> str:
 
 
 def region_name(region_type: str, label: str, lang: Lang) -> str:
-    """'GGD-regio IJsselland': the kind of region, then its name without the kind's first word repeated
-    (the CBS names GGD regions 'GGD IJsselland')."""
+    """'Veiligheidsregio IJsselland': the kind of region before its name, unless the name starts with it
+    ('Jeugdregio IJsselland', 'GGD-regio ...', 'GGD IJsselland')."""
     kind = term_label("RegionTypeScheme", region_type, lang)
-    first = kind.split("-")[0].split(" ")[0]
-    name = label[len(first) + 1 :] if label.lower().startswith(first.lower() + " ") else label
-    return f"{kind} {name}"
+    first = kind.split("-")[0].split(" ")[0].lower()
+    return label if label.lower().startswith(first) else f"{kind} {label}"
 
 
 def partner_view(

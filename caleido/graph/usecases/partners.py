@@ -77,7 +77,7 @@ def find_municipality(store: GraphStore, text: str) -> dict[str, Any]:
         for r in store.fetch_nodes("Region", [r["id"] for r in rows]).values()
         if r.get("label_nl")
     }
-    near = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.75)
+    near = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.8)
     raise UnknownMunicipality(text, [names[n] for n in near])
 
 
@@ -231,10 +231,11 @@ def _partner(
     )
 
 
-# How a kind of organisation is named for the municipality: the municipality's own organisation by its name
-# ("Gemeente Zwolle"), any other kind as found there ("Schuldhulpverleners in Zwolle").
-_OWN = {"local-government": ("Gemeente {place}", "Municipality of {place}")}
+# How a kind of organisation is named for the municipality: "the municipalities" as the municipality itself
+# ("Gemeente Zwolle"), any other kind as found there ("Schuldhulpverleners in Zwolle", "Rurale gemeenten in ...").
+_OWN = ("Gemeente {place}", "Municipality of {place}")
 _FOUND_THERE = ("{label} in {place}", "{label} in {place}")
+MUNICIPALITIES = "gemeenten"  # the label (normalised) of the general record of the municipalities
 
 
 def _role(
@@ -245,8 +246,9 @@ def _role(
     *,
     bodies_elsewhere: bool,
 ) -> LocalRole:
-    nl, en = _OWN.get(org.organisation_type, _FOUND_THERE)
     label_nl = org.label_nl or org.id
+    own = org.organisation_type == "local-government" and normalise(label_nl) == MUNICIPALITIES
+    nl, en = _OWN if own else _FOUND_THERE
     label_en = org.label_en or label_nl
     return LocalRole(
         **label_fields(org.model_dump()),
