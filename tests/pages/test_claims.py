@@ -71,7 +71,7 @@ def test_map_cell_quotes_each_finding_and_link(watched: Watched) -> None:
 def test_partner_reasons_quote_both_links(watched: Watched) -> None:
     page = watched.page
     watched.goto("/partners?municipality=Utrecht&target=rf-xss&lang=en")
-    partner = page.locator("#partner-list > li").first
+    partner = page.locator("#national-list > li").first  # a national foundation
     programme = _item(partner.locator("ul.reasons"), f"{PAYLOAD} approach")
     assert programme.locator("q.quote").first.inner_text() == f"{QUOTE}citaat-voert-uit"
     target = _item(programme, PAYLOAD)
