@@ -256,34 +256,15 @@ RETURN t.id AS id, t.label_nl AS label_nl, t.label_en AS label_en
 
 # ---- partners
 
-ORGANISATIONS_IN = _define(
-    "ORGANISATIONS_IN",
-    """
-MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region) WHERE g.id IN $regions AND r.status IN $statuses
-RETURN o.id AS organisation, g.id AS region
-""",
-    {"regions": Param.IDS, "statuses": Param.STATUSES},
-)
-
-# Organisations that name no region they work in: present everywhere at their level.
-ORGANISATIONS_EVERYWHERE = _define(
-    "ORGANISATIONS_EVERYWHERE",
-    """
-MATCH (o:Organisation) WHERE $level IN o.levels
-  AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
-RETURN o.id AS organisation
-""",
-    {"level": Param.TERM, "statuses": Param.STATUSES},
-)
 
 # Reasons of an organisation: one per programme it runs or joins and factor or theme that programme targets.
-# Organisation filters: an empty $domain or $level asks for any. One hop per clause (see CELL_EVIDENCE).
+# One hop per clause (see CELL_EVIDENCE). The partner finder filters organisations by domain and level itself: a
+# body's reasons may be its general record's.
 PROGRAMME_RELS = ("RUNS", "PARTICIPATES_IN")  # organisation -> programme
 REASON_RELS = ("ADDRESSES", "STRENGTHENS", "BELONGS_TO")  # programme -> factor or theme
 _ORGANISATION_HOP = f"""
 MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention)
-WHERE o.id IN $ids AND o.status IN $statuses AND ($domain = '' OR $domain IN o.domains)
-  AND ($level = '' OR $level IN o.levels) AND r.status IN $statuses
+WHERE o.id IN $ids AND o.status IN $statuses AND r.status IN $statuses
 WITH o, i, r
 MATCH (i)-[l:{"|".join(REASON_RELS)}]->(n)
 WHERE l.status IN $statuses AND (NOT $only_targets OR n.id IN $targets)
@@ -300,14 +281,9 @@ def claim_list(link: str) -> str:
 _REASON_PARAMS = {
     "ids": Param.IDS,
     "statuses": Param.STATUSES,
-    "domain": Param.TERM,
-    "level": Param.TERM,
     "only_targets": Param.FLAG,
     "targets": Param.IDS,
 }
-REASON_COUNTS = _define(
-    "REASON_COUNTS", _ORGANISATION_HOP + "RETURN o.id AS organisation, count(*) AS reasons\n", _REASON_PARAMS
-)
 # One row per organisation and programme (a row per reason was 12,655 rows for one page of 50 partners), with
 # the claims of both links: the programme link's columns, and each target as [id, type of the link, then its
 # claim_list]. (Grouping on the programme link's claim as one list took Ladybug three times as long.)
@@ -329,14 +305,6 @@ RETURN g.id AS region, p.id AS parent
 """,
 )
 
-PARENTS_OF = _define(
-    "PARENTS_OF",
-    """
-MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE g.id IN $ids
-RETURN g.id AS region, p.id AS parent
-""",
-    {"ids": Param.IDS},
-)
 
 # ---- reach: which organisations serve which municipalities, through which region (caleido.graph.usecases.reach)
 

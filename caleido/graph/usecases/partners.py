@@ -25,7 +25,7 @@ from caleido.graph.usecases.common import (
     claim_from_list,
     label_fields,
 )
-from caleido.graph.usecases.reach import POLICY_ACTORS, nearness, organisations, reach
+from caleido.graph.usecases.reach import POLICY_ACTORS, organisations, reach
 from caleido.graph.usecases.results import (
     Claim,
     LocalRole,
@@ -122,8 +122,6 @@ def partners(
             queries.REASONS,
             ids=ids,
             statuses=statuses,
-            domain="",
-            level="",
             only_targets=bool(wanted),
             targets=wanted or [""],
         )
@@ -294,4 +292,4 @@ def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
     return reasons
 
 
-__all__ = ["REACH_ORDER", "UnknownMunicipality", "find_municipality", "nearness", "partners"]
+__all__ = ["REACH_ORDER", "UnknownMunicipality", "find_municipality", "partners"]
