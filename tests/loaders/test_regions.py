@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from caleido.errors import InvalidData
 from caleido.graph.store import GraphStore
@@ -144,3 +145,30 @@ def test_a_bad_table_is_named_with_its_line_and_the_store_is_unchanged(
     ), [str(p) for p in caught.value.problems]
     after = store.counts()
     assert (after.nodes, after.links) == (before.nodes, before.links)
+
+
+# ---------------------------------------------------------------- national support lines
+
+
+def test_each_national_line_runs_its_service_quoted_from_its_own_page() -> None:
+    records = {
+        r["id"]: r
+        for name in ("organisations.yaml", "interventions.yaml")
+        for r in yaml.safe_load((SEED_FOLDER / name).read_text(encoding="utf-8"))["records"]
+    }
+    services = {
+        "org-lse": {("int-lse-advies", "adviser"), ("int-lse-familieondersteuning", "implementer")},
+        "org-ess": {("int-ess-advies-gemeenten", "adviser")},
+        "org-nctv": {("int-lokaal-adviseurs-nctv", "adviser")},
+        "org-ror": {("int-ror-trainingen", "trainer")},
+    }
+    for org, wanted in services.items():
+        record = records[org]
+        runs = {(link["to"], link.get("role")) for link in record["links"] if link["rel"] == "runs"}
+        assert wanted <= runs and "national" in record["levels"], org
+        assert all(service in records for service, _ in wanted), org
+    for org in ("org-lse", "org-familiesteunpunt", "org-ess"):
+        assert str(records[org]["last_verified"]) == "2026-12-03" and records[org]["url"].startswith("http"), org
+    added = {"int-lse-advies", "int-lse-familieondersteuning", "int-lse-forsa", "int-ess-advies-gemeenten"}
+    new_links = [link for org in ("org-lse", "org-ess") for link in records[org]["links"] if link["to"] in added]
+    assert len(new_links) == 4 and all(link["source"] != "src-kamerbrief-29754-770" for link in new_links)
