@@ -167,7 +167,7 @@ def test_each_national_line_runs_its_service_quoted_from_its_own_page() -> None:
         runs = {(link["to"], link.get("role")) for link in record["links"] if link["rel"] == "runs"}
         assert wanted <= runs and "national" in record["levels"], org
         assert all(service in records for service, _ in wanted), org
-    for org in ("org-lse", "org-familiesteunpunt", "org-ess"):
+    for org in ("org-lse", "org-familiesteunpunt", "org-ess", "org-ror"):
         assert str(records[org]["last_verified"]) == "2026-12-03" and records[org]["url"].startswith("http"), org
     added = {"int-lse-advies", "int-lse-familieondersteuning", "int-lse-forsa", "int-ess-advies-gemeenten"}
     new_links = [link for org in ("org-lse", "org-ess") for link in records[org]["links"] if link["to"] in added]
