@@ -338,6 +338,43 @@ RETURN g.id AS region, p.id AS parent
     {"ids": Param.IDS},
 )
 
+# ---- reach: which organisations serve which municipalities, through which region (caleido.graph.usecases.reach)
+
+# One step up the regions a region lies in (a municipality's safety region, GGD region, ...; a safety region's
+# province), with the type of the region above; reach walks it until no new region comes up.
+REGIONS_ABOVE = _define(
+    "REGIONS_ABOVE",
+    """
+MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE g.id IN $ids AND r.status IN $statuses
+RETURN g.id AS region, p.id AS parent
+""",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
+)
+
+# The organisations whose service area is one of these regions, with the claim of that service area.
+SERVICE_AREAS = _define(
+    "SERVICE_AREAS",
+    """
+MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region)
+WHERE g.id IN $regions AND r.status IN $statuses AND o.status IN $statuses
+RETURN o.id AS organisation, g.id AS region, r.source AS source, r.locator AS locator, r.quote AS quote,
+       r.status AS status, r.note AS note, r.citations AS citations
+""",
+    {"regions": Param.IDS, "statuses": Param.STATUSES},
+)
+
+# The general records these bodies are one of (org-ggd-gg0111 kind_of org-ggd), with the claim of that link.
+GENERAL_RECORDS = _define(
+    "GENERAL_RECORDS",
+    """
+MATCH (o:Organisation)-[k:KIND_OF]->(g:Organisation)
+WHERE o.id IN $ids AND k.status IN $statuses AND g.status IN $statuses
+RETURN o.id AS organisation, g.id AS general, k.source AS source, k.locator AS locator, k.quote AS quote,
+       k.status AS status, k.note AS note, k.citations AS citations
+""",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
+)
+
 # ---- exploring
 
 # Links from (to) the nodes with these ids, with the class and labels of the node at the far end. `start` and

@@ -398,6 +398,55 @@ class Partners(Result):
     partners: list[Partner]
 
 
+# ---------------------------------------------------------------- reach: who serves which municipality
+
+
+class ServiceArea(Result):
+    """An organisation serves the municipality because its service area is `via`: the municipality itself or a
+    region the municipality lies in (its GGD region, police unit, ...); `claim` is that of the service area."""
+
+    organisation: str
+    via: str
+    claim: Claim
+
+
+class GeneralRecord(Result):
+    """The general record a body is one of (org-politie-re01 is one of the bodies org-politie describes)."""
+
+    general: str
+    claim: Claim
+
+
+class ReachRegion(Labelled):
+    region_type: str
+
+
+class ReachOrganisation(Labelled):
+    organisation_type: str
+    levels: list[str]
+    domains: list[str]
+    url: str | None = None
+    phone: str | None = Field(default=None, description="the organisation's general number, as its source shows it")
+    last_verified: str | None = Field(default=None, description="when a curator last checked the record")
+    kind_of: list[GeneralRecord] = Field(default_factory=list)
+
+
+class MunicipalityReach(Result):
+    municipality: str
+    regions: list[str] = Field(description="the regions it lies in, nearest (smallest kind) first")
+    served_by: list[ServiceArea] = Field(description="nearest service area first, then by organisation id")
+
+
+class ReachMap(Result):
+    """Which organisations serve which municipalities, through which region; the regions and organisations named
+    are described once each."""
+
+    statuses: list[str]
+    municipalities: list[MunicipalityReach]
+    regions: dict[str, ReachRegion]
+    organisations: dict[str, ReachOrganisation]
+
+
 class Municipality(Labelled):
     """A municipality with the safety regions and provinces it lies in."""
 
