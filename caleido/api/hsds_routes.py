@@ -118,7 +118,7 @@ def hsds_services(
     directory = hsds.read_directory(store, allowed_statuses(include_proposed), lang)
     services = directory.services
     if municipality is not None:
-        services = hsds.services_in(directory, find_municipality(store, municipality)["id"])
+        services = hsds.services_in(store, directory, find_municipality(store, municipality)["id"])
     if organization_id is not None:
         org = hsds.find_organisation(directory, organization_id)
         services = [s for s in services if s.organisation == org]

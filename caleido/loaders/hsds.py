@@ -31,19 +31,19 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from math import ceil
 from typing import Any, Literal
 
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, Statuses
+from caleido.graph.usecases.reach import POLICY_ACTORS, reach
 from caleido.ontology.model import CAL, CID, load_ontology
 
 HSDS_VERSION = "3.0"
 Lang = Literal["nl", "en"]
 Json = dict[str, Any]
-POLICY_ACTORS = frozenset({"parliament", "ministry", "office"})  # MERGER: caleido.graph.usecases.reach has one
 PROGRAMME_RELS = ("RUNS", "PARTICIPATES_IN")
 
 
@@ -80,6 +80,7 @@ class Service:
 class Directory:
     """The organisations, services and service areas that count at these statuses, read in one go."""
 
+    statuses: Statuses
     lang: Lang
     organisations: dict[str, Json]  # Caleido id -> record
     services: list[Service]
@@ -89,19 +90,15 @@ class Directory:
     interventions: dict[str, Json]
     regions: dict[str, Json]
     sources: dict[str, Json]
-    region_parents: dict[str, set[str]] = field(default_factory=dict)  # region -> regions it is part of
 
 
 def read_directory(store: GraphStore, statuses: Statuses, lang: Lang = "nl") -> Directory:
     """Every organisation that counts, with its services and areas: a handful of reads whatever the size."""
-    ontology = load_ontology()
 
     def counts(row: Json) -> bool:
         return row.get("status") in statuses
 
     def links(rel: str) -> list[tuple[str, str, Json]]:
-        if rel not in ontology.relationships:  # MERGER: KIND_OF exists once engineer A's ontology is merged
-            return []
         return [(start, end, row) for start, end, row in store.iter_links(rel) if counts(row)]
 
     organisations = {
@@ -131,18 +128,13 @@ def read_directory(store: GraphStore, statuses: Statuses, lang: Lang = "nl") -> 
                 for body_of, kind_claim in general[org]
                 for rel, end, row in own[body_of]
             ]
-    part_of = links("PART_OF")
     operates_in = [link for link in links("OPERATES_IN") if link[0] in organisations]
-    found = store.fetch_nodes("Region", {end for _, end, _ in operates_in} | {e for _, e, _ in part_of})
+    found = store.fetch_nodes("Region", {end for _, end, _ in operates_in})
     regions = {key: row for key, row in found.items() if counts(row)}
     areas: dict[str, list[tuple[str, Json]]] = defaultdict(list)
     for start, end, row in operates_in:
         if end in regions:
             areas[start].append((end, row))
-    region_parents: dict[str, set[str]] = defaultdict(set)
-    for start, end, _ in part_of:
-        if end in regions:
-            region_parents[start].add(end)
     claims = [
         *organisations.values(),
         *(s.claim for s in services),
@@ -150,16 +142,16 @@ def read_directory(store: GraphStore, statuses: Statuses, lang: Lang = "nl") -> 
         *(row for rows in areas.values() for _, row in rows),
     ]
     return Directory(
+        statuses=statuses,
         lang=lang,
         organisations=organisations,
         services=services,
         areas=areas,
-        parents={start: end for start, end, _ in part_of if start in organisations and end in organisations},
+        parents={start: end for start, end, _ in links("PART_OF") if start in organisations and end in organisations},
         general=general,
         interventions=interventions,
         regions=regions,
         sources=store.fetch_nodes("Source", {row["source"] for row in claims if row.get("source")}),
-        region_parents=region_parents,
     )
 
 
@@ -181,21 +173,12 @@ def find_service(directory: Directory, key: str) -> Service:
     raise NotFound(f"no service with id {key!r}; find ids with /api/v1/hsds/services")
 
 
-def regions_holding(directory: Directory, municipality: str) -> set[str]:
-    """The municipality and every region it lies in, however many steps up (-> safety region -> province).
-    MERGER: caleido.graph.usecases.reach answers the same for the partner finder; use it once both are merged."""
-    found, frontier = {municipality}, {municipality}
-    while frontier:
-        frontier = {p for region in frontier for p in directory.region_parents.get(region, ())} - found
-        found |= frontier
-    return found
-
-
-def services_in(directory: Directory, municipality: str) -> list[Service]:
-    """The services whose area holds the municipality. A service without an area (a national line, a general
-    record) names no region, so it is not among them."""
-    holding = regions_holding(directory, municipality)
-    serving = {org for org, rows in directory.areas.items() if any(region in holding for region, _ in rows)}
+def services_in(store: GraphStore, directory: Directory, municipality: str) -> list[Service]:
+    """The services whose area holds the municipality (by id): their organisation operates in it or in a region
+    it lies in, as caleido.graph.usecases.reach finds for the partner finder. A service without an area (a
+    national line, a general record) names no region, so it is not among them."""
+    (answer,) = reach(store, [municipality], directory.statuses).municipalities
+    serving = {area.organisation for area in answer.served_by}
     return [s for s in directory.services if s.organisation in serving]
 
 
@@ -221,12 +204,9 @@ def organization(directory: Directory, org: str, *, full: bool = False, full_ser
     )
     if not full:
         return answer
-    attributes = _claim_attributes(directory, own_id, "organization", row)
+    attributes = _claim_attributes(directory, own_id, "organization", "record", row)
     for general, kind_claim in directory.general.get(org, []):
-        label = _text(directory.organisations[general], "label", directory.lang)
-        kind = [("kind_of", f"{label} ({general})")]
-        attributes += _attributes(own_id, "organization", kind, directory.lang, start=len(attributes))
-        attributes += _claim_attributes(directory, own_id, "organization", kind_claim, start=len(attributes))
+        attributes += _kind_attributes(directory, own_id, "organization", general, kind_claim)
     phone = row.get("phone")
     services = [s for s in directory.services if s.organisation == org]
     return answer | {
@@ -264,13 +244,11 @@ def service(directory: Directory, item: Service, *, full: bool = False) -> Json:
     )
     if not full:
         return answer
-    attributes = _attributes(item.id, "service", [("role", _role(item.claim.get("role"), lang))], lang)
-    attributes += _claim_attributes(directory, item.id, "service", item.claim, start=len(attributes))
+    rel = load_ontology().relationships[item.rel].field_name  # runs or participates_in
+    attributes = _attributes(item.id, "service", rel, [("role", _role(item.claim.get("role"), lang))], lang)
+    attributes += _claim_attributes(directory, item.id, "service", rel, item.claim)
     if item.general and item.kind_claim:
-        label = _text(directory.organisations[item.general], "label", lang)
-        kind = [("kind_of", f"{label} ({item.general})")]
-        attributes += _attributes(item.id, "service", kind, lang, start=len(attributes))
-        attributes += _claim_attributes(directory, item.id, "service", item.kind_claim, start=len(attributes))
+        attributes += _kind_attributes(directory, item.id, "service", item.general, item.kind_claim)
     return answer | {
         "organization": organization(directory, item.organisation),
         "service_areas": [service_area(directory, item, region, link) for region, link in _areas(directory, item)],
@@ -297,7 +275,7 @@ def service_area(directory: Directory, item: Service, region: str, link: Json) -
         "name": name,
         "description": f"{kind_label or ''}: {name} ({code_label} {code})".lstrip(": "),
         "uri": str(CID[region]),
-        "attributes": _claim_attributes(directory, own_id, "service_area", link),
+        "attributes": _claim_attributes(directory, own_id, "service_area", "operates_in", link),
         "metadata": _metadata(own_id, "service_area", link),
     }
 
@@ -362,23 +340,35 @@ def _term(code: str, lang: Lang) -> Json:
 
 
 def _attributes(
-    owner: str, entity: str, values: Iterable[tuple[str, str | None]], lang: Lang, start: int = 0
+    owner: str, entity: str, about: str, values: Iterable[tuple[str, str | None]], lang: Lang, key: str = ""
 ) -> list[Json]:
-    kept = [(code, value) for code, value in values if value]
+    """Attributes of an object; `link_type` names the claim they are about: `record` (the record itself), or
+    the link (`runs`, `participates_in`, `operates_in`, `kind_of`), so that each quote stays with its claim."""
     return [
         {
-            "id": child_uuid(owner, "attribute", str(start + n)),
+            "id": child_uuid(owner, "attribute", about, key, code),  # key: which of several such links
             "link_id": owner,
+            "link_type": about,
             "link_entity": entity,
             "taxonomy_term_id": child_uuid(_taxonomy_id(), code),
             "value": value,
             "taxonomy_term": _term(code, lang),
         }
-        for n, (code, value) in enumerate(kept)
+        for code, value in values
+        if value
     ]
 
 
-def _claim_attributes(directory: Directory, owner: str, entity: str, claim: Json, start: int = 0) -> list[Json]:
+def _kind_attributes(directory: Directory, owner: str, entity: str, general: str, claim: Json) -> list[Json]:
+    """The general record a body is one of, with the kind_of link's provenance."""
+    label = _text(directory.organisations[general], "label", directory.lang)
+    named = _attributes(owner, entity, "kind_of", [("kind_of", f"{label} ({general})")], directory.lang, general)
+    return named + _claim_attributes(directory, owner, entity, "kind_of", claim, general)
+
+
+def _claim_attributes(
+    directory: Directory, owner: str, entity: str, about: str, claim: Json, key: str = ""
+) -> list[Json]:
     """A record's or link's source, locator, quote, status and note."""
     source = directory.sources.get(claim.get("source") or "", {})
     values = [
@@ -390,7 +380,7 @@ def _claim_attributes(directory: Directory, owner: str, entity: str, claim: Json
         ("review_status", claim.get("status")),
         ("note", claim.get("note")),
     ]
-    return _attributes(owner, entity, values, directory.lang, start=start)
+    return _attributes(owner, entity, about, values, directory.lang, key)
 
 
 def _metadata(owner: str, entity: str, claim: Json, *, verified: Any = None) -> list[Json]:

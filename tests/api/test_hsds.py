@@ -74,6 +74,11 @@ def _hsds_path(url: str) -> str:
     return re.sub(r"^/(organizations|services)/[^/]+$", r"/\1/{id}", path)
 
 
+def _attributes(item: dict[str, Any], about: str) -> dict[str, str]:
+    """The provenance attributes of one claim of an HSDS object (link_type: record, runs, operates_in, ...)."""
+    return {a["taxonomy_term"]["code"]: a["value"] for a in item["attributes"] if a["link_type"] == about}
+
+
 def _get(client: TestClient, url: str, **params: Any) -> Any:
     """A 200 answer that validates against the HSDS 3.0 schema of its route."""
     response = client.get(url, params=params)
@@ -134,45 +139,45 @@ def test_every_answer_validates(hsds_client: TestClient) -> None:
 
 def test_counts_agree_with_the_store(hsds_client: TestClient, store: GraphStore) -> None:
     """Organisations: all but the policy actor, and the proposed record only when asked for. Services: the
-    programme links of those organisations, less the policy actor's, the proposed and the rejected ones."""
+    programme links of those organisations, less the policy actor's, the proposed and the rejected ones, plus
+    one for the body that does what its general record does."""
     counts = store.counts()
-    organisations, programme_links = (
-        counts.nodes["Organisation"],
-        counts.links["RUNS"] + counts.links["PARTICIPATES_IN"],
-    )
-    assert (organisations, programme_links) == (5, 7)
+    organisations = counts.nodes["Organisation"]
+    programme_links = counts.links["RUNS"] + counts.links["PARTICIPATES_IN"]
+    assert (organisations, programme_links) == (8, 9)
     accepted = _get(hsds_client, f"{HSDS}/organizations")
     assert accepted["total_items"] == organisations - 2  # the ministry and the proposed record
     with_proposed = _get(hsds_client, f"{HSDS}/organizations", include_proposed="true")
     assert with_proposed["total_items"] == organisations - 1
     services = _get(hsds_client, f"{HSDS}/services")
-    assert services["total_items"] == programme_links - 4  # the ministry's, two proposed and the rejected one
-    assert _get(hsds_client, f"{HSDS}/services", include_proposed="true")["total_items"] == programme_links - 2
+    assert services["total_items"] == programme_links - 4 + 1  # the ministry's, two proposed, the rejected one
+    asked = _get(hsds_client, f"{HSDS}/services", include_proposed="true")
+    assert asked["total_items"] == programme_links - 2 + 1
     assert {s["status"] for s in services["contents"]} == {"active"}
 
 
 def test_paging_as_hsds_defines_it(hsds_client: TestClient) -> None:
-    first = _get(hsds_client, f"{HSDS}/services", include_proposed="true", per_page=2)
+    first = _get(hsds_client, f"{HSDS}/services", include_proposed="true", per_page=3)
     page_fields = {key: v for key, v in first.items() if key != "contents"}
     assert page_fields == {
-        "total_items": 5,
+        "total_items": 8,
         "total_pages": 3,
         "page_number": 1,
-        "size": 2,
+        "size": 3,
         "first_page": True,
         "last_page": False,
         "empty": False,
     }
-    last = _get(hsds_client, f"{HSDS}/services", include_proposed="true", per_page=2, page=3)
-    assert (last["size"], last["first_page"], last["last_page"]) == (1, False, True)
-    past = _get(hsds_client, f"{HSDS}/services", include_proposed="true", per_page=2, page=4)
+    last = _get(hsds_client, f"{HSDS}/services", include_proposed="true", per_page=3, page=3)
+    assert (last["size"], last["first_page"], last["last_page"]) == (2, False, True)
+    past = _get(hsds_client, f"{HSDS}/services", include_proposed="true", per_page=3, page=4)
     assert (past["size"], past["empty"], past["contents"]) == (0, True, [])
     seen = [
         s["id"]
         for n in (1, 2, 3)
-        for s in _get(hsds_client, f"{HSDS}/services", include_proposed="true", per_page=2, page=n)["contents"]
+        for s in _get(hsds_client, f"{HSDS}/services", include_proposed="true", per_page=3, page=n)["contents"]
     ]
-    assert len(set(seen)) == 5
+    assert len(set(seen)) == 8
 
 
 def test_an_organization_in_full(hsds_client: TestClient) -> None:
@@ -185,7 +190,7 @@ def test_an_organization_in_full(hsds_client: TestClient) -> None:
     )
     assert team["description"] == "Het wijkteam van de gemeente Zwolle."
     assert team["organization_identifiers"][0]["identifier"] == "org-team"
-    provenance = {a["taxonomy_term"]["code"]: a["value"] for a in team["attributes"]}
+    provenance = _attributes(team, "record")
     assert provenance == {
         "source": "src-h",
         "source_title": "Bron H",
@@ -216,7 +221,7 @@ def test_a_service_with_its_role_area_and_quotes(hsds_client: TestClient) -> Non
         "https://example.org/casusoverleg",
         "Zorg- en Veiligheidshuis IJsselland",
     )
-    values = {a["taxonomy_term"]["code"]: a["value"] for a in full["attributes"]}
+    values = _attributes(full, "runs")
     assert (values["role"], values["quote"], values["locator"]) == (
         "Coördinator of regiehouder",
         "Het huis coördineert het casusoverleg.",
@@ -228,9 +233,7 @@ def test_a_service_with_its_role_area_and_quotes(hsds_client: TestClient) -> Non
         "Veiligheidsregio: IJsselland (CBS-code VR04)",
         "https://w3id.org/caleido/id/VR04",
     )
-    assert {a["taxonomy_term"]["code"]: a["value"] for a in area["attributes"]}["quote"] == (
-        "Het huis werkt voor de gemeenten in IJsselland."
-    )
+    assert _attributes(area, "operates_in")["quote"] == ("Het huis werkt voor de gemeenten in IJsselland.")
 
 
 def test_proposed_claims_only_when_asked_and_marked(hsds_client: TestClient) -> None:
@@ -242,7 +245,7 @@ def test_proposed_claims_only_when_asked_and_marked(hsds_client: TestClient) -> 
     assert {s["name"] for s in asked} == {"Casusoverleg", "Advieslijn"}  # never the rejected Oude aanpak
     (advice,) = [s for s in asked if s["name"] == "Advieslijn"]
     full = _get(hsds_client, f"{HSDS}/services/{advice['id']}", include_proposed="true")
-    values = {a["taxonomy_term"]["code"]: a["value"] for a in full["attributes"]}
+    values = _attributes(full, "runs")
     assert (full["status"], values["review_status"]) == ("active", "proposed")
     assert values["note"] == "Dat het huis de advieslijn uitvoert, is een lezing."
     hidden = hsds_client.get(f"{HSDS}/services/{advice['id']}")
@@ -251,9 +254,47 @@ def test_proposed_claims_only_when_asked_and_marked(hsds_client: TestClient) -> 
     assert ministry.status_code == 404
 
 
+def test_a_body_does_what_its_general_record_does(hsds_client: TestClient) -> None:
+    """GGD IJsselland has no programme links of its own: it takes part in the case consultation "as" GGD'en,
+    with the general record's quote and its own kind_of quote, its phone, and its last_verified date as the
+    service's assured_date. The Zorg- en Veiligheidshuis has links of its own, so it inherits none."""
+    body = _get(hsds_client, f"{HSDS}/organizations/org-ggd-gg0104", full_service="true")
+    assert [(p["number"], p["type"]) for p in body["phones"]] == [("088 - 123 45 67", "voice")]
+    assert _attributes(body, "kind_of")["kind_of"] == "GGD'en (org-ggd)"
+    assert [(m["last_action_type"], m["last_action_date"]) for m in body["metadata"]][-1] == ("verify", "2025-11-20")
+    (service,) = body["services"]
+    assert service["description"] == (
+        "GGD IJsselland neemt deel aan Casusoverleg (rol: adviseur; als GGD'en)."
+        " Overleg over een casus met de vaste partners."
+    )
+    assert (service["assured_date"], service["status"]) == ("2025-11-20", "active")
+    assert _attributes(service, "participates_in")["quote"] == "De GGD adviseert in het casusoverleg."
+    assert _attributes(service, "kind_of")["quote"] == "GGD IJsselland is een GGD."
+    assert [a["description"] for a in service["service_areas"]] == ["GGD-regio: GGD IJsselland (CBS-code GG0104)"]
+    house = _get(hsds_client, f"{HSDS}/services", organization_id="org-house")["contents"]
+    assert [s["description"].split(" (")[0] for s in house] == [
+        "Zorg- en Veiligheidshuis IJsselland voert uit of coördineert Casusoverleg"
+    ]
+
+
+def test_ids_are_uuids_unique_and_stable(hsds_client: TestClient) -> None:
+    """Every id in an answer is distinct where HSDS wants it unique, and the same on every call and store."""
+    ids: list[str] = []
+    for item in _get(hsds_client, f"{HSDS}/organizations")["contents"]:
+        full = _get(hsds_client, f"{HSDS}/organizations/{item['id']}", full_service="true")
+        ids += [full["id"], *(a["id"] for a in full["attributes"]), *(m["id"] for m in full["metadata"])]
+        for service in full["services"]:
+            ids += [service["id"], *(a["id"] for a in service["attributes"]), *(m["id"] for m in service["metadata"])]
+            for area in service["service_areas"]:
+                ids += [area["id"], *(a["id"] for a in area["attributes"]), *(m["id"] for m in area["metadata"])]
+    assert len(ids) == len(set(ids)) > 100
+    # the UUID (version 5) named by the record's IRI, https://w3id.org/caleido/id/org-team
+    assert _get(hsds_client, f"{HSDS}/organizations/org-team")["id"] == "4d60d24f-40ff-5a09-a5a2-7eec173ab909"
+
+
 @pytest.mark.parametrize(
     ("municipality", "organisations"),
-    [("GM0193", {"org-team", "org-house"}), ("Deventer", {"org-house"}), ("GM0363", set())],
+    [("GM0193", {"org-team", "org-house", "org-ggd-gg0104"}), ("Deventer", {"org-house"}), ("GM0363", set())],
 )
 def test_services_in_a_municipality(hsds_client: TestClient, municipality: str, organisations: set[str]) -> None:
     """The services whose area holds the municipality: named for it or for a region it lies in; a national line
