@@ -20,7 +20,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from caleido.graph.store import GraphStore
+from caleido.graph.usecases.common import ACCEPTED, WITH_PROPOSED
+from caleido.graph.usecases.reach import POLICY_ACTORS
+from caleido.loaders import hsds
 from caleido.loaders.hsds import organisation_uuid
+from caleido.loaders.sources import SEED_FOLDER
 from tests.helpers import FIXTURES, load
 
 SCHEMAS = Path(__file__).parents[1] / "schemas" / "hsds-3.0"
@@ -329,3 +333,28 @@ def test_the_routes_are_in_the_openapi_document(hsds_client: TestClient) -> None
         f"{HSDS}/services/{{id}}",
     }
     assert "404" in paths[f"{HSDS}/services/{{id}}"]["get"]["responses"]
+
+
+def test_the_seed_as_hsds(store: GraphStore) -> None:
+    """The seed's organisations, in full with every service in full, and its listings, in both languages and
+    with proposed claims, all validate; and the listing counts the seed's organisations less the policy actors."""
+    load(store, SEED_FOLDER)
+    total = 0
+    for lang in ("nl", "en"):
+        for statuses in (ACCEPTED, WITH_PROPOSED):
+            directory = hsds.read_directory(store, statuses, lang)
+            for org in directory.organisations:
+                answer = hsds.organization(directory, org, full=True, full_service=True)
+                assert _errors("/organizations/{id}", answer) == [], org
+            listing = hsds.page([hsds.organization(directory, o) for o in directory.organisations], 1, 1000)
+            assert _errors("/organizations", listing) == []
+            services = [hsds.service(directory, s) for s in directory.services]
+            assert _errors("/services", hsds.page(services, 1, 10_000)) == []
+            total = max(total, len(directory.services))
+    served = [
+        row
+        for row in store.iter_nodes("Organisation")
+        if row["status"] == "accepted" and row["organisation_type"] not in POLICY_ACTORS
+    ]
+    assert len(hsds.read_directory(store, ACCEPTED).organisations) == len(served) > 20
+    assert total > 20
