@@ -47,6 +47,10 @@ Json = dict[str, Any]
 PROGRAMME_RELS = ("RUNS", "PARTICIPATES_IN")
 
 
+# HSDS requires an organization's description; where the sources give none, it says so rather than invent one.
+SILENT: dict[Lang, str] = {"nl": "De bronnen geven geen beschrijving.", "en": "The sources give no description."}
+
+
 # ---------------------------------------------------------------- ids
 
 
@@ -196,7 +200,7 @@ def organization(directory: Directory, org: str, *, full: bool = False, full_ser
             "id": own_id,
             "name": _text(row, "label", directory.lang),
             "alternate_name": _alternate_name(row, directory.lang),
-            "description": _text(row, "definition", directory.lang) or "",
+            "description": _text(row, "definition", directory.lang) or SILENT[directory.lang],
             "website": row.get("url"),
             "uri": str(CID[org]),
             "parent_organization_id": organisation_uuid(parent) if parent else None,

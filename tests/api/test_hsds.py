@@ -208,6 +208,8 @@ def test_an_organization_in_full(hsds_client: TestClient) -> None:
     assert set(service) <= {"id", "organization_id", "name", "description", "url", "status", "last_modified"}
     (nested,) = _get(hsds_client, f"{HSDS}/organizations/org-team", full_service="true")["services"]
     assert [area["name"] for area in nested["service_areas"]] == ["Zwolle"]
+    house = _get(hsds_client, f"{HSDS}/organizations/org-house")
+    assert house["description"] == "De bronnen geven geen beschrijving."  # HSDS requires one; the sources are silent
     english = _get(hsds_client, f"{HSDS}/organizations/org-team", lang="en")
     assert (english["name"], english["alternate_name"]) == ("Zwolle neighbourhood team", "Wijkteam Zwolle")
 
