@@ -22,7 +22,6 @@ router = APIRouter(
     responses=problems.responses(401, 422, 503),
 )
 NOT_FOUND = problems.responses(404)
-SPEC = "https://docs.openreferral.org/en/latest/"
 COMPILED = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled"
 
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page number of paginated result (from 1).")]
@@ -36,7 +35,6 @@ class ApiInfo(BaseModel):
 
     version: str = Field(description="HSDS version of this API.")
     openapi_url: str = Field(description="URL of the openapi JSON file which defines this API.")
-    profile: str = Field(description="The HSDS specification this API follows (no profile).")
 
 
 class Page(BaseModel):
@@ -60,8 +58,8 @@ def _object(schema: str, description: str) -> dict[int | str, dict[str, Any]]:
 
 @router.get("/", response_model=ApiInfo)
 def hsds_info(request: Request) -> ApiInfo:
-    """Information about this API and its relationship with HSDS."""
-    return ApiInfo(version=hsds.HSDS_VERSION, openapi_url=str(request.url_for("openapi")), profile=SPEC)
+    """Information about this API and its relationship with HSDS (it follows HSDS 3.0 itself, no profile)."""
+    return ApiInfo(version=hsds.HSDS_VERSION, openapi_url=str(request.url_for("openapi")))
 
 
 @router.get("/organizations", response_model=Page)

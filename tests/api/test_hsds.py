@@ -130,7 +130,7 @@ def test_the_validator_rejects_what_hsds_does_not_allow() -> None:
 def test_every_answer_validates(hsds_client: TestClient) -> None:
     """Every listing page, organization and service the API serves, in both languages and with proposed claims,
     validates against the HSDS 3.0 schemas."""
-    _get(hsds_client, f"{HSDS}/")
+    assert _get(hsds_client, f"{HSDS}/") == {"version": "3.0", "openapi_url": "http://testserver/openapi.json"}
     for params in ({}, {"lang": "en"}, {"include_proposed": "true"}):
         organizations = _get(hsds_client, f"{HSDS}/organizations", **params, per_page=2)
         for number in range(1, organizations["total_pages"] + 1):
