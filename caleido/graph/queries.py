@@ -375,6 +375,41 @@ RETURN o.id AS organisation, g.id AS general, k.source AS source, k.locator AS l
     {"ids": Param.IDS, "statuses": Param.STATUSES},
 )
 
+# Organisations that name no service area, with what sorts them into the partner finder's sections: national
+# support lines, kinds of organisation named for the municipality ("Schuldhulpverleners in Zwolle"), policy actors.
+UNPLACED_ORGANISATIONS = _define(
+    "UNPLACED_ORGANISATIONS",
+    """
+MATCH (o:Organisation) WHERE o.status IN $statuses
+  AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
+RETURN o.id AS organisation
+""",
+    {"statuses": Param.STATUSES},
+)
+
+# What an organisation does, whatever it addresses: the programmes it runs or joins, with its role and claim (a
+# national line's advice service may name no factor, yet it is what a municipality calls it for).
+PROGRAMME_LINKS = _define(
+    "PROGRAMME_LINKS",
+    f"""
+MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention)
+WHERE o.id IN $ids AND r.status IN $statuses AND i.status IN $statuses
+RETURN o.id AS organisation, i.id AS intervention, TYPE(r) AS rel, r.role AS role, r.source AS source,
+       r.locator AS locator, r.quote AS quote, r.status AS status, r.note AS note, r.citations AS citations
+""",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
+)
+
+# The general records that have bodies (org-ggd, which org-ggd-gg0111 is one of).
+WITH_BODIES = _define(
+    "WITH_BODIES",
+    """
+MATCH (b:Organisation)-[k:KIND_OF]->(g:Organisation) WHERE k.status IN $statuses
+RETURN DISTINCT g.id AS general
+""",
+    {"statuses": Param.STATUSES},
+)
+
 # ---- exploring
 
 # Links from (to) the nodes with these ids, with the class and labels of the node at the far end. `start` and

@@ -14,7 +14,17 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from caleido.ontology.citations import split_citation
 
 Direction = Literal["supports", "contradicts", "mixed"]
-Reach = Literal["municipality", "safety-region", "province", "regional", "national"]
+Reach = Literal[
+    "municipality",
+    "safety-region",
+    "province",
+    "regional",
+    "national",
+    "ggd-region",
+    "police-unit",
+    "jeugdregio",
+    "arrondissement",
+]
 Gloss = Literal["source", "curator"]
 
 
@@ -363,41 +373,6 @@ class Gaps(Result):
 # ---------------------------------------------------------------- partners
 
 
-class Reason(Result):
-    """Why an organisation is a partner: it runs or joins (`rel`) a programme that addresses, strengthens or
-    belongs to (`target_rel`) a wanted factor or theme; each of the two links with the claim it rests on."""
-
-    intervention: str
-    rel: str
-    role: str | None
-    target: str
-    target_rel: str
-    programme_claim: Claim = Field(description="the claim that the organisation runs or joins the programme")
-    target_claim: Claim = Field(description="the claim that the programme addresses the factor or theme")
-
-
-class Partner(Labelled):
-    organisation_type: str
-    levels: list[str]
-    domains: list[str]
-    reach: Reach
-    reasons: list[Reason]
-
-
-class PartnerMunicipality(Labelled):
-    safety_regions: list[str]
-    provinces: list[str]
-
-
-class Partners(Result):
-    municipality: PartnerMunicipality
-    statuses: list[str]
-    offset: int
-    limit: int | None
-    more: bool = Field(description="whether the ranking goes on after this page (ask again with a larger offset)")
-    partners: list[Partner]
-
-
 # ---------------------------------------------------------------- reach: who serves which municipality
 
 
@@ -445,6 +420,103 @@ class ReachMap(Result):
     municipalities: list[MunicipalityReach]
     regions: dict[str, ReachRegion]
     organisations: dict[str, ReachOrganisation]
+
+
+class Reason(Result):
+    """Why an organisation is a partner: it runs or joins (`rel`) a programme that addresses, strengthens or
+    belongs to (`target_rel`) a wanted factor or theme; each of the two links with the claim it rests on."""
+
+    intervention: str
+    rel: str
+    role: str | None
+    target: str
+    target_rel: str
+    programme_claim: Claim = Field(description="the claim that the organisation runs or joins the programme")
+    target_claim: Claim = Field(description="the claim that the programme addresses the factor or theme")
+    general: str | None = Field(
+        default=None,
+        description="the general record the organisation is one of, whose programme link this is ('as a ...')",
+    )
+    general_claim: Claim | None = Field(default=None, description="the claim that the organisation is one of them")
+
+
+class ProgrammeLink(Result):
+    """An organisation runs or joins (`rel`) a programme, in a role; `general` when it does so as one of the bodies
+    a general record describes, with the claim that it is one of them."""
+
+    intervention: str
+    rel: str
+    role: str | None
+    claim: Claim
+    general: str | None = None
+    general_claim: Claim | None = None
+
+
+class Partner(Labelled):
+    organisation_type: str
+    levels: list[str]
+    domains: list[str]
+    reach: Reach
+    reasons: list[Reason]
+    via: str | None = Field(default=None, description="the region whose service area holds the municipality")
+    via_claim: Claim | None = Field(default=None, description="the claim of that service area")
+    url: str | None = None
+    phone: str | None = Field(default=None, description="the organisation's general number")
+    kind_of: list[str] = Field(default_factory=list, description="the general records it is one of")
+    programmes: list[ProgrammeLink] = Field(
+        default_factory=list, description="every programme it runs or joins (its own, then as a general record)"
+    )
+
+
+class LocalRole(Labelled):
+    """A kind of organisation with no body named here ("Schuldhulpverleners"), named for the municipality
+    ("Schuldhulpverleners in Zwolle"); not ranked."""
+
+    named_nl: str
+    named_en: str
+    organisation_type: str
+    reasons: list[Reason]
+    programmes: list[ProgrammeLink] = Field(default_factory=list, description="every programme it runs or joins")
+    bodies_elsewhere: bool = Field(description="a general record whose bodies serve other municipalities, none here")
+
+
+class PartnerMunicipality(Labelled):
+    safety_regions: list[str]
+    provinces: list[str]
+    regions: list[ReachRegion] = Field(default_factory=list, description="every region it lies in, nearest first")
+
+
+class Partners(Result):
+    municipality: PartnerMunicipality
+    statuses: list[str]
+    offset: int
+    limit: int | None
+    more: bool = Field(description="whether the ranking goes on after this page (ask again with a larger offset)")
+    partners: list[Partner] = Field(
+        description="the bodies whose service area holds the municipality, ranked by their reasons, then nearness"
+    )
+    national: list[Partner] = Field(default_factory=list, description="national support lines, ranked by reasons")
+    roles: list[LocalRole] = Field(default_factory=list, description="kinds of organisation named for the municipality")
+
+
+class BriefFactor(Labelled):
+    class_: str = Field(alias="class")
+    partners: list[str] = Field(description="the local and national partners whose programmes address it")
+
+
+class BriefProgramme(Result):
+    id: str
+    partners: list[str] = Field(description="who takes part in it here (bodies, national lines, roles)")
+
+
+class Brief(Result):
+    """One municipality's brief: its partners, the factors they address, the programmes available there and the
+    factors no partner serving it addresses (gaps), counting `partners.statuses`."""
+
+    partners: Partners
+    factors: list[BriefFactor]
+    programmes: list[BriefProgramme]
+    gaps: list[Labelled]
 
 
 class Municipality(Labelled):
