@@ -211,14 +211,14 @@ def read_regions(folder: Path, municipalities: dict[str, Row]) -> Regional:
             ("jeugdregio_code", YOUTH, f["jeugdregio_code"]),
             ("arrondissement", DISTRICT, f["arrondissement"]),
         ]
-        links = []
+        part_of: list[Link] = []
         for column, division, key in wanted:
             target = tables.get(division.table, {}).get(key)
             if target is None:
                 problems.append(Problem(path, where, column, f"{key!r} is not in {division.table}"))
                 continue
-            links.append(Link(target.fields["code"], DIVISIONS_SOURCE, row))
-        out.part_of[code] = links
+            part_of.append(Link(target.fields["code"], DIVISIONS_SOURCE, row))
+        out.part_of[code] = part_of
         unit = tables.get(POLICE.table, {}).get(f["police_unit"])
         if f["riec_region"] not in riecs:
             problems.append(Problem(path, where, "riec_region", f"{f['riec_region']!r} is not in {RIEC.table}"))
@@ -235,7 +235,7 @@ def read_regions(folder: Path, municipalities: dict[str, Row]) -> Regional:
         )
     for name, (body_id, row) in sorted(riecs.items()):
         unit_code = riec_units.get(name)
-        links = []
+        links: list[dict[str, Any]] = []
         if unit_code:
             links.append(
                 {"rel": "operates_in", "to": unit_code, **claim(TABLES_SOURCE, row, "proposed"), "note": RIEC_NOTE}
@@ -243,9 +243,9 @@ def read_regions(folder: Path, municipalities: dict[str, Row]) -> Regional:
         body_id = f"{RIEC.body_prefix}-{unit_code.lower()}" if unit_code else body_id
         out.batch.nodes.append(_body(body_id, (name, name), RIEC, row, TABLES_SOURCE, folder, links))
     for name, (body_id, row) in sorted(zvhs.items()):
-        links = [
+        areas: list[dict[str, Any]] = [
             {"rel": "operates_in", "to": area.fields["cbs_code"], **claim(TABLES_SOURCE, area)}
             for area in zvh_areas[name]
         ]
-        out.batch.nodes.append(_body(body_id, (name, name), ZVH, row, TABLES_SOURCE, folder, links))
+        out.batch.nodes.append(_body(body_id, (name, name), ZVH, row, TABLES_SOURCE, folder, areas))
     return out
