@@ -124,13 +124,13 @@ def read_directory(store: GraphStore, statuses: Statuses, lang: Lang = "nl") -> 
     services = []
     for org in sorted(organisations):
         parent = organisation_uuid(org)
-        if own[org]:
+        if org in own:
             services += [Service(child_uuid(parent, rel, end), org, rel, end, row) for rel, end, row in own[org]]
         else:  # a body without links of its own does what its general record does, "as" that record
             services += [
                 Service(child_uuid(parent, body_of, rel, end), org, rel, end, row, body_of, kind_claim)
-                for body_of, kind_claim in general[org]
-                for rel, end, row in own[body_of]
+                for body_of, kind_claim in general.get(org, [])
+                for rel, end, row in own.get(body_of, [])
             ]
     operates_in = [link for link in links("OPERATES_IN") if link[0] in organisations]
     found = store.fetch_nodes("Region", {end for _, end, _ in operates_in})
