@@ -337,9 +337,10 @@ def test_the_routes_are_in_the_openapi_document(hsds_client: TestClient) -> None
     assert "404" in paths[f"{HSDS}/services/{{id}}"]["get"]["responses"]
 
 
-def test_the_seed_as_hsds(store: GraphStore) -> None:
+def test_the_seed_as_hsds(store: GraphStore, api: TestClient) -> None:
     """The seed's organisations, in full with every service in full, and its listings, in both languages and
-    with proposed claims, all validate; and the listing counts the seed's organisations less the policy actors."""
+    with proposed claims, all validate; the listing counts the seed's organisations less the policy actors; six
+    municipalities in six provinces each get services of the regional bodies that serve them, no two alike."""
     load(store, SEED_FOLDER)
     total = 0
     for lang in ("nl", "en"):
@@ -358,5 +359,11 @@ def test_the_seed_as_hsds(store: GraphStore) -> None:
         for row in store.iter_nodes("Organisation")
         if row["status"] == "accepted" and row["organisation_type"] not in POLICY_ACTORS
     ]
-    assert len(hsds.read_directory(store, ACCEPTED).organisations) == len(served) > 20
+    directory = hsds.read_directory(store, ACCEPTED)
+    assert len(directory.organisations) == len(served) > 20
     assert total > 20
+    six = ["GM0193", "GM0855", "GM0014", "GM0917", "GM0363", "GM0344"]  # Zwolle ... Utrecht
+    local = {m: frozenset(s.id for s in hsds.services_in(store, directory, m)) for m in six}
+    assert all(local.values()) and len(set(local.values())) == len(six)
+    zwolle = _get(api, f"{HSDS}/services", municipality="Zwolle")
+    assert {s["id"] for s in zwolle["contents"]} == local["GM0193"]
