@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from caleido.api import jobs, problems
 from caleido.api.docs import router as docs_router
 from caleido.api.evidence_routes import router as evidence_router
+from caleido.api.hsds_routes import router as hsds_router
 from caleido.api.idempotency import Idempotency
 from caleido.api.keys import KeyStore, open_key_store
 from caleido.api.limits import BodyLimit
@@ -76,6 +77,7 @@ def create_app(
     problems.install(app)
     app.include_router(router)
     app.include_router(evidence_router)
+    app.include_router(hsds_router)
     app.include_router(sparql_router)
     app.include_router(jobs.router)
     app.include_router(pages_router)
