@@ -338,6 +338,36 @@ RETURN g.id AS region, p.id AS parent
     {"ids": Param.IDS},
 )
 
+# ---- the map (caleido.graph.usecases.map_measures): service areas, programmes and grades, for every municipality
+
+SERVICE_AREAS = _define(
+    "SERVICE_AREAS",
+    """
+MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region) WHERE o.status IN $statuses AND r.status IN $statuses
+RETURN o.id AS organisation, o.organisation_type AS organisation_type, g.id AS region
+""",
+    {"statuses": Param.STATUSES},
+)
+
+ORGANISATION_PROGRAMMES = _define(
+    "ORGANISATION_PROGRAMMES",
+    f"""
+MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention)
+WHERE o.id IN $ids AND r.status IN $statuses AND i.status IN $statuses
+RETURN o.id AS organisation, i.id AS intervention
+""",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
+)
+
+INTERVENTION_GRADES = _define(
+    "INTERVENTION_GRADES",
+    """
+MATCH (i:Intervention)<-[e:EVIDENCE_FOR]-(f:Finding) WHERE e.status IN $statuses AND f.status IN $statuses
+RETURN i.id AS intervention, f.grade AS grade
+""",
+    {"statuses": Param.STATUSES},
+)
+
 # ---- exploring
 
 # Links from (to) the nodes with these ids, with the class and labels of the node at the far end. `start` and
