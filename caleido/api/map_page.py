@@ -30,10 +30,11 @@ def map_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     measure = query.get("measure") or "providers"
     if measure not in MEASURES:
         raise InvalidParameter(f"measure={measure!r}: {text(lang, 'error')}; " + ", ".join(MEASURES))
-    outlines = query.getlist("outline")
-    for kind in outlines:
+    asked = query.getlist("outline")
+    for kind in asked:
         if kind not in OUTLINE_FILES:
             raise InvalidParameter(f"outline={kind!r}: {text(lang, 'error')}; " + ", ".join(OUTLINE_FILES))
+    outlines = [kind for kind in OUTLINE_FILES if kind in asked]  # drawn and listed in one order
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     target = query.get("target") or None
     if target is not None and target not in {m.id for m in members}:

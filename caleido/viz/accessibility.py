@@ -57,6 +57,12 @@ CHECKED_PAGES: tuple[CheckedPage, ...] = (
         "/partners?municipality=…",
         ("Partners zoeken: een onbekende plaats", "Partner finder: a place it does not know"),
     ),
+    CheckedPage("map", "/kaart", ("De kaart van Nederland", "The map of the Netherlands")),
+    CheckedPage(
+        "map-outlines",
+        "/kaart?measure=…&outline=…",
+        ("De kaart met een andere maat en regiogrenzen", "The map with another measure and region outlines"),
+    ),
     CheckedPage("explore", "/explore/…", ("De verkenner van een knoop", "The explorer of a node")),
     CheckedPage("evidence-form", "/evidence/new", ("Het formulier voor een bevinding", "The form for a finding")),
     CheckedPage(

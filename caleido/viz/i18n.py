@@ -293,6 +293,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Erkende interventies die daar worden uitgevoerd",
         "Recognised interventions delivered there",
     ),
+    "map.target": ("Factor of thema", "Factor or theme"),
     "map.target.hint": (
         "Alleen voor de maat regionale organisaties.",
         "For the measure regional bodies only.",
