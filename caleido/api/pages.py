@@ -27,6 +27,7 @@ from caleido.api.routes import MAX_PAGE
 from caleido.errors import CaleidoError, Forbidden, InvalidParameter, NotFound, RequestError, Unauthorized
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
+from caleido.graph.usecases.partners import UnknownMunicipality
 from caleido.graph.usecases.results import Member, SearchHit
 from caleido.loaders.evidence import template_csv
 from caleido.ontology.model import load_ontology
@@ -52,7 +53,7 @@ from caleido.viz.explorer import explorer_view, provenance
 from caleido.viz.i18n import Lang, class_label, labelled, long_date, terms, text
 from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope, model_sources
 from caleido.viz.network import explore_href
-from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view, reason_sources
+from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view, reason_ids, reason_sources, region_name
 from caleido.viz.render import render
 
 
@@ -335,11 +336,23 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000, lang)
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     context: dict[str, Any] = {"form": form, "error": None, "matched": [], "result": None, "view": None}
-    context["more_url"] = None
+    context.update(more_url=None, suggestions=[])
     status = 200
     if form["municipality"]:
         try:
             context.update(_find_partners(store, form, members, lang))
+        except UnknownMunicipality as error:  # in the page's language, with the nearest names as links
+            context["error"] = f"{text(lang, 'municipality.unknown')} {error.asked!r}."
+            if not error.suggestions:
+                context["error"] += " " + text(lang, "municipality.unknown.hint")
+            context["suggestions"] = [
+                {
+                    "label": name,
+                    "href": page_url("/partners", [*_query_without(request, "municipality"), ("municipality", name)]),
+                }
+                for name in error.suggestions
+            ]
+            status = error.status
         except RequestError as error:  # shown beside the form, which keeps what was asked
             context["error"], status = error.detail, error.status
         else:
@@ -387,19 +400,13 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
         include_proposed=form["include_proposed"],
         limit=form["limit"],
     )
-    named = {i for p in result.partners for r in p.reasons for i in (r.intervention, r.target)}
-    labels = usecases.labels(store, named | reason_sources(result))
+    labels = usecases.labels(store, reason_ids(result) | reason_sources(result))
     place = result.municipality
-    where = usecases.labels(store, place.safety_regions + place.provinces)
     return {
         "result": {
             "municipality": labelled(place, lang),
-            "where": " · ".join(
-                f"{text(lang, kind)} {labelled(where[r], lang)}"
-                for kind, ids in (("safety_region", place.safety_regions), ("province", place.provinces))
-                for r in ids
-                if r in where
-            ),
+            "where": " · ".join(region_name(r.region_type, labelled(r, lang), lang) for r in place.regions),
+            "brief_url": page_url(f"/gemeente/{place.id}", {"lang": lang if lang != "nl" else None}),
         },
         "view": partner_view(result, labels, lang, limit=form["limit"]),
         "matched": [{"label": labelled(m, lang), "href": explore_href(m.id, lang)} for m in matched],

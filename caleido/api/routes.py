@@ -183,8 +183,11 @@ def partners(
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Partners per answer")] = PARTNERS_PAGE,
 ) -> results.Partners:
-    """Organisations for a municipality, ranked by reach, with the programmes, factors and roles that explain them;
-    a page at a time (`offset`, `limit`; `more` says whether the ranking goes on)."""
+    """Partners for a municipality, local first: `partners` are the bodies whose service area holds it (`via` the
+    region), ranked by their reasons (programme x factor or theme, their own and, with `general`, those of the
+    general record they are one of), a page at a time (`offset`, `limit`; `more` says whether the ranking goes
+    on); `national` the national support lines; `roles` the kinds of organisation named for the municipality.
+    Ministries, parliament and offices are never offered."""
     wanted = [*(factor or []), *(theme or [])]
     expected = {"RiskFactor", "ProtectiveFactor", "ProgrammeTheme"}
     found = store.find_classes(wanted)

@@ -15,8 +15,8 @@ Opening a store checks the version (`on_open`, called by both stores):
   steps are idempotent (upserts on stable ids);
 - an older store opened read-only is refused, naming `caleido migrate`; a newer store than this code is refused.
 
-MIGRATIONS is the one ordered registry of migrations: 0.3 adds its entry (and a data step if it must rewrite
-records) at the end.
+MIGRATIONS is the one ordered registry of migrations: a new version adds its entry (and a data step if it must
+rewrite records) at the end.
 """
 
 from __future__ import annotations
@@ -63,6 +63,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "addresses from a programme theme; study coding of findings (issue 18: study design, Maryland level, country, "
         "sample size, confidence interval, follow-up, risk of bias) and the grade crosswalk schemes. Every record and "
         "link stays as it was: the new fields start empty",
+    ),
+    Migration(
+        "0.2.0",
+        "0.3.0",
+        "ontology 0.3.0 (issue 17): the region types ggd-region, police-unit, jeugdregio and arrondissement, the "
+        "relationship kind_of between organisations, an organisation's phone and last_verified, and the roles adviser "
+        "and trainer. Every record and link stays as it was: the new fields start empty",
     ),
 )
 

@@ -338,16 +338,66 @@ RETURN g.id AS region, p.id AS parent
     {"ids": Param.IDS},
 )
 
-# ---- the map (caleido.graph.usecases.map_measures): service areas, programmes and grades, for every municipality
+# ---- reach: which organisations serve which municipalities, through which region (caleido.graph.usecases.reach)
 
+# One step up the regions a region lies in (a municipality's safety region, GGD region, ...; a safety region's
+# province), with the type of the region above; reach walks it until no new region comes up.
+REGIONS_ABOVE = _define(
+    "REGIONS_ABOVE",
+    """
+MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE g.id IN $ids AND r.status IN $statuses
+RETURN g.id AS region, p.id AS parent
+""",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
+)
+
+# The organisations whose service area is one of these regions, with the claim of that service area.
 SERVICE_AREAS = _define(
     "SERVICE_AREAS",
     """
-MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region) WHERE o.status IN $statuses AND r.status IN $statuses
-RETURN o.id AS organisation, o.organisation_type AS organisation_type, g.id AS region
+MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region)
+WHERE g.id IN $regions AND r.status IN $statuses AND o.status IN $statuses
+RETURN o.id AS organisation, g.id AS region, r.source AS source, r.locator AS locator, r.quote AS quote,
+       r.status AS status, r.note AS note, r.citations AS citations
+""",
+    {"regions": Param.IDS, "statuses": Param.STATUSES},
+)
+
+# The general records these bodies are one of (org-ggd-gg0111 kind_of org-ggd), with the claim of that link.
+GENERAL_RECORDS = _define(
+    "GENERAL_RECORDS",
+    """
+MATCH (o:Organisation)-[k:KIND_OF]->(g:Organisation)
+WHERE o.id IN $ids AND k.status IN $statuses AND g.status IN $statuses
+RETURN o.id AS organisation, g.id AS general, k.source AS source, k.locator AS locator, k.quote AS quote,
+       k.status AS status, k.note AS note, k.citations AS citations
+""",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
+)
+
+# Organisations that name no service area, with what sorts them into the partner finder's sections: national
+# support lines, kinds of organisation named for the municipality ("Schuldhulpverleners in Zwolle"), policy actors.
+UNPLACED_ORGANISATIONS = _define(
+    "UNPLACED_ORGANISATIONS",
+    """
+MATCH (o:Organisation) WHERE o.status IN $statuses
+  AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
+RETURN o.id AS organisation
 """,
     {"statuses": Param.STATUSES},
 )
+
+# The general records that have bodies (org-ggd, which org-ggd-gg0111 is one of).
+WITH_BODIES = _define(
+    "WITH_BODIES",
+    """
+MATCH (b:Organisation)-[k:KIND_OF]->(g:Organisation) WHERE k.status IN $statuses
+RETURN DISTINCT g.id AS general
+""",
+    {"statuses": Param.STATUSES},
+)
+
+# ---- the map (caleido.graph.usecases.map_measures): what the serving bodies run or join, and the grades of it
 
 ORGANISATION_PROGRAMMES = _define(
     "ORGANISATION_PROGRAMMES",

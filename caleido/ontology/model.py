@@ -76,6 +76,7 @@ class Field:
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    pattern: str | None = None  # sh:pattern, a regular expression the text must match
     order: int = 0
 
     @property
@@ -215,6 +216,8 @@ def _field(g: Graph, prop: Node, schemes: dict[str, Scheme]) -> Field:
         common["minimum"] = float(minimum)
     if maximum is not None:
         common["maximum"] = float(maximum)
+    if (pattern := g.value(prop, SH.pattern)) is not None:
+        common["pattern"] = str(pattern)
     member_shape = g.value(prop, SH.node)
     if member_shape is not None:
         scheme = _scheme_of_member_shape(g, member_shape)

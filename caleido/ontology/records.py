@@ -112,7 +112,10 @@ def _annotation(f: Field, *, for_input: bool) -> Any:
     elif f.kind is FieldKind.DATETIME:
         base = Annotated[datetime, AfterValidator(_aware)]
     else:  # TEXT, AGENT
-        base = Annotated[str, StringConstraints(min_length=f.min_length or None, max_length=f.max_length or MAX_TEXT)]
+        base = Annotated[
+            str,
+            StringConstraints(min_length=f.min_length or None, max_length=f.max_length or MAX_TEXT, pattern=f.pattern),
+        ]
     if f.many:
         return (list[base], PydanticField(default_factory=list))
     # Who and when may be left out of input: the loader fills them in.

@@ -157,10 +157,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
     # partners
     "partners.title": ("Partners zoeken", "Partner finder"),
     "partners.intro": (
-        "Kies een gemeente en een factor, thema of signaal: u ziet de organisaties die daar werken, gerangschikt "
-        "op bereik en op het aantal programma's dat erop aansluit, met hun redenen.",
-        "Pick a municipality and a factor, theme or signal: you see the organisations that work there, ranked by "
-        "reach and by the number of programmes that fit, with their reasons.",
+        "Kies een gemeente en een factor, thema of signaal: eerst ziet u de organisaties in wier werkgebied de "
+        "gemeente ligt, gerangschikt op hun rol voor uw keuze, dan de landelijke steunpunten en de rollen in de "
+        "gemeente, elk met de bron van hun redenen.",
+        "Pick a municipality and a factor, theme or signal: first you see the organisations whose service area "
+        "holds the municipality, ranked by their role for your choice, then the national support lines and the "
+        "roles in the municipality, each with the source of its reasons.",
     ),
     "municipality": ("Gemeente", "Municipality"),
     "municipality.hint": ("naam of CBS-code, bijv. Utrecht of GM0344", "name or CBS code, e.g. Utrecht or GM0344"),
@@ -184,6 +186,51 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "reach.province": ("in de provincie", "in the province"),
     "reach.regional": ("regionaal", "regional"),
     "reach.national": ("landelijk", "national"),
+    # partners, local first (issue 17)
+    "reach.ggd-region": ("in de GGD-regio", "in the GGD region"),
+    "reach.police-unit": ("in de politie-eenheid", "in the police unit"),
+    "reach.jeugdregio": ("in de jeugdregio", "in the youth care region"),
+    "reach.arrondissement": ("in het arrondissement", "in the judicial district"),
+    "partners.count.one": ("organisatie", "organisation"),
+    "partners.count.many": ("organisaties", "organisations"),
+    "programmes.count.one": ("programma meer", "more programme"),
+    "programmes.count.many": ("programma's meer", "more programmes"),
+    "partners.local": ("Organisaties met een werkgebied in {place}", "Organisations whose service area holds {place}"),
+    "partners.local.none": (
+        "Geen organisatie bekend met een werkgebied waarin deze gemeente ligt.",
+        "No organisation is known whose service area holds this municipality.",
+    ),
+    "partners.national": ("Landelijke steunpunten", "National support lines"),
+    "partners.national.intro": (
+        "Landelijke organisaties die gemeenten en professionals ondersteunen; ministeries en het parlement zijn "
+        "beleidsmakers en staan hier niet.",
+        "National bodies that support municipalities and professionals; ministries and parliament make policy and "
+        "are not listed.",
+    ),
+    "partners.roles": ("Rollen in {place}", "Roles in {place}"),
+    "partners.roles.intro": (
+        "Soorten organisaties en beroepen die de bronnen noemen, zonder een met naam bekende organisatie voor "
+        "deze gemeente; niet gerangschikt.",
+        "Kinds of organisation and professions the sources name, with no named body known for this "
+        "municipality; not ranked.",
+    ),
+    "partners.no_body": (
+        "Geen organisatie van deze soort bekend voor deze gemeente.",
+        "No body of this kind is known for this municipality.",
+    ),
+    "partners.as": ("als", "as"),
+    "partners.via": ("Werkgebied", "Service area"),
+    "partners.contact": ("Contact", "Contact"),
+    "partners.website": ("website", "website"),
+    "partners.phone": ("telefoon", "phone"),
+    "partners.brief": ("Overzicht van de gemeente om te printen", "The municipality's printable brief"),
+    "municipality.unknown": ("Geen gemeente gevonden voor", "No municipality matches"),
+    "municipality.unknown.hint": (
+        "Geef een naam of CBS-code, bijvoorbeeld GM0363.",
+        "Give a name or CBS code such as GM0363.",
+    ),
+    "municipality.suggest": ("Bedoelt u", "Did you mean"),
+    "or": ("of", "or"),
     # explorer
     "explore.title": ("Verkenner", "Explorer"),
     "explore.intro": (

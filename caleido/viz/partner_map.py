@@ -1,6 +1,8 @@
-"""The partner finder's result as a ranked list and a small network: the municipality at the centre, the
-organisations around it, their programmes and the factors or themes those address on the outer rings.
-Input is caleido.graph.usecases.partners' result and the labels of the ids it names.
+"""The partner finder's result as the page shows it: the bodies serving the municipality (local first), the
+national support lines, the roles named for the municipality, and a small network of the local and national
+partners (the municipality at the centre, the organisations around it, their programmes and the factors or
+themes those address on the outer rings). Input is caleido.graph.usecases.partners' result and the labels of
+the ids it names.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from caleido.graph.usecases.results import Labelled, Partner, PartnerMunicipality, Partners
+from caleido.graph.usecases.results import Labelled, LocalRole, Partner, PartnerMunicipality, Partners, Reason
 from caleido.viz.claims import cited_sources, claim_view
 from caleido.viz.i18n import Lang, class_label, labelled, rel_label, term_label, text
 from caleido.viz.layout import rings_by_depth
@@ -19,67 +21,129 @@ PARTNERS_SHOWN = 30  # the first page of the ranking; "show more" asks for more
 PROGRAMMES_SHOWN = 8  # per organisation; the rest is counted
 
 
+def counted(n: int, key: str, lang: Lang) -> str:
+    """'1 organisatie', '2 organisaties': the text `key.one` or `key.many` after the number."""
+    return f"{n} {text(lang, f'{key}.one' if n == 1 else f'{key}.many')}"
+
+
+def region_name(region_type: str, label: str, lang: Lang) -> str:
+    """'GGD-regio IJsselland': the kind of region, then its name without the kind's first word repeated
+    (the CBS names GGD regions 'GGD IJsselland')."""
+    kind = term_label("RegionTypeScheme", region_type, lang)
+    first = kind.split("-")[0].split(" ")[0]
+    name = label[len(first) + 1 :] if label.lower().startswith(first.lower() + " ") else label
+    return f"{kind} {name}"
+
+
 def partner_view(
     result: Partners, labels: Mapping[str, Labelled], lang: Lang, *, limit: int = PARTNERS_SHOWN
 ) -> dict[str, Any]:
-    """The first `limit` partners of the ranking, each with its first programmes, and their network."""
-    known: dict[str, Labelled] = {**labels, **{p.id: p for p in result.partners}}
-    shown = [
-        p.model_copy(update={"reasons": [r for r in p.reasons if r.intervention in _first_programmes(p)]})
-        for p in result.partners[:limit]
-    ]
+    """The first `limit` local partners, every national line and role, each with its first programmes, and the
+    network of the partners shown."""
+    known: dict[str, Labelled] = {**labels, **{p.id: p for p in [*result.partners, *result.national]}}
+    regions = {r.id: r for r in result.municipality.regions}
 
     def name(node_id: str) -> str:
         return labelled(known[node_id], lang) if node_id in known else node_id
 
-    entries = []
-    for rank, partner in enumerate(shown, start=1):
-        programmes: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for reason in partner.reasons:
-            programmes[reason.intervention].append(
-                {
-                    "target": name(reason.target),
-                    "href": explore_href(reason.target, lang),
-                    "rel": rel_label(reason.target_rel, lang),
-                    "claim": claim_view(reason.target_claim, known, lang),
-                }
-            )
-        roles = {r.intervention: (r.rel, r.role) for r in partner.reasons}
-        claims = {r.intervention: claim_view(r.programme_claim, known, lang) for r in partner.reasons}
-        entries.append(
-            {
-                "rank": rank,
-                "id": partner.id,
-                "label": labelled(partner, lang),
-                "href": explore_href(partner.id, lang),
-                "reach": text(lang, f"reach.{partner.reach}"),
-                "type": term_label("OrganisationTypeScheme", partner.organisation_type, lang),
-                "levels": ", ".join(term_label("LevelScheme", v, lang) for v in partner.levels),
-                "domains": ", ".join(term_label("DomainScheme", v, lang) for v in partner.domains),
-                "programmes": [
-                    {
-                        "label": name(intervention),
-                        "href": explore_href(intervention, lang),
-                        "how": _how(*roles[intervention], lang),
-                        "claim": claims[intervention],
-                        "targets": targets,
-                    }
-                    for intervention, targets in sorted(programmes.items())
-                ],
-                "more_programmes": len({r.intervention for r in result.partners[rank - 1].reasons}) - len(programmes),
-            }
-        )
-    network = _network(result.municipality, shown, name, lang)
-    return {"partners": entries, "network": network, "more": result.more or len(result.partners) > limit}
+    def entry(rank: int, partner: Partner) -> dict[str, Any]:
+        via = regions.get(partner.via or "")
+        return {
+            "rank": rank,
+            "id": partner.id,
+            "label": labelled(partner, lang),
+            "href": explore_href(partner.id, lang),
+            "via": region_name(via.region_type, labelled(via, lang), lang) if via else None,
+            "via_claim": claim_view(partner.via_claim, known, lang) if partner.via_claim else None,
+            "reach": text(lang, f"reach.{partner.reach}"),
+            "type": term_label("OrganisationTypeScheme", partner.organisation_type, lang),
+            "levels": ", ".join(term_label("LevelScheme", v, lang) for v in partner.levels),
+            "domains": ", ".join(term_label("DomainScheme", v, lang) for v in partner.domains),
+            "url": partner.url if (partner.url or "").startswith(("https://", "http://")) else None,
+            "phone": partner.phone,
+            **_programmes(partner.reasons, name, known, lang),
+        }
+
+    local = [entry(rank, p) for rank, p in enumerate(result.partners[:limit], start=1)]
+    national = [entry(rank, p) for rank, p in enumerate(result.national, start=1)]
+    roles = [_role(r, name, known, lang) for r in result.roles]
+    shown = [*result.partners[:limit], *result.national]
+    return {
+        "partners": local,
+        "national": national,
+        "roles": roles,
+        "count": counted(len(local), "partners.count", lang) + ("+" if result.more else ""),
+        "national_count": counted(len(national), "partners.count", lang),
+        "network": _network(result.municipality, [_first(p) for p in shown], name, lang) if shown else None,
+        "more": result.more or len(result.partners) > limit,
+    }
 
 
 def reason_sources(result: Partners) -> set[str]:
-    """The ids of the sources the partners' reasons cite (whose labels the list shows)."""
-    return cited_sources(*(c for p in result.partners for r in p.reasons for c in (r.programme_claim, r.target_claim)))
+    """The ids of the sources the partners' reasons, service areas and general records cite."""
+    every = [*result.partners, *result.national, *result.roles]
+    claims = [c for p in every for r in p.reasons for c in (r.programme_claim, r.target_claim, r.general_claim) if c]
+    claims += [p.via_claim for p in result.partners if p.via_claim]
+    return cited_sources(*claims)
 
 
-def _first_programmes(partner: Partner) -> set[str]:
-    return set(sorted({r.intervention for r in partner.reasons})[:PROGRAMMES_SHOWN])
+def reason_ids(result: Partners) -> set[str]:
+    """The programmes, factors, themes and general records the reasons name (whose labels the page shows)."""
+    every = [*result.partners, *result.national, *result.roles]
+    return {i for p in every for r in p.reasons for i in (r.intervention, r.target, r.general) if i}
+
+
+def _first(partner: Partner) -> Partner:
+    kept = set(sorted({r.intervention for r in partner.reasons})[:PROGRAMMES_SHOWN])
+    return partner.model_copy(update={"reasons": [r for r in partner.reasons if r.intervention in kept]})
+
+
+def _programmes(
+    reasons: list[Reason], name: Callable[[str], str], known: Mapping[str, Labelled], lang: Lang
+) -> dict[str, Any]:
+    """The reasons grouped by programme (the first PROGRAMMES_SHOWN), each with how the organisation takes part
+    ("as a GGD" when a general record's link) and the claims of both links."""
+    by_programme: dict[tuple[str, str | None], list[Reason]] = defaultdict(list)
+    for reason in reasons:
+        by_programme[(reason.intervention, reason.general)].append(reason)
+    keys = sorted(by_programme)
+    programmes = []
+    for intervention, general in keys[:PROGRAMMES_SHOWN]:
+        group = by_programme[(intervention, general)]
+        first = group[0]
+        programmes.append(
+            {
+                "label": name(intervention),
+                "href": explore_href(intervention, lang),
+                "how": _how(first.rel, first.role, lang),
+                "as_general": f"{text(lang, 'partners.as')} {name(general)}" if general else None,
+                "general_href": explore_href(general, lang) if general else None,
+                "general_claim": claim_view(first.general_claim, known, lang) if first.general_claim else None,
+                "claim": claim_view(first.programme_claim, known, lang),
+                "targets": [
+                    {
+                        "target": name(r.target),
+                        "href": explore_href(r.target, lang),
+                        "rel": rel_label(r.target_rel, lang),
+                        "claim": claim_view(r.target_claim, known, lang),
+                    }
+                    for r in group
+                ],
+            }
+        )
+    hidden = len(keys) - len(programmes)
+    return {"programmes": programmes, "more_programmes": counted(hidden, "programmes.count", lang) if hidden else ""}
+
+
+def _role(role: LocalRole, name: Callable[[str], str], known: Mapping[str, Labelled], lang: Lang) -> dict[str, Any]:
+    return {
+        "id": role.id,
+        "label": role.named_nl if lang == "nl" else role.named_en,
+        "href": explore_href(role.id, lang),
+        "type": term_label("OrganisationTypeScheme", role.organisation_type, lang),
+        "no_body": text(lang, "partners.no_body") if role.bodies_elsewhere else None,
+        **_programmes(role.reasons, name, known, lang),
+    }
 
 
 def _how(rel: str, role: str | None, lang: Lang) -> str:

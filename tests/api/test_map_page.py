@@ -16,7 +16,7 @@ MAX_BYTES = 1_000_000
 
 @pytest.fixture
 def site(store: GraphStore, client: TestClient) -> TestClient:
-    load(store, FIXTURES / "map" / "policy.yaml")
+    load(store, FIXTURES / "map" / "extra.yaml")
     return client
 
 
@@ -35,9 +35,9 @@ def test_the_map_draws_342_municipalities_with_the_measure(site: TestClient) -> 
     assert len(answer.content) <= MAX_BYTES
     drawn = values(answer.text)
     assert len(drawn) == 342
-    assert drawn["GM0344"] == 3 and drawn["GM0518"] == 1  # Utrecht: local, safety-region and province bodies
+    assert drawn["GM0344"] == 3 and drawn["GM0518"] == 2  # Utrecht: local, safety-region and province bodies
     assert sum(v == 0 for v in drawn.values()) == 340
-    assert legend(answer.text) == [("0", 340), ("1", 1), ("2", 0), ("3", 1)]
+    assert legend(answer.text) == [("0", 340), ("1", 0), ("2", 1), ("3", 1)]
     assert 'href="/partners?municipality=GM0344&amp;lang=nl"' in answer.text
     assert 'aria-label="Utrecht (GM0344): 3"' in answer.text
     assert "map-notice" not in answer.text

@@ -72,9 +72,10 @@ def test_partners_by_code_or_name_with_reasons(client: TestClient) -> None:
         ("org-local", "municipality"),
         ("org-region", "safety-region"),
         ("org-province", "province"),
-        ("org-national", "national"),
     ]
+    assert [(p["id"], p["reach"]) for p in body["national"]] == [("org-national", "national")]
     claim = {"source": "src-u", "quote": None, "citations": [], "status": "accepted", "note": None}
+    assert body["partners"][1]["via"] == "VR09"
     assert body["partners"][1]["reasons"] == [
         {
             "intervention": "int-1",
@@ -84,6 +85,8 @@ def test_partners_by_code_or_name_with_reasons(client: TestClient) -> None:
             "target_rel": "ADDRESSES",
             "programme_claim": {**claim, "locator": "p. 6"},
             "target_claim": {**claim, "locator": "p. 3"},
+            "general": None,
+            "general_claim": None,
         }
     ]
     den_haag = client.get("/api/v1/partners", params={"municipality": "Den Haag"}).json()

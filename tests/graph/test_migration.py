@@ -162,8 +162,8 @@ def test_opening_a_0_1_store_for_writing_migrates_it_and_keeps_every_record_link
     with old.open() as store:
         report = store.migration  # type: ignore[attr-defined]
         assert (report.found, report.now, report.migrated) == ("0.1.0", load_ontology().version, True)
-        assert [step.split(":")[0] for step in report.steps] == ["0.1.0 -> 0.2.0"]
-        assert store.entries(migrate.VERSION_KIND)[0].body == {"version": "0.2.0", "previous": "0.1.0"}
+        assert [step.split(":")[0] for step in report.steps] == ["0.1.0 -> 0.2.0", "0.2.0 -> 0.3.0"]
+        assert store.entries(migrate.VERSION_KIND)[0].body == {"version": "0.3.0", "previous": "0.1.0"}
         counts = store.counts()
     assert (counts.total_nodes, counts.total_links) == (OLD_NODES, OLD_LINKS)
     if old.backend == "embedded":
@@ -203,6 +203,28 @@ def test_a_migrated_store_takes_what_0_2_adds_beside_its_old_links(old: OldStore
         counts = store.counts()
         assert counts.links["ADDRESSES"] == old_addresses + 1 and counts.links["COMBINES"] == 1
         assert store.fetch_nodes("FactorCombination", ["fc-test"])["fc-test"]["outcomes"] == ["violence-willingness"]
+
+
+def test_a_migrated_store_takes_what_0_3_adds(old: OldStore) -> None:
+    general = {"label_nl": "Algemeen", "organisation_type": "network", **PROV}
+    body = {**general, "label_nl": "Regionaal", "phone": "0800-1234", "last_verified": "2026-12-03"}
+    region = {"label_nl": "Regio", "region_type": "ggd-region", "identifier": "GG0111", **PROV}
+    with old.open() as store:
+        store.write(
+            [
+                NodeRow("Organisation", "org-general", general),
+                NodeRow("Organisation", "org-body", body),
+                NodeRow("Region", "GG0111", region),
+            ],
+            [
+                LinkRow("KIND_OF", "org-body", "org-general", dict(PROV)),
+                LinkRow("OPERATES_IN", "org-body", "GG0111", dict(PROV)),
+            ],
+        )
+        counts = store.counts()
+        held = store.fetch_nodes("Organisation", ["org-body"])["org-body"]
+    assert counts.links["KIND_OF"] == 1
+    assert (held["phone"], held["last_verified"]) == ("0800-1234", "2026-12-03")
 
 
 def test_the_current_seed_loads_onto_a_migrated_store_and_keeps_what_it_held(tmp_path: Path) -> None:
@@ -247,7 +269,7 @@ def test_a_store_newer_than_the_code_is_refused_on_every_open(old: OldStore) -> 
     with old.open() as store:
         store.put_entries([migrate.stamp("9.0.0", "0.2.0")])
     for read_only in (True, False):
-        with pytest.raises(StoreVersionError, match=r"ontology 9\.0\.0, newer than this Caleido's 0\.2\.0"):
+        with pytest.raises(StoreVersionError, match=r"ontology 9\.0\.0, newer than this Caleido's 0\.3\.0"):
             old.open(read_only=read_only)
 
 
@@ -284,12 +306,12 @@ def test_caleido_migrate_says_what_it_did_then_that_nothing_is_left(tmp_path: Pa
     old = OldStore("embedded", tmp_path)
     first = CliRunner().invoke(app, ["migrate", "--store", old.uri], env={"COLUMNS": "200"})
     assert first.exit_code == ExitCode.OK, first.stderr
-    assert "migrated from ontology 0.1.0 to 0.2.0" in first.stdout
+    assert "migrated from ontology 0.1.0 to 0.3.0" in first.stdout
     assert "schema: new pairs of ADDRESSES: ProgrammeTheme -> RiskFactor" in first.stdout
     assert "data: no record or link changed" in first.stdout
     again = CliRunner().invoke(app, ["migrate", "--store", old.uri])
     assert again.exit_code == ExitCode.OK
-    assert "the store is at ontology 0.2.0: nothing to migrate" in again.stdout
+    assert "the store is at ontology 0.3.0: nothing to migrate" in again.stdout
 
 
 def test_caleido_migrate_refuses_a_newer_store_with_the_store_exit_code(tmp_path: Path) -> None:
@@ -297,7 +319,7 @@ def test_caleido_migrate_refuses_a_newer_store_with_the_store_exit_code(tmp_path
         store.put_entries([migrate.stamp("9.0.0", "0.2.0")])
     result = CliRunner().invoke(app, ["migrate", "--store", f"embedded:{tmp_path / 's'}"], env={"COLUMNS": "200"})
     assert result.exit_code == ExitCode.UNUSABLE_STORE
-    assert "newer than this Caleido's 0.2.0" in result.stderr
+    assert "newer than this Caleido's 0.3.0" in result.stderr
 
 
 def test_caleido_doctor_names_the_migration_and_its_repair_does_it(tmp_path: Path) -> None:

@@ -78,21 +78,20 @@ def test_gaps(graph: GraphStore) -> None:
 
 def test_partners_are_ranked_by_reach_with_reasons(graph: GraphStore) -> None:
     result = plain(usecases.partners(graph, "GM0344", targets=["rf-1"]))
-    ranked = [(p["id"], p["reach"]) for p in result["partners"]]
+    ranked = [(p["id"], p["reach"], p["via"]) for p in result["partners"]]
     assert ranked == [
-        ("org-local", "municipality"),
-        ("org-region", "safety-region"),
-        ("org-province", "province"),
-        ("org-national", "national"),
+        ("org-local", "municipality", "GM0344"),
+        ("org-region", "safety-region", "VR09"),
+        ("org-province", "province", "PV26"),
     ]
-    national = result["partners"][-1]
+    (national,) = result["national"]  # a national body names no service area: a section of its own
     assert [(r["intervention"], r["role"]) for r in national["reasons"]] == [("int-1", "funder")]
     assert result["municipality"]["safety_regions"] == ["VR09"] and result["municipality"]["provinces"] == ["PV26"]
 
 
 def test_partners_filters_and_names(graph: GraphStore) -> None:
     assert [p["id"] for p in plain(usecases.partners(graph, "utrecht", domain="care"))["partners"]] == ["org-region"]
-    assert [p["id"] for p in plain(usecases.partners(graph, "GM0344", level="national"))["partners"]] == [
+    assert [p["id"] for p in plain(usecases.partners(graph, "GM0344", level="national"))["national"]] == [
         "org-national"
     ]
     assert plain(usecases.partners(graph, "Den Haag"))["municipality"]["id"] == "GM0518"

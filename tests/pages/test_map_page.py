@@ -1,7 +1,7 @@
 """/kaart in real headless Chromium: 342 municipalities drawn inside the map, a click opens the partner finder
 for that municipality (with the chosen factor or theme), another measure changes colours and legend, and no
 request leaves the machine. Over its own small store (tests/fixtures/usecases and map/policy.yaml), where
-Utrecht (GM0344) is served by three regional bodies and 's-Gravenhage (GM0518) by one."""
+Utrecht (GM0344) is served by three regional bodies and 's-Gravenhage (GM0518) by two."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ LEGEND = "() => [...document.querySelectorAll('#map-legend li')].map((li) => li.
 def map_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("map")
     store = EmbeddedStore(folder / "store")
-    load(store, FIXTURES / "usecases", FIXTURES / "map" / "policy.yaml")
+    load(store, FIXTURES / "usecases", FIXTURES / "map" / "extra.yaml")
     with serve(create_app(store=store, keys=KeyStore(folder / "keys.sqlite3"))) as url:
         yield url
     store.close()
@@ -78,7 +78,7 @@ def test_another_measure_changes_colours_and_legend(on_map: Watched) -> None:
     page = on_map.page
     on_map.goto("/kaart")
     providers = page.evaluate(LEGEND)  # type: ignore[attr-defined]
-    assert providers == ["0: 340 gemeenten", "1: 1 gemeenten", "2: 0 gemeenten", "3: 1 gemeenten"]
+    assert providers == ["0: 340 gemeenten", "1: 0 gemeenten", "2: 1 gemeenten", "3: 1 gemeenten"]
     before = page.evaluate(FILL, "GM0518")  # type: ignore[attr-defined]
     page.select_option("#f-measure", "recognised")  # type: ignore[attr-defined]
     page.click("#map-form button[type=submit]")  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ caleido.graph.usecases.results, in a fixed order, which the API serves as it is.
 
 - evidence_map: coverage (the evidence-and-gap map), one cell of it, gaps (policymakers);
 - partners: the partner finder (municipalities);
+- reach: which organisations serve which municipalities, through which region;
 - grades: the grade crosswalk (from the ontology alone);
 - explore: a node, its neighbourhood, search, labels, municipalities, the model (everyone).
 """
@@ -24,6 +25,7 @@ from caleido.graph.usecases.explore import (
 )
 from caleido.graph.usecases.grades import grade_crosswalk
 from caleido.graph.usecases.partners import REACH_ORDER, find_municipality, partners
+from caleido.graph.usecases.reach import reach
 
 __all__ = [
     "ACCEPTED",
@@ -48,6 +50,7 @@ __all__ = [
     "node",
     "normalise",
     "partners",
+    "reach",
     "search",
     "stored_links",
 ]

@@ -304,7 +304,8 @@ def municipalities(store: GraphStore) -> list[Municipality]:
     for row in regions.values():
         if row["region_type"] != "municipality":
             continue
-        safety = sorted(parents[row["id"]])
+        # a municipality lies in regions of several kinds (GGD region, police unit, ...): these are the safety regions
+        safety = sorted(p for p in parents[row["id"]] if regions.get(p, {}).get("region_type") == "safety-region")
         found.append(
             Municipality(
                 **label_fields(row),

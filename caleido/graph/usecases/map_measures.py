@@ -1,8 +1,9 @@
 """The measures the map of the Netherlands colours its municipalities by, for all municipalities at once.
 
-A body serves a municipality when its service area (the regions it `operates_in`) holds it: the municipality
-itself or a region it lies in, however many steps up (`part_of`). Bodies that name no service area (national
-lines) and policy actors are not counted: they would colour every municipality alike.
+A body serves a municipality when its service area holds it (caleido.graph.usecases.reach). Bodies that name
+no service area (national lines) and policy actors are not counted: they would colour every municipality
+alike. As in the partner finder, a body does what it does itself and, "as a" general record it is one of
+(`kind_of`), what that record does.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Literal
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, allowed_statuses, grade_rank, label_fields, rows_by_id
+from caleido.graph.usecases.reach import POLICY_ACTORS, reach
 from caleido.graph.usecases.results import Labelled, Result
 
 Measure = Literal["providers", "recognised"]
 MEASURES: tuple[Measure, ...] = ("providers", "recognised")
-POLICY_ACTORS = frozenset({"parliament", "ministry", "office"})  # never offered as partners (issue 17)
 TARGET_CLASSES = ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")
 RECOGNISED_FROM = "well-described"  # the lowest recognition level: every higher one counts too
 
@@ -45,35 +46,43 @@ def map_measure(
     one is given), or the recognised interventions such bodies run or join there."""
     if measure not in MEASURES:
         raise NotFound(f"measure={measure!r}: no such measure; {', '.join(MEASURES)}")
-    statuses = allowed_statuses(include_proposed)
-    regions = rows_by_id(store, "Region")
     if target is not None and store.find_classes([target]).get(target) not in TARGET_CLASSES:
         raise NotFound(f"target={target!r}: no factor or theme with this id")
-    serving = _serving(store, regions, statuses)
-    bodies = sorted({org for orgs in serving.values() for org in orgs})
-    delivered: dict[str, set[str]] = defaultdict(set)  # organisation -> recognised interventions
+    statuses = allowed_statuses(include_proposed)
+    served = reach(store, None, statuses)
+    kinds = {
+        org.id: [g.general for g in org.kind_of]
+        for org in served.organisations.values()
+        if org.organisation_type not in POLICY_ACTORS
+    }
+    doers = sorted({*kinds, *(g for generals in kinds.values() for g in generals)})  # bodies and their records
     recognised = _recognised(store, statuses)
-    if measure == "providers" and target is not None:
-        counted = _with_reasons(store, bodies, target, statuses)
-    elif measure == "recognised":
-        for row in store.read(queries.ORGANISATION_PROGRAMMES, ids=bodies, statuses=statuses):
+    does: dict[str, set[str]] = defaultdict(set)  # body or general record -> what it counts for
+    if measure == "recognised":
+        for row in store.read(queries.ORGANISATION_PROGRAMMES, ids=doers, statuses=statuses):
             if row["intervention"] in recognised:
-                delivered[row["organisation"]].add(row["intervention"])
-        counted = set(delivered)
-    else:
-        counted = set(bodies)
+                does[row["organisation"]].add(row["intervention"])
+    elif target is not None:
+        for org in _with_reasons(store, doers, target, statuses):
+            does[org].add(target)
+    counted = {
+        body: does[body].union(*(does[g] for g in generals))  # its own, and as each record it is one of
+        for body, generals in kinds.items()
+    }
+    regions = rows_by_id(store, "Region")
     found = []
-    for region_id, row in regions.items():
-        if row["region_type"] != "municipality":
-            continue
-        orgs = sorted(serving[region_id] & counted)
-        programmes = sorted({i for org in orgs for i in delivered[org]})
+    for here in served.municipalities:
+        bodies = sorted(s.organisation for s in here.served_by if s.organisation in kinds)
+        if measure == "recognised" or target is not None:
+            bodies = [b for b in bodies if counted[b]]
+        programmes = sorted({i for b in bodies for i in counted[b]}) if measure == "recognised" else []
+        row = regions[here.municipality]
         found.append(
             MapMunicipality(
                 **label_fields(row),
                 identifier=row["identifier"],
-                value=len(programmes) if measure == "recognised" else len(orgs),
-                organisations=orgs,
+                value=len(programmes) if measure == "recognised" else len(bodies),
+                organisations=bodies,
                 interventions=programmes,
             )
         )
@@ -81,37 +90,17 @@ def map_measure(
         measure=measure,
         target=target,
         statuses=statuses,
-        bodies=len(bodies),
+        bodies=len(kinds),
         recognised=len(recognised),
         municipalities=sorted(found, key=lambda m: m.id),
     )
 
 
-def _serving(store: GraphStore, regions: dict[str, dict[str, object]], statuses: list[str]) -> dict[str, set[str]]:
-    """Region -> the bodies (not policy actors) whose service area holds it."""
-    parents: dict[str, set[str]] = defaultdict(set)
-    for row in store.read(queries.REGION_PARENTS):
-        parents[row["region"]].add(row["parent"])
-    in_region: dict[str, set[str]] = defaultdict(set)
-    for row in store.read(queries.SERVICE_AREAS, statuses=statuses):
-        if row["organisation_type"] not in POLICY_ACTORS:
-            in_region[row["region"]].add(row["organisation"])
-    serving: dict[str, set[str]] = defaultdict(set)
-    for region in regions:
-        seen, todo = {region}, [region]
-        while todo:  # the region and every region it lies in
-            here = todo.pop()
-            serving[region] |= in_region[here]
-            todo += [p for p in parents[here] if p not in seen]
-            seen |= parents[here]
-    return serving
-
-
-def _with_reasons(store: GraphStore, bodies: list[str], target: str, statuses: list[str]) -> set[str]:
-    """The bodies that run or join a programme addressing, strengthening or belonging to the target."""
+def _with_reasons(store: GraphStore, ids: list[str], target: str, statuses: list[str]) -> set[str]:
+    """The organisations that run or join a programme addressing, strengthening or belonging to the target."""
     rows = store.read(
         queries.REASON_COUNTS,
-        ids=bodies,
+        ids=ids,
         statuses=statuses,
         domain="",
         level="",

@@ -1,10 +1,18 @@
-"""The municipality's partner finder: organisations that reach a municipality, ranked by how near they
-work and by their programmes on the wanted factors and themes."""
+"""The municipality's partner finder, local first: the bodies whose service area holds the municipality
+(caleido.graph.usecases.reach), ranked by their reasons for the wanted factors and themes, then by how near
+their service area is; then the national support lines; then the kinds of organisation that have no body
+named here ("Gemeenten", "Schuldhulpverleners"), named for the municipality and not ranked. Policy actors
+(parliament, ministries, offices) are never offered; a general record whose bodies serve the municipality is
+not offered itself (its body is).
+
+A body does what it does itself and, "as a" general record it is one of (`kind_of`), what that record does:
+for a programme the body has a link of its own to, its own link counts instead."""
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from caleido.graph import queries, search_keys
@@ -12,31 +20,64 @@ from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import (
     NotFound,
-    Statuses,
     allowed_statuses,
     claim_fields,
     claim_from_list,
     label_fields,
 )
-from caleido.graph.usecases.results import Claim, Partner, PartnerMunicipality, Partners, Reach, Reason
+from caleido.graph.usecases.reach import POLICY_ACTORS, nearness, organisations, reach
+from caleido.graph.usecases.results import (
+    Claim,
+    LocalRole,
+    Partner,
+    PartnerMunicipality,
+    Partners,
+    Reach,
+    ReachOrganisation,
+    Reason,
+)
 
-# ---------------------------------------------------------------- partners
+REACH_ORDER: tuple[Reach, ...] = (
+    "municipality",
+    "jeugdregio",
+    "ggd-region",
+    "safety-region",
+    "province",
+    "arrondissement",
+    "police-unit",
+    "regional",
+    "national",
+)
 
-REACH_ORDER: tuple[Reach, ...] = ("municipality", "safety-region", "province", "regional", "national")
+
+class UnknownMunicipality(NotFound):
+    """No municipality matches the text; `suggestions` are the names nearest to it."""
+
+    def __init__(self, asked: str, suggestions: list[str]) -> None:
+        self.asked, self.suggestions = asked, suggestions
+        hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no municipality matches {asked!r}{hint} Give a CBS code such as GM0363 or a name")
 
 
 def find_municipality(store: GraphStore, text: str) -> dict[str, Any]:
-    """A municipality by CBS code or name; 'Den Haag' and 's-Gravenhage alike."""
+    """A municipality by CBS code or name; 'Den Haag' and 's-Gravenhage alike. A typo ('Zwole') gets the
+    nearest names as suggestions."""
     wanted = normalise(text)
-    not_found = NotFound(f"no municipality matches {text!r}; give a CBS code such as GM0363 or a name")
     if not wanted:  # text without letters or digits ("!", " ") normalised to "" and matched a missing label
-        raise not_found
+        raise UnknownMunicipality(text, [])
     exact = search_keys.patterns(wanted)["exact"]
-    for row in store.read(queries.MUNICIPALITY_KEYS):
+    rows = store.read(queries.MUNICIPALITY_KEYS)
+    for row in rows:
         codes = {normalise(code) for code in (row["id"], row["identifier"]) if code}
         if wanted in codes or exact in (row["search_keys"] or ""):
             return store.fetch_nodes("Region", [row["id"]])[row["id"]]
-    raise not_found
+    names = {
+        normalise(r["label_nl"]): r["label_nl"]
+        for r in store.fetch_nodes("Region", [r["id"] for r in rows]).values()
+        if r.get("label_nl")
+    }
+    near = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.75)
+    raise UnknownMunicipality(text, [names[n] for n in near])
 
 
 def partners(
@@ -50,55 +91,140 @@ def partners(
     offset: int = 0,
     limit: int | None = None,
 ) -> Partners:
-    """Organisations for a municipality, ranked by reach, then by their reasons (programme x wanted factor or
-    theme), then by id; `limit` of them from `offset`, each with its reasons.
-
-    The ranking is built a reach at a time, nearest first, and stops once it holds the page and one more:
-    the national organisations, which reach every municipality, are only counted when the page gets to them."""
+    """The bodies serving a municipality (a page of them: `limit` from `offset`), the national support lines and
+    the roles named for it, each with its reasons (programme x wanted factor or theme, or every programme link
+    when none is wanted)."""
     statuses = allowed_statuses(include_proposed)
     place = find_municipality(store, municipality)
-    safety_regions = _parents(store, [place["id"]])
-    provinces = _parents(store, safety_regions)
-    wanted = sorted(set(targets))
-    reason_params = {
-        "statuses": statuses,
-        "only_targets": bool(wanted),
-        "targets": wanted or [""],
-        "domain": domain or "",
-        "level": level or "",
+    served = reach(store, [place["id"]], statuses)
+    (here,) = served.municipalities
+
+    def fits(org: ReachOrganisation) -> bool:
+        return (
+            org.organisation_type not in POLICY_ACTORS
+            and (not domain or domain in org.domains)
+            and (not level or level in org.levels)
+        )
+
+    bodies = [s for s in here.served_by if fits(served.organisations[s.organisation])]
+    generals_here = {g.general for s in bodies for g in served.organisations[s.organisation].kind_of}
+    unplaced_ids = {row["organisation"] for row in store.read(queries.UNPLACED_ORGANISATIONS, statuses=statuses)}
+    unplaced = {
+        org: found
+        for org, found in organisations(store, unplaced_ids - generals_here, statuses).items()
+        if org not in {s.organisation for s in bodies} and fits(found)
     }
+    wanted = sorted(set(targets))
+    reasons = _reasons(
+        store.read(
+            queries.REASONS,
+            ids=sorted({*unplaced, *generals_here, *(s.organisation for s in bodies)}),
+            statuses=statuses,
+            domain="",
+            level="",
+            only_targets=bool(wanted),
+            targets=wanted or [""],
+        )
+    )
+
+    local = []
+    for area in bodies:
+        org = served.organisations[area.organisation]
+        own = reasons[org.id]
+        inherited = [
+            r.model_copy(update={"general": g.general, "general_claim": g.claim})
+            for g in org.kind_of
+            for r in reasons[g.general]
+            if r.intervention not in {o.intervention for o in own}
+        ]
+        via_type = served.regions[area.via].region_type if area.via in served.regions else "municipality"
+        local.append(_partner(org, _reach(via_type), own + inherited, via=area.via, via_claim=area.claim))
+    local.sort(key=lambda p: (not p.reasons, -len(p.reasons), REACH_ORDER.index(p.reach), p.id))
+
+    with_bodies = {row["general"] for row in store.read(queries.WITH_BODIES, statuses=statuses)}
+    national = sorted(
+        (_partner(o, "national", reasons[o.id]) for o in unplaced.values() if "national" in o.levels and reasons[o.id]),
+        key=lambda p: (-len(p.reasons), p.id),
+    )
+    name = place.get("label_nl") or place["id"]
+    roles = sorted(
+        (
+            _role(o, name, reasons[o.id], bodies_elsewhere=o.id in with_bodies)
+            for o in unplaced.values()
+            if "national" not in o.levels and reasons[o.id]
+        ),
+        key=lambda r: (normalise(r.named_nl), r.id),
+    )
     end = None if limit is None else offset + limit
-    ranked: list[tuple[Reach, int, str]] = []  # (reach, reasons, organisation)
-    seen: set[str] = set()
-    for reach, candidates in _reach_tiers(store, place["id"], safety_regions, provinces, statuses):
-        fresh = candidates - seen
-        seen |= candidates
-        counts = store.read(queries.REASON_COUNTS, **reason_params, ids=sorted(fresh))
-        tier = sorted((-int(row["reasons"]), row["organisation"]) for row in counts if row["reasons"])
-        ranked += [(reach, -minus, org) for minus, org in tier]
-        if end is not None and len(ranked) > end:
-            break
-    page = ranked[offset:end]
-    details = store.fetch_nodes("Organisation", [org for _, _, org in page])
-    reasons = _reasons(store.read(queries.REASONS, **reason_params, ids=[org for _, _, org in page]))
+    regions = [served.regions[r] for r in here.regions]
     return Partners(
-        municipality=PartnerMunicipality(**label_fields(place), safety_regions=safety_regions, provinces=provinces),
+        municipality=PartnerMunicipality(
+            **label_fields(place),
+            safety_regions=[r.id for r in regions if r.region_type == "safety-region"],
+            provinces=[r.id for r in regions if r.region_type == "province"],
+            regions=regions,
+        ),
         statuses=list(statuses),
         offset=offset,
         limit=limit,
-        more=end is not None and len(ranked) > end,
-        partners=[
-            Partner(
-                **label_fields(details[org]),
-                organisation_type=details[org]["organisation_type"],
-                levels=sorted(details[org]["levels"]),
-                domains=sorted(details[org]["domains"]),
-                reach=reach,
-                reasons=sorted(reasons[org], key=lambda r: (r.intervention, r.target, r.rel)),
-            )
-            for reach, _, org in page
-        ],
+        more=end is not None and len(local) > end,
+        partners=local[offset:end],
+        national=national,
+        roles=roles,
     )
+
+
+def _reach(region_type: str) -> Reach:
+    """A region type as a reach ('ggd-region'); a type the finder does not know yet reads as 'regional'."""
+    known: dict[str, Reach] = {r: r for r in REACH_ORDER}
+    return known.get(region_type, "regional")
+
+
+def _partner(
+    org: ReachOrganisation,
+    reach_: Reach,
+    reasons: list[Reason],
+    *,
+    via: str | None = None,
+    via_claim: Claim | None = None,
+) -> Partner:
+    return Partner(
+        **label_fields(org.model_dump()),
+        organisation_type=org.organisation_type,
+        levels=org.levels,
+        domains=org.domains,
+        reach=reach_,
+        reasons=_ordered(reasons),
+        via=via,
+        via_claim=via_claim,
+        url=org.url,
+        phone=org.phone,
+        kind_of=[g.general for g in org.kind_of],
+    )
+
+
+# How a kind of organisation is named for the municipality: the municipality's own organisation by its name
+# ("Gemeente Zwolle"), any other kind as found there ("Schuldhulpverleners in Zwolle").
+_OWN = {"local-government": ("Gemeente {place}", "Municipality of {place}")}
+_FOUND_THERE = ("{label} in {place}", "{label} in {place}")
+
+
+def _role(org: ReachOrganisation, place: str, reasons: list[Reason], *, bodies_elsewhere: bool) -> LocalRole:
+    nl, en = _OWN.get(org.organisation_type, _FOUND_THERE)
+    label_nl = org.label_nl or org.id
+    label_en = org.label_en or label_nl
+    return LocalRole(
+        **label_fields(org.model_dump()),
+        named_nl=nl.format(place=place, label=label_nl),
+        named_en=en.format(place=place, label=label_en),
+        organisation_type=org.organisation_type,
+        reasons=_ordered(reasons),
+        bodies_elsewhere=bodies_elsewhere,
+    )
+
+
+def _ordered(reasons: list[Reason]) -> list[Reason]:
+    return sorted(reasons, key=lambda r: (r.general or "", r.intervention, r.target, r.rel))
 
 
 def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
@@ -108,7 +234,7 @@ def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
     claims: dict[tuple[str, str, str], Claim] = {}
     for row in rows:
         programme = Claim(**claim_fields(row, note=True))
-        for target, rel, *claim in row["targets"]:  # partners() puts each organisation's reasons in order
+        for target, rel, *claim in row["targets"]:
             key = (row["intervention"], rel, target)
             if key not in claims:
                 claims[key] = Claim(**claim_from_list(claim))
@@ -126,31 +252,4 @@ def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
     return reasons
 
 
-def _parents(store: GraphStore, regions: list[str]) -> list[str]:
-    """The regions these regions are part of (a municipality's safety regions, a safety region's province)."""
-    if not regions:
-        return []
-    return sorted({row["parent"] for row in store.read(queries.PARENTS_OF, ids=regions)})
-
-
-def _reach_tiers(
-    store: GraphStore, municipality: str, safety_regions: list[str], provinces: list[str], statuses: Statuses
-) -> Iterator[tuple[Reach, set[str]]]:
-    """Organisations by how they reach the municipality, nearest first (REACH_ORDER). An organisation that
-    names the regions it works in reaches the municipality through them; one that names none works
-    everywhere at its level ('local': in every municipality). Tiers may overlap; the nearest counts."""
-    named = store.read(queries.ORGANISATIONS_IN, regions=[municipality, *safety_regions, *provinces], statuses=statuses)
-
-    def working_in(regions: list[str]) -> set[str]:
-        return {row["organisation"] for row in named if row["region"] in regions}
-
-    def everywhere(level: str) -> set[str]:
-        return {
-            row["organisation"] for row in store.read(queries.ORGANISATIONS_EVERYWHERE, level=level, statuses=statuses)
-        }
-
-    yield "municipality", working_in([municipality]) | everywhere("local")
-    yield "safety-region", working_in(safety_regions)
-    yield "province", working_in(provinces)
-    yield "regional", everywhere("regional")
-    yield "national", everywhere("national")
+__all__ = ["REACH_ORDER", "UnknownMunicipality", "find_municipality", "nearness", "partners"]

@@ -14,7 +14,17 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from caleido.ontology.citations import split_citation
 
 Direction = Literal["supports", "contradicts", "mixed"]
-Reach = Literal["municipality", "safety-region", "province", "regional", "national"]
+Reach = Literal[
+    "municipality",
+    "safety-region",
+    "province",
+    "regional",
+    "national",
+    "ggd-region",
+    "police-unit",
+    "jeugdregio",
+    "arrondissement",
+]
 Gloss = Literal["source", "curator"]
 
 
@@ -363,6 +373,55 @@ class Gaps(Result):
 # ---------------------------------------------------------------- partners
 
 
+# ---------------------------------------------------------------- reach: who serves which municipality
+
+
+class ServiceArea(Result):
+    """An organisation serves the municipality because its service area is `via`: the municipality itself or a
+    region the municipality lies in (its GGD region, police unit, ...); `claim` is that of the service area."""
+
+    organisation: str
+    via: str
+    claim: Claim
+
+
+class GeneralRecord(Result):
+    """The general record a body is one of (org-politie-re01 is one of the bodies org-politie describes)."""
+
+    general: str
+    claim: Claim
+
+
+class ReachRegion(Labelled):
+    region_type: str
+
+
+class ReachOrganisation(Labelled):
+    organisation_type: str
+    levels: list[str]
+    domains: list[str]
+    url: str | None = None
+    phone: str | None = Field(default=None, description="the organisation's general number, as its source shows it")
+    last_verified: str | None = Field(default=None, description="when a curator last checked the record")
+    kind_of: list[GeneralRecord] = Field(default_factory=list)
+
+
+class MunicipalityReach(Result):
+    municipality: str
+    regions: list[str] = Field(description="the regions it lies in, nearest (smallest kind) first")
+    served_by: list[ServiceArea] = Field(description="nearest service area first, then by organisation id")
+
+
+class ReachMap(Result):
+    """Which organisations serve which municipalities, through which region; the regions and organisations named
+    are described once each."""
+
+    statuses: list[str]
+    municipalities: list[MunicipalityReach]
+    regions: dict[str, ReachRegion]
+    organisations: dict[str, ReachOrganisation]
+
+
 class Reason(Result):
     """Why an organisation is a partner: it runs or joins (`rel`) a programme that addresses, strengthens or
     belongs to (`target_rel`) a wanted factor or theme; each of the two links with the claim it rests on."""
@@ -374,6 +433,11 @@ class Reason(Result):
     target_rel: str
     programme_claim: Claim = Field(description="the claim that the organisation runs or joins the programme")
     target_claim: Claim = Field(description="the claim that the programme addresses the factor or theme")
+    general: str | None = Field(
+        default=None,
+        description="the general record the organisation is one of, whose programme link this is ('as a ...')",
+    )
+    general_claim: Claim | None = Field(default=None, description="the claim that the organisation is one of them")
 
 
 class Partner(Labelled):
@@ -382,11 +446,28 @@ class Partner(Labelled):
     domains: list[str]
     reach: Reach
     reasons: list[Reason]
+    via: str | None = Field(default=None, description="the region whose service area holds the municipality")
+    via_claim: Claim | None = Field(default=None, description="the claim of that service area")
+    url: str | None = None
+    phone: str | None = Field(default=None, description="the organisation's general number")
+    kind_of: list[str] = Field(default_factory=list, description="the general records it is one of")
+
+
+class LocalRole(Labelled):
+    """A kind of organisation with no body named here ("Schuldhulpverleners"), named for the municipality
+    ("Schuldhulpverleners in Zwolle"); not ranked."""
+
+    named_nl: str
+    named_en: str
+    organisation_type: str
+    reasons: list[Reason]
+    bodies_elsewhere: bool = Field(description="a general record whose bodies serve other municipalities, none here")
 
 
 class PartnerMunicipality(Labelled):
     safety_regions: list[str]
     provinces: list[str]
+    regions: list[ReachRegion] = Field(default_factory=list, description="every region it lies in, nearest first")
 
 
 class Partners(Result):
@@ -395,7 +476,11 @@ class Partners(Result):
     offset: int
     limit: int | None
     more: bool = Field(description="whether the ranking goes on after this page (ask again with a larger offset)")
-    partners: list[Partner]
+    partners: list[Partner] = Field(
+        description="the bodies whose service area holds the municipality, ranked by their reasons, then nearness"
+    )
+    national: list[Partner] = Field(default_factory=list, description="national support lines, ranked by reasons")
+    roles: list[LocalRole] = Field(default_factory=list, description="kinds of organisation named for the municipality")
 
 
 class Municipality(Labelled):
