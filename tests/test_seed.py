@@ -59,6 +59,11 @@ def test_regions_are_the_342_municipalities_with_their_safety_regions_and_provin
     assert types[CAL["rtype-municipality"]] == 342
     assert types[CAL["rtype-safety-region"]] == 25
     assert types[CAL["rtype-province"]] == 12
+    # and the divisions of seed/regions (issue 17)
+    assert types[CAL["rtype-ggd-region"]] == 25
+    assert types[CAL["rtype-police-unit"]] == 10
+    assert types[CAL["rtype-jeugdregio"]] == 42
+    assert types[CAL["rtype-arrondissement"]] == 11
 
 
 def test_every_intervention_is_documented_in_a_source(seeded: EmbeddedStore) -> None:

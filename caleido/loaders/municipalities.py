@@ -1,13 +1,14 @@
-"""Municipalities, safety regions and provinces from the CBS reference file, as Region records."""
+"""Municipalities, safety regions and provinces from the CBS reference file, as Region records; with the regional
+tables in the folder `regions/` beside it (caleido.loaders.regions), each municipality's record also holds its
+links to its GGD region, police unit, youth-care region and judicial district, so no record is defined twice."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-from typing import NamedTuple
+from pathlib import Path
 
-from caleido.errors import Problem
 from caleido.loaders.raw import RawBatch, RawNode
+from caleido.loaders.regions import REGIONS_FOLDER, read_regions
+from caleido.loaders.table_rows import Link, Row, claim, missing_columns, rows
 from caleido.ontology.records import Origin
 
 MUNICIPALITY_SOURCE = "src-cbs-gemeentelijke-indeling-2025"
@@ -19,42 +20,6 @@ PROVINCE_NAMES = {"Friesland": "Fryslân"}
 COMMON_NAMES = {"'s-Gravenhage": ["Den Haag"], "'s-Hertogenbosch": ["Den Bosch"]}
 
 
-class Row(NamedTuple):
-    """A data row with where it stands and its text: a claim taken from it quotes the row itself."""
-
-    number: int  # line in the file, counting the header as line 1
-    text: str
-    fields: dict[str, str]
-
-    @property
-    def locator(self) -> str:
-        return f"municipalities.csv, line {self.number}"
-
-
-class Link(NamedTuple):
-    to: str
-    source: str
-    row: Row
-
-
-def _rows(path: str, text: str, problems: list[Problem]) -> Iterator[Row]:
-    # One row a line (the file has no quoted line breaks), so each row's quote is exactly its line.
-    lines = text.splitlines()
-    header = next(csv.reader(lines[:1]), [])
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        cells = next(csv.reader([line]))
-        if len(cells) != len(header):
-            problems.append(Problem(path, f"line {number}", "", f"{len(cells)} cells, the header has {len(header)}"))
-            continue
-        yield Row(number, line, dict(zip(header, cells, strict=True)))
-
-
-def _claim(source: str, row: Row) -> dict[str, str]:
-    return {"source": source, "locator": row.locator, "quote": row.text, "status": "accepted"}
-
-
 def _region(
     region_id: str, name: str, kind: str, source: str, row: Row, alt: list[str], part_of: list[Link], path: str
 ) -> RawNode:
@@ -63,8 +28,8 @@ def _region(
         "label": {"nl": name, "en": name},
         "region_type": kind,
         "identifier": region_id,
-        **_claim(source, row),
-        "links": [{"rel": "part_of", "to": link.to, **_claim(link.source, link.row)} for link in part_of],
+        **claim(source, row),
+        "links": [{"rel": "part_of", "to": link.to, **claim(link.source, link.row)} for link in part_of],
     }
     if alt:
         data["alt_labels"] = alt
@@ -72,15 +37,22 @@ def _region(
 
 
 def read_municipalities(path: str, text: str) -> RawBatch:
+    """The reference file; with the regional tables when a folder `regions/` stands beside it."""
+    folder = Path(path).parent / REGIONS_FOLDER
+    return read_municipalities_with(path, text, folder if folder.is_dir() else None)
+
+
+def read_municipalities_with(path: str, text: str, regions: Path | None) -> RawBatch:
     batch = RawBatch()
-    rows = list(_rows(path, text, batch.problems))
-    missing = [c for c in REQUIRED if c not in (rows[0].fields if rows else {})]
-    if missing:
-        batch.problems.append(Problem(path, "line 1", ", ".join(missing), "required column is missing"))
+    found = list(rows(path, text, batch.problems))
+    if missing_columns(path, found, REQUIRED, batch.problems):
         return batch
+    regional = read_regions(regions, {r.fields["cbs_code"]: r for r in found}) if regions else None
+    if regional:
+        batch.extend(regional.batch)
     provinces: dict[str, Row] = {}
     safety_regions: dict[str, Row] = {}
-    for row in rows:
+    for row in found:
         f = row.fields
         provinces.setdefault(f["province_code"], row)
         safety_regions.setdefault(f["safety_region_code"], row)
@@ -92,7 +64,8 @@ def read_municipalities(path: str, text: str) -> RawBatch:
                 MUNICIPALITY_SOURCE,
                 row,
                 COMMON_NAMES.get(f["name"], []),
-                [Link(f["safety_region_code"], SAFETY_REGION_SOURCE, row)],
+                [Link(f["safety_region_code"], SAFETY_REGION_SOURCE, row)]
+                + (regional.part_of.get(f["cbs_code"], []) if regional else []),
                 path,
             )
         )
