@@ -39,6 +39,7 @@ from caleido.viz.accessibility import (
     STATEMENT_DATE,
     WCAG_TAGS,
 )
+from caleido.viz.brief import brief_ids, brief_view
 from caleido.viz.coverage_map import (
     GAPS_SHOWN,
     ROWS_PER_PAGE,
@@ -411,6 +412,30 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
         "view": partner_view(result, labels, lang, limit=form["limit"]),
         "matched": [{"label": labelled(m, lang), "href": explore_href(m.id, lang)} for m in matched],
     }
+
+
+@reading.get("/gemeente/{code}", response_class=HTMLResponse)
+def brief_page(request: Request, code: str, store: StoreDep, lang: PageLang) -> HTMLResponse:
+    """One municipality's printable brief: its bodies and their roles, partners per factor, programmes, gaps."""
+    include_proposed = flag(request, "include_proposed")
+    result = usecases.brief(store, code[:100], include_proposed=include_proposed)
+    labels = usecases.labels(store, reason_ids(result.partners) | reason_sources(result.partners) | brief_ids(result))
+    place = result.partners.municipality
+    return render_page(
+        request,
+        "brief.html",
+        lang,
+        "brief",
+        place={
+            "label": labelled(place, lang),
+            "code": place.id,
+            "where": " · ".join(region_name(r.region_type, labelled(r, lang), lang) for r in place.regions),
+        },
+        view=brief_view(result, labels, lang),
+        finder_url=page_url(
+            "/partners", {"municipality": place.id, "include_proposed": include_proposed, "lang": lang}
+        ),
+    )
 
 
 def _municipality_options(store: GraphStore, lang: Lang) -> list[dict[str, str]]:

@@ -231,6 +231,40 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "municipality.suggest": ("Bedoelt u", "Did you mean"),
     "or": ("of", "or"),
+    # the municipal brief
+    "brief.title": ("Gemeentelijk overzicht", "Municipal brief"),
+    "brief.intro": (
+        "Wie werkt er voor deze gemeente aan preventie van radicalisering en polarisatie, met welke rol, en wat "
+        "ontbreekt: uit de bronnen in Caleido, elk met zijn vindplaats.",
+        "Who works for this municipality on preventing radicalisation and polarisation, in which role, and what "
+        "is missing: from the sources in Caleido, each with its locator.",
+    ),
+    "brief.bodies": ("Regionale organisaties en hun rol", "Regional bodies and their roles"),
+    "brief.factors": ("Partners per factor", "Partners per factor"),
+    "brief.factors.intro": (
+        "De factoren die een programma van een regionale of landelijke partner aanpakt.",
+        "The factors a programme of a regional or national partner addresses.",
+    ),
+    "brief.programmes": ("Programma's in deze gemeente", "Programmes available here"),
+    "brief.gaps": ("Leemtes in de regio", "The region's gaps"),
+    "brief.gaps.intro": (
+        "Factoren die geen programma van een partner van deze gemeente aanpakt of versterkt.",
+        "Factors that no programme of a partner serving this municipality addresses or strengthens.",
+    ),
+    "brief.gaps.none": ("Geen: elke factor heeft een partner.", "None: every factor has a partner."),
+    "brief.factor.one": ("factor", "factor"),
+    "brief.factor.many": ("factoren", "factors"),
+    "brief.partners": ("Partners", "Partners"),
+    "brief.who": ("Wie", "Who"),
+    "brief.finder": ("Naar de partnerzoeker", "To the partner finder"),
+    "statuses.accepted": (
+        "Telt: alleen geaccepteerde kennis (status geaccepteerd).",
+        "Counted: accepted knowledge only (status accepted).",
+    ),
+    "statuses.with_proposed": (
+        "Telt: geaccepteerde en voorgestelde kennis (nog niet beoordeeld).",
+        "Counted: accepted and proposed knowledge (not yet reviewed).",
+    ),
     # explorer
     "explore.title": ("Verkenner", "Explorer"),
     "explore.intro": (

@@ -81,7 +81,7 @@ def partner_view(
 
 def reason_sources(result: Partners) -> set[str]:
     """The ids of the sources the partners' reasons, service areas and general records cite."""
-    every = [*result.partners, *result.national, *result.roles]
+    every: list[Partner | LocalRole] = [*result.partners, *result.national, *result.roles]
     claims = [c for p in every for r in p.reasons for c in (r.programme_claim, r.target_claim, r.general_claim) if c]
     claims += [p.via_claim for p in result.partners if p.via_claim]
     return cited_sources(*claims)
@@ -89,7 +89,7 @@ def reason_sources(result: Partners) -> set[str]:
 
 def reason_ids(result: Partners) -> set[str]:
     """The programmes, factors, themes and general records the reasons name (whose labels the page shows)."""
-    every = [*result.partners, *result.national, *result.roles]
+    every: list[Partner | LocalRole] = [*result.partners, *result.national, *result.roles]
     return {i for p in every for r in p.reasons for i in (r.intervention, r.target, r.general) if i}
 
 

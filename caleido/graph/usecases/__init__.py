@@ -6,11 +6,13 @@ caleido.graph.usecases.results, in a fixed order, which the API serves as it is.
 - evidence_map: coverage (the evidence-and-gap map), one cell of it, gaps (policymakers);
 - partners: the partner finder (municipalities);
 - reach: which organisations serve which municipalities, through which region;
+- brief: one municipality's partners, the factors they address, its programmes and gaps;
 - grades: the grade crosswalk (from the ontology alone);
 - explore: a node, its neighbourhood, search, labels, municipalities, the model (everyone).
 """
 
 from caleido.graph.search_keys import normalise
+from caleido.graph.usecases.brief import brief
 from caleido.graph.usecases.common import ACCEPTED, WITH_PROPOSED, NotFound, Statuses, stored_links
 from caleido.graph.usecases.evidence_map import FACTOR_RELS, Evidence, cell, coverage, coverage_rows, gaps
 from caleido.graph.usecases.explore import (
@@ -32,6 +34,7 @@ __all__ = [
     "FACTOR_RELS",
     "REACH_ORDER",
     "WITH_PROPOSED",
+    "brief",
     "Evidence",
     "NotFound",
     "Statuses",

@@ -483,6 +483,26 @@ class Partners(Result):
     roles: list[LocalRole] = Field(default_factory=list, description="kinds of organisation named for the municipality")
 
 
+class BriefFactor(Labelled):
+    class_: str = Field(alias="class")
+    partners: list[str] = Field(description="the local and national partners whose programmes address it")
+
+
+class BriefProgramme(Result):
+    id: str
+    partners: list[str] = Field(description="who takes part in it here (bodies, national lines, roles)")
+
+
+class Brief(Result):
+    """One municipality's brief: its partners, the factors they address, the programmes available there and the
+    factors no partner serving it addresses (gaps), counting `partners.statuses`."""
+
+    partners: Partners
+    factors: list[BriefFactor]
+    programmes: list[BriefProgramme]
+    gaps: list[Labelled]
+
+
 class Municipality(Labelled):
     """A municipality with the safety regions and provinces it lies in."""
 

@@ -1,0 +1,51 @@
+"""The municipal brief as the printable page shows it: the partner finder's view of the municipality's bodies
+and national lines (caleido.viz.partner_map), and the brief's tables: partners per factor, the programmes
+available there, the gaps. Input is caleido.graph.usecases.brief's result and the labels of the ids it names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from caleido.graph.usecases.results import Brief, Labelled
+from caleido.viz.i18n import Lang, class_label, labelled, text
+from caleido.viz.network import explore_href
+from caleido.viz.partner_map import counted, partner_view
+
+BRIEF_PARTNERS = 50  # every body serving a municipality (six or seven today) fits
+
+
+def brief_ids(result: Brief) -> set[str]:
+    """The ids the brief names beyond the partner finder's (programmes and the organisations in them)."""
+    return {p.id for p in result.programmes} | {o for p in result.programmes for o in p.partners}
+
+
+def brief_view(result: Brief, labels: Mapping[str, Labelled], lang: Lang) -> dict[str, Any]:
+    known: dict[str, Labelled] = {**labels, **{p.id: p for p in [*result.partners.partners, *result.partners.national]}}
+    roles = {r.id: r.named_nl if lang == "nl" else r.named_en for r in result.partners.roles}
+
+    def name(node_id: str) -> str:
+        return roles.get(node_id) or (labelled(known[node_id], lang) if node_id in known else node_id)
+
+    partners = partner_view(result.partners, labels, lang, limit=BRIEF_PARTNERS)
+    statuses = "statuses.with_proposed" if "proposed" in result.partners.statuses else "statuses.accepted"
+    return {
+        **partners,
+        "network": None,  # a printed page has no use for it
+        "factors": [
+            {
+                "label": labelled(f, lang),
+                "href": explore_href(f.id, lang),
+                "class": class_label(f.class_, lang),
+                "partners": ", ".join(name(p) for p in f.partners),
+            }
+            for f in result.factors
+        ],
+        "programmes": [
+            {"label": name(p.id), "href": explore_href(p.id, lang), "partners": ", ".join(name(o) for o in p.partners)}
+            for p in result.programmes
+        ],
+        "gaps": [{"label": labelled(g, lang), "href": explore_href(g.id, lang)} for g in result.gaps],
+        "gap_count": counted(len(result.gaps), "brief.factor", lang),
+        "statuses": text(lang, statuses),
+    }
