@@ -13,7 +13,7 @@ from typing import Literal
 
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
-from caleido.graph.usecases.common import NotFound, allowed_statuses, grade_rank, label_fields, rows_by_id
+from caleido.graph.usecases.common import NotFound, allowed_statuses, grade_rank
 from caleido.graph.usecases.reach import POLICY_ACTORS, reach
 from caleido.graph.usecases.results import Labelled, Result
 
@@ -24,7 +24,6 @@ RECOGNISED_FROM = "well-described"  # the lowest recognition level: every higher
 
 
 class MapMunicipality(Labelled):
-    identifier: str | None = None
     value: int
     organisations: list[str]  # the bodies counted (providers) or delivering (recognised), by id
     interventions: list[str]  # the recognised interventions delivered there (recognised), by id
@@ -69,18 +68,18 @@ def map_measure(
         body: does[body].union(*(does[g] for g in generals))  # its own, and as each record it is one of
         for body, generals in kinds.items()
     }
-    regions = rows_by_id(store, "Region")
     found = []
     for here in served.municipalities:
         bodies = sorted(s.organisation for s in here.served_by if s.organisation in kinds)
         if measure == "recognised" or target is not None:
             bodies = [b for b in bodies if counted[b]]
         programmes = sorted({i for b in bodies for i in counted[b]}) if measure == "recognised" else []
-        row = regions[here.municipality]
+        place = served.regions[here.municipality]  # reach names the municipalities too (their id is the CBS code)
         found.append(
             MapMunicipality(
-                **label_fields(row),
-                identifier=row["identifier"],
+                id=place.id,
+                label_nl=place.label_nl,
+                label_en=place.label_en,
                 value=len(programmes) if measure == "recognised" else len(bodies),
                 organisations=bodies,
                 interventions=programmes,
