@@ -82,6 +82,7 @@ def run(repeats: int) -> dict[str, Any]:
         found["ratio_to_kaleidoscope"] = round(found["median_ms"] / plain, 2)
         if name.startswith("map"):
             found["target"] = {
+                "median_under_300_ms": found["median_ms"] < TARGET_MS,
                 "p95_under_300_ms": found["p95_ms"] < TARGET_MS,
                 "at_most_1_MB": found["bytes"] <= TARGET_BYTES,
             }
@@ -103,6 +104,7 @@ def main() -> None:
         "repeats": args.repeats,
         "warm_up": WARM_UP,
         "store": "embedded (seed)",
+        "load_average": [round(v, 2) for v in os.getloadavg()],  # the machine is shared: read p95 with it
         **run(args.repeats),
     }
     args.out.mkdir(parents=True, exist_ok=True)

@@ -78,7 +78,7 @@ def test_another_measure_changes_colours_and_legend(on_map: Watched) -> None:
     page = on_map.page
     on_map.goto("/kaart")
     providers = page.evaluate(LEGEND)  # type: ignore[attr-defined]
-    assert providers == ["0: 340 gemeenten", "1: 0 gemeenten", "2: 1 gemeenten", "3: 1 gemeenten"]
+    assert providers == ["0: 340 gemeenten", "1: 0 gemeenten", "2: 1 gemeente", "3: 1 gemeente"]
     before = page.evaluate(FILL, "GM0518")  # type: ignore[attr-defined]
     page.select_option("#f-measure", "recognised")  # type: ignore[attr-defined]
     page.click("#map-form button[type=submit]")  # type: ignore[attr-defined]
