@@ -375,6 +375,22 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Recognised interventions delivered there",
     ),
     "map.target": ("Factor of thema", "Factor or theme"),
+    "map.explain.providers": (
+        "Een organisatie telt mee als haar werkgebied (operates_in) de gemeente omvat: de gemeente zelf of een "
+        "regio waarin zij ligt. Landelijke lijnen zonder werkgebied en beleidsactoren tellen niet mee. Met een "
+        "factor of thema: alleen organisaties die een programma daarvoor uitvoeren of eraan deelnemen, zelf of als "
+        "een van de organisaties die een algemeen record beschrijft (kind_of).",
+        "A body counts when its service area (operates_in) holds the municipality: the municipality itself or a "
+        "region it lies in. National lines without a service area and policy actors do not count. With a factor "
+        "or theme: only bodies that run or take part in a programme for it, themselves or as one of the bodies a "
+        "general record describes (kind_of).",
+    ),
+    "map.explain.recognised": (
+        "Een interventie telt mee als een bevinding haar een erkenningsniveau geeft (goed beschreven of hoger) en "
+        "een organisatie waarvan het werkgebied de gemeente omvat haar uitvoert of eraan deelneemt.",
+        "An intervention counts when a finding gives it a recognition level (well described or higher) and a body "
+        "whose service area holds the municipality runs it or takes part in it.",
+    ),
     "map.target.hint": (
         "Alleen voor de maat regionale organisaties.",
         "For the measure regional bodies only.",
