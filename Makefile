@@ -46,6 +46,7 @@ $(BENCH_STAMP): $(DEV_STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	@if [ -f bench/bench_views.py ]; then $(BIN)/python -m bench.bench_views; fi
+	$(BIN)/python -m bench.map_page
 
 ## The same with the large graph (~500k nodes / ~5M relationships) as well (takes long: generating it alone is minutes).
 bench-large: $(BENCH_STAMP)

@@ -25,6 +25,7 @@ from caleido.api.hsds_routes import router as hsds_router
 from caleido.api.idempotency import Idempotency
 from caleido.api.keys import KeyStore, open_key_store
 from caleido.api.limits import BodyLimit
+from caleido.api.map_page import router as map_router
 from caleido.api.pages import STATIC
 from caleido.api.pages import router as pages_router
 from caleido.api.routes import router
@@ -81,6 +82,7 @@ def create_app(
     app.include_router(sparql_router)
     app.include_router(jobs.router)
     app.include_router(pages_router)
+    app.include_router(map_router)
     app.include_router(docs_router)
     app.mount("/static", STATIC, name="static")
 

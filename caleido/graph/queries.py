@@ -378,6 +378,27 @@ RETURN DISTINCT g.id AS general
     {"statuses": Param.STATUSES},
 )
 
+# ---- the map (caleido.graph.usecases.map_measures): what the serving bodies run or join, and the grades of it
+
+ORGANISATION_PROGRAMMES = _define(
+    "ORGANISATION_PROGRAMMES",
+    f"""
+MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention)
+WHERE o.id IN $ids AND r.status IN $statuses AND i.status IN $statuses
+RETURN o.id AS organisation, i.id AS intervention
+""",
+    {"ids": Param.IDS, "statuses": Param.STATUSES},
+)
+
+INTERVENTION_GRADES = _define(
+    "INTERVENTION_GRADES",
+    """
+MATCH (i:Intervention)<-[e:EVIDENCE_FOR]-(f:Finding) WHERE e.status IN $statuses AND f.status IN $statuses
+RETURN i.id AS intervention, f.grade AS grade
+""",
+    {"statuses": Param.STATUSES},
+)
+
 # ---- exploring
 
 # Links from (to) the nodes with these ids, with the class and labels of the node at the far end. `start` and

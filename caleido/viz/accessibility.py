@@ -67,6 +67,12 @@ CHECKED_PAGES: tuple[CheckedPage, ...] = (
         "/gemeente/…",
         ("Het overzicht van een gemeente om te printen", "A municipality's printable brief"),
     ),
+    CheckedPage("map", "/kaart", ("De kaart van Nederland", "The map of the Netherlands")),
+    CheckedPage(
+        "map-outlines",
+        "/kaart?measure=…&outline=…",
+        ("De kaart met een andere maat en regiogrenzen", "The map with another measure and region outlines"),
+    ),
     CheckedPage("explore", "/explore/…", ("De verkenner van een knoop", "The explorer of a node")),
     CheckedPage("evidence-form", "/evidence/new", ("Het formulier voor een bevinding", "The form for a finding")),
     CheckedPage(

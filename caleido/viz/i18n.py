@@ -352,6 +352,77 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Dit formulier verstuurt met JavaScript, zodat de sleutel niet in de URL komt.",
         "This form sends with JavaScript, so the key stays out of the URL.",
     ),
+    # the map of the Netherlands (/kaart)
+    "nav.map": ("Kaart", "Map"),
+    "map.title": ("Kaart van Nederland", "Map of the Netherlands"),
+    "map.intro": (
+        "De 342 gemeenten van 2025, gekleurd naar een maat die u kiest. Klik op een gemeente om partners voor die "
+        "gemeente te zoeken.",
+        "The 342 municipalities of 2025, coloured by a measure you choose. Click a municipality to find partners "
+        "for it.",
+    ),
+    "map.measure": ("Maat", "Measure"),
+    "map.measure.providers": (
+        "Regionale organisaties die de gemeente bedienen",
+        "Regional bodies serving the municipality",
+    ),
+    "map.measure.providers.target": (
+        "Regionale organisaties die de gemeente bedienen, met een reden voor",
+        "Regional bodies serving the municipality, with a reason for",
+    ),
+    "map.measure.recognised": (
+        "Erkende interventies die daar worden uitgevoerd",
+        "Recognised interventions delivered there",
+    ),
+    "map.target": ("Factor of thema", "Factor or theme"),
+    "map.explain.providers": (
+        "Een organisatie telt mee als haar werkgebied (operates_in) de gemeente omvat: de gemeente zelf of een "
+        "regio waarin zij ligt. Landelijke lijnen zonder werkgebied en beleidsactoren tellen niet mee. Met een "
+        "factor of thema: alleen organisaties die een programma daarvoor uitvoeren of eraan deelnemen, zelf of als "
+        "een van de organisaties die een algemeen record beschrijft (kind_of).",
+        "A body counts when its service area (operates_in) holds the municipality: the municipality itself or a "
+        "region it lies in. National lines without a service area and policy actors do not count. With a factor "
+        "or theme: only bodies that run or take part in a programme for it, themselves or as one of the bodies a "
+        "general record describes (kind_of).",
+    ),
+    "map.explain.recognised": (
+        "Een interventie telt mee als een bevinding haar een erkenningsniveau geeft (goed beschreven of hoger) en "
+        "een organisatie waarvan het werkgebied de gemeente omvat haar uitvoert of eraan deelneemt.",
+        "An intervention counts when a finding gives it a recognition level (well described or higher) and a body "
+        "whose service area holds the municipality runs it or takes part in it.",
+    ),
+    "map.target.hint": (
+        "Alleen voor de maat regionale organisaties.",
+        "For the measure regional bodies only.",
+    ),
+    "map.outlines": ("Grenzen tonen", "Show outlines"),
+    "map.outline.safety-region": ("Veiligheidsregio's", "Safety regions"),
+    "map.outline.ggd-region": ("GGD-regio's", "GGD regions"),
+    "map.outline.police-unit": ("Politie-eenheden", "Police units"),
+    "map.show": ("Kaart tonen", "Show map"),
+    "map.label": ("Kaart van de gemeenten", "Map of the municipalities"),
+    "map.municipalities.one": ("gemeente", "municipality"),
+    "map.municipalities.many": ("gemeenten", "municipalities"),
+    "map.value": ("Waarde", "Value"),
+    "map.open": ("Partners zoeken", "Find partners"),
+    "map.table": ("De kaart als tabel", "The map as a table"),
+    "map.skip": ("Sla de kaart over, naar de tabel", "Skip the map, to the table"),
+    "map.none.bodies": (
+        "De graaf bevat nog geen regionale organisatie met een werkgebied: elke gemeente telt 0. Zodra "
+        "organisaties een werkgebied (operates_in) hebben, kleurt de kaart.",
+        "The graph holds no regional body with a service area yet: every municipality counts 0. Once bodies have "
+        "a service area (operates_in), the map takes colour.",
+    ),
+    "map.none.recognised": (
+        "De graaf bevat geen interventie met een erkenningsniveau (goed beschreven of hoger): deze kaart kan "
+        "daarom niets tonen. Elke gemeente telt 0.",
+        "The graph holds no intervention with a recognition level (well described or higher), so this map can "
+        "show nothing. Every municipality counts 0.",
+    ),
+    "map.source": (
+        "Grenzen 2025: CBS/PDOK via cartomap/nl, geprojecteerd naar RD New (EPSG:28992).",
+        "Boundaries 2025: CBS/PDOK via cartomap/nl, projected to RD New (EPSG:28992).",
+    ),
 }
 
 

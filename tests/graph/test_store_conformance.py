@@ -84,11 +84,11 @@ def _free_port() -> int:
 
 def test_the_mini_graph_loads_with_exact_counts(mini_store: GraphStore) -> None:
     counts = mini_store.counts()
-    assert counts.total_nodes == 15  # 16 records, one an identical duplicate
-    assert counts.total_links == 20
+    assert counts.total_nodes == 16  # 17 records, one an identical duplicate
+    assert counts.total_links == 22
     assert counts.nodes["Organisation"] == 2
     assert counts.links["PART_OF"] == 3
-    assert counts.links["EVIDENCE_FOR"] == 2
+    assert counts.links["EVIDENCE_FOR"] == 3
     assert set(counts.nodes) == {c.name for c in node_classes()}
     assert set(counts.links) == {r.name for r in relationships()}
 
@@ -98,7 +98,7 @@ def test_an_embedded_store_with_a_small_page_cache_loads_and_answers(tmp_path: P
     store = open_store(f"embedded:{tmp_path / 'small'}", Settings(embedded_buffer_pool_mb=64))
     try:
         load(store, MINI)
-        assert (store.counts().total_nodes, store.counts().total_links) == (15, 20)
+        assert (store.counts().total_nodes, store.counts().total_links) == (16, 22)
     finally:
         store.close()
     # 16 MiB is too small for a first write: a clear error
@@ -129,9 +129,9 @@ def test_loading_twice_changes_nothing(mini_store: GraphStore) -> None:
     before = {c.name: list(mini_store.iter_nodes(c.name)) for c in node_classes()}
     report = load(mini_store, MINI)
     assert not report.write.changed_anything
-    assert sum(report.write.unchanged.values()) == 35
+    assert sum(report.write.unchanged.values()) == 38
     assert {c.name: list(mini_store.iter_nodes(c.name)) for c in node_classes()} == before
-    assert (mini_store.counts().total_nodes, mini_store.counts().total_links) == (15, 20)
+    assert (mini_store.counts().total_nodes, mini_store.counts().total_links) == (16, 22)
 
 
 def test_a_read_returns_every_row_in_the_order_of_the_query(store: GraphStore) -> None:

@@ -20,6 +20,9 @@ PAGES = [
     "/coverage?intervention=int-xss&target=rf-xss",
     "/partners?municipality=GM0344&target=rf-xss",
     "/partners?municipality=Den+Haag&signal=vertrouwen&lang=en",
+    "/kaart",
+    "/kaart?lang=en&measure=recognised&outline=safety-region&outline=ggd-region&outline=police-unit",
+    "/kaart?target=rf-xss&include_proposed=true",
     "/explore/int-xss?depth=2",
     "/explore/GM0363?lang=en",
     "/evidence/new",
@@ -97,6 +100,9 @@ def test_payload_appears_escaped_where_it_is_shown(http: httpx.Client) -> None:
         ("/partners?municipality=GM0344&limit=%D9%A1%D9%A2", 422, "limit='١٢'"),  # Arabic-Indic 12
         ("/partners?municipality=Atlantis", 404, "Atlantis"),
         ("/partners?municipality=GM0344&target=nope", 404, "target='nope'"),
+        ("/kaart?measure=%3Cb%3Ex%3C/b%3E", 422, "measure='<b>x</b>'"),
+        ("/kaart?outline=provincie", 422, "outline='provincie'"),
+        ("/kaart?target=nope", 422, "target='nope'"),
     ],
 )
 def test_bad_filters_get_a_page_naming_what_is_wrong(http: httpx.Client, path: str, status: int, named: str) -> None:

@@ -1,0 +1,119 @@
+"""The measures the map of the Netherlands colours its municipalities by, for all municipalities at once.
+
+A body serves a municipality when its service area holds it (caleido.graph.usecases.reach). Bodies that name
+no service area (national lines) and policy actors are not counted: they would colour every municipality
+alike. As in the partner finder, a body does what it does itself and, "as a" general record it is one of
+(`kind_of`), what that record does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Literal
+
+from caleido.graph import queries
+from caleido.graph.store import GraphStore
+from caleido.graph.usecases.common import NotFound, allowed_statuses, grade_rank
+from caleido.graph.usecases.reach import POLICY_ACTORS, reach
+from caleido.graph.usecases.results import Labelled, Result
+
+Measure = Literal["providers", "recognised"]
+MEASURES: tuple[Measure, ...] = ("providers", "recognised")
+TARGET_CLASSES = ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")
+RECOGNISED_FROM = "well-described"  # the lowest recognition level: every higher one counts too
+
+
+class MapMunicipality(Labelled):
+    value: int
+    organisations: list[str]  # the bodies counted (providers) or delivering (recognised), by id
+    interventions: list[str]  # the recognised interventions delivered there (recognised), by id
+
+
+class MapMeasure(Result):
+    measure: Measure
+    target: str | None
+    statuses: list[str]
+    bodies: int  # regional bodies with a service area in the graph
+    recognised: int  # interventions with a recognition grade in the graph
+    municipalities: list[MapMunicipality]
+
+
+def map_measure(
+    store: GraphStore, measure: Measure, *, target: str | None = None, include_proposed: bool = False
+) -> MapMeasure:
+    """Per municipality: the regional bodies serving it (with a reason for `target`, a factor or theme, when
+    one is given), or the recognised interventions such bodies run or join there."""
+    if measure not in MEASURES:
+        raise NotFound(f"measure={measure!r}: no such measure; {', '.join(MEASURES)}")
+    if target is not None and store.find_classes([target]).get(target) not in TARGET_CLASSES:
+        raise NotFound(f"target={target!r}: no factor or theme with this id")
+    statuses = allowed_statuses(include_proposed)
+    served = reach(store, None, statuses)
+    kinds = {
+        org.id: [g.general for g in org.kind_of]
+        for org in served.organisations.values()
+        if org.organisation_type not in POLICY_ACTORS
+    }
+    doers = sorted({*kinds, *(g for generals in kinds.values() for g in generals)})  # bodies and their records
+    recognised = _recognised(store, statuses)
+    does: dict[str, set[str]] = defaultdict(set)  # body or general record -> what it counts for
+    if measure == "recognised":
+        for row in store.read(queries.ORGANISATION_PROGRAMMES, ids=doers, statuses=statuses):
+            if row["intervention"] in recognised:
+                does[row["organisation"]].add(row["intervention"])
+    elif target is not None:
+        for org in _with_reasons(store, doers, target, statuses):
+            does[org].add(target)
+    counted = {
+        body: does[body].union(*(does[g] for g in generals))  # its own, and as each record it is one of
+        for body, generals in kinds.items()
+    }
+    found = []
+    for here in served.municipalities:
+        bodies = sorted(s.organisation for s in here.served_by if s.organisation in kinds)
+        if measure == "recognised" or target is not None:
+            bodies = [b for b in bodies if counted[b]]
+        programmes = sorted({i for b in bodies for i in counted[b]}) if measure == "recognised" else []
+        place = served.regions[here.municipality]  # reach names the municipalities too (their id is the CBS code)
+        found.append(
+            MapMunicipality(
+                id=place.id,
+                label_nl=place.label_nl,
+                label_en=place.label_en,
+                value=len(programmes) if measure == "recognised" else len(bodies),
+                organisations=bodies,
+                interventions=programmes,
+            )
+        )
+    return MapMeasure(
+        measure=measure,
+        target=target,
+        statuses=statuses,
+        bodies=len(kinds),
+        recognised=len(recognised),
+        municipalities=sorted(found, key=lambda m: m.id),
+    )
+
+
+def _with_reasons(store: GraphStore, ids: list[str], target: str, statuses: list[str]) -> set[str]:
+    """The organisations that run or join a programme addressing, strengthening or belonging to the target."""
+    rows = store.read(
+        queries.REASON_COUNTS,
+        ids=ids,
+        statuses=statuses,
+        domain="",
+        level="",
+        only_targets=True,
+        targets=[target],
+    )
+    return {row["organisation"] for row in rows if row["reasons"]}
+
+
+def _recognised(store: GraphStore, statuses: list[str]) -> set[str]:
+    """Interventions a finding grades at a recognition level (well described or higher)."""
+    lowest = grade_rank(RECOGNISED_FROM)
+    return {
+        row["intervention"]
+        for row in store.read(queries.INTERVENTION_GRADES, statuses=statuses)
+        if grade_rank(row["grade"]) >= lowest
+    }
