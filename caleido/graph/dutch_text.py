@@ -42,7 +42,7 @@ COMPOUND_PARTS = frozenset(
     vijand elite systeem media nieuws pers leeftijd wij zij uiting uitingen uitspraken extreem extremistisch
     """.split()
 )
-LINKS = ("s", "en", "e")  # the linking sounds between the parts of a Dutch compound
+LINKS = ("s", "", "en", "e")  # the linking sounds between a compound's parts, tried in this order
 MIN_PART = 3
 
 
@@ -112,7 +112,7 @@ def _split(word: str, stems: frozenset[str]) -> tuple[str, ...]:
         heads = (right,) if is_known(right) else _split(right, stems)
         if heads == (right,) and not is_known(right):
             continue
-        for link in ("", *LINKS):
+        for link in LINKS:
             if link and not left.endswith(link):
                 continue
             modifier = left[: len(left) - len(link)] if link else left
@@ -130,7 +130,8 @@ def analyse(text: str, vocabulary_stems: Collection[str] = ()) -> list[Token]:
         if folded in STOP_WORDS or len(folded) < 2:
             continue
         parts = _split(folded, known)
-        stems = frozenset().union(*(stems_of(p) for p in {folded, *parts}))
+        spans = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+        stems = frozenset().union(*(stems_of(p) for p in {folded, *spans}))  # "wij-zij-..." also meets "wijzij"
         tokens.append(Token(typed, folded, parts, stems))
     return tokens
 

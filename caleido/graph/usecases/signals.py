@@ -15,7 +15,7 @@ words met adds PHRASE. When nothing matches, the nearest factors by character tr
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -190,7 +190,8 @@ def _suggestions(
     text: str, tokens: Sequence[dutch_text.Token], terms: Iterable[_Term], targets: dict[str, dict[str, Any]]
 ) -> list[SignalSuggestion]:
     """The factors whose label or synonym is nearest to a word of the signal (or to the whole of it, when it
-    holds no content word), by character trigrams."""
+    holds no content word), by character trigrams; when none shares a trigram, the factors with the most
+    synonyms (similarity 0), so the answer always offers a way on."""
     probes = [dutch_text.trigrams(t.folded) for t in tokens] or [dutch_text.trigrams(text)]
     best: dict[str, tuple[float, str]] = {}
     for term in terms:
@@ -200,6 +201,9 @@ def _suggestions(
         near = max(max(dutch_text.similarity(p, grams), _word_similarity(p, term.text)) for p in probes)
         if near > best.get(term.target, (0.0, ""))[0]:
             best[term.target] = (near, term.text)
+    if not best:  # nothing near at all (a typo of nothing known): the factors officers' words name most often
+        described = Counter(term.target for term in terms if term.via == "synonym")
+        best = {t: (0.0, targets[t].get("label_nl") or t) for t, _ in described.most_common(SUGGESTIONS)}
     ranked = sorted(best, key=lambda t: (-best[t][0], t))[:SUGGESTIONS]
     return [SignalSuggestion(**_label(targets[t]), similarity=round(best[t][0], 3), nearest=best[t][1]) for t in ranked]
 
