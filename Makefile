@@ -8,7 +8,7 @@ RUN_STAMP := $(VENV)/.run-stamp
 DEV_STAMP := $(VENV)/.dev-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: run test lint typecheck clean bench bench-large load crash
+.PHONY: run test lint typecheck clean bench bench-large bench-signals load crash
 
 $(RUN_STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -71,3 +71,8 @@ typecheck: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+
+## The signal matcher against its evaluation set (bench/signals/signals.yaml): precision@3 and recall@3 on the
+## dev and held-out splits, into bench/results/signals-eval.json (a benchmark, not a test).
+bench-signals: $(DEV_STAMP)
+	$(BIN)/python -m bench.signals_eval

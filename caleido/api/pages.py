@@ -23,13 +23,15 @@ from fastapi.staticfiles import StaticFiles
 
 from caleido.api.deps import KEY_COOKIE, KeysDep, PageLang, StoreDep, language, optional_reader, reader_key
 from caleido.api.problems import client_detail
-from caleido.api.routes import MAX_PAGE
+from caleido.api.routes import MAX_PAGE, SIGNAL_TARGETS
 from caleido.errors import CaleidoError, Forbidden, InvalidParameter, NotFound, RequestError, Unauthorized
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.partners import UnknownMunicipality
-from caleido.graph.usecases.results import Member, SearchHit
+from caleido.graph.usecases.results import Member
+from caleido.graph.usecases.signals import MAX_SIGNAL, match_signal
 from caleido.loaders.evidence import template_csv
+from caleido.loaders.signal_lexicon import seed_lexicon
 from caleido.ontology.model import load_ontology
 from caleido.viz.accessibility import (
     AXE_VERSION,
@@ -53,9 +55,9 @@ from caleido.viz.coverage_map import (
 from caleido.viz.explorer import explorer_view, provenance
 from caleido.viz.i18n import Lang, class_label, labelled, long_date, terms, text
 from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope, model_sources
-from caleido.viz.network import explore_href
 from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view, reason_ids, reason_sources, region_name
 from caleido.viz.render import render
+from caleido.viz.signal_view import signal_sources, signal_view
 
 
 class PageRoute(APIRoute):
@@ -329,14 +331,14 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     form: dict[str, Any] = {
         "municipality": query.get("municipality", "").strip()[:100],
         "target": query.get("target") or "",
-        "signal": query.get("signal", "").strip()[:200],
+        "signal": query.get("signal", "").strip()[:MAX_SIGNAL],
         "include_proposed": flag(request, "include_proposed"),
     }
     form["domain"] = choice(request, "domain", "DomainScheme", lang)
     form["level"] = choice(request, "level", "LevelScheme", lang)
     form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000, lang)
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
-    context: dict[str, Any] = {"form": form, "error": None, "matched": [], "result": None, "view": None}
+    context: dict[str, Any] = {"form": form, "error": None, "signal": None, "result": None, "view": None}
     context.update(more_url=None, suggestions=[])
     status = 200
     if form["municipality"]:
@@ -381,17 +383,15 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
 
 
 def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member], lang: Lang) -> dict[str, Any]:
-    """Partners for the form's municipality and its factor, theme or signal (a signal is matched by search)."""
+    """Partners for the form's municipality and its factor, theme or signal (a signal's words are matched to
+    factors, caleido.graph.usecases.signals; its best factors rank the partners)."""
     known = {m.id for m in members}
     if form["target"] and form["target"] not in known:
         raise NotFound(f"target={form['target']!r}: no factor or theme with this id")
     targets = [form["target"]] if form["target"] else []
-    matched: list[SearchHit] = []
-    if form["signal"]:
-        matched = usecases.search(store, form["signal"], limit=10, classes=TARGET_CLASSES)
-        if not matched:
-            raise NotFound(f"{text(lang, 'signal.none')} {form['signal']!r}")
-        targets += [m.id for m in matched]
+    signal = match_signal(store, form["signal"], seed_lexicon()) if form["signal"] else None
+    if signal is not None:
+        targets += [f.id for f in signal.factors[:SIGNAL_TARGETS]]
     result = usecases.partners(
         store,
         form["municipality"],
@@ -410,7 +410,7 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
             "brief_url": page_url(f"/gemeente/{place.id}", {"lang": lang if lang != "nl" else None}),
         },
         "view": partner_view(result, labels, lang, limit=form["limit"]),
-        "matched": [{"label": labelled(m, lang), "href": explore_href(m.id, lang)} for m in matched],
+        "signal": signal_view(signal, usecases.labels(store, signal_sources(signal)), lang) if signal else None,
     }
 
 

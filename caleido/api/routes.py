@@ -11,10 +11,13 @@ from fastapi.responses import Response, StreamingResponse
 
 from caleido.api import problems, schemas
 from caleido.api.deps import KeyIfSent, SettingsDep, StoreDep, optional_reader
+from caleido.errors import InvalidParameter
 from caleido.graph import usecases
 from caleido.graph.usecases import results
+from caleido.graph.usecases.signals import MAX_SIGNAL, match_signal
 from caleido.loaders.csv_format import BYTE_ORDER_MARK, write_csv
 from caleido.loaders.export import DEFAULT_FORMAT, WRITERS, ExportFormat, formats_help
+from caleido.loaders.signal_lexicon import seed_lexicon
 from caleido.ontology.model import load_ontology
 
 router = APIRouter()
@@ -171,6 +174,24 @@ def gaps(
 # ---------------------------------------------------------------- municipalities
 
 
+SignalText = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_SIGNAL,
+        description="A signal in your own words (Dutch), e.g. 'jongere trekt zich terug en deelt complotfilmpjes'",
+    ),
+]
+SIGNAL_TARGETS = 5  # the best matched factors that rank the partners
+
+
+def _signal(store: StoreDep, text: str, name: str, limit: int = 10) -> results.SignalMatch:
+    """The factors a signal matches; a signal without a letter is a 422 naming the parameter."""
+    if not any(ch.isalpha() for ch in text):
+        raise InvalidParameter(f"{name}={text[:40]!r}: give a signal in words, e.g. 'trekt zich terug'")
+    return match_signal(store, text, seed_lexicon(), limit=limit)
+
+
 @v1.get("/partners", response_model=results.Partners, tags=["municipalities"], responses=NOT_FOUND)
 def partners(
     store: StoreDep,
@@ -182,19 +203,24 @@ def partners(
     include_proposed: IncludeProposed = False,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Partners per answer")] = PARTNERS_PAGE,
+    signal: SignalText = None,
 ) -> results.Partners:
     """Partners for a municipality, local first: `partners` are the bodies whose service area holds it (`via` the
     region), ranked by their reasons (programme x factor or theme, their own and, with `general`, those of the
     general record they are one of), a page at a time (`offset`, `limit`; `more` says whether the ranking goes
     on); `national` the national support lines; `roles` the kinds of organisation named for the municipality.
-    Ministries, parliament and offices are never offered."""
+    Ministries, parliament and offices are never offered.
+    With `signal`, the factors its words match (`signal` in the answer) rank the partners too."""
     wanted = [*(factor or []), *(theme or [])]
     expected = {"RiskFactor", "ProtectiveFactor", "ProgrammeTheme"}
     found = store.find_classes(wanted)
     for target in wanted:
         if found.get(target) not in expected:
             raise usecases.NotFound(f"no factor or theme with id {target!r}; find ids with /api/v1/search")
-    return usecases.partners(
+    matched = _signal(store, signal, "signal") if signal is not None else None
+    if matched is not None:
+        wanted += [f.id for f in matched.factors[:SIGNAL_TARGETS] if f.id not in wanted]
+    result = usecases.partners(
         store,
         municipality,
         targets=wanted,
@@ -204,6 +230,19 @@ def partners(
         offset=offset,
         limit=limit,
     )
+    return result if matched is None else result.model_copy(update={"signal": matched})
+
+
+@v1.get("/signals/match", response_model=results.SignalMatch, tags=["municipalities"])
+def signals_match(
+    store: StoreDep,
+    text: Annotated[str, Query(min_length=1, max_length=MAX_SIGNAL, description="A signal in your own words (Dutch)")],
+    limit: Annotated[int, Query(ge=1, le=50, description="Factors per answer")] = 10,
+) -> results.SignalMatch:
+    """The factors and themes a signal speaks of, best first, each with the words that matched it (word, stem,
+    the label or synonym it met, and that synonym's source and quote, or that it is the curator's own); when no
+    word matches, `exact_match` is false and `suggestions` holds the nearest factors."""
+    return _signal(store, text, "text", limit)
 
 
 # ---------------------------------------------------------------- exploring

@@ -53,6 +53,16 @@ CHECKED_PAGES: tuple[CheckedPage, ...] = (
         ("Partners zoeken: de uitkomst met netwerk", "Partner finder: the result with its network"),
     ),
     CheckedPage(
+        "partners-signal",
+        "/partners?municipality=…&signal=…",
+        ("Partners zoeken: welke woorden bij welke factor passen", "Partner finder: which words matched which factor"),
+    ),
+    CheckedPage(
+        "partners-signal-no-match",
+        "/partners?municipality=…&signal=…",
+        ("Partners zoeken: een signaal zonder exacte overeenkomst", "Partner finder: a signal with no exact match"),
+    ),
+    CheckedPage(
         "partners-unknown-place",
         "/partners?municipality=…",
         ("Partners zoeken: een onbekende plaats", "Partner finder: a place it does not know"),

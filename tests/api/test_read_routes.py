@@ -246,3 +246,49 @@ def test_openapi_lists_every_route_and_the_vocabularies(client: TestClient) -> N
         "/readyz",
     } <= set(spec["paths"])
     assert "rule-of-law" in spec["components"]["schemas"]["Domain"]["enum"]
+
+
+# ---------------------------------------------------------------- signals in an officer's own words
+
+
+def test_a_signal_matches_factors_by_their_stored_labels_with_the_words_that_matched(client: TestClient) -> None:
+    body = client.get("/api/v1/signals/match", params={"text": "De jongere voelt wanhoop en uitsluiting"}).json()
+    assert body["exact_match"] and [f["id"] for f in body["factors"]][:2] == ["rf-1", "rf-2"]
+    (word,) = body["factors"][0]["words"]
+    assert (word["word"], word["term"], word["via"], word["basis"]) == ("wanhoop", "Wanhoop", "label", "store")
+
+
+def test_a_signal_that_matches_nothing_suggests_the_nearest_factors(client: TestClient) -> None:
+    body = client.get("/api/v1/signals/match", params={"text": "<b>wahnoop</b>"}).json()
+    assert not body["exact_match"] and body["factors"] == []
+    assert body["suggestions"][0]["id"] == "rf-1" and body["suggestions"][0]["nearest"] == "Wanhoop"
+    assert body["text"] == "<b>wahnoop</b>"  # returned as the text it is; a page shows it escaped
+
+
+def test_the_partners_of_a_signal_are_ranked_by_the_factors_it_matched(client: TestClient) -> None:
+    by_signal = client.get("/api/v1/partners", params={"municipality": "GM0344", "signal": "veel wanhoop"}).json()
+    by_factor = client.get("/api/v1/partners", params={"municipality": "GM0344", "factor": "rf-1"}).json()
+    assert [f["id"] for f in by_signal["signal"]["factors"]] == ["rf-1"]
+    assert [p["id"] for p in by_signal["partners"]] == [p["id"] for p in by_factor["partners"]]
+    assert by_factor["signal"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"municipality": "GM0344", "signal": "!!!"}, "signal"),
+        ({"municipality": "GM0344", "signal": "x" * 301}, "signal"),
+        ({"municipality": "GM0344", "signal": ""}, "signal"),
+    ],
+)
+def test_a_signal_without_words_or_too_long_is_a_422_naming_it(
+    client: TestClient, params: dict[str, str], name: str
+) -> None:
+    response = client.get("/api/v1/partners", params=params)
+    assert response.status_code == 422 and response.headers["content-type"].startswith("application/problem+json")
+    assert name in response.text
+
+
+def test_signal_match_refuses_a_limit_that_is_no_number(client: TestClient) -> None:
+    response = client.get("/api/v1/signals/match", params={"text": "wanhoop", "limit": "many"})
+    assert response.status_code == 422 and "limit" in response.text

@@ -111,6 +111,11 @@ HOW = {
         "/partners?municipality=Amsterdam&target=theme-maatschappelijke-weerbaarheid&include_proposed=1",
         networks=("partners-network",),
     ),
+    "partners-signal": How(
+        "/partners?municipality=Zwolle&signal=jongere+trekt+zich+terug+en+deelt+complotfilmpjes",
+        networks=("partners-network",),
+    ),
+    "partners-signal-no-match": How("/partners?municipality=Zwolle&signal=xyzzy"),
     "partners-unknown-place": How("/partners?municipality=Atlantis", status=404),
     "partners-typo": How("/partners?municipality=Zwole", status=404),
     "brief": How("/gemeente/GM0193?include_proposed=1"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from caleido.settings import Settings
 from caleido.viz.network import PHYSICS_LIMIT
 from tests.helpers import FIXTURES, load, serve
 from tests.pages.browser import click_node, hover_node, node_count, painted_pixels, wait_drawn
-from tests.pages.conftest import PAYLOAD, Site, Watched
+from tests.pages.conftest import INJECTED, PAYLOAD, Site, Watched
 
 pytestmark = pytest.mark.browser
 
@@ -161,6 +162,18 @@ def test_partner_finder_matches_a_signal_and_names_an_unknown_place(watched: Wat
     page = watched.page
     watched.goto("/partners?municipality=GM0363&signal=sociale+media")
     assert "Sociale media" in page.locator("#signal-matches").inner_text()
+    watched.goto("/partners?municipality=Zwolle&signal=jongere+trekt+zich+terug+en+deelt+complotfilmpjes&lang=en")
+    matched = page.locator("#signal-matches .signal-factors > li")
+    complot = matched.filter(has_text="Conspiracy thinking")
+    assert complot.count() == 1 and "complotfilmpjes" in complot.inner_text()  # the compound, split, matched
+    assert "the curator's own association" in page.locator("#signal-matches").inner_text()  # marked as such
+    assert page.locator("#signal-matches a", has_text="NCTV").count() >= 1  # a synonym's source, linked
+    watched.goto("/partners?municipality=Zwolle&signal=xyzzy")
+    assert page.locator("#signal-no-exact").count() == 1  # no exact match, yet suggestions: never a dead end
+    assert page.locator("#signal-matches .signal-suggestions li").count() >= 1
+    watched.goto(f"/partners?municipality=Zwolle&signal={quote(PAYLOAD)}")  # HTML in the signal stays text
+    assert page.evaluate(INJECTED) == 0 and page.locator("#f-signal").input_value() == PAYLOAD
+    assert PAYLOAD in page.locator("#signal-matches").inner_text()  # the test record's label, as text
     response = watched.goto("/partners?municipality=Atlantis")
     assert response.status == 404
     assert "Atlantis" in page.locator("#form-error").inner_text()

@@ -97,16 +97,8 @@ def map_measure(
 
 def _with_reasons(store: GraphStore, ids: list[str], target: str, statuses: list[str]) -> set[str]:
     """The organisations that run or join a programme addressing, strengthening or belonging to the target."""
-    rows = store.read(
-        queries.REASON_COUNTS,
-        ids=ids,
-        statuses=statuses,
-        domain="",
-        level="",
-        only_targets=True,
-        targets=[target],
-    )
-    return {row["organisation"] for row in rows if row["reasons"]}
+    rows = store.read(queries.REASONS, ids=ids, statuses=statuses, only_targets=True, targets=[target])
+    return {row["organisation"] for row in rows if row["targets"]}
 
 
 def _recognised(store: GraphStore, statuses: list[str]) -> set[str]:

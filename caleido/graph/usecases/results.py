@@ -497,6 +497,9 @@ class Partners(Result):
     )
     national: list[Partner] = Field(default_factory=list, description="national support lines, ranked by reasons")
     roles: list[LocalRole] = Field(default_factory=list, description="kinds of organisation named for the municipality")
+    signal: SignalMatch | None = Field(
+        default=None, description="with `signal`: the factors the words matched, which ranked the partners"
+    )
 
 
 class BriefFactor(Labelled):
@@ -646,3 +649,56 @@ class NodeHistory(Result):
 class Revisions(Result):
     total: int
     revisions: list[Revision]
+
+
+# ---------------------------------------------------------------- signals in an officer's own words
+
+MatchVia = Literal["label", "alt_label", "definition", "synonym"]
+MatchBasis = Literal["store", "source", "curator"]
+
+
+class SignalWord(Result):
+    """One word of the signal that matched a factor, and why: the word as typed, the stem it was matched by,
+    the term it met (a label, a synonym, a word of the definition) and that term's basis. A synonym a source
+    uses carries the passage (source, locator, quote); one that is the curator's own association says so."""
+
+    word: str
+    stem: str
+    term: str = Field(description="the label, alternative label, synonym or definition word the stem met")
+    via: MatchVia
+    basis: MatchBasis = Field(description="store: the factor's own text; source: a synonym a source uses; curator")
+    source: str | None = None
+    locator: str | None = None
+    quote: Quote = None
+    note: str | None = None
+
+
+class SignalFactor(NodeLabel):
+    """A factor or theme the signal matched, with the words that matched it (best first)."""
+
+    score: float
+    words: list[SignalWord]
+
+
+class SignalSuggestion(NodeLabel):
+    """A factor or theme near a signal that matched nothing: by character trigrams of its words and a label or
+    synonym (`nearest`)."""
+
+    similarity: float
+    nearest: str
+
+
+class SignalToken(Result):
+    """A content word of the signal: as typed, its compound parts, its stems."""
+
+    word: str
+    parts: list[str]
+    stems: list[str]
+
+
+class SignalMatch(Result):
+    text: str
+    tokens: list[SignalToken]
+    exact_match: bool = Field(description="false: no word matched a factor; `suggestions` holds the nearest ones")
+    factors: list[SignalFactor]
+    suggestions: list[SignalSuggestion]
