@@ -33,8 +33,11 @@ def test_the_partner_finder_shows_local_bodies_first_then_national_lines_then_ro
     assert "Gemeente Zwolle" in page.locator("#role-list").inner_text()
     heading = page.locator("a > strong", has_text=re.compile(r"^Landelijk Steunpunt Extremisme$"))
     lse = page.locator("#national-list > li").filter(has=heading)
-    # the website as text, not a link: the pages link only to themselves (tests/pages/test_page_html.py)
+    # the website as a link out the user follows (rel="external"; the page itself loads nothing from elsewhere)
     assert "website https://www.landelijksteunpuntextremisme.nl/" in lse.locator(".contact").inner_text()
+    site = lse.locator(".contact a.url")
+    assert site.get_attribute("href") == "https://www.landelijksteunpuntextremisme.nl/"
+    assert site.get_attribute("rel") == "external noopener noreferrer"
     assert "Wij geven advies" in lse.locator("q.quote").first.inner_text()  # the reason's quote, verbatim
     assert re.fullmatch(r"\d+ organisaties?\+?( · .*)?", page.locator("#partner-count").inner_text())
     page.click("#brief-link")
