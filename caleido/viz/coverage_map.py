@@ -210,6 +210,7 @@ def cell_detail(cell: Cell, labels: Labels, lang: Lang) -> dict[str, Any]:
             {
                 **f.model_dump(),
                 "direction": term_label("DirectionScheme", f.direction, lang) if f.direction else "",
+                "status_label": term_label("ReviewStatusScheme", f.status, lang),
                 "grade": term_label("EvidenceGradeScheme", f.grade, lang),
                 "label": labelled(f, lang),
                 "gloss": gloss_note(f.gloss, lang, lang),

@@ -3,17 +3,41 @@ written as people write them, and the converter moves an old dictionary's texts 
 
 from __future__ import annotations
 
+import re
 import shutil
 import string
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
+from html import unescape
 from pathlib import Path
 
+import httpx
 import pytest
 from babel.messages.pofile import read_po
 
-from caleido.viz.i18n import LANGS, LOCALE_DIR, catalogue, counted, long_date, long_datetime, plural, text, texts
+from caleido.api.app import create_app
+from caleido.api.keys import KeyStore
+from caleido.errors import CaleidoError, Forbidden, InvalidParameter, NotFound, StoreError, StoreUnavailable
+from caleido.graph.embedded import EmbeddedStore
+from caleido.graph.usecases.partners import UnknownMunicipality
+from caleido.ontology.model import load_ontology
+from caleido.viz.i18n import (
+    LANGS,
+    LOCALE_DIR,
+    catalogue,
+    counted,
+    long_date,
+    long_datetime,
+    plural,
+    term_label,
+    text,
+    texts,
+)
+from caleido.viz.page_errors import error_message, error_title
+from tests.helpers import FIXTURES, load, serve
+from tests.pages.conftest import Site
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERTER = ROOT / "scripts" / "i18n_from_dict.py"
@@ -146,3 +170,107 @@ def test_the_converter_moves_an_old_dictionary_into_both_catalogues(tmp_path: Pa
         assert len(path.read_bytes()) > len(before[lang])
     again = _converter(old, "--locale-dir", tmp_path / "locale")
     assert "0 entries added" in again.stdout
+
+
+# ---------------------------------------------------------------- on the pages: statuses and errors in Dutch
+
+ENGLISH_STATUS = re.compile(r"\b(accepted|proposed|rejected|retracted|changes.requested)\b", re.I)
+# What the API says in English for the errors below: a Dutch page must say it in Dutch.
+ENGLISH_ERROR = re.compile(
+    r"not one of|no node with id|no factor or theme|no such page|a whole number|Invalid parameter|Not found|"
+    r"no municipality matches|[Dd]id you mean|Forbidden|own form|\bError\b",
+)
+
+
+def _visible(html: str) -> str:
+    """The page's text as a reader sees it: no scripts' data islands, no tags, entities decoded."""
+    without_scripts = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", without_scripts))
+
+
+@pytest.fixture(scope="module")
+def statuses_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a store with one record in each review status."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("statuses") / "store")
+    load(store, FIXTURES / "pages" / "statuses.yaml")
+    with serve(create_app(store=store, keys=KeyStore(tmp_path_factory.mktemp("keys") / "keys.sqlite3"))) as url:
+        yield url
+    store.close()
+
+
+@pytest.mark.parametrize("status", ["proposed", "accepted", "rejected", "retracted"])
+def test_a_dutch_page_shows_each_status_in_dutch(statuses_site: str, status: str) -> None:
+    html = httpx.get(f"{statuses_site}/explore/rf-i18n-{status}", timeout=60).text
+    visible = _visible(html)
+    dutch = term_label("ReviewStatusScheme", status, "nl")
+    assert re.search(rf"Status\s+{dutch}\b", visible), visible[:2000]
+    assert not ENGLISH_STATUS.search(visible), ENGLISH_STATUS.search(visible)
+    assert "Toegevoegd op" in visible and not re.search(r"\d{4}-\d\d-\d\dT", visible)  # a date as people write it
+    english = _visible(httpx.get(f"{statuses_site}/explore/rf-i18n-{status}?lang=en", timeout=60).text)
+    assert re.search(rf"Status\s+{term_label('ReviewStatusScheme', status, 'en')}\b", english)
+
+
+def test_every_status_of_the_vocabulary_has_both_labels() -> None:
+    for notation in load_ontology().schemes["ReviewStatusScheme"].concepts:
+        nl, en = term_label("ReviewStatusScheme", notation, "nl"), term_label("ReviewStatusScheme", notation, "en")
+        assert nl != notation and en != notation and nl != en, notation
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "title", "named"),
+    [
+        ("/coverage?axis=diagonal", 422, "Ongeldige waarde", ["De parameter axis", "'diagonal'", "factors, themes"]),
+        ("/explore/rf-xss?depth=9", 422, "Ongeldige waarde", ["De parameter depth", "'9'", "1 tot en met 3"]),
+        ("/explore/no-such-node", 404, "Niet gevonden", ["Er staat niets met id 'no-such-node'"]),
+        ("/coverage?page=99", 404, "Niet gevonden", ["Pagina 99 bestaat niet"]),
+        ("/kaart?target=nope", 422, "Ongeldige waarde", ["De parameter target noemt 'nope'"]),
+        ("/gemeente/Zwole", 404, "Niet gevonden", ["Geen gemeente gevonden voor 'Zwole'", "Bedoelt u Zwolle?"]),
+        ("/partners?municipality=Zwole", 404, None, ["Geen gemeente gevonden voor 'Zwole'", "Bedoelt u"]),
+        ("/partners?municipality=GM0344&target=nope", 404, None, ["De parameter target noemt 'nope'"]),
+    ],
+)
+def test_errors_on_a_dutch_page_are_in_dutch(
+    site: Site, path: str, status: int, title: str | None, named: list[str]
+) -> None:
+    response = httpx.get(f"{site.url}{path}", timeout=60)
+    assert response.status_code == status
+    visible = _visible(response.text)
+    if title:
+        assert f"<h1>{title}</h1>" in response.text and f"<title>{title}" in response.text
+    for part in named:
+        assert part in visible, (part, visible[-1500:])
+    assert not ENGLISH_ERROR.search(visible), ENGLISH_ERROR.search(visible)
+
+
+def test_errors_on_an_english_page_are_in_english_and_the_api_stays_english(site: Site) -> None:
+    page = httpx.get(f"{site.url}/explore/no-such-node?lang=en", timeout=60)
+    assert "<h1>Not found</h1>" in page.text and "Nothing with id 'no-such-node'" in _visible(page.text)
+    api = httpx.get(f"{site.url}/api/v1/nodes/no-such-node?lang=nl", timeout=60, headers={"Accept-Language": "nl"})
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+    assert api.json()["title"] == "Not found" and api.json()["detail"] == "no node with id 'no-such-node'"
+
+
+def test_forbidden_on_a_dutch_page(site: Site) -> None:
+    response = httpx.post(f"{site.url}/signin", data={"key": "x"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert "<h1>Geen toegang</h1>" in response.text
+    assert "Aan- en afmelden kan alleen met het formulier van deze site." in _visible(response.text)
+
+
+@pytest.mark.parametrize(
+    ("error", "title", "message"),
+    [
+        (StoreUnavailable("bolt://db:7687 refused"), "Kennisbank niet bereikbaar", "probeer het over enkele seconden"),
+        (StoreError("/var/x.lbdb is read-only"), "Fout in de kennisbank", "De kennisbank gaf een fout"),
+        (Forbidden("role reader < curator"), "Geen toegang", "Uw API-sleutel geeft geen recht"),
+        (NotFound("no job with id 'j1'"), "Niet gevonden", "Wat u zoekt staat niet in de kennisbank."),
+        (InvalidParameter("x='y'"), "Ongeldige waarde", "Een waarde in het adres is niet geldig."),
+        (UnknownMunicipality("Zwole", ["Zwolle"]), "Niet gevonden", "Bedoelt u Zwolle?"),
+        (UnknownMunicipality("!", []), "Niet gevonden", "Geef een naam of CBS-code"),
+    ],
+)
+def test_each_kind_of_error_has_dutch_words(error: CaleidoError, title: str, message: str) -> None:
+    assert error_title(error, "nl") == title
+    assert message in error_message(error, "nl", error.detail)
+    assert error.detail not in error_message(error, "nl", error.detail)  # never the English detail on a Dutch page
+    assert error_title(error, "en") != title
