@@ -73,8 +73,9 @@ class PageRoute(APIRoute):
                 return await handle(request)
             except Unauthorized as error:  # reads need a key: sign in, then come back here
                 back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                why = client_detail(error) if error.error else None  # a key was sent and refused: say why
-                return signin_page(request, language(request), back, why, error.status)
+                lang = language(request)
+                why = error_message(error, lang, client_detail(error)) if error.error else None  # a key was refused
+                return signin_page(request, lang, back, why, error.status)
             except CaleidoError as error:
                 return error_page(request, language(request), error)
 
@@ -211,7 +212,7 @@ def sign_in(
     try:
         reader_key(request, keys, key.strip())
     except Unauthorized as error:
-        return signin_page(request, lang, back, client_detail(error), error.status)
+        return signin_page(request, lang, back, error_message(error, lang, client_detail(error)), error.status)
     response = RedirectResponse(_local_path(back), status_code=303, headers=SECURITY_HEADERS)
     response.set_cookie(
         KEY_COOKIE, key.strip(), httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"

@@ -274,3 +274,11 @@ def test_each_kind_of_error_has_dutch_words(error: CaleidoError, title: str, mes
     assert message in error_message(error, "nl", error.detail)
     assert error.detail not in error_message(error, "nl", error.detail)  # never the English detail on a Dutch page
     assert error_title(error, "en") != title
+
+
+def test_a_refused_key_is_explained_in_dutch(site: Site) -> None:
+    response = httpx.post(f"{site.url}/signin", data={"key": "cal_not-a-key", "next": "/coverage"})
+    assert response.status_code == 401
+    visible = _visible(response.text)
+    assert "Meld u aan met een geldige API-sleutel." in visible
+    assert not re.search(r"\b(unknown|revoked|malformed|invalid)\b", visible, re.I), visible[-800:]
