@@ -5,11 +5,14 @@ A branch made before the catalogues adds its texts to `_TEXTS` as `"key": ("Nede
 it, take the catalogue version of caleido/viz/i18n.py and run this on the branch's old file:
 
     git show OTHER-BRANCH:caleido/viz/i18n.py > /tmp/old_i18n.py
-    .venv/bin/python scripts/i18n_from_dict.py /tmp/old_i18n.py
+    git show $(git merge-base HEAD OTHER-BRANCH):caleido/viz/i18n.py > /tmp/base_i18n.py
+    .venv/bin/python scripts/i18n_from_dict.py /tmp/old_i18n.py --base /tmp/base_i18n.py
 
 Keys the catalogues lack are added in both languages; a pair `key.one` / `key.many` becomes one plural entry
-(msgid `key.one`, msgid_plural `key.many`). Keys already there with other words are reported and left alone unless
-`--overwrite`. The dictionary is read with `ast`, never imported, so an old file with stale imports still works.
+(msgid `key.one`, msgid_plural `key.many`). With `--base` (the dictionary the branch started from), a text the
+branch changed replaces the catalogue's, and one it left as it was keeps the catalogue's (which may have been
+changed since). Without it, keys whose words differ are reported and left alone unless `--overwrite`. The
+dictionary is read with `ast`, never imported, so an old file with stale imports still works.
 """
 
 from __future__ import annotations
@@ -94,19 +97,30 @@ def entries(texts: dict[str, tuple[str, str]]) -> list[tuple[str | tuple[str, st
 
 
 def merge(
-    texts: dict[str, tuple[str, str]], *, overwrite: bool = False, locale_dir: Path = LOCALE_DIR
+    texts: dict[str, tuple[str, str]],
+    *,
+    overwrite: bool = False,
+    base: dict[str, tuple[str, str]] | None = None,
+    locale_dir: Path = LOCALE_DIR,
 ) -> tuple[int, list[str]]:
     """Add what the catalogues lack; return how many entries were added and the keys whose words differ."""
     catalogues = {lang: load(lang, locale_dir) for lang in LANGS}
     added, differ = 0, []
     for msgid, strings in entries(texts):
         lookup = msgid[0] if isinstance(msgid, tuple) else msgid
+        keys = msgid if isinstance(msgid, tuple) else (msgid,)
+        if base is not None and all(base.get(k) == texts[k] for k in keys):
+            if all(catalogue.get(lookup) is not None for catalogue in catalogues.values()):
+                continue  # the branch left it as it was: the catalogue's words stand
+        changed = base is not None and not all(base.get(k) == texts[k] for k in keys)
         new = False
         for lang, catalogue in catalogues.items():
             existing = catalogue.get(lookup)
-            if existing is None or (overwrite and existing.string != strings[lang]):
+            if existing is None:
                 catalogue.add(msgid, strings[lang])
-                new = new or existing is None
+                new = True
+            elif (overwrite or changed) and existing.string != strings[lang]:
+                existing.string = strings[lang]  # Catalog.add keeps an existing entry's words
             elif existing.string != strings[lang] and lookup not in differ:
                 differ.append(lookup)
         added += new
@@ -119,9 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("old_file", type=Path, help="a Python file holding the old _TEXTS dictionary")
     parser.add_argument("--overwrite", action="store_true", help="replace catalogue texts that differ")
+    parser.add_argument("--base", type=Path, help="the old i18n.py the branch started from (its merge base)")
     parser.add_argument("--locale-dir", type=Path, default=LOCALE_DIR, help="where the catalogues are")
     args = parser.parse_args(argv)
-    added, differ = merge(old_texts(args.old_file), overwrite=args.overwrite, locale_dir=args.locale_dir)
+    base = old_texts(args.base) if args.base else None
+    added, differ = merge(old_texts(args.old_file), overwrite=args.overwrite, base=base, locale_dir=args.locale_dir)
     sys.stdout.write(f"{added} entries added to {args.locale_dir}\n")
     for key in differ:
         sys.stderr.write(f"differs, kept the catalogue's words (use --overwrite to replace): {key}\n")

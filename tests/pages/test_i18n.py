@@ -172,6 +172,20 @@ def test_the_converter_moves_an_old_dictionary_into_both_catalogues(tmp_path: Pa
     assert "0 entries added" in again.stdout
 
 
+def test_the_converter_takes_what_a_branch_changed_and_keeps_what_it_did_not(tmp_path: Path) -> None:
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    base, branch = tmp_path / "base.py", tmp_path / "branch.py"
+    base.write_text('_TEXTS = {"nav.map": ("Kaart (oud)", "Map (old)"), "site": ("Caleido", "Caleido")}\n')
+    branch.write_text('_TEXTS = {"nav.map": ("Kaart (oud)", "Map (old)"), "site": ("Caleido NL", "Caleido EN")}\n')
+    run = _converter(branch, "--base", base, "--locale-dir", tmp_path / "locale")
+    assert "differs" not in run.stderr
+    for lang, site_words in {"nl": "Caleido NL", "en": "Caleido EN"}.items():
+        with (tmp_path / "locale" / lang / "LC_MESSAGES" / "caleido.po").open("rb") as fh:
+            read = read_po(fh, locale=lang)
+        assert read["site"].string == site_words  # the branch changed it: its words
+        assert read["nav.map"].string == text(lang, "nav.map")  # unchanged by the branch: the catalogue's stand
+
+
 # ---------------------------------------------------------------- on the pages: statuses and errors in Dutch
 
 ENGLISH_STATUS = re.compile(r"\b(accepted|proposed|rejected|retracted|changes.requested)\b", re.I)
