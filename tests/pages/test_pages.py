@@ -14,6 +14,7 @@ import pytest
 
 from caleido.api.app import create_app
 from caleido.settings import Settings
+from caleido.viz.i18n import long_datetime
 from caleido.viz.network import PHYSICS_LIMIT
 from tests.helpers import FIXTURES, load, serve
 from tests.pages.browser import click_node, hover_node, node_count, painted_pixels, wait_drawn
@@ -197,6 +198,22 @@ def test_explorer_expands_a_neighbour_on_click_and_shows_its_provenance(watched:
     page.wait_for_function(f"() => document.querySelector('#provenance-name').textContent === '{PAYLOAD} approach'")
     assert "Added by" in page.locator("#provenance").inner_text()
     watched.screenshot("explorer-en")
+    watched.check()
+
+
+def test_a_clicked_nodes_provenance_says_status_and_dates_in_dutch(watched: Watched, site: Site) -> None:
+    """The panel the script fills on a click writes the status by its label and the time as the server does
+    (i18n.long_datetime): '3 december 2026 17:09', never '2026-12-03T16:09:05Z'."""
+    page = watched.page
+    watched.goto("/explore/rf-xss")
+    wait_drawn(page, "explorer")
+    page.evaluate("() => window.caleido.networks.explorer.network.stopSimulation()")
+    click_node(page, "explorer", "int-xss")
+    page.wait_for_function(f"() => document.querySelector('#provenance-name').textContent === '{PAYLOAD} aanpak'")
+    panel = page.locator("#provenance").inner_text()
+    added = site.store.fetch_nodes("Intervention", ["int-xss"])["int-xss"]["added_at"]
+    assert re.search(r"Status\s+Aanvaard", panel) and not re.search(r"\baccepted\b", panel), panel
+    assert re.search(rf"Toegevoegd op\s+{re.escape(long_datetime(added, 'nl'))}", panel), (added, panel)
     watched.check()
 
 
