@@ -32,6 +32,7 @@ from caleido.viz.i18n import (
     long_datetime,
     plural,
     term_label,
+    terms,
     text,
     texts,
 )
@@ -296,3 +297,23 @@ def test_a_refused_key_is_explained_in_dutch(site: Site) -> None:
     visible = _visible(response.text)
     assert "Meld u aan met een geldige API-sleutel." in visible
     assert not re.search(r"\b(unknown|revoked|malformed|invalid)\b", visible, re.I), visible[-800:]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?include_proposed=true",
+        "/coverage?include_proposed=true",
+        "/coverage?intervention=int-xss&target=rf-xss&include_proposed=true",
+        "/partners?municipality=GM0344&include_proposed=true",
+        "/gemeente/GM0344?include_proposed=true",
+        "/explore/int-xss",
+    ],
+)
+def test_status_marks_on_dutch_pages_are_dutch(site: Site, path: str) -> None:
+    html = httpx.get(f"{site.url}{path}", timeout=60).text
+    marks = [unescape(m).strip() for m in re.findall(r'<span class="status-mark">([^<]*)</span>', html)]
+    dutch = {label for _, label in terms("ReviewStatusScheme", "nl")}
+    assert all(mark in dutch for mark in marks), sorted(set(marks) - dutch)
+    if path.startswith(("/?", "/partners")):
+        assert "Voorgesteld" in marks, path  # the seed's proposed knowledge is marked, in Dutch
