@@ -118,12 +118,12 @@ def _authenticate(request: Request, keys: KeyStore, plain_key: str) -> KeyInfo:
             "The API key is not valid. Check that it was copied whole (it starts with 'cal_'), "
             "or ask an admin for a new key.",
             error="invalid_token",
-        )
+        ).worded("error.key.invalid")
     if not info.active:
         raise Unauthorized(
             f"The API key {info.key_id} ('{info.name}') was revoked at {info.revoked_at}; ask an admin for a new key.",
             error="invalid_token",
-        )
+        ).worded("error.key.revoked", id=info.key_id, name=info.name, revoked_at=info.revoked_at)
     request.state.api_key = info  # lets logging and middleware say who made the request, without the secret
     return info
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from caleido.errors import CaleidoError
 from caleido.graph.usecases.partners import UnknownMunicipality
-from caleido.viz.i18n import Lang, text, texts
+from caleido.viz.i18n import Lang, long_datetime, text, texts
 
 
 def _by_class(error: CaleidoError, kind: str, lang: Lang) -> str:
@@ -37,5 +37,7 @@ def error_message(error: CaleidoError, lang: Lang, detail: str) -> str:
         return f"{message} {text(lang, 'municipality.unknown.hint')}"
     if error.page_text is not None:
         key, values = error.page_text
-        return text(lang, key).format(**values)
+        # a moment (a field named *_at) as people write it, not as the store keeps it
+        shown = {name: long_datetime(v, lang) if name.endswith("_at") else v for name, v in values.items()}
+        return text(lang, key).format(**shown)
     return detail if lang == "en" else _by_class(error, "detail", lang)

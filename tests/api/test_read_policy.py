@@ -84,12 +84,12 @@ def test_signing_in_keeps_the_key_in_a_strict_cookie_for_pages_and_reads(
 def test_a_wrong_or_revoked_key_gets_the_form_again_saying_why(guarded: TestClient, keys: KeyStore) -> None:
     wrong = sign_in(guarded, "cal_abcdefgh_" + "x" * 43)
     assert wrong.status_code == 401 and "set-cookie" not in wrong.headers
-    assert "not valid" in wrong.text and 'type="password"' in wrong.text
+    assert "niet geldig" in wrong.text and 'type="password"' in wrong.text  # the page's language
     plain, info = keys.create("former reader", "reader")
     assert sign_in(guarded, plain).status_code == 303
     keys.revoke(info.key_id)
     again = guarded.get("/coverage")
-    assert again.status_code == 401 and "revoked" in again.text and 'type="password"' in again.text
+    assert again.status_code == 401 and "ingetrokken op" in again.text and 'type="password"' in again.text
 
 
 @pytest.mark.parametrize("back", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"])
