@@ -295,7 +295,7 @@ def test_a_refused_key_is_explained_in_dutch(site: Site) -> None:
     response = httpx.post(f"{site.url}/signin", data={"key": "cal_not-a-key", "next": "/coverage"})
     assert response.status_code == 401
     visible = _visible(response.text)
-    assert "Meld u aan met een geldige API-sleutel." in visible
+    assert "De API-sleutel is niet geldig." in visible
     assert not re.search(r"\b(unknown|revoked|malformed|invalid)\b", visible, re.I), visible[-800:]
 
 
