@@ -223,9 +223,13 @@ def test_evidence_form_finds_names_shows_field_errors_and_adds_a_proposed_findin
     page.fill("#f-key", key)
     page.fill("#f-statement_nl", "Mentoring verlaagt <b>eenzaamheid</b> bij jongvolwassenen")
     page.locator("#f-factor").press_sequentially("Vertrouwen in de", delay=30)  # type-ahead from /api/v1/search
-    page.wait_for_selector(
-        "#factor-names option[value='Vertrouwen in de overheid']:text-matches('pf-vertrouwen')", state="attached"
-    )
+    offered: list[str] = []
+    for _ in range(50):  # the page's CSP forbids wait_for_function's eval: poll the offered names instead
+        offered = page.locator("#factor-names option").evaluate_all("(os) => os.map((o) => o.textContent)")
+        if any("pf-vertrouwen-overheid" in o for o in offered):
+            break
+        time.sleep(0.1)
+    assert any("pf-vertrouwen-overheid" in o for o in offered), offered
     page.fill("#f-factor", "Vertrouwen in de overheid")  # what picking the offered name puts in the field
     page.select_option("#f-direction", "supports")
     page.fill("#f-effect_size", "0,11")
