@@ -169,6 +169,11 @@ def _role_dependency(needed: Role) -> Callable[..., KeyInfo]:
     return dependency
 
 
+def key_with_role(request: Request, keys: KeyStore, plain_key: str, role: Role) -> KeyInfo:
+    """The info of a key a page's form posted, when it has `role` or higher; 401 or 403 as for the API."""
+    return _authorize(_authenticate(request, keys, plain_key), role)
+
+
 def reader_key(request: Request, keys: KeyStore, plain_key: str) -> KeyInfo:
     """The info of a key that may read (every active key may); 401 for a malformed, unknown or revoked one."""
     return _authorize(_authenticate(request, keys, plain_key), Role.READER)

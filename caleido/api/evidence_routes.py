@@ -11,8 +11,10 @@ from caleido.api.deps import Curator, Researcher, SettingsDep, StoreDep
 from caleido.api.jobs import Job, JobsDep
 from caleido.api.uploads import now_or_as_job, read_upload
 from caleido.errors import InvalidData, NotFound, Problem
+from caleido.graph.store import GraphStore
 from caleido.loaders import evidence
 from caleido.loaders.raw import RawBatch, RawLink, RawNode
+from caleido.loaders.references import SourceIndex, normalise_doi
 from caleido.ontology.records import Origin, now_utc
 
 router = APIRouter(prefix="/api/v1", tags=["researchers"], responses=problems.responses(400, 401, 403, 413, 422, 503))
@@ -29,21 +31,77 @@ def _lang(text: schemas.LangTextIn) -> dict[str, str]:
 
 @router.post("/findings", status_code=201, response_model=schemas.Created, responses=problems.responses(404, 409))
 def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, response: Response) -> dict[str, Any]:
-    """A finding with its source; it stays *proposed* until a curator accepts it."""
+    """A finding with its source; it stays *proposed* until a curator accepts it. With `evidence`, it is linked
+    in the same write to a factor, an intervention or both."""
+    created = record_finding(store, body, key.agent)
+    response.headers["Location"] = f"/api/v1/nodes/{created['id']}"
+    return created
+
+
+def _source(store: GraphStore, source: schemas.SourceIn, raw: RawBatch) -> str:
+    """The id of the finding's source: the one named, the stored one with the DOI (as the reference import finds
+    it, caleido.loaders.references), or a new one from the citation (added to `raw`)."""
+    if source.id:
+        if store.find_classes([source.id]).get(source.id) != "Source":
+            raise NotFound(f"no source with id {source.id!r}; leave out the id and give a citation to add one")
+        return source.id
+    doi = normalise_doi(source.doi) if source.doi else None
+    if source.doi and doi is None:
+        raise InvalidData([Problem(REQUEST, "body", "source.doi", f"{source.doi[:80]!r} is not a DOI (10.1111/...)")])
+    if doi and (known := SourceIndex.of_store(store).dois.get(doi)):
+        return known
+    if not source.citation:
+        message = "give an existing source id or a citation"
+        if doi:
+            message = f"no source in the store has the DOI {doi}; give the citation to add it"
+        raise InvalidData([Problem(REQUEST, "body", "source.citation", message)])
+    record = evidence.source_record(source.citation, source.url, source.year, doi)
+    raw.nodes.append(RawNode("Source", record, _origin("source")))
+    return str(record["id"])
+
+
+def _targets(store: GraphStore, finding: str | None, wanted: dict[str, str | None]) -> None:
+    """NotFound unless each wanted target is a node of its kind (and `finding`, when given, a Finding)."""
+    if not any(wanted.values()):
+        raise InvalidData([Problem(REQUEST, "body", "factor", "give a factor, an intervention, or both")])
+    classes = store.find_classes([*([finding] if finding else []), *(v for v in wanted.values() if v)])
+    if finding and classes.get(finding) != "Finding":
+        raise NotFound(f"no finding with id {finding!r}")
+    expected = {"factor": ("RiskFactor", "ProtectiveFactor"), "intervention": ("Intervention",)}
+    for name, node_id in wanted.items():
+        if node_id and classes.get(node_id) not in expected[name]:
+            raise NotFound(f"no {name} with id {node_id!r}")
+
+
+def _evidence_links(
+    wanted: dict[str, str | None], direction: str, source: str, locator: str, note: str | None
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "rel": "evidence_for",
+            "to": node_id,
+            "direction": direction,
+            "source": source,
+            "locator": locator,
+            "status": evidence.PROPOSED,
+            "note": note,
+        }
+        for node_id in wanted.values()
+        if node_id
+    ]
+
+
+def record_finding(store: GraphStore, body: schemas.FindingIn, agent: str) -> dict[str, Any]:
+    """Write a finding (and, with `body.evidence`, its evidence links) in one write; what the route answers. The
+    evidence form's page calls this too."""
     if not body.statement.nl and not body.statement.en:
         raise InvalidData([Problem(REQUEST, "body", "statement", "give the statement in nl and/or en")])
+    wanted = {"factor": body.evidence.factor, "intervention": body.evidence.intervention} if body.evidence else {}
+    if body.evidence:
+        _targets(store, None, wanted)
     raw = RawBatch()
-    if body.source.id:
-        source_id = body.source.id
-        if store.find_classes([source_id]).get(source_id) != "Source":
-            raise NotFound(f"no source with id {source_id!r}; leave out the id and give a citation to add one")
-    elif body.source.citation:
-        source = evidence.source_record(body.source.citation, body.source.url, body.source.year, body.source.doi)
-        source_id = source["id"]
-        raw.nodes.append(RawNode("Source", source, _origin("source")))
-    else:
-        raise InvalidData([Problem(REQUEST, "body", "source", "give an existing source id or a citation")])
-    fields = body.model_dump(exclude={"statement", "source"}, exclude_none=True)
+    source_id = _source(store, body.source, raw)
+    fields = body.model_dump(exclude={"statement", "source", "evidence"}, exclude_none=True)
     if body.maryland_level is not None:
         fields["maryland_level"] = str(body.maryland_level)  # the scheme's notation
     if body.country is not None:
@@ -51,6 +109,16 @@ def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, respo
     finding_id = evidence.stable_id(
         "fnd", source_id, body.source.locator, *sorted(_lang(body.statement).items()), *sorted(fields.items())
     )
+    reported_in = {
+        "rel": "reported_in",
+        "to": source_id,
+        "source": source_id,
+        "locator": body.source.locator,
+        "status": evidence.PROPOSED,
+    }
+    links = []
+    if body.evidence:
+        links = _evidence_links(wanted, body.evidence.direction, source_id, body.source.locator, body.evidence.note)
     finding = {
         "id": finding_id,
         "label": _lang(body.statement),
@@ -58,49 +126,26 @@ def add_finding(body: schemas.FindingIn, store: StoreDep, key: Researcher, respo
         "source": source_id,
         "locator": body.source.locator,
         "status": evidence.PROPOSED,
-        "links": [
-            {
-                "rel": "reported_in",
-                "to": source_id,
-                "source": source_id,
-                "locator": body.source.locator,
-                "status": evidence.PROPOSED,
-            }
-        ],
+        "links": [reported_in, *links],
     }
     raw.nodes.append(RawNode("Finding", finding, _origin("body")))
-    _, report = evidence.write(store, raw, key.agent, now_utc())
-    response.headers["Location"] = f"/api/v1/nodes/{finding_id}"
-    return {"id": finding_id, "status": evidence.PROPOSED, "source": source_id, "revisions": report.revision_ids}
+    _, report = evidence.write(store, raw, agent, now_utc())
+    return {
+        "id": finding_id,
+        "status": evidence.PROPOSED,
+        "source": source_id,
+        "links": [f"{finding_id} EVIDENCE_FOR {link['to']}" for link in links],
+        "revisions": report.revision_ids,
+    }
 
 
 @router.post("/evidence", status_code=201, response_model=schemas.Created, responses=problems.responses(404, 409))
 def add_evidence(body: schemas.EvidenceIn, store: StoreDep, key: Researcher) -> dict[str, Any]:
     """Link a finding to a factor, an intervention, or both (evidence for the intervention-factor link)."""
     wanted = {"factor": body.factor, "intervention": body.intervention}
-    if not any(wanted.values()):
-        raise InvalidData([Problem(REQUEST, "body", "factor", "give a factor, an intervention, or both")])
-    classes = store.find_classes([body.finding, *(v for v in wanted.values() if v)])
-    if classes.get(body.finding) != "Finding":
-        raise NotFound(f"no finding with id {body.finding!r}")
-    expected = {"factor": ("RiskFactor", "ProtectiveFactor"), "intervention": ("Intervention",)}
-    for name, node_id in wanted.items():
-        if node_id and classes.get(node_id) not in expected[name]:
-            raise NotFound(f"no {name} with id {node_id!r}")
+    _targets(store, body.finding, wanted)
     source = store.fetch_nodes("Finding", [body.finding])[body.finding]["source"]
-    links = [
-        {
-            "rel": "evidence_for",
-            "to": node_id,
-            "direction": body.direction,
-            "source": source,
-            "locator": body.locator,
-            "status": evidence.PROPOSED,
-            "note": body.note,
-        }
-        for node_id in wanted.values()
-        if node_id
-    ]
+    links = _evidence_links(wanted, body.direction, source, body.locator, body.note)
     raw = RawBatch()
     raw.links = [RawLink(body.finding, link, _origin(f"links[{i}]")) for i, link in enumerate(links)]
     _, report = evidence.write(store, raw, key.agent, now_utc())

@@ -20,8 +20,20 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
-from caleido.api.deps import KEY_COOKIE, KeysDep, PageLang, StoreDep, language, optional_reader, reader_key
+from caleido.api import evidence_form
+from caleido.api.deps import (
+    KEY_COOKIE,
+    KeysDep,
+    PageLang,
+    StoreDep,
+    key_with_role,
+    language,
+    optional_reader,
+    reader_key,
+)
+from caleido.api.keys import KeyStore, Role
 from caleido.api.problems import client_detail
 from caleido.api.routes import MAX_PAGE, SIGNAL_TARGETS
 from caleido.errors import CaleidoError, Forbidden, InvalidParameter, NotFound, RequestError, Unauthorized
@@ -53,7 +65,7 @@ from caleido.viz.coverage_map import (
     page_count,
 )
 from caleido.viz.explorer import explorer_view, provenance
-from caleido.viz.i18n import Lang, class_label, labelled, long_date, terms, text
+from caleido.viz.i18n import Lang, class_label, labelled, long_date, term_label, terms, text
 from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope, model_sources
 from caleido.viz.page_errors import error_message, error_title
 from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view, reason_ids, reason_sources, region_name
@@ -532,38 +544,39 @@ def favicon() -> FileResponse:
 
 # ---------------------------------------------------------------- the evidence form
 
-FORM_TEXTS = (
-    "added",
-    "key_missing",
-    "target_missing",
-    "target_unknown",
-    "error",
-    "row",
-    "outcome",
-    "finding",
-    "factor",
-    "match",
-)
+FORM_TEXTS = ("key_missing", "error", "row", "outcome", "finding", "factor", "match")
 # What a row of the import report says happened, in the page's words (the API answers with these codes).
 IMPORT_OUTCOMES = ("created", "updated", "revised", "unchanged", "merged", "matched")
+SEARCHED_CLASSES = (*evidence_form.FACTOR_CLASSES, "Intervention", "Source")  # the form's type-ahead
 
 
-@reading.get("/evidence/new", response_class=HTMLResponse)
-def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
-    members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
+def _evidence_form(
+    request: Request, store: GraphStore, lang: Lang, outcome: evidence_form.Outcome, status: int = 200
+) -> HTMLResponse:
+    members = usecases.model_members(store, lang=lang, classes=evidence_form.FACTOR_CLASSES)
     interventions = usecases.model_interventions(store, lang=lang)
-    targets = [(m.id, f"{m.label} · {class_label(m.class_, lang)}") for m in members]
-    targets += [(i.id, f"{i.label} · {class_label('Intervention', lang)}") for i in interventions]
+    created = outcome.created
     return render_page(
         request,
         "evidence_form.html",
         lang,
         "evidence",
-        targets=targets,
+        status=status,
+        values=outcome.values,
+        errors=outcome.errors,
+        problem=outcome.problem,
+        created=created,
+        created_status=term_label("ReviewStatusScheme", created["status"], lang) if created else None,
+        factors=[(m.label or m.id, class_label(m.class_, lang)) for m in members],
+        interventions=[(i.label or i.id, class_label("Intervention", lang)) for i in interventions],
         directions=terms("DirectionScheme", lang),
         grades=terms("EvidenceGradeScheme", lang),
+        designs=terms("StudyDesignScheme", lang),
+        maryland=terms("MarylandScaleScheme", lang),
+        biases=terms("RiskOfBiasScheme", lang),
         js_texts={
             **{key: text(lang, f"form.{key}") for key in FORM_TEXTS},
+            "classes": {cls: class_label(cls, lang) for cls in SEARCHED_CLASSES},
             "statuses": dict(terms("ReviewStatusScheme", lang)),
             "outcomes": {
                 **dict(terms("ReviewStatusScheme", lang)),
@@ -571,6 +584,40 @@ def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTM
             },
         },
     )
+
+
+@reading.get("/evidence/new", response_class=HTMLResponse)
+def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
+    return _evidence_form(request, store, lang, evidence_form.Outcome(evidence_form.blank_values()))
+
+
+@reading.post("/evidence/new", response_class=HTMLResponse)
+async def evidence_form_post(request: Request, store: StoreDep, keys: KeysDep, lang: PageLang) -> HTMLResponse:
+    """The form without JavaScript: the key (or the sign-in cookie) and the fields posted as a form; the finding
+    and its evidence links written by the API's own function; problems beside their fields."""
+    _same_site(request)
+    form = await request.form()
+    values = evidence_form.form_values(form)
+    plain_key = str(form.get("key") or "").strip() or request.cookies.get(KEY_COOKIE, "").strip()
+    return await run_in_threadpool(_submit_evidence, request, store, keys, lang, values, plain_key)
+
+
+def _submit_evidence(
+    request: Request, store: GraphStore, keys: KeyStore, lang: Lang, values: dict[str, str], plain_key: str
+) -> HTMLResponse:
+    if not plain_key:
+        outcome = evidence_form.Outcome(values, {"key": evidence_form.FieldMessage(text(lang, "form.key_missing"))})
+        return _evidence_form(request, store, lang, outcome, 401)
+    try:
+        agent = key_with_role(request, keys, plain_key, Role.RESEARCHER).agent
+    except (Unauthorized, Forbidden) as error:
+        message = evidence_form.FieldMessage(text(lang, "form.key_refused"), client_detail(error))
+        return _evidence_form(request, store, lang, evidence_form.Outcome(values, {"key": message}), error.status)
+    outcome = evidence_form.submit(store, values, agent, lang)
+    if outcome.created:  # a fresh form for the next finding, with the receipt of this one
+        done = evidence_form.Outcome(evidence_form.blank_values(), created=outcome.created)
+        return _evidence_form(request, store, lang, done, 201)
+    return _evidence_form(request, store, lang, outcome, 422)
 
 
 @router.get("/evidence/template.csv")

@@ -63,7 +63,7 @@ class LangTextIn(Public):
 
 
 class SourceIn(Public):
-    """An existing source by id, or a new one by its citation."""
+    """An existing source by id or by DOI, or a new one by its citation (with a DOI the store knows, that source)."""
 
     id: str | None = Field(default=None, description="An existing Source id; then the other fields are not needed")
     citation: str | None = Field(default=None, min_length=1, max_length=2000)
@@ -71,6 +71,17 @@ class SourceIn(Public):
     doi: str | None = Field(default=None, max_length=200)
     year: StrictInt | None = Field(default=None, ge=1800, le=2100)
     locator: str = Field(min_length=1, max_length=500, description="Where in the source: page, table, section")
+
+
+class FindingEvidenceIn(Public):
+    """What a finding is evidence for, given with the finding itself (one submission, one write)."""
+
+    factor: str | None = Field(
+        default=None, min_length=1, max_length=128, description="A RiskFactor or ProtectiveFactor id"
+    )
+    intervention: str | None = Field(default=None, min_length=1, max_length=128, description="An Intervention id")
+    direction: Literal["supports", "contradicts", "mixed"]
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class FindingIn(Public):
@@ -93,6 +104,11 @@ class FindingIn(Public):
     risk_of_bias: str | None = Field(default=None, max_length=50, description="low, some-concerns, high or unclear")
     grade: str = "not-assessed"
     source: SourceIn
+    evidence: FindingEvidenceIn | None = Field(
+        default=None,
+        description="Link the new finding, in the same write, as evidence for a factor, an intervention or both "
+        "(then for their link); the link's locator is the source's",
+    )
 
 
 class Created(Public):

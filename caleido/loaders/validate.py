@@ -24,6 +24,7 @@ from caleido.ontology.records import (
     link_model,
     node_model,
 )
+from caleido.ontology.study_checks import FieldCheckError
 
 PROVENANCE_FILLED = ("added_by", "added_at")
 NOT_FOUND = " in this batch or the store"  # follows "no node with id 'x'"
@@ -41,6 +42,8 @@ def _problems_from(exc: ValidationError, origin: Origin, prefix: str = "") -> li
     for error in exc.errors(include_input=False, include_url=False):
         path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in error["loc"]).replace(".[", "[")
         message = error["msg"]
+        if not path and isinstance(cause := error.get("ctx", {}).get("error"), FieldCheckError):
+            path = cause.field  # a check across fields names the one to fix
         if error["type"] == "extra_forbidden":
             message = "unknown field (not in the ontology for this class)"
         out.append(Problem(origin.file, origin.location, f"{prefix}{path}", message))

@@ -468,3 +468,26 @@ def test_the_grade_crosswalk_is_served_read_only(client: TestClient) -> None:
         ("1", "closeMatch", "effective-first")
     ]
     assert client.post("/api/v1/vocabularies/grades", json={}).status_code == 405
+
+
+def test_a_finding_with_evidence_links_both_targets_in_one_write_and_a_known_doi_reuses_its_source(
+    client: TestClient, keys: KeyStore
+) -> None:
+    researcher = bearer(keys, "researcher")
+    source = {**FINDING["source"], "doi": "https://doi.org/10.5555/Caleido.Form"}
+    first = client.post("/api/v1/findings", json={**FINDING, "source": source}, headers=researcher).json()
+    evidence = {"factor": "rf-1", "intervention": "int-1", "direction": "mixed"}
+    other = {**FINDING, "outcome": "behaviour", "source": {"doi": "10.5555/caleido.form", "locator": "p. 3"}}
+    created = client.post("/api/v1/findings", json={**other, "evidence": evidence}, headers=researcher)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["source"] == first["source"]  # found by its DOI, not made again
+    assert sorted(body["links"]) == sorted(f"{body['id']} EVIDENCE_FOR {t}" for t in ("rf-1", "int-1"))
+    refused = client.post(
+        "/api/v1/findings", json={**FINDING, **CODED, "ci_lower": 0.25, "evidence": evidence}, headers=researcher
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "ci_lower"
+    unknown = client.post(
+        "/api/v1/findings", json={**FINDING, "evidence": {**evidence, "factor": "rf-x"}}, headers=researcher
+    )
+    assert unknown.status_code == 404

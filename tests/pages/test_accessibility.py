@@ -123,7 +123,7 @@ HOW = {
     "map-outlines": How("/kaart?measure=recognised&outline=safety-region&outline=ggd-region&outline=police-unit"),
     "explore": How("/explore/rf-xss", networks=("explorer",)),
     "evidence-form": How("/evidence/new"),
-    "evidence-form-invalid": How("/evidence/new", act=send_empty_finding),
+    "evidence-form-invalid": How("/evidence/new", act=send_empty_finding, act_status=401),
     "signin": How("/signin"),
     "signin-refused": How("/signin", act=sign_in_with_a_wrong_key, act_status=401),
     "error-not-found": How("/explore/no-such-record", status=404),

@@ -232,29 +232,60 @@ def test_explorer_caps_the_neighbourhood_with_a_more_control(watched: Watched) -
 # ---------------------------------------------------------------- evidence form
 
 
-def test_evidence_form_adds_a_proposed_finding_and_shows_field_errors(watched: Watched, site: Site) -> None:
+def test_evidence_form_finds_names_shows_field_errors_and_adds_a_proposed_finding(watched: Watched, site: Site) -> None:
     page = watched.page
     key, info = site.keys.create("browser-researcher", "researcher")
-    watched.goto("/evidence/new?lang=en")
+    watched.goto("/evidence/new")
+    assert page.locator("#f-direction").input_value() == ""  # no preset direction: the user chooses
     page.fill("#f-key", key)
-    page.fill("#f-statement-en", "Mentoring lowers <b>loneliness</b> among young adults")
-    page.fill("#f-target", "rf-xss")
+    page.fill("#f-statement_nl", "Mentoring verlaagt <b>eenzaamheid</b> bij jongvolwassenen")
+    page.locator("#f-factor").press_sequentially("Vertrouwen in de", delay=30)  # type-ahead from /api/v1/search
+    offered: list[str] = []
+    for _ in range(50):  # the page's CSP forbids wait_for_function's eval: poll the offered names instead
+        offered = page.locator("#factor-names option").evaluate_all("(os) => os.map((o) => o.textContent)")
+        if any("pf-vertrouwen-overheid" in o for o in offered):
+            break
+        time.sleep(0.1)
+    assert any("pf-vertrouwen-overheid" in o for o in offered), offered
+    page.fill("#f-factor", "Vertrouwen in de overheid")  # what picking the offered name puts in the field
+    page.select_option("#f-direction", "supports")
+    page.fill("#f-effect_size", "0,11")
+    page.fill("#f-effect_measure", "r")
+    page.fill("#f-ci_lower", "0,2")  # above the effect size: the API's check, beside this field
+    page.fill("#f-ci_upper", "0,3")
+    page.fill("#f-n_studies", "32")
     page.fill("#f-citation", "Doe, J. (2024). Mentoring and loneliness. Journal of Tests, 1, 1-10.")
-    page.click("#finding-form button[type=submit]")  # no locator yet: the API's 422 shows beside the field
-    page.wait_for_selector("#f-locator-error")
-    assert page.locator("#f-locator").get_attribute("aria-invalid") == "true"
-    page.fill("#f-locator", "table 2")
+    page.fill("#f-doi", "https://doi.org/10.5555/Caleido.Test.2024")
+    page.fill("#f-year", "2024")
+    page.fill("#f-locator", "tabel 2")
+    page.click("#finding-form button[type=submit]")
+    page.wait_for_selector("#f-ci_lower-error")
+    ci = page.locator("#f-ci_lower")
+    assert ci.get_attribute("aria-invalid") == "true" and "f-ci_lower-error" in ci.get_attribute("aria-describedby")
+    assert "De ondergrens moet onder de bovengrens" in page.locator("#f-ci_lower-error").inner_text()
+    assert page.locator("#f-factor").input_value() == "Vertrouwen in de overheid"  # the form kept what was typed
+    watched.screenshot("evidence-invalid-nl")
+    page.fill("#f-key", key)  # a password field is never sent back
+    page.fill("#f-ci_lower", "0,05")
     page.click("#finding-form button[type=submit]")
     page.wait_for_selector("#created")
-    finding = page.locator("#created a").inner_text()
-    assert "(Proposed)" in page.locator("#created").inner_text()  # the status in the page's language
+    finding = page.locator("#created a").first.inner_text()
+    assert "voorgesteld" in page.locator("#created").inner_text()
     stored = site.store.fetch_nodes("Finding", [finding])[finding]
-    assert (
-        stored["status"] == "proposed" and stored["label_en"] == "Mentoring lowers <b>loneliness</b> among young adults"
+    assert (stored["status"], stored["effect_size"], stored["ci_lower"], stored["n_studies"]) == (
+        "proposed",
+        0.11,
+        0.05,
+        32,
     )
+    assert stored["label_nl"] == "Mentoring verlaagt <b>eenzaamheid</b> bij jongvolwassenen"
     assert stored["added_by"] == info.agent == f"key:{info.key_id}:researcher"  # the id and role, not the name
-    assert all(key not in url for url in watched.requests)  # the key went in a header, never in a URL
-    watched.screenshot("evidence-en")
+    source = site.store.fetch_nodes("Source", [stored["source"]])[stored["source"]]
+    assert (source["doi"], source["year"]) == ("10.5555/caleido.test.2024", 2024)
+    links = [(t, v["direction"], v["status"]) for s, t, v in site.store.iter_links("evidence_for") if s == finding]
+    assert links == [("pf-vertrouwen-overheid", "supports", "proposed")]
+    assert all(key not in url for url in watched.requests)  # the key went in the form's body, never in a URL
+    watched.screenshot("evidence-nl")
     watched.check(422)
 
 

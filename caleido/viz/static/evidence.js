@@ -1,88 +1,59 @@
 "use strict";
-// The evidence form: sends the finding and its evidence link to the API with the key in the
-// Authorization header (never in a URL), shows the API's field errors beside the fields, and shows a
-// CSV upload's per-row report. Everything from the server is set as text.
+// The evidence form posts as a plain form (the server resolves names and puts problems beside the fields);
+// this adds type-ahead on names from /api/v1/search, and sends a CSV upload to the API with the key in the
+// Authorization header (never in a URL), showing its per-row report. Everything from the server is set as text.
 (function () {
   const form = document.getElementById("finding-form");
   if (!form) return;
   const texts = JSON.parse(document.getElementById("evidence-texts").textContent);
   const lang = document.documentElement.lang;
   const keyInput = document.getElementById("f-key");
-  const status = document.getElementById("form-status");
 
   function element(tag, text) { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
-  function value(field) { const input = form.querySelector('[data-field="' + field + '"]'); const v = input.value.trim(); return v === "" ? null : v; }
   function headers(extra) { return Object.assign({ Authorization: "Bearer " + keyInput.value.trim(), Accept: "application/json" }, extra || {}); }
 
-  function clearErrors() {
-    document.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
-    document.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); e.classList.remove("invalid"); });
-    status.replaceChildren();
+  // Type-ahead: a field with data-search offers the names /api/v1/search finds in those classes as the user
+  // types; the form posts the name and the server resolves it, so a name typed without a pick works too.
+  function typeAhead(input) {
+    const list = document.getElementById(input.getAttribute("list"));
+    const classes = input.dataset.search.split(" ");
+    const served = Array.from(list.options).map(function (o) { return o.cloneNode(true); });
+    let timer = null;
+    let asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2 || q === asked) return;
+      timer = setTimeout(function () {
+        asked = q;
+        const params = new URLSearchParams({ q: q, limit: "15" });
+        classes.forEach(function (c) { params.append("class", c); });
+        fetch("/api/v1/search?" + params.toString(), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (hits) {
+            if (input.value.trim() !== q) return;
+            const options = hits.map(function (hit) {
+              const name = (lang === "en" ? hit.label_en || hit.label_nl : hit.label_nl || hit.label_en) || hit.id;
+              const option = element("option", (texts.classes[hit.class] || hit.class) + " · " + hit.id);
+              option.value = name;
+              return option;
+            });
+            list.replaceChildren.apply(list, options.length ? options : served.map(function (o) { return o.cloneNode(true); }));
+          })
+          .catch(function () { /* the served names stay; the server resolves what is typed */ });
+      }, 200);
+    });
   }
+  form.querySelectorAll("input[data-search]").forEach(typeAhead);
 
-  function fieldError(field, message) {
-    const input = form.querySelector('[data-field="' + field + '"]') || (field === "key" ? keyInput : null);
-    if (!input) return false;
+  function fieldError(input, message) {
     const note = element("span", message);
     note.className = "field-error";
     note.id = input.id + "-error";
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", note.id);
-    input.classList.add("invalid");
     input.insertAdjacentElement("afterend", note);
-    return true;
   }
-
-  function showProblem(problem, prefix) {
-    const box = element("div");
-    box.className = "notice error";
-    box.setAttribute("role", "alert");
-    box.append(element("strong", (problem.title || texts.error) + ": "), element("span", problem.detail || ""));
-    (problem.errors || []).forEach(function (e) {
-      const field = (prefix || "") + (e.field || "");
-      if (!fieldError(field, e.message)) box.append(element("div", field + ": " + e.message));
-    });
-    status.replaceChildren(box);
-  }
-
-  function send(url, body) {
-    return fetch(url, { method: "POST", headers: headers({ "Content-Type": "application/json" }), body: JSON.stringify(body) })
-      .then(function (response) { return response.json().then(function (json) { return { ok: response.ok, status: response.status, json: json }; }); });
-  }
-
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    clearErrors();
-    const target = value("target");
-    if (!keyInput.value.trim()) { fieldError("key", texts.key_missing); return; }
-    if (!target) { fieldError("target", texts.target_missing); return; }
-    fetch("/api/v1/nodes/" + encodeURIComponent(target), { headers: headers() }).then(function (response) {
-      if (response.status === 404) { fieldError("target", texts.target_unknown); return null; }
-      return response.json().then(function (node) {
-        if (node.class === undefined) { showProblem(node); return null; }
-        const statement = {};
-        if (value("statement.nl")) statement.nl = value("statement.nl");
-        if (value("statement.en")) statement.en = value("statement.en");
-        const source = { locator: value("source.locator") || "" };
-        if (value("source.id")) source.id = value("source.id"); else if (value("source.citation")) source.citation = value("source.citation");
-        return send("/api/v1/findings", { statement: statement, grade: value("grade"), source: source }).then(function (created) {
-          if (!created.ok) { showProblem(created.json); return null; }
-          const link = { finding: created.json.id, direction: value("direction"), locator: source.locator, note: value("note") };
-          link[node.class === "Intervention" ? "intervention" : "factor"] = target;
-          return send("/api/v1/evidence", link).then(function (linked) {
-            if (!linked.ok) { showProblem(linked.json); return; }
-            const done = element("p");
-            done.className = "notice";
-            done.id = "created";
-            const anchor = element("a", created.json.id);
-            anchor.href = "/explore/" + encodeURIComponent(created.json.id) + "?lang=" + lang;
-            done.append(element("span", texts.added + " "), anchor, element("span", " (" + (texts.statuses[created.json.status] || created.json.status) + ")"));
-            status.replaceChildren(done);
-          });
-        });
-      });
-    }).catch(function (error) { status.replaceChildren(element("p", texts.error + ": " + error.message)); });
-  });
 
   const upload = document.getElementById("upload-form");
   const report = document.getElementById("upload-report");
@@ -90,7 +61,7 @@
     event.preventDefault();
     report.replaceChildren();
     const file = document.getElementById("f-file").files[0];
-    if (!keyInput.value.trim()) { fieldError("key", texts.key_missing); return; }
+    if (!keyInput.value.trim()) { fieldError(keyInput, texts.key_missing); return; }
     if (!file) return;
     const body = new FormData();
     body.append("file", file);
