@@ -65,11 +65,35 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "kaleidoscope.intro": (
         "Het individu in het midden; daaromheen de clusters van risicofactoren in de omgeving; dan de "
         "beschermende factoren en de thema's voor beschermende programma's; buiten de waarden waarop die "
-        "programma's rusten. Interventies hangen aan wat ze aanpakken.",
+        "programma's rusten. Onder het diagram staan per cluster de interventies die de factoren aanpakken.",
         "The individual at the centre; around it the clusters of risk factors in the environment; then the "
         "protective factors and the themes for protective programmes; outside the values those programmes "
-        "rest on. Interventions hang on what they address.",
+        "rest on. Below the diagram, each cluster lists the interventions that address its factors.",
     ),
+    "kaleidoscope.diagram": (
+        "Het model als ringen, van het individu in het midden naar buiten; de risicofactoren in één sector per "
+        "cluster. Kies een cluster (in de ring of bij de namen) voor de interventies die de factoren erin aanpakken.",
+        "The model as rings, from the individual at the centre outwards; the risk factors in one sector per "
+        "cluster. Choose a cluster (in the ring or among the names) for the interventions that address its factors.",
+    ),
+    "kaleidoscope.proposed.key": (
+        "Schuin gedrukt, met een open stip: voorgesteld, nog niet door een curator getoetst.",
+        "In italics, with an open dot: proposed, not yet reviewed by a curator.",
+    ),
+    "kaleidoscope.sectors": ("Interventies per cluster", "Interventions per cluster"),
+    "kaleidoscope.sectors.intro": (
+        "Per cluster van risicofactoren (een sector van het diagram): de factoren erin en de interventies die een "
+        "bron eraan verbindt, elk verband met de passage waarop het rust.",
+        "Per cluster of risk factors (a sector of the diagram): its factors and the interventions a source links "
+        "to them, each link with the passage it rests on.",
+    ),
+    "kaleidoscope.sector.factors": ("Factoren", "Factors"),
+    "kaleidoscope.sector.open": ("toon de interventies", "show the interventions"),
+    "kaleidoscope.sector.none": (
+        "Geen bron verbindt een interventie met de factoren in dit cluster (bij deze filters).",
+        "No source links an intervention to the factors in this cluster (with these filters).",
+    ),
+    "kaleidoscope.back": ("Terug naar het diagram", "Back to the diagram"),
     "domain": ("Domein", "Domain"),
     "level": ("Bestuurslaag", "Governance level"),
     "scheme": ("Bron van de clusters", "Source of the clusters"),
