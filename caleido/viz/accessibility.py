@@ -36,9 +36,9 @@ class CheckedPage:
 CHECKED_PAGES: tuple[CheckedPage, ...] = (
     CheckedPage("kaleidoscope", "/", ("De caleidoscoop", "The kaleidoscope")),
     CheckedPage(
-        "kaleidoscope-tooltip",
+        "kaleidoscope-sector",
         "/",
-        ("De caleidoscoop met het venster bij een knoop", "The kaleidoscope with a node's tooltip open"),
+        ("De caleidoscoop met de interventies van een cluster", "The kaleidoscope with a cluster's interventions"),
     ),
     CheckedPage("coverage", "/coverage", ("De bewijs- en leemtekaart", "The evidence and gap map")),
     CheckedPage(

@@ -1,35 +1,49 @@
-"""The kaleidoscope as a network with a fixed radial layout: the individual at the centre, the clusters of
-risk factors in the environment around it, protective factors and programme themes in the next ring, the
-values outside, and the interventions on the outer edge, turned towards what they address.
+"""The kaleidoscope as a radial diagram drawn on the server: the individual at the centre, one ring per
+dimension of the model around it, the risk factors of the centre and the environment in one sector per cluster
+(of the chosen source's scheme), and every name in a column beside the circle with a line to its dot, so no two
+names overlap (caleido.viz.radial). Interventions are not drawn: each sector lists the interventions that
+address its factors, with the passages those links rest on.
 
 Input is the result of caleido.graph.usecases.model (one language) plus the labels of the sources it cites
-(model_sources); output is what the page template needs: the network data, the legend, the same content as
-tables, and the programme themes with their interventions and the values, each beside the passage it rests
-on. A layer with no accepted record says so in a sentence rather than being drawn empty or filled in.
+(model_sources); output is what the page template needs: the diagram's shapes, the sector lists, the legend,
+the same content as tables, and the programme themes with their interventions and the values, each beside the
+passage it rests on. A layer with no accepted record says so in a sentence rather than being drawn empty or filled in.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from caleido.graph.usecases.results import Dimension, Labelled, Member, Model, ModelIntervention, ModelTheme, Pairing
-from caleido.viz import layout, palette
+from caleido.viz import layout, palette, radial
 from caleido.viz.claims import ACCEPTED, cited_sources, claim_text, claim_view, gloss_note
 from caleido.viz.i18n import Lang, class_label, rel_label, term_label, text
-from caleido.viz.network import Network, explore_href
+from caleido.viz.network import explore_href
 
 Sources = Mapping[str, Labelled]  # labels of the sources the model cites, by id
 SHOWN = ("accepted", "proposed")  # what the lists show (proposed marked); rejected and retracted are left out
 THEME_FACTOR_RELS = ("BUILDS", "ADDRESSES")  # a theme -> protective factors it builds, risk factors it addresses
 
-RADII = {"individual": 150.0, "environment": 330.0, "protective": 520.0, "value": 680.0, "intervention": 840.0}
-CLUSTER_LABEL_OFFSET = 70.0
-CENTRE = "dimension:individual"
-INTERVENTIONS_SHOWN = 60  # the most connected; at national scale there are thousands (the map lists them all)
+# Inner and outer radius of each dimension's ring; the individual is the disc at the centre.
+RINGS = {
+    "individual": (0.0, 150.0),
+    "environment": (150.0, 250.0),
+    "protective": (250.0, 320.0),
+    "theme": (320.0, 390.0),
+    "value": (390.0, 450.0),
+}
+SECTOR_RINGS = ("individual", "environment")  # the rings of risk factors, which the clusters divide
+HUB = 52.0  # the centre's name sits inside this radius; the sectors start outside it
+INDIVIDUAL_DOTS = (84.0, 118.0)  # the centre's dots alternate between these radii
+TOP_GAP = math.radians(13)  # the rings' names sit in this gap either side of the top
+START, END = -math.pi / 2 + TOP_GAP, 3 * math.pi / 2 - TOP_GAP
+NO_CLUSTER = "none"
+INTERVENTIONS_SHOWN = 60  # the table's interventions, the most connected (the map lists them all)
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,7 @@ def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, l
     members = [m for m in model.members if m.status in statuses and _in_scheme(m, clusters, filters.scheme)]
     shown = {m.id for m in members}
     pairings = [p for p in model.pairings if p.status in statuses]
-    interventions = [
+    listed = [
         i
         for i in model.interventions
         if i.status in statuses
@@ -63,48 +77,17 @@ def kaleidoscope(model: Model, sources: Sources, filters: KaleidoscopeFilters, l
     for p in pairings:
         if p.end in shown:
             reach[p.start] += 1
-    attached = sorted((i for i in interventions if reach[i.id]), key=lambda i: (-reach[i.id], i.id))
+    attached = sorted((i for i in listed if reach[i.id]), key=lambda i: (-reach[i.id], i.id))
     interventions = attached[:INTERVENTIONS_SHOWN]
     shown |= {i.id for i in interventions}
     pairings = [p for p in pairings if p.start in shown and p.end in shown]
 
-    positions = _positions(members, interventions, pairings, clusters)
     dimensions = {d.id: d for d in model.dimensions}
-    network = Network()
-    centre = dimensions["individual"]
-    network.add_node(CENTRE, centre.label, cls="IndividualProfile", title=centre.definition, position=(0, 0), size=30)
-    for member in members:
-        network.add_node(
-            member.id,
-            member.label or member.id,
-            cls=member.class_,
-            dimension=member.dimension,
-            title=_title(member, member.class_, sources, lang),
-            position=positions[member.id],
-            href=explore_href(member.id, lang),
-        )
-        if member.dimension == "individual":
-            network.add_edge(CENTRE, member.id, dashes=True, color={"color": "#d9d9d9"}, arrows="")
-    for cluster_id, (x, y) in positions.items():
-        if cluster_id.startswith("cluster:"):
-            label, scheme_label = clusters[cluster_id.removeprefix("cluster:")]
-            network.add_node(cluster_id, label, cls="Cluster", title=f"{label}\n{scheme_label}", position=(x, y))
-            network.nodes[-1].update(shape="text", font={"size": 20, "color": "#6b3f00"})
-    for intervention in interventions:
-        network.add_node(
-            intervention.id,
-            intervention.label or intervention.id,
-            cls="Intervention",
-            title=_title(intervention, "Intervention", sources, lang),
-            position=positions[intervention.id],
-            href=explore_href(intervention.id, lang),
-        )
-    for pairing in pairings:
-        title = f"{rel_label(pairing.rel, lang)}\n{claim_text(pairing, sources, lang)}"
-        network.add_edge(pairing.start, pairing.end, title=title)
+    sectors = _sectors(members, clusters)
     labels = {m.id: m.label or m.id for m in members} | {i.id: i.label or i.id for i in interventions}
     return {
-        "network": network.data(physics=False),
+        "diagram": _diagram(model, members, pairings, sectors, dimensions, sources, lang),
+        "sectors": _sector_lists(sectors, clusters, listed, model, statuses, sources, lang),
         "legend": _legend(model, lang),
         "table": _table(members, dimensions, clusters, sources, lang),
         "themes": _themes(model, sources, lang),
@@ -154,47 +137,193 @@ def _cluster_of(member: Member, clusters: dict[str, tuple[str, str]]) -> str | N
     return next((c for c in member.clusters if c in clusters), None)
 
 
-def _positions(
+@dataclass(frozen=True)
+class Sector:
+    key: str  # a cluster's notation, or NO_CLUSTER
+    members: list[Member]  # the members of the centre and the environment it holds
+
+
+def _sectors(members: list[Member], clusters: dict[str, tuple[str, str]]) -> list[Sector]:
+    """One sector per cluster that holds a shown factor of the centre or the environment, in the scheme's order,
+    and one for those no cluster of the scheme holds."""
+    held: dict[str, list[Member]] = defaultdict(list)
+    for m in members:
+        if m.dimension in SECTOR_RINGS:
+            held[_cluster_of(m, clusters) or NO_CLUSTER].append(m)
+    order = [c for c in clusters if c in held] + ([NO_CLUSTER] if NO_CLUSTER in held else [])
+    return [Sector(key, sorted(held[key], key=lambda m: (m.class_ != "IndividualProfile", m.id))) for key in order]
+
+
+def sector_anchor(key: str) -> str:
+    """The id of a sector's list on the page (and of its wedge's link target)."""
+    return "sector-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def _outer_order(ids: list[str], neighbours: dict[str, list[str]], angles: dict[str, float]) -> list[str]:
+    """A ring's members ordered by the mean direction of what they are linked to inside (clockwise from START),
+    those linked to nothing drawn after them."""
+
+    def key(item: str) -> tuple[int, float, str]:
+        angle = layout.mean_angle([radial.polar(1.0, angles[n]) for n in neighbours[item] if n in angles])
+        return (1, 0.0, item) if angle is None else (0, (angle - START) % (2 * math.pi), item)
+
+    return sorted(ids, key=key)
+
+
+def _diagram(
+    model: Model,
     members: list[Member],
-    interventions: list[ModelIntervention],
     pairings: list[Pairing],
-    clusters: dict[str, tuple[str, str]],
-) -> dict[str, tuple[float, float]]:
-    """Ring by ring from the centre out; each ring ordered by the direction of what it is linked to inside."""
-    order = list(clusters)
+    sectors: list[Sector],
+    dimensions: dict[str, Dimension],
+    sources: Sources,
+    lang: Lang,
+) -> dict[str, Any]:
+    """The diagram's shapes: rings with their names, sector wedges, a dot per member and every name placed."""
+    weights = [(s.key, max(1, *(sum(m.dimension == r for m in s.members) for r in SECTOR_RINGS))) for s in sectors]
+    spans = radial.spread(weights, START, END)
+    angles: dict[str, float] = {}
+    radii: dict[str, float] = {}
+    for sector in sectors:
+        for ring in SECTOR_RINGS:
+            held = [m for m in sector.members if m.dimension == ring]
+            for n, (m, angle) in enumerate(zip(held, radial.evenly(len(held), *spans[sector.key]), strict=True)):
+                angles[m.id] = angle
+                radii[m.id] = INDIVIDUAL_DOTS[n % 2] if ring == "individual" else sum(RINGS[ring]) / 2
     neighbours: dict[str, list[str]] = defaultdict(list)
     for p in pairings:
         neighbours[p.start].append(p.end)
         neighbours[p.end].append(p.start)
-    positions: dict[str, tuple[float, float]] = {}
+    for ring in ("protective", "theme", "value"):
+        ids = _outer_order([m.id for m in members if m.dimension == ring], neighbours, angles)
+        for member_id, angle in zip(ids, radial.evenly(len(ids), START, END), strict=True):
+            angles[member_id], radii[member_id] = angle, sum(RINGS[ring]) / 2
+    outer = RINGS["value"][1]
+    edge = RINGS[SECTOR_RINGS[-1]][1]
+    names = {s.key: _cluster_label(s.key, model, lang) for s in sectors}
+    anchors = [
+        radial.Anchor(m.id, m.label or m.id, angles[m.id], radial.polar(radii[m.id], angles[m.id]))
+        for m in members
+        if m.id in angles
+    ]
+    middles = {s.key: sum(spans[s.key]) / 2 for s in sectors}
+    anchors += [
+        radial.Anchor(f"sector:{s.key}", names[s.key], middles[s.key], radial.polar(edge, middles[s.key]))
+        for s in sectors
+    ]
+    placed, half = radial.columns(anchors, outer)
+    by_id = {m.id: m for m in members}
+    width = outer + radial.COLUMN + radial.WRAP * radial.CHAR + 12
+    return {
+        "view_box": f"{-width:.0f} {-half - 12:.0f} {2 * width:.0f} {2 * half + 24:.0f}",
+        "rings": [
+            {
+                "id": d,
+                "radius": round(sum(RINGS[d]) / 2, 1),
+                "width": RINGS[d][1] - RINGS[d][0],
+                "colour": palette.DIMENSION_COLOURS[d],
+                "label": dimensions[d].label,
+                "lines": radial.wrap(dimensions[d].label, 22),
+                "y": 0.0 if d == "individual" else -round(sum(RINGS[d]) / 2, 1),
+            }
+            for d in RINGS
+            if d in dimensions
+        ],
+        "sectors": [
+            {
+                "key": s.key,
+                "anchor": sector_anchor(s.key),
+                "label": names[s.key],
+                "path": radial.wedge(HUB, edge, *spans[s.key]),
+                "even": n % 2 == 0,
+            }
+            for n, s in enumerate(sectors)
+        ],
+        "dots": [
+            {
+                "id": a.key,
+                "x": round(a.point[0], 1),
+                "y": round(a.point[1], 1),
+                "colour": palette.colour(by_id[a.key].class_, by_id[a.key].dimension),
+                "cls": by_id[a.key].class_,
+                "profile": by_id[a.key].class_ == "IndividualProfile",
+                "proposed": by_id[a.key].status != ACCEPTED,
+                "title": _title(by_id[a.key], by_id[a.key].class_, sources, lang),
+            }
+            for a in anchors
+            if a.key in by_id
+        ],
+        "labels": [
+            {
+                "id": p.key,
+                "lines": p.lines,
+                "x": round(p.x, 1),
+                "baseline": round(p.baseline, 1),
+                "anchor": p.anchor,
+                "leader": " ".join(f"{x:.1f},{y:.1f}" for x, y in p.leader),
+                "sector": p.key.startswith("sector:"),
+                "href": (
+                    "#" + sector_anchor(p.key.removeprefix("sector:"))
+                    if p.key.startswith("sector:")
+                    else explore_href(p.key, lang)
+                ),
+                "proposed": p.key in by_id and by_id[p.key].status != ACCEPTED,
+                "status": term_label("ReviewStatusScheme", by_id[p.key].status, lang) if p.key in by_id else "",
+            }
+            for p in sorted(placed, key=lambda p: p.key)
+        ],
+    }
 
-    def place(ids: list[str], minimum: float, *, anchored: bool = True) -> None:
-        if anchored:
-            anchors = {i: [positions[n] for n in neighbours[i] if n in positions] for i in ids}
-            ids = layout.order_by_angle(ids, anchors)
-        radius = layout.radius_for(len(ids), minimum)
-        positions.update(zip(ids, layout.ring(len(ids), radius), strict=True))
 
-    def cluster_rank(m: Member) -> tuple[int, str]:
-        cluster = _cluster_of(m, clusters)
-        return (order.index(cluster) if cluster else len(order), m.id)
+def _cluster_label(key: str, model: Model, lang: Lang) -> str:
+    if key == NO_CLUSTER:
+        return text(lang, "cluster.none").capitalize()
+    return next(c.label for s in model.cluster_schemes for c in s.clusters if c.id == key)
 
-    by_dimension: dict[str, list[Member]] = defaultdict(list)
-    for m in members:
-        by_dimension[m.dimension or ""].append(m)
-    place([m.id for m in sorted(by_dimension["individual"], key=cluster_rank)], RADII["individual"], anchored=False)
-    environment = sorted(by_dimension["environment"], key=cluster_rank)
-    place([m.id for m in environment], RADII["environment"], anchored=False)
-    for cluster in order:  # the cluster's name just outside its factors
-        points = [positions[m.id] for m in environment if _cluster_of(m, clusters) == cluster]
-        angle = layout.mean_angle(points)
-        if angle is not None:
-            radius = max(abs(complex(*p)) for p in points) + CLUSTER_LABEL_OFFSET
-            positions[f"cluster:{cluster}"] = (radius * math.cos(angle), radius * math.sin(angle))
-    place([m.id for m in by_dimension["protective"] + by_dimension["theme"]], RADII["protective"])
-    place([m.id for m in by_dimension["value"]], RADII["value"])
-    place([i.id for i in interventions], RADII["intervention"])
-    return positions
+
+def _sector_lists(
+    sectors: list[Sector],
+    clusters: dict[str, tuple[str, str]],
+    interventions: list[ModelIntervention],
+    model: Model,
+    statuses: set[str],
+    sources: Sources,
+    lang: Lang,
+) -> list[dict[str, Any]]:
+    """Per sector: its factors, and the interventions (of the filters) linked to them, each link with its claim."""
+    names = _names(model)
+    shown = {i.id: i for i in interventions}
+    out = []
+    for sector in sectors:
+        held = {m.id for m in sector.members}
+        links: dict[str, list[Pairing]] = defaultdict(list)
+        for p in model.pairings:
+            if p.status in statuses and p.start in shown and p.end in held:
+                links[p.start].append(p)
+        out.append(
+            {
+                "anchor": sector_anchor(sector.key),
+                "label": _cluster_label(sector.key, model, lang),
+                "scheme": clusters[sector.key][1] if sector.key in clusters else "",
+                "factors": [
+                    {"href": explore_href(m.id, lang), "label": m.label or m.id}
+                    | {"proposed": m.status != ACCEPTED, "status": term_label("ReviewStatusScheme", m.status, lang)}
+                    for m in sector.members
+                ],
+                "interventions": [
+                    {
+                        "id": i,
+                        "href": explore_href(i, lang),
+                        "label": names.get(i, i),
+                        "proposed": shown[i].status != ACCEPTED,
+                        "status": term_label("ReviewStatusScheme", shown[i].status, lang),
+                        "targets": [_linked(p, names, sources, lang, "end") for p in links[i]],
+                    }
+                    for i in sorted(links, key=lambda i: ((names.get(i) or i).casefold(), i))
+                ],
+            }
+        )
+    return out
 
 
 def _title(record: Member | ModelIntervention, cls: str, sources: Sources, lang: Lang) -> str:
@@ -209,7 +338,7 @@ def _title(record: Member | ModelIntervention, cls: str, sources: Sources, lang:
 
 def _legend(model: Model, lang: Lang) -> list[dict[str, Any]]:
     notes = layer_notes(model, lang)
-    entries = [
+    return [
         {
             "label": d.label,
             "colour": palette.DIMENSION_COLOURS[d.id],
@@ -218,11 +347,6 @@ def _legend(model: Model, lang: Lang) -> list[dict[str, Any]]:
         }
         for d in model.dimensions
     ]
-    entries.append(
-        {"label": class_label("Intervention", lang), "colour": palette.colour("Intervention"), "definition": ""}
-        | {"empty": None}
-    )
-    return entries
 
 
 def layer_notes(model: Model, lang: Lang) -> dict[str, str | None]:

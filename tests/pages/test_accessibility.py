@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from caleido.viz.accessibility import (
     CheckedPage,
 )
 from tests.helpers import serve
-from tests.pages.browser import hover_node, wait_drawn
+from tests.pages.browser import wait_drawn
 from tests.pages.conftest import Site, Watched
 
 AXE_FOLDER = Path(__file__).parent / "vendor" / "axe-core"
@@ -71,9 +72,9 @@ class How:
     act_status: int = 200  # the status of the page the action leads to
 
 
-def show_tooltip(page: Any) -> None:
-    hover_node(page, "kaleidoscope", "rf-xss")
-    page.locator("div.vis-tooltip").wait_for(state="visible", timeout=5_000)
+def open_a_sector(page: Any) -> None:
+    page.locator("svg.kaleidoscope a.sector[data-sector='coeus-social']").click()
+    page.wait_for_url(re.compile(r"#sector-coeus-social$"))
 
 
 def send_empty_finding(page: Any) -> None:
@@ -102,8 +103,8 @@ def send_a_request(page: Any) -> None:
 
 
 HOW = {
-    "kaleidoscope": How("/", networks=("kaleidoscope",)),
-    "kaleidoscope-tooltip": How("/", networks=("kaleidoscope",), act=show_tooltip),
+    "kaleidoscope": How("/"),
+    "kaleidoscope-sector": How("/?scheme=CoeusClusterScheme", act=open_a_sector),
     "coverage": How("/coverage"),
     "coverage-cell": How("/coverage?intervention=int-xss&target=rf-xss"),
     "partners": How("/partners"),
@@ -236,7 +237,6 @@ def test_the_keyboard_focus_is_always_visible(watched: Watched, path: str) -> No
 @pytest.mark.parametrize(
     ("path", "network", "alternative"),
     [
-        ("/?lang=en", "kaleidoscope", "table-alternative"),
         ("/explore/rf-xss?lang=en", "explorer", "table-alternative"),
         (
             "/partners?municipality=Amsterdam&target=theme-maatschappelijke-weerbaarheid&include_proposed=1&lang=en",

@@ -12,7 +12,7 @@ import pytest
 from caleido.api.app import create_app
 from caleido.graph.embedded import EmbeddedStore
 from tests.helpers import FIXTURES, load, serve
-from tests.pages.browser import click_node, hover_node, wait_drawn
+from tests.pages.browser import click_node, wait_drawn
 from tests.pages.conftest import PAYLOAD, Site, Watched
 
 pytestmark = pytest.mark.browser
@@ -83,7 +83,6 @@ def test_partner_reasons_quote_both_links(watched: Watched) -> None:
 def test_kaleidoscope_lists_themes_with_their_interventions_and_passages(watched: Watched, site: Site) -> None:
     page = watched.page
     watched.goto("/?lang=en")
-    wait_drawn(page, "kaleidoscope")
     theme = page.locator("#themes li[data-id='theme-xss']")
     assert theme.locator("a strong").inner_text() == f"{PAYLOAD} theme"
     assert theme.locator("q.quote").first.inner_text() == "<script>window.__xss=1</script>citaat-thema"
@@ -95,12 +94,10 @@ def test_kaleidoscope_lists_themes_with_their_interventions_and_passages(watched
     evidence = intervention.locator("ul.evidence li")  # what a source says about the approach's evidence
     assert evidence.get_by_role("link", name=f"{PAYLOAD} finding", exact=True).count() == 1
     assert "Well founded · Supports" in evidence.inner_text()
-    hover_node(page, "kaleidoscope", "rf-xss")
-    tooltip = page.locator("div.vis-tooltip")
-    tooltip.wait_for(state="visible", timeout=5_000)
-    assert f"“{QUOTE}citaat-factor”" in tooltip.inner_text()
-    drawn = "(id) => window.caleido.networks.kaleidoscope.nodes.get(id).title"
-    assert f"“{QUOTE}citaat-aanpak”" in page.evaluate(drawn, "int-xss")  # an intervention's tooltip too
+    title = page.locator("svg.kaleidoscope circle.dot[data-id='rf-xss'] title")  # the dot's plain-text title
+    assert f"“{QUOTE}citaat-factor”" in title.evaluate("(e) => e.textContent")
+    sector = page.locator("#sector-coeus-social li[data-id='int-xss']")  # the intervention, under its cluster
+    assert f"{QUOTE}citaat-pakt-aan" in sector.locator("q.quote").first.inner_text()
     watched.screenshot("kaleidoscope-themes-en")
     watched.check()
 
@@ -128,14 +125,16 @@ def unreviewed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.close()
 
 
-DRAWN = "(classes) => window.caleido.networks.kaleidoscope.nodes.get().filter((n) => classes.includes(n.group)).length"
+DRAWN = (
+    "(classes) => Array.from(document.querySelectorAll('svg.kaleidoscope circle.dot'))"
+    ".filter((d) => classes.includes(d.dataset.class)).length"
+)
 
 
 def test_an_empty_layer_says_the_sources_name_none(watched: Watched, unreviewed: str) -> None:
     watched.base = unreviewed
     page = watched.page
     watched.goto("/")
-    wait_drawn(page, "kaleidoscope")
     assert page.locator("#themes-none").inner_text() == (
         "De bronnen in de kennisbank noemen geen thema's voor beschermende programma's die een curator heeft "
         "getoetst; 1 voorgesteld."
@@ -149,7 +148,6 @@ def test_an_empty_layer_says_the_sources_name_none(watched: Watched, unreviewed:
     assert theme.locator(".status-mark").first.inner_text() == "Voorgesteld"
     assert theme.locator("li[data-id='int-e'] q.quote").inner_text() == "citaat: aanpak E hoort bij thema E"
     watched.goto("/?lang=en&include_proposed=true")
-    wait_drawn(page, "kaleidoscope")
     assert page.locator("#values-none").inner_text() == (
         "The sources in the knowledge graph name no values; this layer stays empty."
     )

@@ -24,7 +24,7 @@ def _scripts(html: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/?lang=en", "/partners?municipality=GM0344&target=rf-xss", "/explore/int-xss?depth=2", "/explore/GM0363"],
+    ["/partners?municipality=GM0344&target=rf-xss", "/explore/int-xss?depth=2", "/explore/GM0363"],
 )
 def test_a_page_that_draws_a_network_loads_vis_network_before_drawing(http: httpx.Client, path: str) -> None:
     html = http.get(path).text
@@ -37,6 +37,8 @@ def test_a_page_that_draws_a_network_loads_vis_network_before_drawing(http: http
 @pytest.mark.parametrize(
     ("path", "status"),
     [
+        ("/", 200),
+        ("/?lang=en&include_proposed=true", 200),
         ("/coverage", 200),
         ("/coverage?axis=themes&lang=en", 200),
         ("/partners", 200),

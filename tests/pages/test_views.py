@@ -1,4 +1,5 @@
-"""caleido.viz on its own: network data, layouts and the kaleidoscope's rings, from real use-case results."""
+"""caleido.viz on its own: network data, layouts and the kaleidoscope's rings and sectors, from real use-case
+results."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import math
 
 from caleido.graph import usecases
 from caleido.viz.coverage_map import coverage_map, map_order
-from caleido.viz.kaleidoscope import CENTRE, KaleidoscopeFilters, kaleidoscope
+from caleido.viz.kaleidoscope import RINGS, KaleidoscopeFilters, kaleidoscope
 from caleido.viz.layout import ring, rings_by_depth
 from caleido.viz.network import PHYSICS_LIMIT, Network, explore_href
+from caleido.viz.radial import GAP, Anchor, columns
 from tests.helpers import plain
 from tests.pages.conftest import PAYLOAD, Site
 
@@ -53,27 +55,40 @@ def test_layouts_are_deterministic_and_spread() -> None:
 
 def test_kaleidoscope_rings_go_from_the_individual_outwards(site: Site) -> None:
     typed = usecases.model(site.store, lang="en")
-    view = kaleidoscope(typed, {}, KaleidoscopeFilters(), "en")
-    again = kaleidoscope(typed, {}, KaleidoscopeFilters(), "en")
-    model = plain(typed)
-    assert view["network"] == again["network"]  # the same picture on every visit
-    nodes = {n["id"]: n for n in view["network"]["nodes"]}
-    radius = {i: math.hypot(n["x"], n["y"]) for i, n in nodes.items()}
-    members = {m["id"]: m for m in model["members"]}
+    view = kaleidoscope(typed, {}, KaleidoscopeFilters(include_proposed=True), "en")
+    again = kaleidoscope(typed, {}, KaleidoscopeFilters(include_proposed=True), "en")
+    assert view["diagram"] == again["diagram"]  # the same picture on every visit
+    dots = {d["id"]: math.hypot(d["x"], d["y"]) for d in view["diagram"]["dots"]}
+    dimension = {m.id: m.dimension for m in typed.members}
+    for member, radius in dots.items():  # each member inside its dimension's ring; the individual is the centre
+        inner, outer = RINGS[dimension[member] or ""]
+        assert inner <= radius <= outer, member
+    assert [r["id"] for r in view["diagram"]["rings"]] == list(RINGS)
 
-    def ring_of(dimension: str) -> list[float]:
-        return [radius[i] for i, m in members.items() if i in radius and m["dimension"] == dimension]
 
-    assert radius[CENTRE] == 0
-    # ring by ring outwards; a ring with no accepted member is not drawn (its layer note says so), so the
-    # next one out lies outside the last one drawn
-    rings = [ring_of("individual"), ring_of("environment"), ring_of("protective") + ring_of("theme")]
-    rings += [ring_of("value"), [radius[i["id"]] for i in view["interventions"]]]
-    drawn = [r for r in rings if r]
-    assert len(drawn) >= 4 and rings[-1]
-    assert all(max(inner) < min(outer) for inner, outer in zip(drawn, drawn[1:], strict=False))
-    assert all(bool(view["layers"][d]) == (not ring_of(d)) for d in ("individual", "environment", "value"))
-    assert view["network"]["physics"] is False
+def test_kaleidoscope_factors_sit_in_their_clusters_sector(site: Site) -> None:
+    typed = usecases.model(site.store, lang="nl")
+    view = kaleidoscope(typed, {}, KaleidoscopeFilters(scheme="CoeusClusterScheme"), "nl")
+    sectors = view["sectors"]
+    assert sectors[-1]["anchor"] == "sector-none" and all(s["anchor"] != "sector-none" for s in sectors[:-1])
+    coeus = {c.id for s in typed.cluster_schemes if s.id == "CoeusClusterScheme" for c in s.clusters}
+    held = {f["href"]: s["anchor"] for s in sectors for f in s["factors"]}
+    for member in typed.members:
+        href = f"/explore/{member.id}?lang=nl"
+        if href in held and held[href] != "sector-none":
+            assert held[href] == "sector-" + next(c for c in member.clusters if c in coeus)
+    social = next(s for s in sectors if s["anchor"] == "sector-coeus-social")
+    assert [i["id"] for i in social["interventions"]] == ["int-xss"]
+    assert PAYLOAD in {t["label"] for t in social["interventions"][0]["targets"]}  # a factor it addresses
+
+
+def test_label_columns_never_overlap_even_when_crowded() -> None:
+    anchors = [Anchor(f"n{i}", "a label " * (1 + i % 6), 0.3 + i * 0.001, (0.0, 0.0)) for i in range(80)]
+    placed, half = columns(anchors, 450.0)
+    right = sorted((p for p in placed if p.anchor == "start"), key=lambda p: p.top)
+    assert len(right) == 80
+    assert all(a.top + a.height + GAP <= b.top + 1e-6 for a, b in zip(right, right[1:], strict=False))
+    assert -half <= right[0].top and right[-1].top + right[-1].height <= half + 1e-6
 
 
 def test_kaleidoscope_filters_narrow_what_is_drawn(site: Site) -> None:
