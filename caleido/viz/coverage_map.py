@@ -21,7 +21,7 @@ from caleido.graph.usecases.results import (
     Labelled,
 )
 from caleido.viz.claims import cited_sources, claim_view, gloss_note
-from caleido.viz.i18n import Lang, labelled, rel_label, term_label, text
+from caleido.viz.i18n import Lang, counted, labelled, rel_label, term_label, text
 from caleido.viz.network import explore_href
 from caleido.viz.palette import DIRECTION_COLOURS
 
@@ -146,7 +146,7 @@ def _cell(
         return {"gap": True, "title": f"{where}: {text(lang, 'cell.gap')}"}
     direction = cell.net_direction
     summary = (
-        f"{cell.findings} {text(lang, 'findings')}, {text(lang, f'net.{direction}')}"
+        f"{counted(cell.findings, 'findings.count', lang)}, {text(lang, f'net.{direction}')}"
         if direction
         else text(lang, "cell.nofindings")
     )
@@ -210,6 +210,7 @@ def cell_detail(cell: Cell, labels: Labels, lang: Lang) -> dict[str, Any]:
             {
                 **f.model_dump(),
                 "direction": term_label("DirectionScheme", f.direction, lang) if f.direction else "",
+                "status_label": term_label("ReviewStatusScheme", f.status, lang),
                 "grade": term_label("EvidenceGradeScheme", f.grade, lang),
                 "label": labelled(f, lang),
                 "gloss": gloss_note(f.gloss, lang, lang),

@@ -230,7 +230,7 @@ def test_evidence_form_adds_a_proposed_finding_and_shows_field_errors(watched: W
     page.click("#finding-form button[type=submit]")
     page.wait_for_selector("#created")
     finding = page.locator("#created a").inner_text()
-    assert "(proposed)" in page.locator("#created").inner_text()
+    assert "(Proposed)" in page.locator("#created").inner_text()  # the status in the page's language
     stored = site.store.fetch_nodes("Finding", [finding])[finding]
     assert (
         stored["status"] == "proposed" and stored["label_en"] == "Mentoring lowers <b>loneliness</b> among young adults"
@@ -250,6 +250,9 @@ def test_evidence_upload_shows_the_per_row_report(watched: Watched, site: Site) 
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#import-report")
     assert page.locator("#import-report tbody tr").count() == 19
+    report = page.locator("#import-report").inner_text()
+    assert "nieuw" in report and "Factor gevonden" in report  # outcomes and headers in Dutch on a Dutch page
+    assert not re.search(r"\b(created|matched|proposed|finding|factor_match)\b", report), report
     watched.screenshot("evidence-upload-nl")
     watched.check()
 
