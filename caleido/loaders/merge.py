@@ -104,6 +104,12 @@ def _moved_links(
     return links, moved
 
 
+def allowed_dimensions(cls: str = "RiskFactor") -> tuple[str, ...]:
+    """The dimensions a factor of this class may be in."""
+    field = next(f for f in load_ontology().classes[cls].fields if f.name == "dimension")
+    return field.allowed or tuple(load_ontology().schemes[field.scheme or ""].concepts)
+
+
 def move_dimension(
     store: GraphStore, factor_id: str, dimension: str, reason: str, agent: str, now: datetime
 ) -> dict[str, Any]:
@@ -111,8 +117,7 @@ def move_dimension(
     cls = class_of(store, factor_id)
     if cls not in FACTOR_CLASSES:
         raise ReviewConflict(f"{factor_id} is a {cls}; only risk and protective factors have a dimension")
-    field = next(f for f in load_ontology().classes[cls].fields if f.name == "dimension")
-    allowed = field.allowed or tuple(load_ontology().schemes[field.scheme or ""].concepts)
+    allowed = allowed_dimensions(cls)
     if dimension not in allowed:
         raise InvalidParameter(f"dimension={dimension!r}: use one of {', '.join(allowed)}")
     stored = store.fetch_nodes(cls, [factor_id])[factor_id]
