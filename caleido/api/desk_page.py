@@ -45,7 +45,9 @@ def _item_view(item: QueueItem, lang: Lang) -> dict[str, Any]:
 @router.get("/review", response_class=HTMLResponse)
 def desk_page(request: Request, store: StoreDep, lang: PageLang, curator: PageCurator) -> HTMLResponse:
     chosen = {name: request.query_params.get(name) or None for name in FILTERS}
-    queue = review_queue(store, **chosen, limit=SHOWN)
+    queue = review_queue(
+        store, kind=chosen["kind"], source=chosen["source"], submitter=chosen["submitter"], limit=SHOWN
+    )
     response = render_page(
         request,
         "review.html",

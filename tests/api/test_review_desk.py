@@ -76,6 +76,9 @@ def test_the_queue_lists_everything_proposed_with_its_source_and_quote(desk: Tes
         intervention.items() >= {"item": "record", "kind": "Intervention", "source": "src-u", "locator": "p. 5"}.items()
     )
     assert intervention["quote"] == "Een nieuwe aanpak."
+    (link,) = [i for i in queue["items"] if i["id"] == "int-2 ADDRESSES rf-1"]
+    assert (link["label_en"], link["label_nl"]) == ("National programme → Despair", "Landelijk programma → Wanhoop")
+    assert link["link"] == {"rel": "ADDRESSES", "from": "int-2", "to": "rf-1"} and link["locator"] == "p. 4"
     kinds = {facet["value"] for facet in queue["kinds"]}
     assert {"Intervention", "Finding", "ADDRESSES", "EVIDENCE_FOR"} <= kinds
     assert _ids(_queue(desk, kind="Intervention")) == {"int-3"}

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from caleido.errors import InvalidParameter
+from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import PROPOSED, REVISION
 from caleido.graph.usecases.results import LinkKey, Result
@@ -149,6 +150,23 @@ def _fill_revision_provenance(store: GraphStore, items: list[QueueItem]) -> None
             item.quote = item.quote or values.get("quote")
 
 
+def _fill_link_labels(store: GraphStore, items: list[QueueItem]) -> None:
+    """A link reads as 'its record -> the other end', in each language the ends have a label in."""
+    links = [i for i in items if i.link is not None and i.item == "link"]
+    keys = [i.link for i in links if i.link is not None]
+    ends = sorted({end for key in keys for end in (key.from_, key.to)})
+    if not ends:
+        return
+    names = {row["id"]: row for row in store.read(queries.LABELS, ids=ends)}
+    for item in links:
+        assert item.link is not None
+        start, end = names.get(item.link.from_, {}), names.get(item.link.to, {})
+        for lang in ("nl", "en"):
+            a = start.get(f"label_{lang}") or start.get("label_en") or item.link.from_
+            b = end.get(f"label_{lang}") or end.get("label_en") or item.link.to
+            setattr(item, f"label_{lang}", f"{a} → {b}")
+
+
 def _facets(values: list[str | None]) -> list[Facet]:
     return [Facet(value=v, count=n) for v, n in sorted(Counter(v for v in values if v).items())]
 
@@ -183,6 +201,7 @@ def review_queue(
     ]
     page = chosen[offset : offset + limit]
     _fill_revision_provenance(store, page)
+    _fill_link_labels(store, page)
     return ReviewQueue(
         total=len(chosen),
         items=page,
