@@ -12,7 +12,7 @@ from caleido.api.deps import Curator, Reader, SettingsDep, StoreDep
 from caleido.graph.usecases import history
 from caleido.graph.usecases.results import NodeHistory, Revision, Revisions
 from caleido.graph.usecases.review_queue import ReviewQueue, review_queue
-from caleido.loaders import desk, merge, revisions
+from caleido.loaders import desk, merge, review, revisions
 from caleido.ontology.records import now_utc
 
 # No prefix: caleido.api.evidence_routes includes it under its own.
@@ -95,10 +95,11 @@ def desk_review_link(
     from_id: str, rel: str, to_id: str, body: schemas.DeskReviewIn, store: StoreDep, key: Curator
 ) -> dict[str, Any]:
     """Accept, reject or ask for a change of one link (a link's review is its own; the record stays as it is)."""
-    return desk.decide(
+    return review.review_link(
         store,
-        "link",
-        f"{from_id} {rel} {to_id}",
+        rel,
+        from_id,
+        to_id,
         body.decision,
         body.reason,
         key.agent,
