@@ -265,3 +265,35 @@ def test_two_curators_deciding_one_item_at_once_one_wins(live: str, keys: KeySto
         assert node["status"] == winner["status"] and node["review_log"] == [winner["review"]]
     queue = httpx.get(f"{live}/api/v1/review/queue").json()
     assert winner["id"] not in {item["id"] for item in queue["items"]}
+
+
+def test_a_revision_that_sets_a_grade_needs_two_different_curators(store: GraphStore, keys: KeyStore) -> None:
+    load(store, FIXTURES / "usecases")
+    header = "factor_name,factor_kind,outcome,effect_size,effect_measure,source_citation,grade\n"
+    row = "Despair,risk,attitudes,0.2,r,Doe (2024). A study.,{grade}\n"
+    with TestClient(create_app(Settings(grade_needs_two_curators=True), store=store, keys=keys)) as client:
+        researcher = bearer(keys, "researcher")
+        first, second = bearer(keys, "curator", "curator-a"), bearer(keys, "curator", "curator-b")
+
+        def upload(grade: str) -> dict:
+            files = {"file": ("e.csv", (header + row.format(grade=grade)).encode(), "text/csv")}
+            response = client.post("/api/v1/evidence/import", headers=researcher, files=files)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        finding = upload("not-assessed")["report"][0]["finding"]
+        accept = {"decision": "accept", **REASON}
+        assert (
+            client.post(f"/api/v1/review/record/{finding}", json=accept, headers=first).json()["status"] == "accepted"
+        )
+        (revision,) = upload("well-founded")["revisions"]
+        assert _ids(_queue(client, kind="revision")) == {revision}
+        url = f"/api/v1/review/revision/{revision}"
+        one = client.post(url, json=accept, headers=first)
+        assert one.status_code == 200 and one.json()["state"] == "proposed", one.text
+        assert client.get(f"/api/v1/nodes/{finding}").json()["grade"] == "not-assessed"
+        assert client.post(f"/api/v1/revisions/{revision}/review", json=accept, headers=first).status_code == 409
+        two = client.post(url, json=accept, headers=second)
+        assert two.status_code == 200 and two.json()["state"] == "accepted", two.text
+        assert client.get(f"/api/v1/nodes/{finding}").json()["grade"] == "well-founded"
+        assert revision not in _ids(_queue(client))
