@@ -122,6 +122,13 @@ class Settings(BaseSettings):
         "again is safe.",
     )
 
+    grade_needs_two_curators: bool = Field(
+        default=False,
+        description="Whether a grade is accepted by two different curators: a graded finding (a `grade` other "
+        "than `not-assessed`) or a revision that sets a grade stays proposed after the first acceptance, which "
+        "is logged as one of two; the second by the same curator gets 409, the second by another accepts.",
+    )
+
     # The SPARQL endpoint (caleido.sparql).
     sparql_timeout_seconds: float = Field(
         default=10.0,

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
 from caleido.api import jobs, problems
+from caleido.api.desk_page import router as desk_router
 from caleido.api.docs import router as docs_router
 from caleido.api.evidence_routes import router as evidence_router
 from caleido.api.hsds_routes import router as hsds_router
@@ -82,6 +83,7 @@ def create_app(
     app.include_router(sparql_router)
     app.include_router(jobs.router)
     app.include_router(pages_router)
+    app.include_router(desk_router)
     app.include_router(map_router)
     app.include_router(docs_router)
     app.mount("/static", STATIC, name="static")

@@ -217,3 +217,15 @@ def language(request: Request) -> Lang:
 
 
 PageLang = Annotated[Lang, Depends(language)]
+
+
+def page_curator(request: Request, keys: KeysDep) -> KeyInfo:
+    """The caller of a curator's page (the desk): the sign-in cookie's key, or a header's, with the curator role.
+    401 when none is sent (the page then answers with the sign-in form), 403 when its role is too low."""
+    info = presented_reader(request, keys)
+    if info is None:
+        raise Unauthorized("The curator's desk needs a key with role curator or higher: sign in with it.")
+    return _authorize(info, Role.CURATOR)
+
+
+PageCurator = Annotated[KeyInfo, Depends(page_curator)]

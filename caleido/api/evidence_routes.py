@@ -198,10 +198,20 @@ def import_evidence(
     tags=["curators"],
     responses=problems.responses(404, 409),
 )
-def review_evidence(node_id: str, body: schemas.ClaimReviewIn, store: StoreDep, key: Curator) -> dict[str, Any]:
-    """Accept or reject a proposed finding or factor (or retract an accepted one); nothing is deleted."""
+def review_evidence(
+    node_id: str, body: schemas.ClaimReviewIn, store: StoreDep, settings: SettingsDep, key: Curator
+) -> dict[str, Any]:
+    """Accept or reject a proposed record of any class but Region: a finding, factor, source, intervention...
+    (or retract an accepted one); nothing is deleted. `/review/record/{id}` also asks for a change."""
     return evidence.review(
-        store, node_id, body.decision, body.reason, key.agent, now_utc(), expected_status=body.expected_status
+        store,
+        node_id,
+        body.decision,
+        body.reason,
+        key.agent,
+        now_utc(),
+        expected_status=body.expected_status,
+        two_for_grade=settings.grade_needs_two_curators,
     )
 
 

@@ -162,6 +162,35 @@ class ClaimReviewIn(ReviewIn):
     )
 
 
+class DeskReviewIn(Public):
+    decision: Literal["accept", "reject", "request_changes"] = Field(
+        description="request_changes: the item stays proposed and the reason goes on its record's review log, "
+        "which its researcher sees in the history"
+    )
+    reason: str = Field(min_length=1, max_length=2000)
+    expected_status: Literal["proposed", "accepted", "rejected", "retracted"] | None = Field(
+        default=None, description="The status the curator reviewed (records and links), as in the evidence review"
+    )
+
+
+class MergeIn(Public):
+    into: str = Field(min_length=1, max_length=200, description="The id of the record the duplicate repeats")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class MergeOut(Public):
+    id: str
+    merged_into: str
+    class_: str = Field(alias="class")
+    links_moved: list[str]
+    review: str
+
+
+class MoveIn(Public):
+    dimension: str = Field(min_length=1, max_length=40, description="A term of the DimensionScheme")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class ReviewOut(Public):
     id: str
     class_: str = Field(alias="class")
@@ -173,7 +202,9 @@ class ReviewOut(Public):
 
 class RevisionReviewOut(Public):
     id: str
-    state: Literal["accepted", "rejected"]
+    state: Literal["accepted", "rejected", "proposed"] = Field(
+        description="proposed: changes were requested, or a grade has one of the two acceptances it needs"
+    )
     table: str
     key: list[str]
     review: str

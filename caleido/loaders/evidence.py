@@ -10,17 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from caleido.errors import InvalidData, Problem, ReviewConflict, WriteConflict
-from caleido.graph import queries
-from caleido.graph.store import Expected, GraphStore
-from caleido.graph.sync import FIRST_ASSERTION, Author, WriteReport, iso, plan_and_write
-from caleido.graph.usecases import normalise, stored_links
-from caleido.graph.usecases.common import class_of
+from caleido.errors import InvalidData, Problem
+from caleido.graph.store import GraphStore
+from caleido.graph.sync import Author, WriteReport, iso, plan_and_write
+from caleido.graph.usecases import normalise
+from caleido.loaders import review as review_module
 from caleido.loaders.csv_format import Table, read_table, write_csv
 from caleido.loaders.raw import RawBatch, RawNode
 from caleido.loaders.references import SourceIndex, normalise_doi
 from caleido.loaders.validate import ValidBatch, validate_batch
-from caleido.ontology.records import MAX_INT64, LinkRow, NodeRow, Origin
+from caleido.ontology.records import MAX_INT64, Origin
 
 PROPOSED = "proposed"
 REQUIRED_COLUMNS = ("factor_name", "factor_kind", "outcome", "effect_size", "effect_measure")
@@ -386,89 +385,7 @@ def _row_status(row: ImportedRow, source: str | None, report: WriteReport) -> st
 
 # ---------------------------------------------------------------- review
 
-# What researchers add through the API, and so what curators review.
-REVIEWED_CLASSES = ("Finding", "RiskFactor", "ProtectiveFactor", "Source")
-TRANSITIONS = {
-    ("proposed", "accept"): "accepted",
-    ("proposed", "reject"): "rejected",
-    ("accepted", "reject"): "retracted",
-    ("rejected", "accept"): "accepted",
-    ("retracted", "accept"): "accepted",
-}
-
-
-def review(
-    store: GraphStore,
-    node_id: str,
-    decision: str,
-    reason: str,
-    agent: str,
-    now: datetime,
-    *,
-    expected_status: str | None = None,
-) -> dict[str, Any]:
-    """Accept or reject a claim. Nothing is deleted: the status changes and the review is logged on the
-    claim and on its outgoing links that had the same status, and kept in the history. The review lands only if
-    the claim and those links are still as they were read (a compare-and-set): of concurrent reviews that read
-    the same status one wins and the others get ReviewConflict. A review without `expected_status` (the status
-    the curator reviewed) applies to a proposed claim only, so of concurrent reviews exactly one lands; changing
-    a decision (retracting, re-accepting) names the status it changes."""
-    cls = class_of(store, node_id)
-    if cls not in REVIEWED_CLASSES:
-        raise ReviewConflict(f"{node_id} is a {cls}; reviews here are for {', '.join(REVIEWED_CLASSES)}")
-    stored = store.fetch_nodes(cls, [node_id])[node_id]
-    before = stored["status"]
-    if expected_status is None and before != "proposed":
-        # Changing a decision (retract an accepted claim, accept a rejected one) must be meant: a review sent
-        # without the status it reviewed may have raced another one, whose decision it would then overturn.
-        raise ReviewConflict(
-            f"{node_id} is {before} (reviewed already); to change that decision, send the review with "
-            f"expected_status '{before}'"
-        )
-    if expected_status is not None and before != expected_status:
-        raise ReviewConflict(
-            f"{node_id} is {before}, not {expected_status} as reviewed: another review landed first; read it again"
-        )
-    after = TRANSITIONS.get((before, decision))
-    if after is None:
-        raise ReviewConflict(
-            f"{node_id} is {before}; '{decision}' does not apply (accept a proposed, rejected or "
-            "retracted claim; reject a proposed or accepted one)"
-        )
-    stamp = iso(now)
-    entry = f"{stamp} {decision} by {agent}: {before} -> {after}: {reason}"
-
-    def reviewed(values: dict[str, Any]) -> dict[str, Any]:
-        return {
-            **values,
-            "status": after,
-            "reviewed_by": agent,
-            "reviewed_at": stamp,
-            "review_log": [*values.get("review_log", []), entry],
-        }
-
-    everything = frozenset(FIRST_ASSERTION)
-    node = NodeRow(cls, node_id, reviewed({k: v for k, v in stored.items() if k != "id"}), explicit=everything)
-    expect = [Expected(cls, (node_id,), stored)]
-    outgoing = store.read(queries.OUTGOING, ids=[node_id])
-    links: list[LinkRow] = []
-    for rel, stored_by_key in stored_links(store, outgoing).items():
-        for (source_id, target_id), values in sorted(stored_by_key.items()):
-            if values["status"] == before:
-                links.append(LinkRow(rel, source_id, target_id, reviewed(values), explicit=everything))
-                expect.append(Expected(rel, (source_id, target_id), values))
-    try:
-        plan_and_write(store, [node], links, Author(agent, stamp, action="review"), expect=expect, attempts=1)
-    except WriteConflict as exc:
-        raise ReviewConflict(
-            f"{node_id} changed while this review was made (another review or write landed first); "
-            f"read it again and review anew. {exc}"
-        ) from exc
-    return {
-        "id": node_id,
-        "class": cls,
-        "status": after,
-        "previous_status": before,
-        "links_changed": len(links),
-        "review": entry,
-    }
+# The curator's decisions live in caleido.loaders.review; these names stay here for the callers that know them.
+REVIEWED_CLASSES = review_module.REVIEWED_CLASSES
+TRANSITIONS = review_module.TRANSITIONS
+review = review_module.review

@@ -15,9 +15,10 @@ from typing import Any
 from caleido.errors import NotFound, ReviewConflict, WriteConflict
 from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, same
 from caleido.graph.sync import FIRST_ASSERTION, PROPOSED, REVIEW_LOG, REVISION, Author, iso, plan_and_write
+from caleido.loaders.review import REQUEST_CHANGES, UNGRADED, grade_step
 from caleido.ontology.records import LinkRow, NodeRow
 
-DECIDED = {"accept": "accepted", "reject": "rejected"}
+DECIDED = {"accept": "accepted", "reject": "rejected", REQUEST_CHANGES: PROPOSED}
 
 
 def find_revision(store: GraphStore, revision_id: str) -> Entry:
@@ -34,9 +35,18 @@ def _stored(store: GraphStore, table: str, key: tuple[str, ...]) -> dict[str, An
 
 
 def review_revision(
-    store: GraphStore, revision_id: str, decision: str, reason: str, agent: str, now: datetime
+    store: GraphStore,
+    revision_id: str,
+    decision: str,
+    reason: str,
+    agent: str,
+    now: datetime,
+    *,
+    two_for_grade: bool = False,
 ) -> dict[str, Any]:
-    """Accept or reject a proposed revision; what became of it."""
+    """Accept or reject a proposed revision, or ask its researcher for a change (it stays proposed, the request on
+    the record's review log); what became of it. With `two_for_grade`, a revision that sets a grade is accepted
+    by two different curators (caleido.loaders.review)."""
     revision = find_revision(store, revision_id)
     body = revision.body
     if body["state"] != PROPOSED:
@@ -55,21 +65,34 @@ def review_revision(
             "the change proposed again"
         )
     stamp = iso(now)
-    line = f"{stamp} {decision} revision {revision_id} by {agent}: {reason}"
+    state = DECIDED[decision]
+    label = decision
+    entries: list[Entry] = []
+    expect = [Expected(table, key, stored), Expected(ENTRIES, (REVISION, revision_id), {"body": body})]
+    if decision == "accept" and two_for_grade and body["new"].get("grade") not in UNGRADED:
+        step = grade_step(store, revision_id, revision.subject, agent, stamp)
+        entries.append(step.entry)
+        expect.append(step.expect)
+        if step.first:
+            state, label = PROPOSED, "accept (1 of 2 for its grade)"
+    line = f"{stamp} {label} revision {revision_id} by {agent}: {reason}"
     values = {column: value for column, value in stored.items() if column != "id"}
-    if decision == "accept":
-        values |= body["new"] | {"reviewed_by": agent, "reviewed_at": stamp}
+    if state == "accepted":
+        values |= body["new"]
+    if state == "accepted" or (stored.get(REVIEW_LOG) and not stored.get("reviewed_by")):
+        # A write that names no reviewer may not change a row with a review log (caleido.graph.sync).
+        values |= {"reviewed_by": agent, "reviewed_at": stamp}
     values[REVIEW_LOG] = [*(stored.get(REVIEW_LOG) or []), line]
     explicit = frozenset(FIRST_ASSERTION)
     nodes = [NodeRow(table, key[0], values, explicit=explicit)] if len(key) == 1 else []
     links = [LinkRow(table, key[0], key[1], values, explicit=explicit)] if len(key) == 2 else []
-    state = DECIDED[decision]
+    log = [*body.get("log", []), line]  # every decision and request, the last one's reviewer and reason
     decided = Entry(
         REVISION,
         revision_id,
         revision.subject,
         revision.at,
-        {**body, "state": state, "reviewed_by": agent, "reviewed_at": stamp, "reason": reason},
+        {**body, "state": state, "reviewed_by": agent, "reviewed_at": stamp, "reason": reason, "log": log},
     )
     try:
         plan_and_write(
@@ -77,8 +100,8 @@ def review_revision(
             nodes,
             links,
             Author(agent, stamp, action=f"revision {state}"),
-            entries=[decided],
-            expect=[Expected(table, key, stored), Expected(ENTRIES, (REVISION, revision_id), {"body": body})],
+            entries=[decided, *entries],
+            expect=expect,
             attempts=1,
         )
     except WriteConflict as exc:

@@ -90,6 +90,12 @@ CHECKED_PAGES: tuple[CheckedPage, ...] = (
         "/evidence/new",
         ("Het formulier met een foutmelding bij een veld", "The form with an error beside a field"),
     ),
+    CheckedPage("review", "/review", ("Het bureau van de curator", "The curator's desk")),
+    CheckedPage(
+        "review-filtered",
+        "/review?kind=…",
+        ("Het bureau van de curator, gefilterd op soort", "The curator's desk filtered by kind"),
+    ),
     CheckedPage("signin", "/signin", ("Aanmelden", "Sign in")),
     CheckedPage("signin-refused", "/signin", ("Aanmelden met een onjuiste sleutel", "Sign in with a wrong key")),
     CheckedPage("error-not-found", "/explore/…", ("Foutpagina: niet gevonden", "Error page: not found")),

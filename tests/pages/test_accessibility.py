@@ -23,6 +23,7 @@ import pytest
 from markupsafe import escape
 
 from caleido.api.app import create_app
+from caleido.api.deps import KEY_COOKIE
 from caleido.settings import Settings
 from caleido.viz.accessibility import (
     AXE_VERSION,
@@ -70,6 +71,7 @@ class How:
     networks: tuple[str, ...] = ()
     act: Callable[[Any], None] | None = None
     act_status: int = 200  # the status of the page the action leads to
+    curator: bool = False  # signed in with a curator's key first (the desk is for curators only)
 
 
 def open_a_sector(page: Any) -> None:
@@ -125,6 +127,8 @@ HOW = {
     "explore": How("/explore/rf-xss", networks=("explorer",)),
     "evidence-form": How("/evidence/new"),
     "evidence-form-invalid": How("/evidence/new", act=send_empty_finding, act_status=401),
+    "review": How("/review", curator=True),
+    "review-filtered": How("/review?kind=Intervention", curator=True),
     "signin": How("/signin"),
     "signin-refused": How("/signin", act=sign_in_with_a_wrong_key, act_status=401),
     "error-not-found": How("/explore/no-such-record", status=404),
@@ -162,9 +166,14 @@ def summary(violations: list[dict[str, Any]]) -> str:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("checked", "lang"), CASES)
-def test_page_has_no_serious_or_critical_wcag_violation(watched: Watched, checked: CheckedPage, lang: str) -> None:
+def test_page_has_no_serious_or_critical_wcag_violation(
+    watched: Watched, site: Site, checked: CheckedPage, lang: str
+) -> None:
     visit = HOW[checked.name]
     page = watched.page
+    if visit.curator:
+        plain, _ = site.keys.create(f"axe-{checked.name}-{lang}", "curator")
+        page.context.add_cookies([{"name": KEY_COOKIE, "value": plain, "url": site.url}])  # type: ignore[attr-defined]
     response = watched.goto(with_lang(visit.path, lang))
     assert response.status == visit.status  # type: ignore[attr-defined]
     for network in visit.networks:
