@@ -106,6 +106,7 @@ HOW = {
     "kaleidoscope-tooltip": How("/", networks=("kaleidoscope",), act=show_tooltip),
     "coverage": How("/coverage"),
     "coverage-cell": How("/coverage?intervention=int-xss&target=rf-xss"),
+    "coverage-factor": How("/coverage?factor=rf-xss"),
     "partners": How("/partners"),
     "partners-result": How(
         "/partners?municipality=Amsterdam&target=theme-maatschappelijke-weerbaarheid&include_proposed=1",
@@ -205,6 +206,7 @@ FOCUS_SHOWN = """() => {
 OWN_PAGES = [
     "/",
     "/coverage?intervention=int-xss&target=rf-xss",
+    "/coverage?factor=rf-xss",
     "/partners",
     "/gemeente/GM0193",
     "/kaart",

@@ -353,6 +353,10 @@ class FindingDetail(Labelled):
     effect_size: float | None
     effect_measure: str | None
     n_studies: int | None
+    ci_lower: float | None = None
+    ci_upper: float | None = None
+    outcome: str | None = None
+    country: str | None = None
     source: str | None = None
     locator: str | None
     quote: Quote = None
