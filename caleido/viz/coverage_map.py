@@ -195,6 +195,7 @@ def _research(
     return {
         "findings": evidence.findings,
         "colour": DIRECTION_COLOURS[direction] if direction else NO_FINDINGS_COLOUR,
+        "direction": direction or "none",
         "title": f"{label}: {summary}" + (f" ({effects})" if effects else ""),
         "href": factor_href(evidence.target) if factor_href else None,
     }
