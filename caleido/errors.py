@@ -14,7 +14,7 @@ A leaf module: it imports nothing of ours.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,20 @@ class CaleidoError(Exception):
     # What a client is told instead of the message, when the message names files, hosts or other internals.
     public_detail: ClassVar[str | None] = None
 
+    # The words a page shows for this error, in the page's language: a key of the pages' catalogues and the
+    # values it names (see worded). The API's problem+json keeps the English message: clients parse it.
+    page_text: tuple[str, dict[str, str]] | None = None
+
     @property
     def detail(self) -> str:
         """What a client may be told: the message, or the class's public text when the message is internal."""
         return self.public_detail if self.public_detail is not None else str(self)
+
+    def worded(self, key: str, **values: object) -> Self:
+        """This error with the catalogue text a page shows for it: `raise NotFound("...").worded("error.node",
+        id=node_id)`."""
+        self.page_text = (key, {name: str(value) for name, value in values.items()})
+        return self
 
     @property
     def headers(self) -> dict[str, str]:

@@ -29,16 +29,20 @@ def map_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     query = request.query_params
     measure = query.get("measure") or "providers"
     if measure not in MEASURES:
-        raise InvalidParameter(f"measure={measure!r}: {text(lang, 'error')}; " + ", ".join(MEASURES))
+        raise InvalidParameter(f"measure={measure!r}: not one of " + ", ".join(MEASURES)).worded(
+            "error.parameter", name="measure", value=measure, allowed=", ".join(MEASURES)
+        )
     asked = query.getlist("outline")
     for kind in asked:
         if kind not in OUTLINE_FILES:
-            raise InvalidParameter(f"outline={kind!r}: {text(lang, 'error')}; " + ", ".join(OUTLINE_FILES))
+            raise InvalidParameter(f"outline={kind!r}: not one of " + ", ".join(OUTLINE_FILES)).worded(
+                "error.parameter", name="outline", value=kind, allowed=", ".join(OUTLINE_FILES)
+            )
     outlines = [kind for kind in OUTLINE_FILES if kind in asked]  # drawn and listed in one order
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     target = query.get("target") or None
     if target is not None and target not in {m.id for m in members}:
-        raise InvalidParameter(f"target={target!r}: {text(lang, 'error')}; a factor or theme id")
+        raise InvalidParameter(f"target={target!r}: not a factor or theme id").worded("error.target.unknown", id=target)
     include_proposed = flag(request, "include_proposed")
     found = map_measure(
         store, _measure(measure), target=target if measure == "providers" else None, include_proposed=include_proposed

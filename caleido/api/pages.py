@@ -59,6 +59,7 @@ from caleido.viz.coverage_map import (
 from caleido.viz.explorer import explorer_view, provenance
 from caleido.viz.i18n import Lang, class_label, labelled, long_date, terms, text
 from caleido.viz.kaleidoscope import KaleidoscopeFilters, kaleidoscope, model_sources
+from caleido.viz.page_errors import error_message, error_title
 from caleido.viz.partner_map import PARTNERS_SHOWN, partner_view, reason_ids, reason_sources, region_name
 from caleido.viz.render import render
 from caleido.viz.signal_view import signal_sources, signal_view
@@ -76,8 +77,9 @@ class PageRoute(APIRoute):
                 return await handle(request)
             except Unauthorized as error:  # reads need a key: sign in, then come back here
                 back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                why = client_detail(error) if error.error else None  # a key was sent and refused: say why
-                return signin_page(request, language(request), back, why, error.status)
+                lang = language(request)
+                why = error_message(error, lang, client_detail(error)) if error.error else None  # a key was refused
+                return signin_page(request, lang, back, why, error.status)
             except CaleidoError as error:
                 return error_page(request, language(request), error)
 
@@ -122,24 +124,28 @@ def page_url(path: str, params: dict[str, Any] | list[tuple[str, Any]], fragment
     return path + ("?" + urlencode(kept, quote_via=quote) if kept else "") + (f"#{fragment}" if fragment else "")
 
 
-def choice(request: Request, name: str, scheme: str, lang: Lang) -> str | None:
+def choice(request: Request, name: str, scheme: str) -> str | None:
     """A filter's value when it is a term of the scheme; anything else is InvalidParameter naming the valid terms."""
     value = request.query_params.get(name) or None
     notations = list(load_ontology().schemes[scheme].concepts)
     if value is not None and value not in notations:
-        raise InvalidParameter(f"{name}={value!r}: {text(lang, 'error')}; " + ", ".join(notations))
+        raise InvalidParameter(f"{name}={value!r}: not one of " + ", ".join(notations)).worded(
+            "error.parameter", name=name, value=value, allowed=", ".join(notations)
+        )
     return value
 
 
 _ASCII_DIGITS = re.compile(r"[0-9]{1,9}")  # str.isdigit() takes "²" (which int() refuses) and "١٢"
 
 
-def bounded_int(request: Request, name: str, default: int, low: int, high: int, lang: Lang) -> int:
+def bounded_int(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
     if not _ASCII_DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
-        raise InvalidParameter(f"{name}={raw!r}: {text(lang, 'error')}; {low}..{high}")
+        raise InvalidParameter(f"{name}={raw!r}: a whole number in {low}..{high}").worded(
+            "error.parameter.range", name=name, value=raw, low=low, high=high
+        )
     return int(raw)
 
 
@@ -158,7 +164,11 @@ def render_page(
 
 
 def error_page(request: Request, lang: Lang, error: CaleidoError) -> HTMLResponse:
-    response = render_page(request, "error.html", lang, "error", status=error.status, message=client_detail(error))
+    """The error page in the page's language (the API's problem+json for the same error stays English)."""
+    message = error_message(error, lang, client_detail(error))
+    response = render_page(
+        request, "error.html", lang, "error", status=error.status, title=error_title(error, lang), message=message
+    )
     response.headers.update(error.headers)
     return response
 
@@ -184,7 +194,7 @@ def _local_path(url: str) -> str:
 def _same_site(request: Request) -> None:
     """Sign-in and sign-out come from this site's own forms; a browser says when another site sent them."""
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        raise Forbidden("Sign in and out with this site's own form.")
+        raise Forbidden("Sign in and out with this site's own form.").worded("error.same_site")
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -206,7 +216,7 @@ def sign_in(
     try:
         reader_key(request, keys, key.strip())
     except Unauthorized as error:
-        return signin_page(request, lang, back, client_detail(error), error.status)
+        return signin_page(request, lang, back, error_message(error, lang, client_detail(error)), error.status)
     response = RedirectResponse(_local_path(back), status_code=303, headers=SECURITY_HEADERS)
     response.set_cookie(
         KEY_COOKIE, key.strip(), httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
@@ -230,10 +240,12 @@ def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTML
     cluster_schemes = [s for s in load_ontology().schemes if s.endswith("ClusterScheme") and s != "ClusterScheme"]
     scheme = request.query_params.get("scheme") or None
     if scheme is not None and scheme not in cluster_schemes:
-        raise InvalidParameter(f"scheme={scheme!r}: {text(lang, 'error')}; " + ", ".join(cluster_schemes))
+        raise InvalidParameter(f"scheme={scheme!r}: not one of " + ", ".join(cluster_schemes)).worded(
+            "error.parameter", name="scheme", value=scheme, allowed=", ".join(cluster_schemes)
+        )
     filters = KaleidoscopeFilters(
-        domain=choice(request, "domain", "DomainScheme", lang),
-        level=choice(request, "level", "LevelScheme", lang),
+        domain=choice(request, "domain", "DomainScheme"),
+        level=choice(request, "level", "LevelScheme"),
         scheme=scheme,
         include_proposed=flag(request, "include_proposed"),
     )
@@ -258,16 +270,18 @@ def kaleidoscope_page(request: Request, store: StoreDep, lang: PageLang) -> HTML
 def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResponse:
     axis = request.query_params.get("axis") or "factors"
     if axis not in ("factors", "themes"):
-        raise InvalidParameter(f"axis={axis!r}: {text(lang, 'error')}; factors, themes")
+        raise InvalidParameter(f"axis={axis!r}: not one of factors, themes").worded(
+            "error.parameter", name="axis", value=axis, allowed="factors, themes"
+        )
     filters: dict[str, Any] = {
         "axis": axis,
-        "dimension": choice(request, "dimension", "DimensionScheme", lang),
-        "cluster": choice(request, "cluster", "ClusterScheme", lang),
-        "domain": choice(request, "domain", "DomainScheme", lang),
-        "level": choice(request, "level", "LevelScheme", lang),
+        "dimension": choice(request, "dimension", "DimensionScheme"),
+        "cluster": choice(request, "cluster", "ClusterScheme"),
+        "domain": choice(request, "domain", "DomainScheme"),
+        "level": choice(request, "level", "LevelScheme"),
         "include_proposed": flag(request, "include_proposed"),
     }
-    page_number = bounded_int(request, "page", 1, 1, 100_000, lang)
+    page_number = bounded_int(request, "page", 1, 1, 100_000)
     intervention = request.query_params.get("intervention") or ""
     target = request.query_params.get("target") or ""
     factor = request.query_params.get("factor") or ""
@@ -281,7 +295,9 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     )
     pages = page_count(len(rows))
     if page_number > pages:
-        raise NotFound(f"page={page_number}: {text(lang, 'error')}; 1..{pages}")
+        raise NotFound(f"page={page_number}: no such page; 1..{pages}").worded(
+            "error.page.range", value=page_number, pages=pages
+        )
     theme_labels = usecases.labels(store, {t for row in rows for t in row.themes[:1]})
     result = usecases.coverage(
         store,
@@ -349,9 +365,9 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         "signal": query.get("signal", "").strip()[:MAX_SIGNAL],
         "include_proposed": flag(request, "include_proposed"),
     }
-    form["domain"] = choice(request, "domain", "DomainScheme", lang)
-    form["level"] = choice(request, "level", "LevelScheme", lang)
-    form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000, lang)
+    form["domain"] = choice(request, "domain", "DomainScheme")
+    form["level"] = choice(request, "level", "LevelScheme")
+    form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000)
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     context: dict[str, Any] = {"form": form, "error": None, "signal": None, "result": None, "view": None}
     context.update(more_url=None, suggestions=[])
@@ -372,7 +388,7 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
             ]
             status = error.status
         except RequestError as error:  # shown beside the form, which keeps what was asked
-            context["error"], status = error.detail, error.status
+            context["error"], status = error_message(error, lang, client_detail(error)), error.status
         else:
             if context["view"]["more"]:
                 more = [*_query_without(request, "limit"), ("limit", min(form["limit"] * 2, 5_000))]
@@ -402,7 +418,9 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
     factors, caleido.graph.usecases.signals; its best factors rank the partners)."""
     known = {m.id for m in members}
     if form["target"] and form["target"] not in known:
-        raise NotFound(f"target={form['target']!r}: no factor or theme with this id")
+        raise NotFound(f"target={form['target']!r}: no factor or theme with this id").worded(
+            "error.target.unknown", id=form["target"]
+        )
     targets = [form["target"]] if form["target"] else []
     signal = match_signal(store, form["signal"], seed_lexicon()) if form["signal"] else None
     if signal is not None:
@@ -472,8 +490,8 @@ EXPLORE_MAX_LIMIT = 10_000  # the page draws up to this many nodes, with fixed p
 
 @reading.get("/explore/{node_id}", response_class=HTMLResponse)
 def explore_page(request: Request, node_id: str, store: StoreDep, lang: PageLang) -> HTMLResponse:
-    depth = bounded_int(request, "depth", 1, 1, 3, lang)
-    limit = bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT, lang)
+    depth = bounded_int(request, "depth", 1, 1, 3)
+    limit = bounded_int(request, "limit", 200, 1, EXPLORE_MAX_LIMIT)
     detail = usecases.node(store, node_id)
     hood = usecases.neighbourhood(store, node_id, depth=depth, limit=limit)
     here = request.url.path
@@ -529,7 +547,20 @@ def favicon() -> FileResponse:
 
 # ---------------------------------------------------------------- the evidence form
 
-FORM_TEXTS = ("added", "key_missing", "target_missing", "target_unknown", "error", "row", "outcome")
+FORM_TEXTS = (
+    "added",
+    "key_missing",
+    "target_missing",
+    "target_unknown",
+    "error",
+    "row",
+    "outcome",
+    "finding",
+    "factor",
+    "match",
+)
+# What a row of the import report says happened, in the page's words (the API answers with these codes).
+IMPORT_OUTCOMES = ("created", "updated", "revised", "unchanged", "merged", "matched")
 
 
 @reading.get("/evidence/new", response_class=HTMLResponse)
@@ -546,7 +577,14 @@ def evidence_form_page(request: Request, store: StoreDep, lang: PageLang) -> HTM
         targets=targets,
         directions=terms("DirectionScheme", lang),
         grades=terms("EvidenceGradeScheme", lang),
-        js_texts={key: text(lang, f"form.{key}") for key in FORM_TEXTS},
+        js_texts={
+            **{key: text(lang, f"form.{key}") for key in FORM_TEXTS},
+            "statuses": dict(terms("ReviewStatusScheme", lang)),
+            "outcomes": {
+                **dict(terms("ReviewStatusScheme", lang)),
+                **{code: text(lang, f"import.{code}") for code in IMPORT_OUTCOMES},
+            },
+        },
     )
 
 

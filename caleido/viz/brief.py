@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from caleido.graph.usecases.results import Brief, Labelled
-from caleido.viz.i18n import Lang, class_label, labelled, text
+from caleido.viz.i18n import Lang, class_label, counted, labelled, text
 from caleido.viz.network import explore_href
-from caleido.viz.partner_map import counted, partner_view
+from caleido.viz.partner_map import partner_view
 
 BRIEF_PARTNERS = 50  # every body serving a municipality (six or seven today) fits
 

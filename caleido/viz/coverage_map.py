@@ -27,10 +27,9 @@ from caleido.graph.usecases.results import (
     TargetEvidence,
 )
 from caleido.viz.claims import cited_sources, claim_view, gloss_note
-from caleido.viz.i18n import Lang, labelled, rel_label, term_label, text
+from caleido.viz.i18n import Lang, counted, labelled, rel_label, term_label, text
 from caleido.viz.network import explore_href
 from caleido.viz.palette import DIRECTION_COLOURS
-from caleido.viz.partner_map import counted
 
 NO_FINDINGS_COLOUR = "#ffffff"
 ROWS_PER_PAGE = 40  # interventions per page: 40 rows x ~400 factor columns is still a page a browser draws at once
@@ -166,7 +165,7 @@ def _cell(
         return {"gap": True, "title": f"{where}: {text(lang, 'cell.gap')}"}
     direction = cell.net_direction
     summary = (
-        f"{cell.findings} {text(lang, 'findings')}, {text(lang, f'net.{direction}')}"
+        f"{counted(cell.findings, 'findings.count', lang)}, {text(lang, f'net.{direction}')}"
         if direction
         else text(lang, "cell.nofindings")
     )
@@ -352,8 +351,7 @@ def _finding_view(f: FindingDetail, labels: Labels, lang: Lang, crosswalk: Grade
         "effect": effect_text(f, lang),
         "grade": term_label(GRADES, f.grade, lang),
         "grade_equivalents": grade_equivalents(f.grade, crosswalk, lang) if crosswalk else [],
-        "status": term_label("ReviewStatusScheme", f.status, lang),
-        "accepted": f.status == "accepted",
+        "status_label": term_label("ReviewStatusScheme", f.status, lang),
         "label": labelled(f, lang),
         "gloss": gloss_note(f.gloss, lang, lang),
         "href": explore_href(f.id, lang),

@@ -14,7 +14,18 @@ from caleido.ontology.language import in_language
 from caleido.ontology.model import load_ontology
 from caleido.viz import palette
 from caleido.viz.claims import claim_view, gloss_note
-from caleido.viz.i18n import Lang, class_label, labelled, rel_label, terms, text
+from caleido.viz.i18n import (
+    LOCALES,
+    TIME_ZONE,
+    Lang,
+    class_label,
+    labelled,
+    long_datetime,
+    rel_label,
+    term_label,
+    terms,
+    text,
+)
 from caleido.viz.layout import rings_by_depth
 from caleido.viz.network import Network, explore_href
 
@@ -99,6 +110,8 @@ def explorer_view(hood: Neighbourhood, lang: Lang) -> dict[str, Any]:
                 )
             },
             "statuses": dict(terms("ReviewStatusScheme", lang)),
+            "locale": LOCALES[lang],  # the browser writes a clicked node's times as long_datetime does
+            "time_zone": TIME_ZONE,
         },
     }
 
@@ -110,6 +123,12 @@ def provenance(detail: NodeDetail, lang: Lang) -> dict[str, Any]:
     sources = {s.id: s for s in detail.cited}
     values = {f: detail.value(f) for f in PROVENANCE_FIELDS}
     values["source"] = labelled(sources[detail.source], lang) if detail.source in sources else detail.source
+    # statuses by their label in the language, moments as people write them (the store keeps codes and ISO text)
+    if values.get("status"):
+        values["status"] = term_label("ReviewStatusScheme", str(values["status"]), lang)
+    for moment in ("added_at", "reviewed_at"):
+        if values.get(moment):
+            values[moment] = long_datetime(str(values[moment]), lang)
     definitions = {"nl": detail.value("definition_nl"), "en": detail.value("definition_en")}
     other: Lang = "en" if lang == "nl" else "nl"
     other_label = detail.value(f"label_{other}")

@@ -21,17 +21,12 @@ from caleido.graph.usecases.results import (
     Reason,
 )
 from caleido.viz.claims import cited_sources, claim_view
-from caleido.viz.i18n import Lang, class_label, labelled, rel_label, term_label, text
+from caleido.viz.i18n import Lang, class_label, counted, labelled, rel_label, term_label, text
 from caleido.viz.layout import rings_by_depth
 from caleido.viz.network import Network, explore_href
 
 PARTNERS_SHOWN = 30  # the first page of the ranking; "show more" asks for more
 PROGRAMMES_SHOWN = 8  # per organisation; the rest is counted
-
-
-def counted(n: int, key: str, lang: Lang) -> str:
-    """'1 organisatie', '2 organisaties': the text `key.one` or `key.many` after the number."""
-    return f"{n} {text(lang, f'{key}.one' if n == 1 else f'{key}.many')}"
 
 
 def region_name(region_type: str, label: str, lang: Lang) -> str:

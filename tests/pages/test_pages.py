@@ -14,6 +14,7 @@ import pytest
 
 from caleido.api.app import create_app
 from caleido.settings import Settings
+from caleido.viz.i18n import long_datetime
 from caleido.viz.network import PHYSICS_LIMIT
 from tests.helpers import FIXTURES, load, serve
 from tests.pages.browser import click_node, hover_node, node_count, painted_pixels, wait_drawn
@@ -230,6 +231,22 @@ def test_explorer_expands_a_neighbour_on_click_and_shows_its_provenance(watched:
     watched.check()
 
 
+def test_a_clicked_nodes_provenance_says_status_and_dates_in_dutch(watched: Watched, site: Site) -> None:
+    """The panel the script fills on a click writes the status by its label and the time as the server does
+    (i18n.long_datetime): '3 december 2026 17:09', never '2026-12-03T16:09:05Z'."""
+    page = watched.page
+    watched.goto("/explore/rf-xss")
+    wait_drawn(page, "explorer")
+    page.evaluate("() => window.caleido.networks.explorer.network.stopSimulation()")
+    click_node(page, "explorer", "int-xss")
+    page.wait_for_function(f"() => document.querySelector('#provenance-name').textContent === '{PAYLOAD} aanpak'")
+    panel = page.locator("#provenance").inner_text()
+    added = site.store.fetch_nodes("Intervention", ["int-xss"])["int-xss"]["added_at"]
+    assert re.search(r"Status\s+Aanvaard", panel) and not re.search(r"\baccepted\b", panel), panel
+    assert re.search(rf"Toegevoegd op\s+{re.escape(long_datetime(added, 'nl'))}", panel), (added, panel)
+    watched.check()
+
+
 def test_explorer_caps_the_neighbourhood_with_a_more_control(watched: Watched) -> None:
     page = watched.page
     watched.goto("/explore/PV26?depth=2&limit=10")
@@ -260,7 +277,7 @@ def test_evidence_form_adds_a_proposed_finding_and_shows_field_errors(watched: W
     page.click("#finding-form button[type=submit]")
     page.wait_for_selector("#created")
     finding = page.locator("#created a").inner_text()
-    assert "(proposed)" in page.locator("#created").inner_text()
+    assert "(Proposed)" in page.locator("#created").inner_text()  # the status in the page's language
     stored = site.store.fetch_nodes("Finding", [finding])[finding]
     assert (
         stored["status"] == "proposed" and stored["label_en"] == "Mentoring lowers <b>loneliness</b> among young adults"
@@ -280,6 +297,9 @@ def test_evidence_upload_shows_the_per_row_report(watched: Watched, site: Site) 
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#import-report")
     assert page.locator("#import-report tbody tr").count() == 19
+    report = page.locator("#import-report").inner_text()
+    assert "nieuw" in report and "Factor gevonden" in report  # outcomes and headers in Dutch on a Dutch page
+    assert not re.search(r"\b(created|matched|proposed|finding|factor_match)\b", report), report
     watched.screenshot("evidence-upload-nl")
     watched.check()
 

@@ -42,7 +42,7 @@ def class_of(store: GraphStore, node_id: str) -> str:
     """The class of a stored node, or NotFound."""
     classes = store.find_classes([node_id])
     if node_id not in classes:
-        raise NotFound(f"no node with id {node_id!r}")
+        raise NotFound(f"no node with id {node_id!r}").worded("error.node.unknown", id=node_id)
     return classes[node_id]
 
 

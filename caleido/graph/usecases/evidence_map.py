@@ -246,9 +246,9 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
     statuses = allowed_statuses(include_proposed)
     found = store.find_classes([intervention, target])
     if found.get(intervention) != "Intervention":
-        raise NotFound(f"no intervention with id {intervention!r}")
+        raise NotFound(f"no intervention with id {intervention!r}").worded("error.node.unknown", id=intervention)
     if target not in found:
-        raise NotFound(f"no factor or theme with id {target!r}")
+        raise NotFound(f"no factor or theme with id {target!r}").worded("error.target.unknown", id=target)
     rows = [
         {"start": r["intervention"], "rel": r["rel"], "end": r["target"]}
         for r in store.read(queries.TARGET_LINKS_OF, ids=[intervention], statuses=statuses)

@@ -81,7 +81,7 @@ def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int
         raise ValueError("depth is 1, 2 or 3")
     labels = {row["id"]: row for row in store.read(queries.LABELS, ids=[node_id])}
     if node_id not in labels:
-        raise NotFound(f"no node with id {node_id!r}")
+        raise NotFound(f"no node with id {node_id!r}").worded("error.node.unknown", id=node_id)
     distance = {node_id: 0}
     edges: set[tuple[str, str, str]] = set()
     frontier = [node_id]

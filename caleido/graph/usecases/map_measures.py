@@ -44,9 +44,11 @@ def map_measure(
     """Per municipality: the regional bodies serving it (with a reason for `target`, a factor or theme, when
     one is given), or the recognised interventions such bodies run or join there."""
     if measure not in MEASURES:
-        raise NotFound(f"measure={measure!r}: no such measure; {', '.join(MEASURES)}")
+        raise NotFound(f"measure={measure!r}: no such measure; {', '.join(MEASURES)}").worded(
+            "error.parameter", name="measure", value=measure, allowed=", ".join(MEASURES)
+        )
     if target is not None and store.find_classes([target]).get(target) not in TARGET_CLASSES:
-        raise NotFound(f"target={target!r}: no factor or theme with this id")
+        raise NotFound(f"target={target!r}: no factor or theme with this id").worded("error.target.unknown", id=target)
     statuses = allowed_statuses(include_proposed)
     served = reach(store, None, statuses)
     kinds = {

@@ -76,7 +76,7 @@
             done.id = "created";
             const anchor = element("a", created.json.id);
             anchor.href = "/explore/" + encodeURIComponent(created.json.id) + "?lang=" + lang;
-            done.append(element("span", texts.added + " "), anchor, element("span", " (" + created.json.status + ")"));
+            done.append(element("span", texts.added + " "), anchor, element("span", " (" + (texts.statuses[created.json.status] || created.json.status) + ")"));
             status.replaceChildren(done);
           });
         });
@@ -113,12 +113,13 @@
         const table = element("table");
         table.id = "import-report";
         const head = element("tr");
-        [texts.row, texts.outcome, "finding", "factor", "match"].forEach(function (h) { head.append(element("th", h)); });
+        [texts.row, texts.outcome, texts.finding, texts.factor, texts.match].forEach(function (h) { head.append(element("th", h)); });
         table.append(element("caption", result.json.file + ": " + result.json.rows), element("thead"), element("tbody"));
         table.tHead.append(head);
         result.json.report.forEach(function (row) {
           const tr = element("tr");
-          [row.line, row.status, row.finding, row.factor, row.factor_match].forEach(function (v) { tr.append(element("td", String(v))); });
+          const outcome = function (code) { return texts.outcomes[code] || code; };
+          [row.line, outcome(row.status), row.finding, row.factor, outcome(row.factor_match)].forEach(function (v) { tr.append(element("td", String(v))); });
           table.tBodies[0].append(tr);
         });
         report.replaceChildren(table);

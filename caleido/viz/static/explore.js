@@ -54,6 +54,16 @@
     return box;
   }
 
+  // "3 december 2026 06:52", as the server writes it with Babel (i18n.long_datetime).
+  function when(iso) {
+    const moment = new Date(iso);
+    if (isNaN(moment.getTime())) return String(iso);
+    const zone = { timeZone: config.time_zone };
+    const day = new Intl.DateTimeFormat(config.locale.replace("_", "-"), Object.assign({ day: "numeric", month: "long", year: "numeric" }, zone));
+    const time = new Intl.DateTimeFormat(config.locale.replace("_", "-"), Object.assign({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, zone));
+    return day.format(moment) + " " + time.format(moment);
+  }
+
   function gloss(note) { const g = element("span", "(" + note + ")"); g.className = "gloss"; return g; }
 
   function showProvenance(id) {
@@ -87,7 +97,9 @@
       const list = element("dl");
       fields.forEach(function (field) {
         if (node[field] === null || node[field] === undefined || node[field] === "") return;
-        const value = field === "source" && sources[node.source] ? name(sources[node.source]) : String(node[field]);
+        const value = field === "source" && sources[node.source] ? name(sources[node.source])
+          : field === "status" ? config.statuses[node.status] || node.status
+          : field.endsWith("_at") ? when(node[field]) : String(node[field]);
         list.append(element("dt", config.texts[field]), element("dd", value));
       });
       list.append(element("dt", config.texts.links), element("dd", String(node.links.length)));
