@@ -276,7 +276,7 @@ def target_cell(store: GraphStore, target: str, *, include_proposed: bool = Fals
     statuses = allowed_statuses(include_proposed)
     cls = store.find_classes([target]).get(target)
     if cls not in TARGET_CLASSES:
-        raise NotFound(f"no factor or theme with id {target!r}")
+        raise NotFound(f"no factor or theme with id {target!r}").worded("error.target.unknown", id=target)
     summary = TargetFindings(store, [cls], statuses).summary(target)
     details = _finding_details(store, summary.finding_ids, target)
     return TargetCell(**dict(summary), statuses=list(statuses), finding_details=details)
