@@ -234,16 +234,6 @@ RETURN n.id AS target, f.id AS finding, r.direction AS direction, f.grade AS gra
 
 # ---- gaps
 
-UNADDRESSED = _define(
-    "UNADDRESSED",
-    """
-MATCH (n:TARGET) WHERE n.status IN $statuses
-  AND NOT EXISTS { MATCH (:Intervention)-[r:ADDRESSES|STRENGTHENS]->(n) WHERE r.status IN $statuses }
-RETURN n.id AS id, n.label_nl AS label_nl, n.label_en AS label_en
-""",
-    {"statuses": Param.STATUSES},
-)
-
 UNEVIDENCED = _define(
     "UNEVIDENCED",
     """

@@ -55,6 +55,10 @@ def assert_map_and_gaps_agree(client: TestClient, include_proposed: bool) -> Non
             assert set(cell["finding_ids"]) <= set(research[cell["target"]]["finding_ids"])
     rows = {r["id"] for r in shown["rows"]}
     assert {i["id"] for i in typed["interventions_never_evaluated"]} <= rows
+    # the older lists count the same rows and columns: no link of an intervention the map has no row for
+    assert gaps["counts"]["factors_without_intervention"] == len(typed["factors_without_intervention"])
+    cells = {(c["intervention"], c["target"]) for c in shown["cells"]}
+    assert {(g["intervention"], g["target"]) for g in gaps["links_without_accepted_evidence"]} <= cells
     for target, evidence in research.items():  # the column's count is the factor view's count
         answer = client.get("/api/v1/coverage/factor", params={"id": target, **params}).json()
         assert answer["finding_ids"] == evidence["finding_ids"] and answer["findings"] == evidence["findings"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from caleido.graph import queries
@@ -334,21 +335,28 @@ def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, 
     """Factors no intervention addresses or strengthens, intervention-factor links no accepted finding bears on
     (`limit` of them from `offset`, by intervention and factor), themes grounded in no value; and their counts."""
     statuses = allowed_statuses(include_proposed)
-    factors: list[NodeLabel] = []
+    typed, shown = _typed_gaps(store, statuses, include_proposed)
+    # The same rows and columns as the map's: a link of an intervention the map has no row for (a proposed one,
+    # by default) is no gap of the map's, and a factor only such an intervention addresses is unaddressed there.
+    unaddressed = {g.id for g in typed[0].items}
+    factors = [
+        NodeLabel(id=c.id, label_nl=c.label_nl, label_en=c.label_en, class_=c.class_)
+        for c in shown.columns.values()
+        if c.id in unaddressed
+    ]
     unevidenced: list[UnevidencedLink] = []
     for cls in FACTOR_RELS.values():
-        unaddressed = store.read(queries.UNADDRESSED.on(cls), statuses=statuses)
-        factors += [NodeLabel(**label_fields(row), class_=cls) for row in unaddressed]
         unevidenced += [
             UnevidencedLink(**row)
             for row in store.read(queries.UNEVIDENCED.on(cls), statuses=statuses, evidence=ACCEPTED)
+            if row["intervention"] in shown.rows and row["target"] in shown.columns
         ]
     themes = [Labelled(**label_fields(row)) for row in store.read(queries.UNGROUNDED, statuses=statuses)]
     factors.sort(key=lambda f: (f.class_, f.id))
     unevidenced.sort(key=lambda link: (link.intervention, link.target, link.rel))
     themes.sort(key=lambda t: t.id)
     return Gaps(
-        typed=typed_gaps(store, statuses, include_proposed),
+        typed=typed,
         weak_below=WEAK_BELOW,
         statuses=list(statuses),
         factors_without_intervention=factors,
@@ -372,9 +380,18 @@ WEAK_BELOW = "effective-first"
 HOME_COUNTRY = "NL"
 
 
-def typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -> list[TypedGap]:
-    """Each kind of gap, counted from the map's own rows, columns, links and findings (the same statuses and
-    the same `summarise`), so that a gap here is an empty or weak cell or column there."""
+@dataclass
+class _Shown:
+    """The rows (intervention ids) and factor columns the whole map shows under some statuses."""
+
+    rows: set[str]
+    columns: dict[str, CoverageColumn]
+
+
+def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -> tuple[list[TypedGap], _Shown]:
+    """Each kind of gap (factors without any intervention first), counted from the map's own rows, columns, links
+    and findings (the same statuses and the same `summarise`), so that a gap here is an empty or weak cell or
+    column there; and those rows and columns."""
     rows = _intervention_rows(store, statuses, None, None)
     ids = [r.id for r in rows]
     factor_classes = tuple(FACTOR_RELS.values())
@@ -411,10 +428,11 @@ def typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) ->
         "factors_without_findings": [GapItem(id=t) for t in columns if not research.summary(t).findings],
         "recognised_not_delivered": _not_delivered(store, set(ids), statuses, include_proposed),
     }
-    return [
+    typed = [
         TypedGap(type=kind, count=len(items), items=sorted(items, key=lambda g: (g.id, g.target or "", g.rel or "")))
         for kind, items in found_gaps.items()
     ]
+    return typed, _Shown(set(ids), columns)
 
 
 def _not_delivered(store: GraphStore, shown: set[str], statuses: Statuses, include_proposed: bool) -> list[GapItem]:
