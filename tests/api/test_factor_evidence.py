@@ -17,10 +17,11 @@ from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
+from caleido.graph.usecases.map_measures import map_measure
 from caleido.loaders.copy import copy_store
 from caleido.loaders.load import load_paths
 from caleido.loaders.sources import SEED_FOLDER
-from tests.helpers import BACKENDS, FIXTURES, bearer
+from tests.helpers import BACKENDS, FIXTURES, bearer, load
 
 META_ANALYSIS = FIXTURES / "evidence" / "meta-analysis.csv"
 EVERYTHING = {"limit": "1000"}
@@ -147,6 +148,17 @@ def test_weak_and_foreign_only_evidence_are_typed_gaps(client: TestClient, keys:
     answer = client.get("/api/v1/coverage/factor", params={"id": "pf-1"}).json()
     (detail,) = answer["finding_details"]
     assert (detail["quote"], detail["locator"], answer["effects"][0]["country"]) == (quote, "p. 2", "DE")
+
+
+def test_a_recognised_intervention_not_delivered_everywhere_is_a_gap(store: GraphStore, client: TestClient) -> None:
+    before = _typed(client.get("/api/v1/gaps").json())["recognised_not_delivered"]
+    assert before == []  # int-1 is delivered in both municipalities of the fixture
+    load(store, FIXTURES / "gaps")
+    (gap,) = _typed(client.get("/api/v1/gaps").json())["recognised_not_delivered"]
+    assert (gap["id"], gap["not_delivered_in"]) == ("int-1", 1)
+    # the map of the Netherlands (/kaart, measure=recognised) agrees: GM0000 is the one place without int-1
+    places = map_measure(store, "recognised").municipalities
+    assert [m.id for m in places if "int-1" not in m.interventions] == ["GM0000"]
 
 
 def test_gaps_as_csv_list_every_typed_gap(client: TestClient) -> None:
