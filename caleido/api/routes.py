@@ -171,7 +171,12 @@ def coverage_factor(
     return usecases.target_cell(store, id, include_proposed=include_proposed)
 
 
-@v1.get("/gaps", response_model=results.Gaps, tags=["policymakers"])
+@v1.get(
+    "/gaps",
+    response_model=results.Gaps,
+    tags=["policymakers"],
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv or Accept: text/csv"}},
+)
 def gaps(
     request: Request,
     store: StoreDep,
