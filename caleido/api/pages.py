@@ -60,9 +60,13 @@ from caleido.viz.coverage_map import (
     cell_detail,
     cell_sources,
     coverage_map,
+    factor_detail,
+    factor_sources,
+    gap_ids,
     gap_lists,
     map_order,
     page_count,
+    typed_gap_lists,
 )
 from caleido.viz.explorer import explorer_view, provenance
 from caleido.viz.i18n import Lang, class_label, labelled, long_date, term_label, terms, text
@@ -292,9 +296,12 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     page_number = bounded_int(request, "page", 1, 1, 100_000)
     intervention = request.query_params.get("intervention") or ""
     target = request.query_params.get("target") or ""
-    detail = None
+    factor = request.query_params.get("factor") or ""
+    detail = research = None
     if intervention and target:
         detail = usecases.cell(store, intervention, target, include_proposed=filters["include_proposed"])
+    if factor:
+        research = usecases.target_cell(store, factor, include_proposed=filters["include_proposed"])
     rows = usecases.coverage_rows(
         store, domain=filters["domain"], level=filters["level"], include_proposed=filters["include_proposed"]
     )
@@ -314,13 +321,18 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     gaps = usecases.gaps(store, include_proposed=filters["include_proposed"], limit=GAPS_SHOWN)
     unevidenced = {i for link in gaps.links_without_accepted_evidence for i in (link.intervention, link.target)}
     named = {intervention, target, *cell_sources(detail)} if detail else set()
-    labels = usecases.labels(store, unevidenced | named)
+    named |= {factor, *factor_sources(research)} if research else set()
+    labels = usecases.labels(store, unevidenced | named | gap_ids(gaps))
+    crosswalk = usecases.grade_crosswalk()
+    where = {**filters, "page": page_number if page_number > 1 else None, "lang": lang}
 
     def cell_href(row: str, column: str) -> str:
-        where = {**filters, "page": page_number if page_number > 1 else None, "lang": lang}
         return page_url("/coverage", {**where, "intervention": row, "target": column}, "cell-detail")
 
-    view = coverage_map(result, theme_labels, lang, cell_href)
+    def factor_href(column: str) -> str:
+        return page_url("/coverage", {**where, "factor": column}, "factor-detail")
+
+    view = coverage_map(result, theme_labels, lang, cell_href, factor_href=factor_href)
 
     def page_link(number: int) -> str | None:
         if not 1 <= number <= view["page"]["pages"]:
@@ -336,7 +348,10 @@ def coverage_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
         previous_url=page_link(page_number - 1),
         next_url=page_link(page_number + 1),
         gaps=gap_lists(gaps, labels, lang),
-        detail=cell_detail(detail, labels, lang) if detail else None,
+        typed_gaps=typed_gap_lists(gaps, labels, lang),
+        gaps_csv_url=page_url("/api/v1/gaps", {"include_proposed": filters["include_proposed"], "format": "csv"}),
+        detail=cell_detail(detail, labels, lang, crosswalk) if detail else None,
+        research=factor_detail(research, labels, lang, crosswalk) if research else None,
         filters=filters,
         close_url=page_url("/coverage", {**filters, "lang": lang}),
         gaps_url=page_url("/api/v1/gaps", {"include_proposed": filters["include_proposed"], "limit": MAX_PAGE}),

@@ -159,16 +159,55 @@ def coverage_cell(
     return usecases.cell(store, intervention, target, include_proposed=include_proposed)
 
 
-@v1.get("/gaps", response_model=results.Gaps, tags=["policymakers"])
+@v1.get("/coverage/factor", response_model=results.TargetCell, tags=["policymakers"], responses=NOT_FOUND)
+def coverage_factor(
+    store: StoreDep,
+    id: Annotated[str, Query(min_length=1, max_length=200, description="The factor or theme (column) id")],
+    include_proposed: IncludeProposed = False,
+) -> results.TargetCell:
+    """The research on one factor or theme (a column of the map): what its findings say together (effect sizes
+    with measure, k and confidence interval, direction, outcome, number of sources) and each finding with the
+    source, locator and passage (quote) it rests on; findings linked only to the factor included."""
+    return usecases.target_cell(store, id, include_proposed=include_proposed)
+
+
+@v1.get(
+    "/gaps",
+    response_model=results.Gaps,
+    tags=["policymakers"],
+    responses={200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv or Accept: text/csv"}},
+)
 def gaps(
+    request: Request,
     store: StoreDep,
     include_proposed: IncludeProposed = False,
+    format: Literal["json", "csv"] | None = None,  # noqa: A002 - the public parameter name
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Unevidenced links per answer")] = GAPS_PAGE,
-) -> results.Gaps:
+) -> Any:
     """Factors without any intervention, intervention-factor links without accepted evidence (a page of them),
-    themes without a value; `counts` has the totals."""
-    return usecases.gaps(store, include_proposed=include_proposed, offset=offset, limit=limit)
+    themes without a value; `counts` has the totals. `typed` has every kind of gap with its count, from the same
+    statuses and findings as the map: factors without any intervention, interventions never evaluated, links
+    whose only evidence is weak (every grade below `weak_below`), indirect (research on the factor, none on the
+    programme) or from another country (every finding's country other than NL), factors no finding is about,
+    and recognised interventions not delivered in every municipality. `format=csv` gives them as a table."""
+    result = usecases.gaps(store, include_proposed=include_proposed, offset=offset, limit=limit)
+    if format == "csv" or (format is None and "text/csv" in request.headers.get("accept", "")):
+        return Response(
+            _gaps_csv(result),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="caleido-gaps.csv"'},
+        )
+    return result
+
+
+GAPS_CSV_HEADER = ["type", "id", "rel", "target", "not_delivered_in"]
+
+
+def _gaps_csv(result: results.Gaps) -> str:
+    """One row per typed gap: every gap of every type (the JSON's `typed`), for a spreadsheet."""
+    lines = ({"type": gap.type, **item.model_dump()} for gap in result.typed for item in gap.items)
+    return BYTE_ORDER_MARK + write_csv(GAPS_CSV_HEADER, lines)
 
 
 # ---------------------------------------------------------------- municipalities

@@ -219,17 +219,20 @@ RETURN i.id AS intervention, n.id AS target, f.id AS finding, r.direction AS dir
     {"ids": Param.IDS, "statuses": Param.STATUSES},
 )
 
-# ---- gaps
-
-UNADDRESSED = _define(
-    "UNADDRESSED",
+# Findings that bear on a factor or theme itself (the research on it), with the statuses to check again (see
+# CELL_EVIDENCE): the map's column evidence and the gap lists count these rows alike.
+TARGET_EVIDENCE = _define(
+    "TARGET_EVIDENCE",
     """
-MATCH (n:TARGET) WHERE n.status IN $statuses
-  AND NOT EXISTS { MATCH (:Intervention)-[r:ADDRESSES|STRENGTHENS]->(n) WHERE r.status IN $statuses }
-RETURN n.id AS id, n.label_nl AS label_nl, n.label_en AS label_en
+MATCH (f:Finding)-[r:EVIDENCE_FOR]->(n:TARGET)
+WHERE f.status IN $statuses AND r.status IN $statuses AND n.status IN $statuses
+RETURN n.id AS target, f.id AS finding, r.direction AS direction, f.grade AS grade, f.status AS finding_status,
+       r.status AS target_link
 """,
     {"statuses": Param.STATUSES},
 )
+
+# ---- gaps
 
 UNEVIDENCED = _define(
     "UNEVIDENCED",

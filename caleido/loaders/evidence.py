@@ -35,7 +35,11 @@ STUDY_NUMBER_COLUMNS: dict[str, type] = {
     "ci_upper": float,
     "follow_up_months": float,
 }
+# `quote` is the passage of the source the row's numbers are read in (verbatim), `locator` where it stands there
+# ("abstract", "table 2"); without a locator the row is located by the file's name and line.
 OPTIONAL_COLUMNS = (
+    "quote",
+    "locator",
     "n_studies",
     "source_url",
     "intervention",
@@ -150,7 +154,7 @@ class EvidenceRow:
 
     @property
     def locator(self) -> str:
-        return f"{self.origin.file}, line {self.line}"
+        return self.cells.get("locator") or f"{self.origin.file}, line {self.line}"
 
 
 def _table(filename: str, text: str) -> Table:
@@ -308,6 +312,8 @@ def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> d
         "locator": row.locator,
         "status": PROPOSED,
     }
+    if cells.get("quote"):
+        finding["quote"] = cells["quote"]
     if cells.get("notes"):
         finding["definition"] = {"en": cells["notes"]}
     links = [
@@ -316,7 +322,10 @@ def _finding(row: EvidenceRow, factor_id: str, intervention_id: str | None) -> d
     ]
     if intervention_id:
         links.append({"rel": "evidence_for", "to": intervention_id, "direction": direction})
-    finding["links"] = [{**link, "source": source_id, "locator": row.locator, "status": PROPOSED} for link in links]
+    passage = {"quote": cells["quote"]} if cells.get("quote") else {}
+    finding["links"] = [
+        {**link, "source": source_id, "locator": row.locator, **passage, "status": PROPOSED} for link in links
+    ]
     return finding
 
 

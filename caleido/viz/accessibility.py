@@ -46,6 +46,11 @@ CHECKED_PAGES: tuple[CheckedPage, ...] = (
         "/coverage?intervention=…&target=…",
         ("De kaart met de bevindingen van een cel", "The map with a cell's findings open"),
     ),
+    CheckedPage(
+        "coverage-factor",
+        "/coverage?factor=…",
+        ("De kaart met het onderzoek over een factor", "The map with the research on a factor open"),
+    ),
     CheckedPage("partners", "/partners", ("Partners zoeken: het formulier", "Partner finder: the form")),
     CheckedPage(
         "partners-result",

@@ -109,6 +109,7 @@ HOW = {
     "kaleidoscope-sector": How("/?scheme=CoeusClusterScheme", act=open_a_sector),
     "coverage": How("/coverage"),
     "coverage-cell": How("/coverage?intervention=int-xss&target=rf-xss"),
+    "coverage-factor": How("/coverage?factor=rf-xss"),
     "partners": How("/partners"),
     "partners-result": How(
         "/partners?municipality=Amsterdam&target=theme-maatschappelijke-weerbaarheid&include_proposed=1",
@@ -215,6 +216,7 @@ FOCUS_SHOWN = """() => {
 OWN_PAGES = [
     "/",
     "/coverage?intervention=int-xss&target=rf-xss",
+    "/coverage?factor=rf-xss",
     "/partners",
     "/gemeente/GM0193",
     "/kaart",

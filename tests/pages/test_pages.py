@@ -113,6 +113,36 @@ def test_coverage_map_shows_gaps_and_a_cell_drills_into_its_findings(watched: Wa
     watched.check()
 
 
+def test_a_factors_research_opens_with_its_findings_and_their_quotes(watched: Watched, site: Site) -> None:
+    """Issue 18, point 1: under each factor's name the map counts the findings about it (also those linked to the
+    factor alone, as all of the seed's are); a click lists them, each with the passage it rests on."""
+    page = watched.page
+    watched.goto("/coverage")
+    shown = httpx.get(site.url + "/api/v1/coverage", params={"limit": 1000}).json()
+    research = {e["target"]: e for e in shown["column_evidence"]}
+    links = page.locator("table.map tr.research a.research-link")
+    assert links.count() == len(research) > 1
+    factor_only = next(t for t, e in research.items() if t != "rf-xss")  # a seed factor: no programme's cell
+    link = page.locator(f"a.research-link[href*='factor={factor_only}']")
+    assert link.inner_text() == str(research[factor_only]["findings"])
+    assert link.evaluate("(e) => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"  # painted
+    link.click()
+    page.wait_for_url(re.compile(r"#factor-detail$"))
+    detail = page.locator("#factor-detail")
+    answer = httpx.get(site.url + "/api/v1/coverage/factor", params={"id": factor_only}).json()
+    assert detail.locator("tbody tr").count() == answer["findings"]
+    for finding in answer["finding_details"]:
+        assert " ".join(finding["quote"].split()) in " ".join(detail.inner_text().split())
+    watched.screenshot("coverage-factor-nl")
+    page.goto(site.url + "/coverage?factor=rf-xss#factor-detail")
+    assert "<img src=x onerror=window.__xss=1>citaat-bevinding" in page.locator("#factor-detail").inner_text()
+    page.click("#lang-switch")
+    page.wait_for_url(re.compile(r"lang=en"))
+    assert "factor=rf-xss" in page.url
+    assert page.locator("#factor-title").inner_text().startswith("Research on")
+    watched.check()
+
+
 def test_coverage_export_is_the_view_as_csv(watched: Watched, site: Site) -> None:
     page = watched.page
     watched.goto("/coverage?domain=social&lang=en")

@@ -14,7 +14,15 @@ caleido.graph.usecases.results, in a fixed order, which the API serves as it is.
 from caleido.graph.search_keys import normalise
 from caleido.graph.usecases.brief import brief
 from caleido.graph.usecases.common import ACCEPTED, WITH_PROPOSED, NotFound, Statuses, stored_links
-from caleido.graph.usecases.evidence_map import FACTOR_RELS, Evidence, cell, coverage, coverage_rows, gaps
+from caleido.graph.usecases.evidence_map import (
+    FACTOR_RELS,
+    Evidence,
+    cell,
+    coverage,
+    coverage_rows,
+    gaps,
+    target_cell,
+)
 from caleido.graph.usecases.explore import (
     labels,
     model,
@@ -56,4 +64,5 @@ __all__ = [
     "reach",
     "search",
     "stored_links",
+    "target_cell",
 ]

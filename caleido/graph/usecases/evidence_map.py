@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from caleido.graph import queries
@@ -21,6 +22,7 @@ from caleido.graph.usecases.common import (
     label_fields,
     stored_links,
 )
+from caleido.graph.usecases.map_measures import map_measure, recognised_interventions
 from caleido.graph.usecases.results import (
     Cell,
     CellLink,
@@ -30,12 +32,19 @@ from caleido.graph.usecases.results import (
     CoverageCell,
     CoverageColumn,
     CoverageRow,
+    Direction,
+    Effect,
     FindingDetail,
     FindingSource,
     GapCounts,
+    GapItem,
     Gaps,
+    GapType,
     Labelled,
     NodeLabel,
+    TargetCell,
+    TargetEvidence,
+    TypedGap,
     UnevidencedLink,
 )
 from caleido.ontology.model import load_ontology
@@ -68,18 +77,48 @@ class Evidence:
         return cls(rows, statuses)
 
     def cell(self, intervention: str, target: str) -> CellSummary:
-        found = self.found.get((intervention, target), {})
-        ids = sorted(found)
-        counts = {"supports": 0, "contradicts": 0, "mixed": 0}
-        best = None
-        for finding in ids:
-            row = found[finding]
-            counts[row["direction"] or "mixed"] += 1
-            if best is None or grade_rank(row["grade"]) > grade_rank(best):
-                best = row["grade"]
-        net = counts["supports"] - counts["contradicts"]
-        direction = None if not ids else "supports" if net > 0 else "contradicts" if net < 0 else "mixed"
-        return CellSummary(findings=len(ids), **counts, net_direction=direction, best_grade=best, finding_ids=ids)
+        return summarise(self.found.get((intervention, target), {}))
+
+
+def summarise(found: dict[str, dict[str, Any]]) -> CellSummary:
+    """What findings (rows by id, each with its `direction` and `grade`) say together: the one count the map's
+    cells, its columns and the gap lists all use."""
+    ids = sorted(found)
+    counts = {"supports": 0, "contradicts": 0, "mixed": 0}
+    best = None
+    for finding in ids:
+        row = found[finding]
+        counts[row["direction"] or "mixed"] += 1
+        if best is None or grade_rank(row["grade"]) > grade_rank(best):
+            best = row["grade"]
+    net = counts["supports"] - counts["contradicts"]
+    direction = None if not ids else "supports" if net > 0 else "contradicts" if net < 0 else "mixed"
+    return CellSummary(findings=len(ids), **counts, net_direction=direction, best_grade=best, finding_ids=ids)
+
+
+class TargetFindings:
+    """Findings that bear on factors or themes themselves, by target: the research on each column. A finding on
+    an intervention's link to a factor bears on the factor too (it has its own EVIDENCE_FOR to it), so these
+    include the cells' findings. Rows come from `TARGET_EVIDENCE`, whose statuses decide what counts."""
+
+    def __init__(self, store: GraphStore, classes: Iterable[str], statuses: Statuses):
+        self.found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for target_class in classes:
+            for row in store.read(queries.TARGET_EVIDENCE.on(target_class), statuses=statuses):
+                if {row["finding_status"], row["target_link"]} <= set(statuses):
+                    self.found[row["target"]][row["finding"]] = row
+        self.records = store.fetch_nodes("Finding", {f for found in self.found.values() for f in found})
+
+    def summary(self, target: str) -> TargetEvidence:
+        found = self.found.get(target, {})
+        effects = [_effect(self.records[f], found[f]["direction"]) for f in sorted(found)]
+        sources = {self.records[f].get("source") for f in found} - {None}
+        return TargetEvidence(target=target, sources=len(sources), effects=effects, **dict(summarise(found)))
+
+
+def _effect(record: dict[str, Any], direction: Direction | None) -> Effect:
+    fields = ("effect_size", "effect_measure", "n_studies", "ci_lower", "ci_upper", "outcome", "country", "grade")
+    return Effect(finding=record["id"], direction=direction, **{f: record.get(f) for f in fields})
 
 
 # ---------------------------------------------------------------- coverage
@@ -169,6 +208,8 @@ def coverage(
         if link["target"] in targets
     ]
     cells.sort(key=lambda c: (c.intervention, c.target, c.rel))
+    research = TargetFindings(store, COVERAGE_AXES[axis], statuses)
+    column_evidence = [research.summary(t) for t in sorted(targets) if t in research.found]
     return Coverage(
         axis=axis,
         statuses=list(statuses),
@@ -178,6 +219,7 @@ def coverage(
         rows=shown,
         columns=[targets[t] for t in sorted(targets, key=lambda t: (targets[t].class_, t))],
         cells=cells,
+        column_evidence=column_evidence,
     )
 
 
@@ -216,13 +258,40 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
     stored = stored_links(store, rows)
     links = [CellLink(rel=r["rel"], **claim_fields(stored[r["rel"]][(r["start"], r["end"])], note=True)) for r in rows]
     summary = Evidence.read(store, [intervention], [found[target]], statuses).cell(intervention, target)
-    findings = store.fetch_nodes("Finding", summary.finding_ids)
-    on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in summary.finding_ids])
-    reported = [r for r in store.read(queries.OUTGOING, ids=summary.finding_ids) if r["rel"] == "REPORTED_IN"]
+    return Cell(
+        intervention=intervention,
+        target=target,
+        statuses=list(statuses),
+        links=sorted(links, key=lambda link: link.rel),
+        **dict(summary),
+        finding_details=_finding_details(store, summary.finding_ids, target),
+    )
+
+
+TARGET_CLASSES = (*FACTOR_RELS.values(), "ProgrammeTheme")
+
+
+def target_cell(store: GraphStore, target: str, *, include_proposed: bool = False) -> TargetCell:
+    """The research on one factor or theme, as the map's column shows it: what its findings say together (effect
+    sizes with measure, k and interval, direction, outcome, sources), and each finding with its passage."""
+    statuses = allowed_statuses(include_proposed)
+    cls = store.find_classes([target]).get(target)
+    if cls not in TARGET_CLASSES:
+        raise NotFound(f"no factor or theme with id {target!r}").worded("error.target.unknown", id=target)
+    summary = TargetFindings(store, [cls], statuses).summary(target)
+    details = _finding_details(store, summary.finding_ids, target)
+    return TargetCell(**dict(summary), statuses=list(statuses), finding_details=details)
+
+
+def _finding_details(store: GraphStore, finding_ids: list[str], target: str) -> list[FindingDetail]:
+    """Each finding with its direction on the target and the passages it rests on (its own and its sources')."""
+    findings = store.fetch_nodes("Finding", finding_ids)
+    on_target = store.fetch_links("EVIDENCE_FOR", [(f, target) for f in finding_ids])
+    reported = [r for r in store.read(queries.OUTGOING, ids=finding_ids) if r["rel"] == "REPORTED_IN"]
     sources = store.fetch_nodes("Source", {r["end"] for r in reported})
     places = store.fetch_links("REPORTED_IN", [(r["start"], r["end"]) for r in reported])
     details = []
-    for finding_id in summary.finding_ids:
+    for finding_id in finding_ids:
         row, link = findings[finding_id], on_target[(finding_id, target)]
         details.append(
             FindingDetail(
@@ -233,6 +302,10 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
                 effect_size=row.get("effect_size"),
                 effect_measure=row.get("effect_measure"),
                 n_studies=row.get("n_studies"),
+                ci_lower=row.get("ci_lower"),
+                ci_upper=row.get("ci_upper"),
+                outcome=row.get("outcome"),
+                country=row.get("country"),
                 source=row.get("source"),
                 locator=row.get("locator"),
                 quote=row.get("quote"),
@@ -252,14 +325,7 @@ def cell(store: GraphStore, intervention: str, target: str, *, include_proposed:
                 ],
             )
         )
-    return Cell(
-        intervention=intervention,
-        target=target,
-        statuses=list(statuses),
-        links=sorted(links, key=lambda link: link.rel),
-        **dict(summary),
-        finding_details=details,
-    )
+    return details
 
 
 # ---------------------------------------------------------------- gaps
@@ -269,20 +335,29 @@ def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, 
     """Factors no intervention addresses or strengthens, intervention-factor links no accepted finding bears on
     (`limit` of them from `offset`, by intervention and factor), themes grounded in no value; and their counts."""
     statuses = allowed_statuses(include_proposed)
-    factors: list[NodeLabel] = []
+    typed, shown = _typed_gaps(store, statuses, include_proposed)
+    # The same rows and columns as the map's: a link of an intervention the map has no row for (a proposed one,
+    # by default) is no gap of the map's, and a factor only such an intervention addresses is unaddressed there.
+    unaddressed = {g.id for g in typed[0].items}
+    factors = [
+        NodeLabel(id=c.id, label_nl=c.label_nl, label_en=c.label_en, class_=c.class_)
+        for c in shown.columns.values()
+        if c.id in unaddressed
+    ]
     unevidenced: list[UnevidencedLink] = []
     for cls in FACTOR_RELS.values():
-        unaddressed = store.read(queries.UNADDRESSED.on(cls), statuses=statuses)
-        factors += [NodeLabel(**label_fields(row), class_=cls) for row in unaddressed]
         unevidenced += [
             UnevidencedLink(**row)
             for row in store.read(queries.UNEVIDENCED.on(cls), statuses=statuses, evidence=ACCEPTED)
+            if row["intervention"] in shown.rows and row["target"] in shown.columns
         ]
     themes = [Labelled(**label_fields(row)) for row in store.read(queries.UNGROUNDED, statuses=statuses)]
     factors.sort(key=lambda f: (f.class_, f.id))
     unevidenced.sort(key=lambda link: (link.intervention, link.target, link.rel))
     themes.sort(key=lambda t: t.id)
     return Gaps(
+        typed=typed,
+        weak_below=WEAK_BELOW,
         statuses=list(statuses),
         factors_without_intervention=factors,
         links_without_accepted_evidence=unevidenced[offset : None if limit is None else offset + limit],
@@ -295,3 +370,84 @@ def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, 
         offset=offset,
         limit=limit,
     )
+
+
+# ---------------------------------------------------------------- typed gaps
+
+# A link's evidence is weak when every finding on it grades below this: below "first indications of
+# effectiveness", no finding says the programme works (well described or well founded says how it should).
+WEAK_BELOW = "effective-first"
+HOME_COUNTRY = "NL"
+
+
+@dataclass
+class _Shown:
+    """The rows (intervention ids) and factor columns the whole map shows under some statuses."""
+
+    rows: set[str]
+    columns: dict[str, CoverageColumn]
+
+
+def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -> tuple[list[TypedGap], _Shown]:
+    """Each kind of gap (factors without any intervention first), counted from the map's own rows, columns, links
+    and findings (the same statuses and the same `summarise`), so that a gap here is an empty or weak cell or
+    column there; and those rows and columns."""
+    rows = _intervention_rows(store, statuses, None, None)
+    ids = [r.id for r in rows]
+    factor_classes = tuple(FACTOR_RELS.values())
+    columns = _coverage_columns(store, factor_classes, statuses, None, None)
+    links = [
+        link
+        for link in store.read(queries.TARGET_LINKS_OF, ids=ids or [""], statuses=statuses)
+        if link["rel"] in FACTOR_RELS and link["target"] in columns
+    ]
+    on_links = Evidence.read(store, ids, factor_classes, statuses)
+    research = TargetFindings(store, factor_classes, statuses)
+    evaluated = {r["intervention"] for r in store.read(queries.INTERVENTION_GRADES, statuses=statuses)}
+    addressed = {link["target"] for link in links}
+    weak, indirect, foreign = [], [], []
+    for link in links:
+        item = GapItem(id=link["intervention"], rel=link["rel"], target=link["target"])
+        found = on_links.cell(link["intervention"], link["target"])
+        if not found.findings:
+            if research.summary(link["target"]).findings:
+                indirect.append(item)  # research on the factor, none on the programme acting on it
+            continue
+        records = [research.records[f] for f in found.finding_ids]
+        if all(grade_rank(r.get("grade")) < grade_rank(WEAK_BELOW) for r in records):
+            weak.append(item)
+        countries = [r.get("country") for r in records]
+        if all(countries) and HOME_COUNTRY not in countries:
+            foreign.append(item)
+    found_gaps: dict[GapType, list[GapItem]] = {
+        "factors_without_intervention": [GapItem(id=t) for t in columns if t not in addressed],
+        "interventions_never_evaluated": [GapItem(id=i) for i in ids if i not in evaluated],
+        "links_weak_evidence_only": weak,
+        "links_indirect_evidence_only": indirect,
+        "links_foreign_evidence_only": foreign,
+        "factors_without_findings": [GapItem(id=t) for t in columns if not research.summary(t).findings],
+        "recognised_not_delivered": _not_delivered(store, set(ids), statuses, include_proposed),
+    }
+    typed = [
+        TypedGap(type=kind, count=len(items), items=sorted(items, key=lambda g: (g.id, g.target or "", g.rel or "")))
+        for kind, items in found_gaps.items()
+    ]
+    return typed, _Shown(set(ids), columns)
+
+
+def _not_delivered(store: GraphStore, shown: set[str], statuses: Statuses, include_proposed: bool) -> list[GapItem]:
+    """Recognised interventions (the map of the Netherlands' notion) with the municipalities no serving body
+    delivers them in."""
+    recognised = recognised_interventions(store, list(statuses)) & shown
+    if not recognised:
+        return []
+    places = map_measure(store, "recognised", include_proposed=include_proposed).municipalities
+    delivered: dict[str, int] = defaultdict(int)
+    for place in places:
+        for intervention in place.interventions:
+            delivered[intervention] += 1
+    return [
+        GapItem(id=i, not_delivered_in=len(places) - delivered[i])
+        for i in sorted(recognised)
+        if places and delivered[i] < len(places)
+    ]

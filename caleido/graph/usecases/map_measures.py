@@ -57,7 +57,7 @@ def map_measure(
         if org.organisation_type not in POLICY_ACTORS
     }
     doers = sorted({*kinds, *(g for generals in kinds.values() for g in generals)})  # bodies and their records
-    recognised = _recognised(store, statuses)
+    recognised = recognised_interventions(store, statuses)
     does: dict[str, set[str]] = defaultdict(set)  # body or general record -> what it counts for
     if measure == "recognised":
         for row in store.read(queries.ORGANISATION_PROGRAMMES, ids=doers, statuses=statuses):
@@ -103,7 +103,7 @@ def _with_reasons(store: GraphStore, ids: list[str], target: str, statuses: list
     return {row["organisation"] for row in rows if row["targets"]}
 
 
-def _recognised(store: GraphStore, statuses: list[str]) -> set[str]:
+def recognised_interventions(store: GraphStore, statuses: list[str]) -> set[str]:
     """Interventions a finding grades at a recognition level (well described or higher)."""
     lowest = grade_rank(RECOGNISED_FROM)
     return {

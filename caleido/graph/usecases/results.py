@@ -292,6 +292,29 @@ class CoverageCell(CellSummary):
     status: str
 
 
+class Effect(Result):
+    """What one finding on a factor reports: its effect size with measure, k and interval, and what about."""
+
+    finding: str
+    effect_size: float | None
+    effect_measure: str | None
+    n_studies: int | None = Field(description="k: the studies (or samples) pooled")
+    ci_lower: float | None
+    ci_upper: float | None
+    outcome: str | None
+    country: str | None
+    direction: Direction | None
+    grade: str | None
+
+
+class TargetEvidence(CellSummary):
+    """The research on one factor or theme: every finding that bears on it, alone or on a programme's link to it."""
+
+    target: str
+    sources: int = Field(description="distinct sources the findings are reported in")
+    effects: list[Effect]
+
+
 class Coverage(Result):
     axis: Literal["factors", "themes"]
     statuses: list[str]
@@ -301,6 +324,9 @@ class Coverage(Result):
     rows: list[CoverageRow]
     columns: list[CoverageColumn]
     cells: list[CoverageCell]
+    column_evidence: list[TargetEvidence] = Field(
+        default_factory=list, description="the research on each column's factor or theme (those with findings)"
+    )
 
 
 class CellLink(Claim):
@@ -327,6 +353,10 @@ class FindingDetail(Labelled):
     effect_size: float | None
     effect_measure: str | None
     n_studies: int | None
+    ci_lower: float | None = None
+    ci_upper: float | None = None
+    outcome: str | None = None
+    country: str | None = None
     source: str | None = None
     locator: str | None
     quote: Quote = None
@@ -346,6 +376,13 @@ class Cell(CellSummary):
     finding_details: list[FindingDetail]
 
 
+class TargetCell(TargetEvidence):
+    """A factor's (or theme's) research on the map: each finding on it with the passage it rests on."""
+
+    statuses: list[str]
+    finding_details: list[FindingDetail]
+
+
 class UnevidencedLink(Result):
     intervention: str
     target: str
@@ -358,6 +395,33 @@ class GapCounts(Result):
     themes_without_value: int
 
 
+GapType = Literal[
+    "factors_without_intervention",
+    "interventions_never_evaluated",
+    "links_weak_evidence_only",
+    "links_indirect_evidence_only",
+    "links_foreign_evidence_only",
+    "factors_without_findings",
+    "recognised_not_delivered",
+]
+
+
+class GapItem(Result):
+    """One gap: a factor or intervention (`id`), or an intervention's link (`id`, `rel`) to `target`; for an
+    intervention not delivered everywhere, the municipalities it is not delivered in."""
+
+    id: str
+    rel: str | None = None
+    target: str | None = None
+    not_delivered_in: int | None = None
+
+
+class TypedGap(Result):
+    type: GapType
+    count: int
+    items: list[GapItem]
+
+
 class Gaps(Result):
     statuses: list[str]
     factors_without_intervention: list[NodeLabel]
@@ -368,6 +432,13 @@ class Gaps(Result):
     counts: GapCounts
     offset: int
     limit: int | None
+    typed: list[TypedGap] = Field(
+        default_factory=list,
+        description="the gaps by type, counted from the same findings and statuses as the map's cells and columns",
+    )
+    weak_below: str = Field(
+        "effective-first", description="a link's evidence is weak when every grade on it is below this one"
+    )
 
 
 # ---------------------------------------------------------------- partners
