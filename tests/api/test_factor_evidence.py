@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,8 @@ from caleido.loaders.sources import SEED_FOLDER
 from tests.helpers import BACKENDS, FIXTURES, bearer, load
 
 META_ANALYSIS = FIXTURES / "evidence" / "meta-analysis.csv"
+# The second real review of issue 18 (Biddlestone et al., motives of conspiracy beliefs): see the fixture's README.
+CONSPIRACY_MOTIVES = FIXTURES / "evidence" / "conspiracy-motives.csv"
 EVERYTHING = {"limit": "1000"}
 
 
@@ -177,14 +180,17 @@ def test_the_factor_view_names_what_it_cannot_find(client: TestClient, bad: str)
     assert "factor or theme" in answer.json()["detail"]
 
 
+@pytest.mark.parametrize("review", [META_ANALYSIS, CONSPIRACY_MOTIVES], ids=lambda p: p.stem)
 def test_the_published_meta_analysis_accepted_at_the_desk_appears_beside_its_factors(
-    client: TestClient, keys: KeyStore
+    client: TestClient, keys: KeyStore, review: Path
 ) -> None:
-    """Acceptance (issue 18): the project's meta-analysis fixture, imported as a researcher and accepted by a
-    curator through the review API, puts each pooled effect size with its quote on the DEFAULT map."""
-    table = META_ANALYSIS.read_text(encoding="utf-8")
+    """Acceptance (issue 18): each real review's fixture (the project's meta-analysis and a second review), imported
+    as a researcher and accepted by a curator through the review API, puts each pooled effect size with its quote on
+    the DEFAULT map."""
+    table = review.read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(table)))
-    report = _upload(client, bearer(keys, "researcher"), "meta-analysis.csv", table)["report"]
+    assert rows and all(row["quote"] and row["effect_size"] for row in rows)  # no number without its quote
+    report = _upload(client, bearer(keys, "researcher"), review.name, table)["report"]
     shown = client.get("/api/v1/coverage", params=EVERYTHING).json()
     findings = {r["finding"] for r in report}
     assert not findings & {f for e in shown["column_evidence"] for f in e["finding_ids"]}  # proposed: not yet
@@ -202,7 +208,7 @@ def test_the_published_meta_analysis_accepted_at_the_desk_appears_beside_its_fac
             "r",
             k,
         )
-        assert (effect["outcome"], effect["direction"], evidence["sources"]) == ("combined", "supports", 1)
+        assert (effect["outcome"], effect["direction"], evidence["sources"]) == (row["outcome"], "supports", 1)
         answer = client.get("/api/v1/coverage/factor", params={"id": imported["factor"]}).json()
         detail = next(f for f in answer["finding_details"] if f["id"] == imported["finding"])
         assert (detail["quote"], detail["locator"]) == (row["quote"], row["locator"])
