@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -94,8 +95,17 @@ class PageRoute(APIRoute):
                 return signin_page(request, lang, back, why, error.status)
             except CaleidoError as error:
                 return error_page(request, language(request), error)
+            except RequestValidationError as error:  # a form field the route refuses (e.g. an empty reason)
+                return error_page(request, language(request), _invalid_field(error))
 
         return handle_page
+
+
+def _invalid_field(error: RequestValidationError) -> InvalidParameter:
+    """A page's form or query field that FastAPI refused, as the page's 422 naming the field."""
+    names = [str(e["loc"][-1]) for e in error.errors() if e.get("loc")] or ["?"]
+    fields = ", ".join(dict.fromkeys(names))
+    return InvalidParameter(f"{fields}: empty or invalid").worded("error.field", name=fields)
 
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)  # open: signing in and out, the icon

@@ -105,3 +105,22 @@ def test_the_desk_works_without_javascript(browser: object, desk: Desk) -> None:
         assert "Vraag het betrouwbaarheidsinterval" in requested.inner_text()
     finally:
         context.close()
+
+
+def test_a_decision_without_a_reason_gets_a_page_naming_the_field(watched: Watched, desk: Desk) -> None:
+    """The browser's `required` normally stops it; sent anyway, the refusal is the page's own 422, in its language,
+    naming the field, and the item stays in the queue."""
+    watched.base = desk.url
+    page = watched.page
+    curator, _ = desk.keys.create("desk-curator-no-reason", "curator")
+    _sign_in(watched, curator, "/review")
+    item = page.locator("#review-queue > li[data-id='fnd-2']")  # type: ignore[attr-defined]
+    item.locator("textarea[name=reason]").first.evaluate("box => box.removeAttribute('required')")
+    with page.expect_response(lambda r: "/review/decide" in r.url) as answer:  # type: ignore[attr-defined]
+        item.locator("button[value=reject]").click()
+    assert answer.value.status == 422
+    assert answer.value.headers["content-type"].startswith("text/html")
+    assert "Het veld reason is leeg of ongeldig" in page.locator("main").inner_text()  # type: ignore[attr-defined]
+    queue = httpx.get(f"{desk.url}/api/v1/review/queue").json()
+    assert "fnd-2" in {entry["id"] for entry in queue["items"]}
+    watched.check(401, 422)
