@@ -93,7 +93,8 @@ def read_table(path: str, text: str) -> Table:
     """The header and rows of a CSV text; InvalidData when it is not CSV or its header names a column twice
     (a spreadsheet keeps both, a reader by name would silently drop one)."""
     text = text.removeprefix(BYTE_ORDER_MARK)
-    delimiter = _delimiter(text.split("\n", 1)[0].rstrip("\r"))
+    # Any line break ends the header line (a lone carriage return too, which the csv reader takes as one).
+    delimiter = _delimiter(next(iter(text.splitlines()), ""))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:
