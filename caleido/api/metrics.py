@@ -4,7 +4,7 @@ rows written by kind, rebuilds of derived data, and the process (CPU, resident m
 Each app keeps its own registry; its Observer listens to the graph layer's hooks
 (caleido.graph.metrics_hooks) while the app runs. Every label value is bounded: a request is labelled
 with its route's path template (`/api/v1/nodes/{node_id}`), never the raw path, its method and its status
-class (`2xx`); a path that matches no route is `unmatched`.
+class (`2xx`); a path that matches no route is `unmatched`, a method not in HTTP's list `other`.
 
 `caleido serve` runs one process, so one registry holds everything; prometheus-client's multiprocess mode
 (PROMETHEUS_MULTIPROC_DIR) is not set up (see the README's "Metrics").
@@ -26,13 +26,15 @@ from prometheus_client import (
 )
 from prometheus_client.exposition import choose_encoder
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from caleido.api.deps import app_keys, app_settings, optional_reader
 from caleido.graph.metrics_hooks import Observer
 
 UNMATCHED = "unmatched"
+# A client may send any token as its method: others are counted as "other", so the label stays bounded.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 # Up to a minute: a store write of a bulk batch, an import, a slow page under load (targets: 0.2 s, 0.25 s).
 _SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 _REBUILD_SECONDS = (0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
@@ -111,10 +113,17 @@ class Metrics(Observer):
         self.rebuilds.labels(kind, "failed" if failed else "done").inc()
 
 
-def route_template(scope: Scope) -> str:
-    """The path template of the route that took the request (a mount's prefix for static files)."""
+def route_template(scope: Scope, path: str) -> str:
+    """The path template of the route that took the request to `path`, or the prefix of the mount (`/static`)
+    that did: FastAPI names the route in the scope, not the mount."""
     route = scope.get("route")
-    return str(route.path) if isinstance(route, BaseRoute) and hasattr(route, "path") else UNMATCHED
+    if isinstance(route, BaseRoute) and hasattr(route, "path"):
+        return str(route.path)
+    app = scope.get("app")
+    for mount in getattr(app, "routes", ()):
+        if isinstance(mount, Mount) and path.startswith(mount.path + "/"):
+            return mount.path
+    return UNMATCHED
 
 
 class TimeRequests:
@@ -130,6 +139,7 @@ class TimeRequests:
             await self.app(scope, receive, send)
             return
         status = 500  # unless a response starts
+        path = scope["path"]  # as asked: a mount moves what it matched into root_path
         start = time.perf_counter()
 
         async def sending(message: Message) -> None:
@@ -141,7 +151,8 @@ class TimeRequests:
         try:
             await self.app(scope, receive, sending)
         finally:
-            self.metrics.requests.labels(route_template(scope), scope["method"], f"{status // 100}xx").observe(
+            method = scope["method"] if scope["method"] in METHODS else "other"
+            self.metrics.requests.labels(route_template(scope, path), method, f"{status // 100}xx").observe(
                 time.perf_counter() - start
             )
 

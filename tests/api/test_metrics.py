@@ -48,6 +48,9 @@ def test_requests_are_counted_by_route_template_method_and_status_class(client: 
         assert client.get("/api/v1/nodes/rf-1").status_code == 200
     assert client.get("/api/v1/nodes/no-such-node").status_code == 404
     assert client.get("/no/such/page/4711").status_code == 404
+    assert client.get("/static/caleido.css").status_code == 200
+    client.request("FOO4711", "/api/v1/nodes/rf-1")
+    assert client.get("/static/no-such-4711.css").status_code == 404
     after = scrape(client)["caleido_http_request_duration_seconds"]
 
     def added(name: str, **labels: str) -> float:
@@ -59,8 +62,12 @@ def test_requests_are_counted_by_route_template_method_and_status_class(client: 
     assert added("caleido_http_request_duration_seconds_sum", **ok) > 0
     assert added("caleido_http_request_duration_seconds_count", route=NODE_ROUTE, method="GET", status="4xx") == 1
     assert added("caleido_http_request_duration_seconds_count", route="unmatched", status="4xx") == 1
+    assert added("caleido_http_request_duration_seconds_count", route="/static", status="2xx") == 1
+    assert added("caleido_http_request_duration_seconds_count", route="/static", status="4xx") == 1
+    assert added("caleido_http_request_duration_seconds_count", route=NODE_ROUTE, method="other") == 1
     routes = {s.labels["route"] for s in after}
     assert not any("rf-1" in r or "no-such" in r or "4711" in r for r in routes), routes  # templates, not paths
+    assert {s.labels["method"] for s in after} <= {"GET", "other"}
 
 
 def test_store_reads_writes_and_rebuilds_are_observed(client: TestClient, store: GraphStore) -> None:
