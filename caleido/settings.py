@@ -129,6 +129,13 @@ class Settings(BaseSettings):
         "is logged as one of two; the second by the same curator gets 409, the second by another accepts.",
     )
 
+    metrics: bool = Field(
+        default=True,
+        description="Whether `GET /metrics` answers in the Prometheus text format (`on` or `off`): request "
+        "latency per route, store query and write times, rows written, rebuilds of derived data. As open as the "
+        "reads (`CALEIDO_REQUIRE_KEY_FOR_READS`); on a public address, let the proxy keep it for the scraper.",
+    )
+
     # The SPARQL endpoint (caleido.sparql).
     sparql_timeout_seconds: float = Field(
         default=10.0,

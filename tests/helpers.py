@@ -17,7 +17,9 @@ from pydantic import BaseModel
 from caleido.api.keys import KeyStore
 from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
+from caleido.loaders.copy import copy_store
 from caleido.loaders.load import LoadReport, load_paths
+from caleido.loaders.sources import SEED_FOLDER
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -36,6 +38,22 @@ def open_backend(backend: str, tmp_path: Path) -> GraphStore:
     server = neo4j_server()
     server.wipe()
     return server.open()
+
+
+@contextmanager
+def seeded_store(backend: str, folder: Path) -> Iterator[GraphStore]:
+    """The seed in a store of the given backend, closed afterwards (Neo4j: the test server wiped, and the seed
+    copied there from an embedded store in `folder`, as `caleido copy` does)."""
+    store: GraphStore = EmbeddedStore(folder / "embedded")
+    load_paths(store, [SEED_FOLDER], "caleido-seed-curators")
+    if backend == "neo4j":
+        embedded, store = store, open_backend("neo4j", folder)
+        copy_store(embedded, store)
+        embedded.close()
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def load(store: GraphStore, *paths: Path) -> LoadReport:

@@ -18,7 +18,7 @@ from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
-from caleido.api import jobs, problems
+from caleido.api import jobs, metrics, problems
 from caleido.api.desk_page import router as desk_router
 from caleido.api.docs import router as docs_router
 from caleido.api.evidence_routes import router as evidence_router
@@ -32,6 +32,7 @@ from caleido.api.pages import router as pages_router
 from caleido.api.routes import router
 from caleido.api.sparql_routes import router as sparql_router
 from caleido.errors import DeadlineExceeded
+from caleido.graph import metrics_hooks
 from caleido.graph.open import open_store
 from caleido.graph.store import GraphStore
 from caleido.ontology.model import load_ontology
@@ -56,9 +57,14 @@ def create_app(
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         app.state.store = projected(store or open_store(settings.store, settings), settings)  # SPARQL kept in step
         runner = jobs.attach_runner(app, app.state.store)
+        observer = getattr(app.state, "metrics", None)
+        if observer is not None:
+            metrics_hooks.add_observer(observer)
         try:
             yield
         finally:
+            if observer is not None:
+                metrics_hooks.remove_observer(observer)
             runner.close()  # before the store: a running job finishes its write first
             app.state.store.projection.close()  # and a build of the SPARQL copy its reads
             if store is None:
@@ -102,4 +108,6 @@ def create_app(
     # Each added one wraps the ones before: the body limit holds before the deadline and every route.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
     app.add_middleware(problems.CatchUnexpected)
+    if settings.metrics:
+        metrics.install(app)  # last, so its timing wraps every answer, the catch-all's 500 included
     return app

@@ -32,6 +32,7 @@ from caleido.graph.embedded_log import (
     is_lock_error,
     open_replaying_acknowledged,
 )
+from caleido.graph.metrics_hooks import timed_read, timed_write
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
@@ -210,6 +211,7 @@ class EmbeddedStore:
             rows.append(list(result.get_next()))
         return rows
 
+    @timed_read("embedded")
     def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias."""
         with _full_cache_is_busy():
@@ -384,6 +386,7 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------ writes
 
+    @timed_write("embedded")
     def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
         if self.read_only:
             raise StoreError("this store was opened read-only")

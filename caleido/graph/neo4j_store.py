@@ -32,6 +32,7 @@ from neo4j.exceptions import (
 
 from caleido.errors import StoreError, StoreUnavailable, WriteConflict
 from caleido.graph import entry_rows, migrate, search_keys
+from caleido.graph.metrics_hooks import timed_read, timed_write
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
 from caleido.graph.rows import quote as _q
@@ -275,6 +276,7 @@ class Neo4jStore:
 
     # ------------------------------------------------------------ reads
 
+    @timed_read("neo4j")
     def read(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         """Run a read query of the catalogue (caleido.graph.queries); rows keyed by column alias.
 
@@ -387,6 +389,7 @@ class Neo4jStore:
 
     # ------------------------------------------------------------ writes
 
+    @timed_write("neo4j")
     def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
         if not nodes and not links and not entries:
             return

@@ -16,13 +16,9 @@ from fastapi.testclient import TestClient
 
 from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
-from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.map_measures import map_measure
-from caleido.loaders.copy import copy_store
-from caleido.loaders.load import load_paths
-from caleido.loaders.sources import SEED_FOLDER
-from tests.helpers import BACKENDS, FIXTURES, bearer, load
+from tests.helpers import BACKENDS, FIXTURES, bearer, load, seeded_store
 
 META_ANALYSIS = FIXTURES / "evidence" / "meta-analysis.csv"
 # The second real review of issue 18 (Biddlestone et al., motives of conspiracy beliefs): see the fixture's README.
@@ -73,19 +69,11 @@ def assert_map_and_gaps_agree(client: TestClient, include_proposed: bool) -> Non
 def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The app over the seed (Neo4j: copied there from an embedded store)."""
     folder = tmp_path_factory.mktemp("factor-evidence-seed")
-    store: GraphStore = EmbeddedStore(folder / "embedded")
-    load_paths(store, [SEED_FOLDER], "caleido-seed-curators")
-    if request.param == "neo4j":
-        from tests.neo4j_server import neo4j_server
-
-        server = neo4j_server()
-        server.wipe()
-        embedded, store = store, server.open()
-        copy_store(embedded, store)
-        embedded.close()
-    with TestClient(create_app(store=store, keys=KeyStore(folder / "keys.sqlite3"))) as client:
+    with (
+        seeded_store(request.param, folder) as store,
+        TestClient(create_app(store=store, keys=KeyStore(folder / "keys.sqlite3"))) as client,
+    ):
         yield client
-    store.close()
 
 
 @pytest.mark.parametrize("include_proposed", [False, True])

@@ -18,15 +18,11 @@ from rdflib.namespace import SKOS
 from caleido.api.app import create_app
 from caleido.api.keys import KeyStore
 from caleido.graph import usecases
-from caleido.graph.embedded import EmbeddedStore
 from caleido.graph.store import GraphStore
-from caleido.loaders.copy import copy_store
-from caleido.loaders.load import load_paths
 from caleido.loaders.rdf_mapping import link_iri
-from caleido.loaders.sources import SEED_FOLDER
 from caleido.ontology.model import CID, load_ontology
 from tests.api.sparql_client import node_id, notation, readme_queries, rel_name, select, served
-from tests.helpers import BACKENDS, plain
+from tests.helpers import BACKENDS, plain, seeded_store
 
 PREFIXES = """
 PREFIX cal:  <https://w3id.org/caleido/def#>
@@ -40,20 +36,12 @@ Seeded = tuple[GraphStore, TestClient]
 def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """The seed in a store (Neo4j: copied there from an embedded store), and the app over it."""
     folder = tmp_path_factory.mktemp("sparql-seed")
-    store: GraphStore = EmbeddedStore(folder / "embedded")
-    load_paths(store, [SEED_FOLDER], "caleido-seed-curators")
-    if request.param == "neo4j":
-        from tests.neo4j_server import neo4j_server
-
-        server = neo4j_server()
-        server.wipe()
-        embedded, store = store, server.open()
-        copy_store(embedded, store)
-        embedded.close()
-    with TestClient(create_app(store=store, keys=KeyStore(folder / "keys.sqlite3"))) as client:
+    with (
+        seeded_store(request.param, folder) as store,
+        TestClient(create_app(store=store, keys=KeyStore(folder / "keys.sqlite3"))) as client,
+    ):
         served(client)
         yield store, client
-    store.close()
 
 
 def _links(store: GraphStore) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
