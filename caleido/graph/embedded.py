@@ -384,7 +384,14 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------ writes
 
-    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
+    def write(
+        self,
+        nodes: list[NodeRow],
+        links: list[LinkRow],
+        entries: Entries = (),
+        expect: Expects = (),
+        derive: bool = True,
+    ) -> None:
         if self.read_only:
             raise StoreError("this store was opened read-only")
         entry_rows.must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
