@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 
 from caleido.errors import ReviewConflict, WriteConflict
 from caleido.graph.derived import core
+from caleido.graph.open import open_store
 from caleido.graph.store import Expected, GraphStore
 from caleido.loaders.review import review
 from caleido.ontology.records import LinkRow, NodeRow
+from caleido.settings import get_settings
 from tests.helpers import BACKENDS, open_backend
 
 STATUSES = ("accepted", "proposed", "rejected")
@@ -195,3 +197,16 @@ def test_concurrent_findings_on_one_factor_lose_no_update(tmp_path: Path) -> Non
         assert len(body["findings"]) == 20
         cells = core.read_derived(store, "derived:evidence-cells", ["int-0"])["int-0"]
         assert len(cells["evidence"]["rf-0"]["findings"]) == 20
+
+
+def test_a_store_written_before_derived_data_opens_stale(tmp_path: Path) -> None:
+    """A store with facts and no marker (written before this version kept derived data) says so when opened for
+    writing, until a reindex; an empty one opens current."""
+    with open_backend("embedded", tmp_path / "old") as old:
+        old.write([_node("RiskFactor", 0, "accepted")], [])
+    with open_store(f"embedded:{tmp_path / 'old' / 'store'}", get_settings()) as opened:
+        assert core.is_stale(opened)
+        core.reindex(opened)
+        assert core.is_stale(opened) is None
+    with open_store(f"embedded:{tmp_path / 'new'}", get_settings()) as fresh:
+        assert core.is_stale(fresh) is None

@@ -115,6 +115,16 @@ def stale_marker(stale: bool, reason: str = "") -> Entry:
     return Entry(STATE_KIND, STATE_ID, STATE_ID, entry_time(), {"stale": stale, "reason": reason})
 
 
+def mark_unbuilt(store: GraphStore) -> None:
+    """Give a store opened for writing its marker once: an empty one is current; one written before derived data
+    was kept (no marker, yet facts) is stale until a reindex."""
+    if store.entries(STATE_KIND, ids=[STATE_ID]):
+        return
+    unbuilt = store.counts().total_nodes > 0
+    reason = "the store was written before it kept derived data; run `caleido reindex`"
+    store.put_entries([stale_marker(unbuilt, reason)])
+
+
 def is_stale(store: GraphStore) -> str | None:
     """Why the store's derived data is stale (facts were written without maintaining it), or None."""
     for entry in store.entries(STATE_KIND, ids=[STATE_ID]):
