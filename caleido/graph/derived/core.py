@@ -156,7 +156,7 @@ def maintained(store: GraphStore, kind: str) -> dict[str, dict[str, Any]]:
 
 @dataclass
 class ReindexReport:
-    """What a rebuild wrote, per family: keys with a value, and stored keys emptied (nothing left to count)."""
+    """What a rebuild wrote, per family: keys with a value, and stored keys left without one (nothing to count)."""
 
     written: dict[str, int] = field(default_factory=dict)
     emptied: dict[str, int] = field(default_factory=dict)
@@ -164,7 +164,8 @@ class ReindexReport:
 
     def lines(self) -> list[str]:
         return [
-            f"{kind}: {self.written[kind]} values, {self.emptied[kind]} emptied" for kind in sorted(self.written)
+            f"{kind}: {self.written[kind]} values, {self.emptied[kind]} stored keys without one"
+            for kind in sorted(self.written)
         ] + [f"rebuilt in {self.seconds:.1f} s"]
 
 
