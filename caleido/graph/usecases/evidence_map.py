@@ -443,7 +443,7 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
         item = GapItem(id=link["intervention"], rel=link["rel"], target=link["target"])
         found = on_links.cell(link["intervention"], link["target"])
         if not found.findings:
-            if research.summary(link["target"]).findings:
+            if research.found.get(link["target"]):  # the count alone: no effects built
                 indirect.append(item)  # research on the factor, none on the programme acting on it
             continue
         records = [research.records[f] for f in found.finding_ids]
@@ -458,7 +458,7 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
         "links_weak_evidence_only": weak,
         "links_indirect_evidence_only": indirect,
         "links_foreign_evidence_only": foreign,
-        "factors_without_findings": [GapItem(id=t) for t in columns if not research.summary(t).findings],
+        "factors_without_findings": [GapItem(id=t) for t in columns if not research.found.get(t)],
         "recognised_not_delivered": _not_delivered(store, set(ids), statuses, include_proposed),
     }
     typed = [
