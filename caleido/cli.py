@@ -252,6 +252,20 @@ def migrate(store_uri: StoreOption = None) -> None:
 
 
 @app.command()
+def reindex(store_uri: StoreOption = None) -> None:
+    """Rebuild the derived data (what the evidence map and the partner finder count) from the facts, from scratch:
+    after a bulk load, or when `caleido doctor` says it is stale. Run it while nothing else writes."""
+    from caleido.graph.derived import core
+
+    uri = _store_uri(store_uri)
+    with _errors_to_exit(), open_store(uri, get_settings()) as store:
+        report = core.reindex(store, progress=lambda line: err.print(f"  {line}", highlight=False))
+    out.print(f"Store: {uri}", highlight=False)
+    for line in report.lines():
+        out.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
 def doctor(
     store_uri: StoreOption = None,
     repair: Annotated[bool, typer.Option("--repair", help="Do what it plans; drops nothing acknowledged.")] = False,

@@ -13,6 +13,7 @@ from caleido.api import problems, schemas
 from caleido.api.deps import KeyIfSent, SettingsDep, StoreDep, optional_reader
 from caleido.errors import InvalidParameter
 from caleido.graph import usecases
+from caleido.graph.derived.core import is_stale
 from caleido.graph.usecases import results
 from caleido.graph.usecases.signals import MAX_SIGNAL, match_signal
 from caleido.loaders.csv_format import BYTE_ORDER_MARK, write_csv
@@ -374,7 +375,15 @@ def readyz(store: StoreDep, settings: SettingsDep, key: KeyIfSent) -> dict[str, 
     counts = store.counts()
     if key is None and settings.require_key_for_reads:
         return {"status": "ready"}
-    return {"status": "ready", "store": store.dialect, "nodes": counts.total_nodes, "links": counts.total_links}
+    # Answers from stale derived data may be out of date until `caleido reindex`: said, not refused.
+    stale = is_stale(store)
+    return {
+        "status": "ready",
+        "store": store.dialect,
+        "nodes": counts.total_nodes,
+        "links": counts.total_links,
+        "derived_data": "stale" if stale else "current",
+    }
 
 
 router.include_router(v1)

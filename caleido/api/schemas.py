@@ -46,6 +46,7 @@ class Ready(Public):
     store: Literal["embedded", "neo4j"] | None = None
     nodes: int | None = None
     links: int | None = None
+    derived_data: Literal["current", "stale"] | None = None  # stale: facts written without it, until a reindex
 
 
 # ---------------------------------------------------------------- researchers and curators

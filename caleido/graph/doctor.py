@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from caleido.errors import StoreError
+from caleido.graph.derived.core import is_stale
 from caleido.graph.embedded_log import LogFiles, acknowledged_part_replays
 from caleido.graph.migrate import StoreVersionError
 from caleido.graph.open import open_store
@@ -166,3 +167,6 @@ def _examine_server(uri: str, settings: Settings) -> Report:
 def _found_counts(report: Report, store: GraphStore) -> None:
     counts = store.counts()
     report.found.append(f"opens: {counts.total_nodes} nodes, {counts.total_links} links")
+    if stale := is_stale(store):
+        report.found.append(f"its derived data is stale: {stale}")
+        report.plan.append("`caleido reindex` rebuilds the derived data from the facts")

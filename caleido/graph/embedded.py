@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from caleido.errors import StoreBusy, StoreError, StoreUnavailable
 from caleido.graph import entry_rows, migrate, search_keys
+from caleido.graph.derived import core as derived_core
 from caleido.graph.embedded_log import (
     LogFiles,
     LogMark,
@@ -387,7 +388,14 @@ class EmbeddedStore:
     # ------------------------------------------------------------ writes
 
     @timed_write("embedded")
-    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
+    def write(
+        self,
+        nodes: list[NodeRow],
+        links: list[LinkRow],
+        entries: Entries = (),
+        expect: Expects = (),
+        derive: bool = True,
+    ) -> None:
         if self.read_only:
             raise StoreError("this store was opened read-only")
         entry_rows.must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
@@ -403,6 +411,9 @@ class EmbeddedStore:
                     self._write_links(links)
                 if entries:
                     self._upsert(ENTRIES, entry_rows.ENTRY_COLUMNS, entry_rows.latest_entries(entries), "entries")
+                # Derived entries from the facts as this transaction leaves them (the reader shares its connection).
+                if derived := derived_core.derived_for(self.read, nodes, links, derive):
+                    self._upsert(ENTRIES, entry_rows.ENTRY_COLUMNS, entry_rows.latest_entries(derived), "entries")
                 self._conn.execute("COMMIT")
             except BaseException as exc:
                 self._roll_back()

@@ -13,6 +13,7 @@ Neo4j specifics this module hides:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self, TypeVar
 
@@ -32,6 +33,7 @@ from neo4j.exceptions import (
 
 from caleido.errors import StoreError, StoreUnavailable, WriteConflict
 from caleido.graph import entry_rows, migrate, search_keys
+from caleido.graph.derived import core as derived_core
 from caleido.graph.metrics_hooks import timed_read, timed_write
 from caleido.graph.queries import Dialect, Query
 from caleido.graph.rows import UNKNOWN_CLASS, group_by, links_by_ends, row_dict
@@ -284,19 +286,18 @@ class Neo4jStore:
         its own, which cost ~40 µs a row (2,148 rows of a neighbourhood step: 156 ms as rows, 76 ms
         collected)."""
 
+        return self._read(lambda tx: self._read_in(tx, query, **params))
+
+    def _read_in(self, tx: ManagedTransaction, query: Query, **params: Any) -> list[dict[str, Any]]:
+        """`read` inside a transaction: a write's reads see what it has written."""
         text = query.bind(self.dialect, params)
-
-        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            columns = self._result_columns.get(text)
-            if columns is None:
-                columns = list(tx.run("EXPLAIN " + text, params).keys())
-                if len(self._result_columns) >= _MAX_REMEMBERED_QUERIES:
-                    self._result_columns.clear()
-                self._result_columns[text] = columns
-            record = tx.run(_collected(text, columns), params).single(strict=True)
-            return columns, record["rows"]
-
-        columns, rows = self._read(work)
+        columns = self._result_columns.get(text)
+        if columns is None:
+            columns = list(tx.run("EXPLAIN " + text, params).keys())
+            if len(self._result_columns) >= _MAX_REMEMBERED_QUERIES:
+                self._result_columns.clear()
+            self._result_columns[text] = columns
+        rows = tx.run(_collected(text, columns), params).single(strict=True)["rows"]
         return [{key: _native(value) for key, value in zip(columns, row, strict=True)} for row in rows]
 
     def find_classes(self, ids: Collection[str]) -> dict[str, str]:
@@ -390,7 +391,14 @@ class Neo4jStore:
     # ------------------------------------------------------------ writes
 
     @timed_write("neo4j")
-    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
+    def write(
+        self,
+        nodes: list[NodeRow],
+        links: list[LinkRow],
+        entries: Entries = (),
+        expect: Expects = (),
+        derive: bool = True,
+    ) -> None:
         if not nodes and not links and not entries:
             return
         entry_rows.must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))
@@ -408,8 +416,21 @@ class Neo4jStore:
                 self._write_links(tx, links)
             if entries:
                 self._write_entries(tx, entries)
+            # Derived entries from the facts as this transaction leaves them, each locked before it is computed.
+            read = functools.partial(self._read_in, tx)
+            lock = functools.partial(self._lock_entries, tx)
+            if derived := derived_core.derived_for(read, nodes, links, derive, lock):
+                self._write_entries(tx, derived)
 
         self._write(work)
+
+    def _lock_entries(self, tx: ManagedTransaction, kind: str, ids: list[str]) -> None:
+        """Take the write locks of these entries (creating the ones missing) until the transaction ends: a
+        concurrent writer of the same entries waits, then computes from facts that include this write's."""
+        keys = [entry_rows.entry_key(kind, entry_id) for entry_id in ids]
+        query = f"UNWIND $keys AS k MERGE (e:{_q(ENTRIES)} {{key: k}}) SET e.derive_lock = true REMOVE e.derive_lock"
+        for batch in _chunks(keys, self.batch_size):
+            tx.run(query, keys=batch).consume()
 
     def put_entries(self, entries: Sequence[Entry]) -> None:
         self.write([], [], entries)

@@ -6,7 +6,7 @@ points (the CLI's commands, `create_app`) read the environment.
 
 from __future__ import annotations
 
-from caleido.errors import StoreError
+from caleido.errors import StoreError, StoreUnavailable
 from caleido.graph.store import GraphStore
 from caleido.settings import Settings
 
@@ -14,6 +14,18 @@ NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://
 
 
 def open_store(uri: str, settings: Settings, *, read_only: bool = False) -> GraphStore:
+    store = _open(uri, settings, read_only=read_only)
+    if not read_only:
+        from caleido.graph.derived.core import mark_unbuilt
+
+        try:
+            mark_unbuilt(store)
+        except StoreUnavailable:  # a server that is down: it is asked again at the next open
+            pass
+    return store
+
+
+def _open(uri: str, settings: Settings, *, read_only: bool) -> GraphStore:
     if uri.startswith("embedded:"):
         from caleido.graph.embedded import EmbeddedStore
 

@@ -52,7 +52,7 @@ def test_reads_exports_and_readiness_details_need_a_key(guarded: TestClient, key
     reader = bearer(keys, "reader")
     for path in READS:
         assert guarded.get(path, headers=reader).status_code == 200, path
-    assert set(guarded.get("/readyz", headers=reader).json()) == {"status", "store", "nodes", "links"}
+    assert set(guarded.get("/readyz", headers=reader).json()) == {"status", "store", "nodes", "links", "derived_data"}
     assert guarded.get("/readyz", headers={"X-API-Key": "cal_abcdefgh_" + "x" * 43}).status_code == 401
 
 

@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
+from caleido.graph.derived.core import reindex
 from caleido.graph.store import GraphStore
+from caleido.ontology.records import NodeRow
 from tests.helpers import FIXTURES, load
 
 PROBLEM = "application/problem+json"
@@ -26,7 +28,13 @@ def claims_client(store: GraphStore, api: TestClient) -> TestClient:
 def test_health_and_readiness(client: TestClient, store: GraphStore) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()  # the store's kind, never where it lives (E1)
-    assert ready == {"status": "ready", "store": store.dialect, "nodes": 21, "links": 21}
+    assert ready == {"status": "ready", "store": store.dialect, "nodes": 21, "links": 21, "derived_data": "current"}
+    # Facts written without their derived data (a bulk load): stale until `caleido reindex`.
+    factor = next(store.iter_nodes("RiskFactor"))
+    store.write([NodeRow("RiskFactor", factor["id"], {k: v for k, v in factor.items() if k != "id"})], [], derive=False)
+    assert client.get("/readyz").json()["derived_data"] == "stale"
+    reindex(store)
+    assert client.get("/readyz").json()["derived_data"] == "current"
 
 
 def test_model_in_both_languages(client: TestClient) -> None:

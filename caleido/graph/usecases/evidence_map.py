@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from caleido.graph import queries
+from caleido.graph.derived.core import read_derived
+from caleido.graph.derived.evidence import CELLS, TARGETS
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import (
     ACCEPTED,
@@ -70,10 +72,31 @@ class Evidence:
         cls, store: GraphStore, interventions: Collection[str], classes: Iterable[str], statuses: Statuses
     ) -> Evidence:
         """The evidence on the links of these interventions to targets of these classes."""
-        ids = sorted(interventions)
-        rows: list[dict[str, Any]] = []
-        for target_class in classes:
-            rows += store.read(queries.CELL_EVIDENCE.on(target_class), ids=ids, statuses=statuses)
+        return cls.of(read_derived(store, CELLS.kind, interventions), classes, statuses)
+
+    @classmethod
+    def of(cls, bodies: dict[str, dict[str, Any]], classes: Iterable[str], statuses: Statuses) -> Evidence:
+        """The evidence in these interventions' derived entries (caleido.graph.derived.evidence) on their links
+        to targets of these classes."""
+        wanted = set(classes)
+        rows = [
+            {
+                "intervention": intervention,
+                "target": target,
+                "finding": finding,
+                "direction": direction,
+                "grade": grade,
+                "finding_status": finding_status,
+                "intervention_link": intervention_link,
+                "target_link": target_link,
+            }
+            for intervention, body in bodies.items()
+            for target, cell in body["evidence"].items()
+            if cell["class"] in wanted
+            for finding, (direction, grade, _, finding_status, intervention_link, target_link) in cell[
+                "findings"
+            ].items()
+        ]
         return cls(rows, statuses)
 
     def cell(self, intervention: str, target: str) -> CellSummary:
@@ -101,13 +124,20 @@ class TargetFindings:
     an intervention's link to a factor bears on the factor too (it has its own EVIDENCE_FOR to it), so these
     include the cells' findings. Rows come from `TARGET_EVIDENCE`, whose statuses decide what counts."""
 
-    def __init__(self, store: GraphStore, classes: Iterable[str], statuses: Statuses):
+    def __init__(
+        self, store: GraphStore, classes: Iterable[str], statuses: Statuses, targets: Collection[str] | None = None
+    ):
+        """From the derived entries of the targets (of these when given) of these classes."""
         self.found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        for target_class in classes:
-            for row in store.read(queries.TARGET_EVIDENCE.on(target_class), statuses=statuses):
-                if {row["finding_status"], row["target_link"]} <= set(statuses):
-                    self.found[row["target"]][row["finding"]] = row
-        self.records = store.fetch_nodes("Finding", {f for found in self.found.values() for f in found})
+        self.records: dict[str, dict[str, Any]] = {}
+        wanted, counted = set(classes), set(statuses)
+        for target, body in read_derived(store, TARGETS.kind, targets).items():
+            if body.get("class") not in wanted or body["status"] not in counted:
+                continue
+            for finding, row in body["findings"].items():
+                if {row["finding_status"], row["target_link"]} <= counted:
+                    self.found[target][finding] = {"direction": row["direction"], "grade": row["record"]["grade"]}
+                    self.records[finding] = {"id": finding, **row["record"]}
 
     def summary(self, target: str) -> TargetEvidence:
         found = self.found.get(target, {})
@@ -278,7 +308,7 @@ def target_cell(store: GraphStore, target: str, *, include_proposed: bool = Fals
     cls = store.find_classes([target]).get(target)
     if cls not in TARGET_CLASSES:
         raise NotFound(f"no factor or theme with id {target!r}").worded("error.target.unknown", id=target)
-    summary = TargetFindings(store, [cls], statuses).summary(target)
+    summary = TargetFindings(store, [cls], statuses, [target]).summary(target)
     details = _finding_details(store, summary.finding_ids, target)
     return TargetCell(**dict(summary), statuses=list(statuses), finding_details=details)
 
@@ -336,6 +366,7 @@ def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, 
     (`limit` of them from `offset`, by intervention and factor), themes grounded in no value; and their counts."""
     statuses = allowed_statuses(include_proposed)
     typed, shown = _typed_gaps(store, statuses, include_proposed)
+    accepted = Evidence.of(shown.bodies, FACTOR_RELS.values(), ACCEPTED)
     # The same rows and columns as the map's: a link of an intervention the map has no row for (a proposed one,
     # by default) is no gap of the map's, and a factor only such an intervention addresses is unaddressed there.
     unaddressed = {g.id for g in typed[0].items}
@@ -344,13 +375,11 @@ def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, 
         for c in shown.columns.values()
         if c.id in unaddressed
     ]
-    unevidenced: list[UnevidencedLink] = []
-    for cls in FACTOR_RELS.values():
-        unevidenced += [
-            UnevidencedLink(**row)
-            for row in store.read(queries.UNEVIDENCED.on(cls), statuses=statuses, evidence=ACCEPTED)
-            if row["intervention"] in shown.rows and row["target"] in shown.columns
-        ]
+    unevidenced = [
+        UnevidencedLink(intervention=link["intervention"], rel=link["rel"], target=link["target"])
+        for link in shown.links
+        if (link["intervention"], link["target"]) not in accepted.found
+    ]
     themes = [Labelled(**label_fields(row)) for row in store.read(queries.UNGROUNDED, statuses=statuses)]
     factors.sort(key=lambda f: (f.class_, f.id))
     unevidenced.sort(key=lambda link: (link.intervention, link.target, link.rel))
@@ -386,6 +415,8 @@ class _Shown:
 
     rows: set[str]
     columns: dict[str, CoverageColumn]
+    links: list[dict[str, Any]]  # the rows' links to the columns (ADDRESSES, STRENGTHENS) under the statuses
+    bodies: dict[str, dict[str, Any]]  # the rows' derived evidence entries
 
 
 def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -> tuple[list[TypedGap], _Shown]:
@@ -396,12 +427,14 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
     ids = [r.id for r in rows]
     factor_classes = tuple(FACTOR_RELS.values())
     columns = _coverage_columns(store, factor_classes, statuses, None, None)
+    bodies = read_derived(store, CELLS.kind, ids)
     links = [
-        link
-        for link in store.read(queries.TARGET_LINKS_OF, ids=ids or [""], statuses=statuses)
-        if link["rel"] in FACTOR_RELS and link["target"] in columns
+        {"intervention": intervention, "rel": rel, "target": target}
+        for intervention, body in bodies.items()
+        for rel, target, status in body["links"]
+        if status in statuses and rel in FACTOR_RELS and target in columns
     ]
-    on_links = Evidence.read(store, ids, factor_classes, statuses)
+    on_links = Evidence.of(bodies, factor_classes, statuses)
     research = TargetFindings(store, factor_classes, statuses)
     evaluated = {r["intervention"] for r in store.read(queries.INTERVENTION_GRADES, statuses=statuses)}
     addressed = {link["target"] for link in links}
@@ -410,7 +443,7 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
         item = GapItem(id=link["intervention"], rel=link["rel"], target=link["target"])
         found = on_links.cell(link["intervention"], link["target"])
         if not found.findings:
-            if research.summary(link["target"]).findings:
+            if research.found.get(link["target"]):  # the count alone: no effects built
                 indirect.append(item)  # research on the factor, none on the programme acting on it
             continue
         records = [research.records[f] for f in found.finding_ids]
@@ -425,14 +458,14 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
         "links_weak_evidence_only": weak,
         "links_indirect_evidence_only": indirect,
         "links_foreign_evidence_only": foreign,
-        "factors_without_findings": [GapItem(id=t) for t in columns if not research.summary(t).findings],
+        "factors_without_findings": [GapItem(id=t) for t in columns if not research.found.get(t)],
         "recognised_not_delivered": _not_delivered(store, set(ids), statuses, include_proposed),
     }
     typed = [
         TypedGap(type=kind, count=len(items), items=sorted(items, key=lambda g: (g.id, g.target or "", g.rel or "")))
         for kind, items in found_gaps.items()
     ]
-    return typed, _Shown(set(ids), columns)
+    return typed, _Shown(set(ids), columns, links, bodies)
 
 
 def _not_delivered(store: GraphStore, shown: set[str], statuses: Statuses, include_proposed: bool) -> list[GapItem]:
