@@ -322,6 +322,54 @@ RETURN g.id AS region, p.id AS parent
     {"ids": Param.IDS, "statuses": Param.STATUSES},
 )
 
+# The type of each of these regions (reach orders a municipality's regions by it, near to far).
+REGION_TYPES = _define(
+    "REGION_TYPES",
+    """
+MATCH (g:Region) WHERE g.id IN $ids
+RETURN g.id AS id, g.region_type AS region_type
+""",
+    {"ids": Param.IDS},
+)
+
+# One step down: the regions that lie in these, whatever the status of the link (what a write may change).
+REGIONS_BELOW = _define(
+    "REGIONS_BELOW",
+    """
+MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE p.id IN $ids
+RETURN g.id AS region, p.id AS parent
+""",
+    {"ids": Param.IDS},
+)
+
+# The service areas of these organisations, whatever their status.
+AREAS_OF = _define(
+    "AREAS_OF",
+    """
+MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region) WHERE o.id IN $ids
+RETURN DISTINCT g.id AS region
+""",
+    {"ids": Param.IDS},
+)
+
+# The organisations that run or join these programmes, whatever their status.
+DOERS_OF = _define(
+    "DOERS_OF",
+    f"""
+MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention) WHERE i.id IN $ids
+RETURN DISTINCT o.id AS organisation
+""",
+    {"ids": Param.IDS},
+)
+
+ORGANISATION_IDS = _define(
+    "ORGANISATION_IDS",
+    """
+MATCH (o:Organisation)
+RETURN o.id AS id
+""",
+)
+
 # The organisations whose service area is one of these regions, with the claim of that service area.
 SERVICE_AREAS = _define(
     "SERVICE_AREAS",
