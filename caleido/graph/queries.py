@@ -362,6 +362,16 @@ RETURN DISTINCT o.id AS organisation
     {"ids": Param.IDS},
 )
 
+# The type of each of these organisations (the map leaves policy actors out).
+ORGANISATION_TYPES = _define(
+    "ORGANISATION_TYPES",
+    """
+MATCH (o:Organisation) WHERE o.id IN $ids
+RETURN o.id AS id, o.organisation_type AS organisation_type
+""",
+    {"ids": Param.IDS},
+)
+
 ORGANISATION_IDS = _define(
     "ORGANISATION_IDS",
     """

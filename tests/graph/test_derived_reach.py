@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from caleido.graph import queries, usecases
-from caleido.graph.derived.reach import DOING, REACH, VIEWS
+from caleido.graph.derived.reach import DOING, REACH, VIEWS, pairs
 from caleido.graph.store import Entry, GraphStore, entry_time
 from caleido.graph.usecases.map_measures import map_measure
 from caleido.graph.usecases.reach import reach
@@ -37,7 +37,7 @@ def test_reach_bodies_are_what_reach_answers(regional: GraphStore) -> None:
         for here in answer.municipalities:
             body = bodies[here.municipality][name]
             assert body["regions"] == here.regions
-            assert body["served_by"] == [[s.organisation, s.via] for s in here.served_by]
+            assert pairs(body["served_by"]) == [(s.organisation, s.via) for s in here.served_by]
 
 
 def test_doing_bodies_are_what_the_catalogue_reads(regional: GraphStore) -> None:

@@ -128,9 +128,9 @@ def doing(read: Reader, ids: Collection[str], statuses: list[str]) -> dict[str, 
 
 class ReachFamily:
     """Each municipality's serving organisations: per view, the regions it lies in (nearest first) and
-    `served_by`, [organisation, via] nearest first (the claims of the service areas are the links', read with
-    them: kept here they would be copied to every municipality of a region). A municipality no longer stored
-    has the empty body."""
+    `served_by`, [via, [organisations]] nearest first, each organisation once. The claims of the service areas
+    are the links' own, read with them: kept here they would be copied to every municipality of a region. A
+    municipality no longer stored has the empty body."""
 
     kind = "derived:reach"
 
@@ -143,7 +143,7 @@ class ReachFamily:
         bodies: dict[str, dict[str, Any]] = {key: {} for key in keys}
         for name, statuses in VIEWS.items():
             for municipality, (regions, served) in serving(read, wanted, list(statuses)).items():
-                bodies[municipality][name] = {"regions": regions, "served_by": [[org, via] for org, via, _ in served]}
+                bodies[municipality][name] = {"regions": regions, "served_by": _grouped(served)}
         return bodies
 
     def touched(self, read: Reader, nodes: Sequence[NodeRow], links: Sequence[LinkRow]) -> set[str]:
@@ -156,6 +156,21 @@ class ReachFamily:
         if not regions:
             return set()
         return _under(read, regions) & self.all_keys(read)
+
+
+def _grouped(served: Served) -> list[list[Any]]:
+    """The (organisation, via) pairs in their order as [via, [organisations]]: each region's id once."""
+    groups: list[list[Any]] = []
+    for org, via, _ in served:
+        if not groups or groups[-1][0] != via:
+            groups.append([via, []])
+        groups[-1][1].append(org)
+    return groups
+
+
+def pairs(groups: list[list[Any]]) -> list[tuple[str, str]]:
+    """The (organisation, via) pairs of a body's `served_by`, in order."""
+    return [(org, via) for via, orgs in groups for org in orgs]
 
 
 class DoingFamily:

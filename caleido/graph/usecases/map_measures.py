@@ -53,7 +53,7 @@ def map_measure(
     everywhere = [row["id"] for row in store.read(queries.MUNICIPALITY_KEYS)]
     served = served_by(store, everywhere, statuses)  # ids only: the map shows no claims
     named = sorted({org for _, pairs in served.values() for org, _ in pairs})
-    types = {org: row["organisation_type"] for org, row in store.fetch_nodes("Organisation", named).items()}
+    types = {row["id"]: row["organisation_type"] for row in store.read(queries.ORGANISATION_TYPES, ids=named)}
     generals: dict[str, list[str]] = defaultdict(list)
     for row in store.read(queries.GENERAL_RECORDS, ids=named, statuses=statuses):
         generals[row["organisation"]].append(row["general"])

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from caleido.graph import queries
-from caleido.graph.derived.reach import DOING, NEARNESS, REACH, doing, nearness, serving, stored, view
+from caleido.graph.derived.reach import DOING, NEARNESS, REACH, doing, nearness, pairs, serving, stored, view
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, Statuses, claim_fields, label_fields
 from caleido.graph.usecases.results import (
@@ -93,7 +93,7 @@ def served_by(store: GraphStore, municipalities: list[str], statuses: Statuses) 
     """Per municipality: the regions it lies in, nearest first, and its serving organisations as (organisation,
     via), nearest first; read from the derived entries where they are stored, derived otherwise."""
     kept = stored(store, REACH.kind, municipalities, view(statuses))
-    found = {m: (body["regions"], [(o, v) for o, v in body["served_by"]]) for m, body in kept.items() if body}
+    found = {m: (body["regions"], pairs(body["served_by"])) for m, body in kept.items() if body}
     missing = [m for m in municipalities if m not in found]
     for m, (regions, served) in serving(store.read, missing, statuses).items():
         found[m] = (regions, [(org, via) for org, via, _ in served])
