@@ -300,6 +300,13 @@ REASONS = _define(
     _REASON_PARAMS,
 )
 
+# REASONS as ids only (caleido.graph.derived.reach counts them): the targets of each programme link.
+REASON_TARGETS = _define(
+    "REASON_TARGETS",
+    _ORGANISATION_HOP + "RETURN o.id AS organisation, i.id AS intervention, TYPE(r) AS rel, collect(n.id) AS targets\n",
+    _REASON_PARAMS,
+)
+
 REGION_PARENTS = _define(
     "REGION_PARENTS",
     """
@@ -439,14 +446,15 @@ RETURN DISTINCT g.id AS general
     {"statuses": Param.STATUSES},
 )
 
-# ---- the map (caleido.graph.usecases.map_measures): what the serving bodies run or join, and the grades of it
+# ---- the map (caleido.graph.usecases.map_measures): what the serving bodies run or join (PROGRAMME_LINKS as ids;
+# caleido.graph.derived.reach), and the grades of it
 
 ORGANISATION_PROGRAMMES = _define(
     "ORGANISATION_PROGRAMMES",
     f"""
 MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention)
 WHERE o.id IN $ids AND r.status IN $statuses AND i.status IN $statuses
-RETURN o.id AS organisation, i.id AS intervention
+RETURN o.id AS organisation, i.id AS intervention, TYPE(r) AS rel
 """,
     {"ids": Param.IDS, "statuses": Param.STATUSES},
 )

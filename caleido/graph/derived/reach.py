@@ -118,10 +118,9 @@ def doing(read: Reader, ids: Collection[str], statuses: list[str]) -> dict[str, 
     if not wanted:
         return {}
     done: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {"reasons": [], "programmes": []})
-    for row in read(queries.REASONS, ids=wanted, statuses=statuses, only_targets=False, targets=[""]):
-        targets = sorted(target for target, *_ in row["targets"])
-        done[row["organisation"]]["reasons"].append([row["intervention"], row["rel"], targets])
-    for row in read(queries.PROGRAMME_LINKS, ids=wanted, statuses=statuses):
+    for row in read(queries.REASON_TARGETS, ids=wanted, statuses=statuses, only_targets=False, targets=[""]):
+        done[row["organisation"]]["reasons"].append([row["intervention"], row["rel"], sorted(row["targets"])])
+    for row in read(queries.ORGANISATION_PROGRAMMES, ids=wanted, statuses=statuses):
         done[row["organisation"]]["programmes"].append([row["intervention"], row["rel"]])
     return {org: {key: sorted(found) for key, found in values.items()} for org, values in done.items()}
 
