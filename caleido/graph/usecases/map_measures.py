@@ -14,7 +14,7 @@ from typing import Literal
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, allowed_statuses, grade_rank
-from caleido.graph.usecases.reach import POLICY_ACTORS, doings, served_by
+from caleido.graph.usecases.reach import POLICY_ACTORS, served_by
 from caleido.graph.usecases.results import Labelled, Result
 
 Measure = Literal["providers", "recognised"]
@@ -61,12 +61,15 @@ def map_measure(
     doers = {*kinds, *(g for found in kinds.values() for g in found)}  # bodies and their records
     recognised = recognised_interventions(store, statuses)
     does: dict[str, set[str]] = defaultdict(set)  # body or general record -> what it counts for
-    if measure == "recognised" or target is not None:
-        for org, done in doings(store, doers, statuses).items():  # as queries.REASONS and PROGRAMME_LINKS read it
-            if measure == "recognised":
-                does[org] = {i for i, _ in done.get("programmes", []) if i in recognised}
-            elif target is not None and any(target in targets for _, _, targets in done.get("reasons", [])):
-                does[org].add(target)
+    ids = sorted(doers)
+    if measure == "recognised":  # ids only: what the map counts needs no claims
+        for row in store.read(queries.ORGANISATION_PROGRAMMES, ids=ids, statuses=statuses):
+            if row["intervention"] in recognised:
+                does[row["organisation"]].add(row["intervention"])
+    elif target is not None:
+        rows = store.read(queries.REASON_TARGETS, ids=ids, statuses=statuses, only_targets=True, targets=[target])
+        for row in rows:
+            does[row["organisation"]].add(target)
     counted = {
         body: does[body].union(*(does[g] for g in found))  # its own, and as each record it is one of
         for body, found in kinds.items()
