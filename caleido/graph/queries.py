@@ -300,6 +300,13 @@ REASONS = _define(
     _REASON_PARAMS,
 )
 
+# REASONS as ids only (caleido.graph.derived.reach counts them): the targets of each programme link.
+REASON_TARGETS = _define(
+    "REASON_TARGETS",
+    _ORGANISATION_HOP + "RETURN o.id AS organisation, i.id AS intervention, TYPE(r) AS rel, collect(n.id) AS targets\n",
+    _REASON_PARAMS,
+)
+
 REGION_PARENTS = _define(
     "REGION_PARENTS",
     """
@@ -320,6 +327,64 @@ MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE g.id IN $ids AND r.status IN $sta
 RETURN g.id AS region, p.id AS parent
 """,
     {"ids": Param.IDS, "statuses": Param.STATUSES},
+)
+
+# The type of each of these regions (reach orders a municipality's regions by it, near to far).
+REGION_TYPES = _define(
+    "REGION_TYPES",
+    """
+MATCH (g:Region) WHERE g.id IN $ids
+RETURN g.id AS id, g.region_type AS region_type
+""",
+    {"ids": Param.IDS},
+)
+
+# One step down: the regions that lie in these, whatever the status of the link (what a write may change).
+REGIONS_BELOW = _define(
+    "REGIONS_BELOW",
+    """
+MATCH (g:Region)-[r:PART_OF]->(p:Region) WHERE p.id IN $ids
+RETURN g.id AS region, p.id AS parent
+""",
+    {"ids": Param.IDS},
+)
+
+# The service areas of these organisations, whatever their status.
+AREAS_OF = _define(
+    "AREAS_OF",
+    """
+MATCH (o:Organisation)-[r:OPERATES_IN]->(g:Region) WHERE o.id IN $ids
+RETURN DISTINCT g.id AS region
+""",
+    {"ids": Param.IDS},
+)
+
+# The organisations that run or join these programmes, whatever their status.
+DOERS_OF = _define(
+    "DOERS_OF",
+    f"""
+MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention) WHERE i.id IN $ids
+RETURN DISTINCT o.id AS organisation
+""",
+    {"ids": Param.IDS},
+)
+
+# The type of each of these organisations (the map leaves policy actors out).
+ORGANISATION_TYPES = _define(
+    "ORGANISATION_TYPES",
+    """
+MATCH (o:Organisation) WHERE o.id IN $ids
+RETURN o.id AS id, o.organisation_type AS organisation_type
+""",
+    {"ids": Param.IDS},
+)
+
+ORGANISATION_IDS = _define(
+    "ORGANISATION_IDS",
+    """
+MATCH (o:Organisation)
+RETURN o.id AS id
+""",
 )
 
 # The organisations whose service area is one of these regions, with the claim of that service area.
@@ -381,14 +446,15 @@ RETURN DISTINCT g.id AS general
     {"statuses": Param.STATUSES},
 )
 
-# ---- the map (caleido.graph.usecases.map_measures): what the serving bodies run or join, and the grades of it
+# ---- the map (caleido.graph.usecases.map_measures): what the serving bodies run or join (PROGRAMME_LINKS as ids;
+# caleido.graph.derived.reach), and the grades of it
 
 ORGANISATION_PROGRAMMES = _define(
     "ORGANISATION_PROGRAMMES",
     f"""
 MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention)
 WHERE o.id IN $ids AND r.status IN $statuses AND i.status IN $statuses
-RETURN o.id AS organisation, i.id AS intervention
+RETURN o.id AS organisation, i.id AS intervention, TYPE(r) AS rel
 """,
     {"ids": Param.IDS, "statuses": Param.STATUSES},
 )

@@ -14,7 +14,7 @@ from typing import Literal
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, allowed_statuses, grade_rank
-from caleido.graph.usecases.reach import POLICY_ACTORS, reach
+from caleido.graph.usecases.reach import POLICY_ACTORS, served_by
 from caleido.graph.usecases.results import Labelled, Result
 
 Measure = Literal["providers", "recognised"]
@@ -50,38 +50,43 @@ def map_measure(
     if target is not None and store.find_classes([target]).get(target) not in TARGET_CLASSES:
         raise NotFound(f"target={target!r}: no factor or theme with this id").worded("error.target.unknown", id=target)
     statuses = allowed_statuses(include_proposed)
-    served = reach(store, None, statuses)
-    kinds = {
-        org.id: [g.general for g in org.kind_of]
-        for org in served.organisations.values()
-        if org.organisation_type not in POLICY_ACTORS
-    }
-    doers = sorted({*kinds, *(g for generals in kinds.values() for g in generals)})  # bodies and their records
+    everywhere = [row["id"] for row in store.read(queries.MUNICIPALITY_KEYS)]
+    served = served_by(store, everywhere, statuses)  # ids only: the map shows no claims
+    named = sorted({org for _, pairs in served.values() for org, _ in pairs})
+    types = {row["id"]: row["organisation_type"] for row in store.read(queries.ORGANISATION_TYPES, ids=named)}
+    generals: dict[str, list[str]] = defaultdict(list)
+    for row in store.read(queries.GENERAL_RECORDS, ids=named, statuses=statuses):
+        generals[row["organisation"]].append(row["general"])
+    kinds = {org: sorted(generals[org]) for org in sorted(types) if types[org] not in POLICY_ACTORS}
+    doers = {*kinds, *(g for found in kinds.values() for g in found)}  # bodies and their records
     recognised = recognised_interventions(store, statuses)
     does: dict[str, set[str]] = defaultdict(set)  # body or general record -> what it counts for
-    if measure == "recognised":
-        for row in store.read(queries.ORGANISATION_PROGRAMMES, ids=doers, statuses=statuses):
+    ids = sorted(doers)
+    if measure == "recognised":  # ids only: what the map counts needs no claims
+        for row in store.read(queries.ORGANISATION_PROGRAMMES, ids=ids, statuses=statuses):
             if row["intervention"] in recognised:
                 does[row["organisation"]].add(row["intervention"])
     elif target is not None:
-        for org in _with_reasons(store, doers, target, statuses):
-            does[org].add(target)
+        rows = store.read(queries.REASON_TARGETS, ids=ids, statuses=statuses, only_targets=True, targets=[target])
+        for row in rows:
+            does[row["organisation"]].add(target)
     counted = {
-        body: does[body].union(*(does[g] for g in generals))  # its own, and as each record it is one of
-        for body, generals in kinds.items()
+        body: does[body].union(*(does[g] for g in found))  # its own, and as each record it is one of
+        for body, found in kinds.items()
     }
+    places = store.fetch_nodes("Region", everywhere)
     found = []
-    for here in served.municipalities:
-        bodies = sorted(s.organisation for s in here.served_by if s.organisation in kinds)
+    for municipality in everywhere:
+        bodies = sorted({org for org, _ in served[municipality][1] if org in kinds})
         if measure == "recognised" or target is not None:
             bodies = [b for b in bodies if counted[b]]
         programmes = sorted({i for b in bodies for i in counted[b]}) if measure == "recognised" else []
-        place = served.regions[here.municipality]  # reach names the municipalities too (their id is the CBS code)
+        place = places[municipality]
         found.append(
             MapMunicipality(
-                id=place.id,
-                label_nl=place.label_nl,
-                label_en=place.label_en,
+                id=place["id"],
+                label_nl=place.get("label_nl"),
+                label_en=place.get("label_en"),
                 value=len(programmes) if measure == "recognised" else len(bodies),
                 organisations=bodies,
                 interventions=programmes,
@@ -95,12 +100,6 @@ def map_measure(
         recognised=len(recognised),
         municipalities=sorted(found, key=lambda m: m.id),
     )
-
-
-def _with_reasons(store: GraphStore, ids: list[str], target: str, statuses: list[str]) -> set[str]:
-    """The organisations that run or join a programme addressing, strengthening or belonging to the target."""
-    rows = store.read(queries.REASONS, ids=ids, statuses=statuses, only_targets=True, targets=[target])
-    return {row["organisation"] for row in rows if row["targets"]}
 
 
 def recognised_interventions(store: GraphStore, statuses: list[str]) -> set[str]:

@@ -25,7 +25,7 @@ from caleido.graph.usecases.common import (
     claim_from_list,
     label_fields,
 )
-from caleido.graph.usecases.reach import POLICY_ACTORS, organisations, reach
+from caleido.graph.usecases.reach import NEARNESS, POLICY_ACTORS, doings, organisations, reach
 from caleido.graph.usecases.results import (
     Claim,
     LocalRole,
@@ -36,19 +36,10 @@ from caleido.graph.usecases.results import (
     Reach,
     ReachOrganisation,
     Reason,
+    ServiceArea,
 )
 
-REACH_ORDER: tuple[Reach, ...] = (
-    "municipality",
-    "jeugdregio",
-    "ggd-region",
-    "safety-region",
-    "province",
-    "arrondissement",
-    "police-unit",
-    "regional",
-    "national",
-)
+REACH_ORDER: tuple[Reach, ...] = (*NEARNESS, "regional", "national")
 
 
 class UnknownMunicipality(NotFound):
@@ -116,7 +107,34 @@ def partners(
         if org not in {s.organisation for s in bodies} and fits(found)
     }
     wanted = sorted(set(targets))
-    ids = sorted({*unplaced, *generals_here, *(s.organisation for s in bodies)})
+    # Rank on what each body does, as ids (derived entries), and read the claims of the page and the lines only.
+    done = doings(store, {*unplaced, *generals_here, *(s.organisation for s in bodies)}, statuses)
+    counted = {s.organisation: _count(served.organisations[s.organisation], done, wanted) for s in bodies}
+
+    def via_reach(area: ServiceArea) -> Reach:
+        return _reach(served.regions[area.via].region_type if area.via in served.regions else "municipality")
+
+    ranked = sorted(
+        bodies,
+        key=lambda s: (
+            not counted[s.organisation][0],
+            -counted[s.organisation][0],
+            -counted[s.organisation][1],
+            REACH_ORDER.index(via_reach(s)),
+            s.organisation,
+        ),
+    )
+    end = None if limit is None else offset + limit
+    page = ranked[offset:end]
+
+    def offered(org: ReachOrganisation) -> bool:
+        """Without a wanted factor, anything a body does makes it a line to call; with one, only what fits it."""
+        own = _count(org, done, wanted, inherited=False)
+        return bool(own[0]) if wanted else bool(own[1])
+
+    lines = [o for o in unplaced.values() if offered(o)]
+    page_generals = {g.general for s in page for g in served.organisations[s.organisation].kind_of}
+    ids = sorted({*(s.organisation for s in page), *page_generals, *(o.id for o in lines)})
     reasons = _reasons(
         store.read(
             queries.REASONS,
@@ -150,36 +168,30 @@ def partners(
             ]
         return found_reasons, found_programmes
 
-    local = []
-    for area in bodies:
-        org = served.organisations[area.organisation]
-        via_type = served.regions[area.via].region_type if area.via in served.regions else "municipality"
-        local.append(_partner(org, _reach(via_type), *as_bodies(org), via=area.via, via_claim=area.claim))
-    local.sort(key=lambda p: (not p.reasons, -len(p.reasons), -len(p.programmes), REACH_ORDER.index(p.reach), p.id))
-
-    def offered(org: ReachOrganisation) -> bool:
-        """Without a wanted factor, anything a body does makes it a line to call; with one, only what fits it."""
-        return bool(reasons[org.id]) if wanted else bool(programmes[org.id])
-
+    local = [
+        _partner(
+            served.organisations[area.organisation],
+            via_reach(area),
+            *as_bodies(served.organisations[area.organisation]),
+            via=area.via,
+            via_claim=area.claim,
+        )
+        for area in page
+    ]
     with_bodies = {row["general"] for row in store.read(queries.WITH_BODIES, statuses=statuses)}
     national = sorted(
-        (
-            _partner(o, "national", reasons[o.id], programmes[o.id])
-            for o in unplaced.values()
-            if "national" in o.levels and offered(o)
-        ),
+        (_partner(o, "national", reasons[o.id], programmes[o.id]) for o in lines if "national" in o.levels),
         key=lambda p: (-len(p.reasons), -len(p.programmes), p.id),
     )
     name = place.get("label_nl") or place["id"]
     roles = sorted(
         (
             _role(o, name, reasons[o.id], programmes[o.id], bodies_elsewhere=o.id in with_bodies)
-            for o in unplaced.values()
-            if "national" not in o.levels and offered(o)
+            for o in lines
+            if "national" not in o.levels
         ),
         key=lambda r: (normalise(r.named_nl), r.id),
     )
-    end = None if limit is None else offset + limit
     regions = [served.regions[r] for r in here.regions]
     return Partners(
         municipality=PartnerMunicipality(
@@ -191,11 +203,32 @@ def partners(
         statuses=list(statuses),
         offset=offset,
         limit=limit,
-        more=end is not None and len(local) > end,
-        partners=local[offset:end],
+        more=end is not None and len(ranked) > end,
+        partners=local,
         national=national,
         roles=roles,
     )
+
+
+def _count(
+    org: ReachOrganisation, done: dict[str, dict[str, list[Any]]], wanted: list[str], *, inherited: bool = True
+) -> tuple[int, int]:
+    """How many reasons (for the wanted targets; all when none is wanted) and programme links a body has, its
+    own and, for the programmes it has no link to of its own, those of the general records it is one of: the
+    lengths of the lists the finder answers with."""
+    targets = set(wanted)
+
+    def reasons_of(org_id: str, skip: set[str]) -> int:
+        rows = done.get(org_id, {}).get("reasons", [])
+        return sum(sum(1 for t in found if not targets or t in targets) for i, _, found in rows if i not in skip)
+
+    own_programmes = done.get(org.id, {}).get("programmes", [])
+    own = {i for i, _ in own_programmes}
+    reasons, programmes = reasons_of(org.id, set()), len(own_programmes)
+    for g in org.kind_of if inherited else []:
+        reasons += reasons_of(g.general, own)
+        programmes += sum(1 for i, _ in done.get(g.general, {}).get("programmes", []) if i not in own)
+    return reasons, programmes
 
 
 def _reach(region_type: str) -> Reach:

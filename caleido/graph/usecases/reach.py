@@ -11,11 +11,12 @@ their number: the regions above them, step by step; the service areas in those r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
 from caleido.graph import queries
+from caleido.graph.derived.reach import DOING, NEARNESS, REACH, doing, nearness, pairs, serving, stored, view
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, Statuses, claim_fields, label_fields
 from caleido.graph.usecases.results import (
@@ -28,23 +29,10 @@ from caleido.graph.usecases.results import (
     ServiceArea,
 )
 
-# Kinds of region from near to far: fewer municipalities per region comes first (42 jeugdregio's, 25 GGD and
-# safety regions, 12 provinces, 11 arrondissementen, 10 police units), so a body with a smaller service area is
-# nearer to the municipality. A kind not listed here (a new one) comes last.
-NEARNESS: tuple[str, ...] = (
-    "municipality",
-    "jeugdregio",
-    "ggd-region",
-    "safety-region",
-    "province",
-    "arrondissement",
-    "police-unit",
-)
+__all__ = ["NEARNESS", "POLICY_ACTORS", "doings", "nearness", "organisations", "reach", "served_by"]
+
+Pairs = list[tuple[str, str]]  # (organisation, via region)
 POLICY_ACTORS = frozenset({"parliament", "ministry", "office"})  # organisation types never offered as partners
-
-
-def nearness(region_type: str | None) -> int:
-    return NEARNESS.index(region_type) if region_type in NEARNESS else len(NEARNESS)
 
 
 def reach(store: GraphStore, municipalities: Iterable[str] | None, statuses: Statuses) -> ReachMap:
@@ -55,28 +43,17 @@ def reach(store: GraphStore, municipalities: Iterable[str] | None, statuses: Sta
     unknown = sorted(set(wanted) - set(all_ids))
     if unknown:
         raise NotFound(f"no municipality with id {', '.join(map(repr, unknown))}")
-    above = _regions_above(store, wanted, statuses)
-    regions = store.fetch_nodes("Region", {r for m in wanted for r in above[m]} | set(wanted))
-    areas: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in store.read(queries.SERVICE_AREAS, regions=sorted(regions), statuses=statuses):
-        areas[row["region"]].append(row)
-
-    def near(region: str) -> tuple[int, str]:
-        return nearness(regions[region]["region_type"] if region in regions else None), region
-
-    answers = []
-    for municipality in wanted:
-        lying_in = sorted(above[municipality], key=near)
-        served: dict[str, ServiceArea] = {}
-        for region in [municipality, *lying_in]:  # nearest first: an organisation serves through its nearest area
-            for row in sorted(areas[region], key=lambda r: r["organisation"]):
-                served.setdefault(
-                    row["organisation"],
-                    ServiceArea(
-                        organisation=row["organisation"], via=region, claim=Claim(**claim_fields(row, note=True))
-                    ),
-                )
-        answers.append(MunicipalityReach(municipality=municipality, regions=lying_in, served_by=list(served.values())))
+    found = serving(store.read, wanted, statuses)  # with the claims of the service areas
+    regions = store.fetch_nodes("Region", {r for m in wanted for r in found[m][0]} | set(wanted))
+    answers = [
+        MunicipalityReach(
+            municipality=municipality,
+            regions=lying_in,
+            served_by=[ServiceArea(organisation=org, via=via, claim=Claim(**claim)) for org, via, claim in served],
+        )
+        for municipality in wanted
+        for lying_in, served in [found[municipality]]
+    ]
     named = {s.organisation for a in answers for s in a.served_by}
     return ReachMap(
         statuses=list(statuses),
@@ -112,25 +89,23 @@ def organisations(store: GraphStore, ids: Iterable[str], statuses: Statuses) -> 
     }
 
 
-def _regions_above(store: GraphStore, municipalities: list[str], statuses: Statuses) -> dict[str, set[str]]:
-    """Every region each municipality lies in, however many steps up (municipality -> safety region ->
-    province): one read per step for all municipalities together."""
-    parents: dict[str, set[str]] = defaultdict(set)
-    frontier, seen = set(municipalities), set(municipalities)
-    while frontier:
-        rows = store.read(queries.REGIONS_ABOVE, ids=sorted(frontier), statuses=statuses)
-        for row in rows:
-            parents[row["region"]].add(row["parent"])
-        frontier = {row["parent"] for row in rows} - seen
-        seen |= frontier
+def served_by(store: GraphStore, municipalities: list[str], statuses: Statuses) -> dict[str, tuple[list[str], Pairs]]:
+    """Per municipality: the regions it lies in, nearest first, and its serving organisations as (organisation,
+    via), nearest first; read from the derived entries where they are stored, derived otherwise."""
+    kept = stored(store, REACH.kind, municipalities, view(statuses))
+    found = {m: (body["regions"], pairs(body["served_by"])) for m, body in kept.items() if body}
+    missing = [m for m in municipalities if m not in found]
+    for m, (regions, served) in serving(store.read, missing, statuses).items():
+        found[m] = (regions, [(org, via) for org, via, _ in served])
+    return found
 
-    def up(region: str, path: frozenset[str]) -> set[str]:
-        found: set[str] = set()
-        for parent in parents[region] - path:  # a cycle in bad data ends here rather than looping
-            found |= {parent} | up(parent, path | {parent})
-        return found
 
-    return {m: up(m, frozenset({m})) for m in municipalities}
+def doings(store: GraphStore, ids: Collection[str], statuses: Statuses) -> dict[str, dict[str, list[Any]]]:
+    """What each organisation does itself (caleido.graph.derived.reach.doing): read from the derived entries
+    where they are stored, derived otherwise."""
+    found = stored(store, DOING.kind, ids, view(statuses))
+    missing = set(ids) - set(found)
+    return found | doing(store.read, missing, statuses) if missing else found
 
 
 def _iso(value: Any) -> str | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -112,28 +113,33 @@ def _terms(targets: dict[str, dict[str, Any]], groups: Iterable[SynonymGroup]) -
     """Every label, alternative label and definition word of the stored factors and themes, and every synonym
     of a group whose factor is stored (the store is the truth about which factors there are)."""
     terms: list[_Term] = []
-
-    def add(target: str, text: str, via: Any, group: SynonymGroup | None = None) -> None:
-        stems = tuple(dutch_text.content_stems(text))
-        if stems:
-            terms.append(_Term(target, text, stems, via, group))
-
     for target, row in targets.items():
-        if row.get("label_nl"):
-            add(target, row["label_nl"], "label")
-        for alt in row.get("alt_labels") or []:
-            add(target, alt, "alt_label")
-        definition = row.get("definition_nl") or ""
-        seen: set[str] = set()
-        for _, folded in dutch_text.words(definition):
-            if len(folded) >= MIN_DEFINITION_WORD and folded not in dutch_text.STOP_WORDS and folded not in seen:
-                seen.add(folded)
-                add(target, folded, "definition")
+        terms += _stored_terms(
+            target, row.get("label_nl"), tuple(row.get("alt_labels") or []), row.get("definition_nl")
+        )
     for group in groups:
         if group.target in targets:
-            for word in group.words:
-                add(group.target, word, "synonym", group)
+            terms += [term for word in group.words if (term := _term(group.target, word, "synonym", group))]
     return terms
+
+
+# Keyed by what is stored (a changed label or definition is another key), so a curated change counts at once.
+@lru_cache(maxsize=50_000)
+def _stored_terms(target: str, label: str | None, alts: tuple[str, ...], definition: str | None) -> tuple[_Term, ...]:
+    """The terms of one factor's or theme's stored labels and definition."""
+    found = [_term(target, label, "label")] if label else []
+    found += [_term(target, alt, "alt_label") for alt in alts]
+    seen: set[str] = set()
+    for _, folded in dutch_text.words(definition or ""):
+        if len(folded) >= MIN_DEFINITION_WORD and folded not in dutch_text.STOP_WORDS and folded not in seen:
+            seen.add(folded)
+            found.append(_term(target, folded, "definition"))
+    return tuple(term for term in found if term)
+
+
+def _term(target: str, text: str, via: Any, group: SynonymGroup | None = None) -> _Term | None:
+    stems = tuple(dutch_text.content_stems(text))
+    return _Term(target, text, stems, via, group) if stems else None
 
 
 def _document_frequency(terms: Iterable[_Term]) -> dict[str, int]:
