@@ -56,7 +56,7 @@ _BATCH = 2000  # keys computed and written at a time by a rebuild
 
 def _registered() -> list[Family]:
     """FAMILIES, with the families of this package registered once (imported late: they import this module)."""
-    from caleido.graph.derived import evidence  # noqa: F401  (registers its families)
+    from caleido.graph.derived import evidence, reach  # noqa: F401  (register their families)
 
     return FAMILIES
 

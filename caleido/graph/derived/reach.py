@@ -10,17 +10,17 @@ and proposed), under those names, each as the catalogue queries answer them for 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from caleido.graph import queries
+from caleido.graph.derived.core import FAMILIES, Reader, read_derived
 from caleido.graph.store import GraphStore
 from caleido.ontology.records import LinkRow, NodeRow
 
 if TYPE_CHECKING:  # only for the annotation: the use cases import this module
     from caleido.graph.usecases.results import Reach
 
-Reader = Callable[..., list[dict[str, Any]]]  # reader(query, **params) -> rows (the contract of derived.core)
 
 # The statuses a reader asks for, by the name a body keeps their answer under.
 VIEWS: dict[str, tuple[str, ...]] = {"accepted": ("accepted",), "proposed": ("accepted", "proposed")}
@@ -133,6 +133,9 @@ class ReachFamily:
 
     kind = "derived:reach"
 
+    def empty(self) -> dict[str, Any]:
+        return {}
+
     def all_keys(self, read: Reader) -> set[str]:
         return {row["id"] for row in read(queries.MUNICIPALITY_KEYS)}
 
@@ -180,6 +183,9 @@ class DoingFamily:
 
     kind = "derived:doing"
 
+    def empty(self) -> dict[str, Any]:
+        return {}
+
     def all_keys(self, read: Reader) -> set[str]:
         return {row["id"] for row in read(queries.ORGANISATION_IDS)}
 
@@ -202,7 +208,7 @@ class DoingFamily:
 
 REACH = ReachFamily()
 DOING = DoingFamily()
-FAMILIES = (REACH, DOING)  # for derived.core's registry, at the merge
+FAMILIES += [REACH, DOING]
 
 
 def stored(store: GraphStore, kind: str, keys: Collection[str], name: str | None) -> dict[str, dict[str, Any]]:
@@ -211,4 +217,4 @@ def stored(store: GraphStore, kind: str, keys: Collection[str], name: str | None
     the view is given as {} (nothing there for those statuses)."""
     if name is None or not keys:
         return {}
-    return {entry.id: entry.body.get(name, {}) for entry in store.entries(kind, ids=set(keys))}
+    return {key: body.get(name, {}) for key, body in read_derived(store, kind, keys).items()}
