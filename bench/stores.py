@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -60,17 +61,41 @@ def fresh_store(backend: str, workdir: Path, neo4j: dict[str, str] | None = None
     return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])
 
 
+def reopen(backend: str, uri: str, neo4j: dict[str, str] | None = None) -> GraphStore:
+    """The store measured, opened again (after the server that owned it has stopped)."""
+    if backend == "embedded":
+        return EmbeddedStore(uri.removeprefix("embedded:"), buffer_pool_mb=get_settings().embedded_buffer_pool_mb)
+    assert neo4j is not None
+    return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str  # the URL
+    pid: int
+
+    def peak_rss_mb(self) -> float:
+        """The most memory the server process has held so far (VmHWM: its high-water mark, in kB)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmHWM for process {self.pid}")
+
+
 @contextmanager
-def served(uri: str, workdir: Path, neo4j: dict[str, str] | None = None) -> Iterator[str]:
-    """`caleido serve` over a store in a subprocess on 127.0.0.1; yields its base URL."""
+def served(
+    uri: str, workdir: Path, neo4j: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`caleido serve` over a store in a subprocess on 127.0.0.1 (`env`: settings of its own, e.g.
+    CALEIDO_EMBEDDED_BUFFER_POOL_MB); yields its URL and process id. Its key store is workdir/keys.sqlite3."""
     port = _free_port()
-    env = {**os.environ, **(neo4j or {}), "CALEIDO_KEYS_FILE": str(workdir / "keys.sqlite3")}
+    env = {**os.environ, **(neo4j or {}), "CALEIDO_KEYS_FILE": str(workdir / "keys.sqlite3"), **(env or {})}
     command = [sys.executable, "-m", "caleido", "serve", "--store", uri, "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -85,7 +110,7 @@ def served(uri: str, workdir: Path, neo4j: dict[str, str] | None = None) -> Iter
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"caleido serve did not come up on {base}")
             time.sleep(0.2)
-        yield base
+        yield Server(base, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)

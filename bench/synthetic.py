@@ -12,9 +12,11 @@ graph against the loader's full validation (references, pairs, SHACL) as well.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import pickle
 import random
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -115,6 +117,20 @@ class LinkSpill:
         self._buffer: list[LinkRow] = []
         self._count = 0
 
+    @classmethod
+    def written(cls, path: Path, count: int) -> LinkSpill:
+        """A spill written before (a cached graph's): read only."""
+        spill = cls.__new__(cls)
+        spill.path, spill._file, spill._buffer, spill._count = path, None, [], count
+        return spill
+
+    def close(self) -> None:
+        """Everything appended on disk; the spill is read only from now on."""
+        if self._file is not None:
+            self._flush()
+            self._file.close()
+            self._file = None
+
     def append(self, row: LinkRow) -> None:
         self._buffer.append(row)
         self._count += 1
@@ -136,10 +152,7 @@ class LinkSpill:
         return self._count
 
     def __iter__(self) -> Iterator[LinkRow]:
-        if self._file is not None:  # the first read closes the file for writing
-            self._flush()
-            self._file.close()
-            self._file = None
+        self.close()  # the first read closes the file for writing
         with self.path.open("rb") as file:
             while True:
                 try:
@@ -179,6 +192,52 @@ def generate(scale: str, seed: int = 7, spill: Path | None = None) -> Graph:
         graph.nodes.append(node)
         graph.links.extend(links)
     return graph
+
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "synthetic"
+# What a generated graph is made of: this generator, the seed, and the ontology and loaders that make rows of it.
+INPUTS = (Path(__file__), SEED_FOLDER, ROOT / "caleido" / "ontology", ROOT / "caleido" / "loaders")
+
+
+def inputs_hash() -> str:
+    """A hash of every file the generated rows depend on: a change to any of them makes a new graph."""
+    digest = hashlib.sha256()
+    for root in INPUTS:
+        files = (
+            [root]
+            if root.is_file()
+            else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
+        for path in files:
+            digest.update(str(path.relative_to(root.parent)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cached(scale: str, seed: int = 7, folder: Path = CACHE) -> Graph:
+    """The graph of a scale from .cache/synthetic (nodes pickled, links in their spill file), generated and kept
+    there first when the generator's inputs changed since (older graphs are removed)."""
+    here = folder / f"{scale}-{seed}-{inputs_hash()}"
+    done = here / "count"
+    if not done.exists():
+        for old in folder.glob(f"{scale}-{seed}-*"):
+            shutil.rmtree(old)
+        here.mkdir(parents=True)
+        graph = generate(scale, seed, spill=here / "links.pickle")
+        assert isinstance(graph.links, LinkSpill)
+        graph.links.close()
+        with (here / "nodes.pickle").open("wb") as file:
+            pickle.dump(
+                [(n.cls, n.id, n.values, n.origin, n.explicit) for n in graph.nodes],
+                file,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        done.write_text(str(len(graph.links)))  # last: a graph cut off half-way is never read
+        return graph
+    with (here / "nodes.pickle").open("rb") as file:
+        nodes = [NodeRow(*row) for row in pickle.load(file)]
+    return Graph(nodes, LinkSpill.written(here / "links.pickle", int(done.read_text())))
 
 
 # ---------------------------------------------------------------- records
