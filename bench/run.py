@@ -178,7 +178,9 @@ def floor(store: GraphStore, graph: Graph, workdir: Path, repeat: int) -> dict[s
     return {**found, "parquet_seconds": time.perf_counter() - started}
 
 
-def profiles(backend: str, scale: str, uri: str, neo4j: dict[str, str] | None, out: dict[str, Any]) -> dict[str, str]:
+def profiles(
+    backend: str, scale: str, uri: str, neo4j: dict[str, str] | None, out: dict[str, Any], folder: Path
+) -> dict[str, str]:
     """A profile of one direct call of every case that missed its target, direct or through the API, and of
     one evidence write if it missed its own; the files by case."""
     names = sorted(set(query_latency.missed(out.get("direct", {}))) | set(query_latency.missed(out.get("api", {}))))
