@@ -24,6 +24,7 @@ from caleido.loaders.signal_lexicon import seed_lexicon
 
 MUNICIPALITY = "GM0363"  # Amsterdam
 CENTRE = "rf-complotdenken"  # a risk factor of the seed, present at every scale
+FACTOR = "pf-vertrouwen-overheid"  # a protective factor of the seed with findings at every scale (36 at small)
 SEARCH = "vertrouwen"
 SIGNAL = "jongere trekt zich terug en deelt complotfilmpjes"  # the API's own example
 TARGET_MS = 250.0  # p95, direct and through the API, at the large scale
@@ -49,7 +50,7 @@ CASES: dict[str, tuple[Callable[[GraphStore], Any], str]] = {
     # The pages: their use case direct, and the whole HTML page (the map also draws 342 outlines).
     "map": (lambda s: map_measure(s, "providers"), "/kaart"),
     "brief": (lambda s: usecases.brief(s, MUNICIPALITY), f"/gemeente/{MUNICIPALITY}"),
-    "factor_evidence": (lambda s: usecases.target_cell(s, CENTRE), f"/api/v1/coverage/factor?id={CENTRE}"),
+    "factor_evidence": (lambda s: usecases.target_cell(s, FACTOR), f"/api/v1/coverage/factor?id={FACTOR}"),
 }
 
 
