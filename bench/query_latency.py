@@ -65,18 +65,24 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
 
 
 def _timed(call: Callable[[], Any], repeat: int, warmup: int, budget_s: float) -> list[float]:
-    """`repeat` timed calls after `warmup`, fewer (at least 3) when a call is so slow that they would pass
-    `budget_s`: a case far off its target says so in a few calls."""
+    """`repeat` timed calls after `warmup`, fewer when calls are so slow that they pass `budget_s` (at least 3
+    unless they pass 1.5 times it): a case far off its target says so in a few calls, and is profiled."""
+    started = time.perf_counter()
     for _ in range(warmup):
         call()
+        if time.perf_counter() - started > budget_s / 4:
+            break  # one slow warm-up call is enough
+    return timed_calls(call, repeat, budget_s)
+
+
+def timed_calls(call: Callable[[], Any], repeat: int, budget_s: float) -> list[float]:
     times: list[float] = []
-    spent = 0.0
     for _ in range(repeat):
         started = time.perf_counter()
         call()
         times.append(time.perf_counter() - started)
-        spent += times[-1]
-        if len(times) >= 3 and spent > budget_s:
+        spent = sum(times)
+        if (len(times) >= 3 and spent > budget_s) or spent > 1.5 * budget_s:
             break
     return times
 
