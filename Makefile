@@ -52,7 +52,8 @@ bench: $(BENCH_STAMP)
 
 ## The same with the large graph (482,863 nodes / 4,968,086 relationships) as well, under `nice`: seed, medium and
 ## large on both stores in under 45 minutes on 2 cores (a scale whose time budget is spent stops and says so;
-## the per-row baseline and the unchanged reload are left out at large).
+## the per-row baseline and the unchanged reload are left out at large). The 45 minutes include generating the
+## graphs, unless .cache/synthetic holds them already (`python -m bench.synthetic large` fills it).
 bench-large: $(BENCH_STAMP)
 	nice $(BIN)/python -m bench.run --scales seed medium large --minutes 45 $(BENCH_ARGS)
 
