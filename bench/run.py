@@ -246,7 +246,7 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", default=["seed", "medium"], choices=list(SCALES))
     parser.add_argument("--backends", nargs="+", default=["embedded", "neo4j"], choices=["embedded", "neo4j"])
     parser.add_argument("--repeat", type=int, default=15, help="timed calls per use case (after 2 warm-up calls)")
-    parser.add_argument("--case-budget", type=float, default=20.0, help="seconds of timed calls per case (at least 3)")
+    parser.add_argument("--case-budget", type=float, default=10.0, help="seconds of timed calls per case (at least 3)")
     parser.add_argument("--mixed-seconds", type=float, default=20.0, help="length of the mixed read/write load")
     parser.add_argument("--budget", nargs="*", default=[], help="seconds for a scale, e.g. large=1800")
     parser.add_argument("--minutes", type=float, help="the whole run's limit: no scale's budget goes past it")
