@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.floor.duck import Floor
-from caleido.api.routes import COVERAGE_PAGE, GAPS_PAGE
+from caleido.api.routes import COVERAGE_PAGE, GAPS_PAGE, PARTNERS_PAGE
 from caleido.graph import search_keys, usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases import results
 from caleido.graph.usecases.common import ACCEPTED, grade_rank
 from caleido.graph.usecases.evidence_map import HOME_COUNTRY, WEAK_BELOW
 from caleido.graph.usecases.map_measures import RECOGNISED_FROM, MapMeasure, map_measure
+from caleido.graph.usecases.partners import MUNICIPALITIES, REACH_ORDER
 from caleido.graph.usecases.reach import NEARNESS, POLICY_ACTORS
 from caleido.graph.usecases.signals import TARGET_CLASSES as SIGNAL_CLASSES
 from caleido.graph.usecases.signals import match_signal
@@ -181,7 +182,7 @@ def neighbourhood_floor(floor: Floor, centre: str = CENTRE, depth: int = 2, limi
         )
         room = limit - floor.rows("SELECT count(*) FROM dist")[0][0]
         truncated = len(found) > room
-        floor.db.executemany("INSERT INTO dist VALUES (?, ?)", [(e, step) for (e,) in found[: max(room, 0)]])
+        floor.insert("dist", [(e, step) for (e,) in found[: max(room, 0)]])
         if truncated or not found[: max(room, 0)]:
             break
     nodes = floor.rows("SELECT d.id, n.class, n.label_nl, d.d FROM dist d JOIN nodes n USING (id) ORDER BY d.d, d.id")
@@ -277,33 +278,39 @@ def coverage_floor(floor: Floor, offset: int = 0, limit: int = COVERAGE_PAGE) ->
 
 
 def _served(floor: Floor) -> None:
-    """Temp table `served` (municipality, organisation, via): every organisation serving a municipality through
-    its nearest service area (the municipality itself, then the regions above by nearness and id)."""
+    """Temp tables `up` (municipality, region, near): every region a municipality lies in, itself included, with
+    its nearness key; and `served` (municipality, organisation, via): every organisation serving a municipality
+    through its nearest service area (the municipality itself, then the regions above by nearness and id)."""
     nearness = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(NEARNESS))
     floor.db.execute(
-        f"""CREATE OR REPLACE TEMP TABLE served AS
+        f"""CREATE OR REPLACE TEMP TABLE up AS
         WITH RECURSIVE up(municipality, region) AS (
           SELECT id, id FROM n_Region WHERE region_type = 'municipality'
           UNION SELECT up.municipality, p.target FROM up JOIN l_PART_OF p ON p.source = up.region
-            AND list_contains($st, p.status) JOIN n_Region g ON g.id = p.target
-        ),
-        areas AS (
-          SELECT up.municipality, o.source AS organisation, up.region,
-                 (up.region <> up.municipality, CASE g.region_type {nearness} ELSE {len(NEARNESS)} END,
-                  up.region) AS near
-          FROM up JOIN l_OPERATES_IN o ON o.target = up.region AND list_contains($st, o.status)
-          JOIN n_Organisation org ON org.id = o.source AND list_contains($st, org.status)
-          JOIN n_Region g ON g.id = up.region
+            AND list_contains($st, p.status)
         )
-        SELECT municipality, organisation, arg_min(region, near) AS via FROM areas GROUP BY ALL""",
+        SELECT up.*, (up.region <> up.municipality, CASE g.region_type {nearness} ELSE {len(NEARNESS)} END,
+                      up.region) AS near
+        FROM up LEFT JOIN n_Region g ON g.id = up.region""",
+        {"st": STATUSES},
+    )
+    floor.db.execute(
+        """CREATE OR REPLACE TEMP TABLE served AS
+        SELECT up.municipality, o.source AS organisation, arg_min(up.region, up.near) AS via
+        FROM up JOIN l_OPERATES_IN o ON o.target = up.region AND list_contains($st, o.status)
+        JOIN n_Organisation org ON org.id = o.source AND list_contains($st, org.status)
+        GROUP BY ALL""",
         {"st": STATUSES},
     )
 
 
+def _policy() -> str:
+    """An organisation `o` that may be offered or counted: no policy actor."""
+    return "coalesce(o.organisation_type, '') NOT IN (" + ", ".join(f"'{p}'" for p in sorted(POLICY_ACTORS)) + ")"
+
+
 def _bodies_sql() -> str:
-    policy = ", ".join(f"'{p}'" for p in sorted(POLICY_ACTORS))
-    return f"""SELECT s.* FROM served s JOIN n_Organisation o ON o.id = s.organisation
-               WHERE o.organisation_type NOT IN ({policy})"""
+    return f"SELECT s.* FROM served s JOIN n_Organisation o ON o.id = s.organisation WHERE {_policy()}"
 
 
 RECOGNISED = """
@@ -495,6 +502,196 @@ def _not_delivered(floor: Floor) -> tuple[Any, ...]:
     return ("recognised_not_delivered", len(items), items)
 
 
+# ---------------------------------------------------------------- partners and the brief
+
+PROGRAMME_LINKS = """SELECT source, target, 'RUNS' AS rel, role, status FROM l_RUNS
+  UNION ALL SELECT source, target, 'PARTICIPATES_IN', role, status FROM l_PARTICIPATES_IN"""
+REASON_LINKS = """SELECT source, target, 'ADDRESSES' AS rel, status FROM l_ADDRESSES
+  UNION ALL SELECT source, target, 'STRENGTHENS', status FROM l_STRENGTHENS
+  UNION ALL SELECT source, target, 'BELONGS_TO', status FROM l_BELONGS_TO"""
+
+
+def _partner_tables(floor: Floor, municipality: str) -> None:
+    """Temp tables of the partner finder (no factor wanted, every domain and level): `p_bodies` (org, via, reach)
+    the bodies serving the municipality; `p_unplaced` (org) the organisations with no service area offered beside
+    them; `p_reason` and `p_prog` each organisation's reasons and programme links, a body's with its general
+    records' (`general` set) for the programmes it has no link of its own to."""
+    st = {"st": STATUSES}
+    _served(floor)
+    reach = " ".join(f"WHEN '{t}' THEN '{t}'" for t in REACH_ORDER)
+    floor.db.execute(
+        f"""CREATE OR REPLACE TEMP TABLE p_bodies AS
+        SELECT s.organisation AS org, s.via, CASE g.region_type {reach} ELSE 'regional' END AS reach
+        FROM served s JOIN n_Organisation o ON o.id = s.organisation JOIN n_Region g ON g.id = s.via
+        WHERE s.municipality = $m AND {_policy()}""",
+        {"m": municipality},
+    )
+    floor.db.execute(
+        """CREATE OR REPLACE TEMP TABLE p_general AS
+        SELECT k.source AS org, k.target AS general FROM l_KIND_OF k JOIN n_Organisation g ON g.id = k.target
+        WHERE list_contains($st, k.status) AND list_contains($st, g.status)""",
+        st,
+    )
+    here = "SELECT general FROM p_general WHERE org IN (SELECT org FROM p_bodies)"
+    floor.db.execute(
+        f"""CREATE OR REPLACE TEMP TABLE p_unplaced AS
+        SELECT o.id AS org FROM n_Organisation o WHERE list_contains($st, o.status) AND NOT EXISTS (
+          SELECT 1 FROM l_OPERATES_IN r JOIN n_Region g ON g.id = r.target
+          WHERE r.source = o.id AND list_contains($st, r.status))
+        AND o.id NOT IN ({here}) AND o.id NOT IN (SELECT org FROM p_bodies) AND {_policy()}""",
+        st,
+    )
+    ids = f"SELECT org FROM p_bodies UNION SELECT * FROM ({here}) UNION SELECT org FROM p_unplaced"
+    floor.db.execute(
+        f"""CREATE OR REPLACE TEMP TABLE own_prog AS
+        SELECT r.source AS org, r.target AS intervention, r.rel, r.role FROM ({PROGRAMME_LINKS}) r
+        JOIN n_Intervention i ON i.id = r.target
+        WHERE r.source IN ({ids}) AND list_contains($st, r.status) AND list_contains($st, i.status)""",
+        st,
+    )
+    floor.db.execute(
+        f"""CREATE OR REPLACE TEMP TABLE own_reason AS
+        SELECT r.source AS org, r.target AS intervention, r.rel, r.role, l.target, l.rel AS target_rel
+        FROM ({PROGRAMME_LINKS}) r JOIN n_Organisation o ON o.id = r.source JOIN n_Intervention i ON i.id = r.target
+        JOIN ({REASON_LINKS}) l ON l.source = r.target
+        WHERE r.source IN ({ids}) AND list_contains($st, o.status) AND list_contains($st, r.status)
+          AND list_contains($st, l.status)""",
+        st,
+    )
+    for table, columns in (
+        ("reason", "intervention, rel, role, target, target_rel"),
+        ("prog", "intervention, rel, role"),
+    ):
+        floor.db.execute(
+            f"""CREATE OR REPLACE TEMP TABLE p_{table} AS
+            SELECT org, NULL::VARCHAR AS general, {columns} FROM own_{table}
+            UNION ALL SELECT b.org, g.general, {", ".join(f"x.{c.strip()}" for c in columns.split(","))}
+            FROM p_bodies b JOIN p_general g ON g.org = b.org JOIN own_{table} x ON x.org = g.general
+            WHERE x.intervention NOT IN (SELECT intervention FROM own_prog WHERE org = b.org)"""
+        )
+
+
+def _lists(orgs: str) -> str:
+    """Per organisation of `orgs` (a query with `org`): its reasons and programmes as lists in the finder's order."""
+    return f"""
+    SELECT o.org,
+      coalesce((SELECT list((r.general, r.intervention, r.rel, r.target, r.target_rel)
+                ORDER BY coalesce(r.general, ''), r.intervention, r.target, r.rel) FROM p_reason r
+                WHERE r.org = o.org AND (r.general IS NULL OR o.org IN (SELECT org FROM p_bodies))), []) AS reasons,
+      coalesce((SELECT list((p.general, p.intervention, p.rel, p.role)
+                ORDER BY coalesce(p.general, ''), p.intervention, p.rel) FROM p_prog p
+                WHERE p.org = o.org AND (p.general IS NULL OR o.org IN (SELECT org FROM p_bodies))), []) AS programmes
+    FROM ({orgs}) o"""
+
+
+def _reason_shape(r: results.Reason) -> tuple[Any, ...]:
+    return (r.general, r.intervention, r.rel, r.target, r.target_rel)
+
+
+def _programme_shape(p: results.ProgrammeLink) -> tuple[Any, ...]:
+    return (p.general, p.intervention, p.rel, p.role)
+
+
+def partners_shape(p: results.Partners) -> Shape:
+    return (
+        (p.municipality.id, tuple(r.id for r in p.municipality.regions)),
+        p.more,
+        tuple(
+            (x.id, x.reach, x.via, tuple(map(_reason_shape, x.reasons)), tuple(map(_programme_shape, x.programmes)))
+            for x in p.partners
+        ),
+        tuple(
+            (x.id, tuple(map(_reason_shape, x.reasons)), tuple(map(_programme_shape, x.programmes))) for x in p.national
+        ),
+        tuple(
+            (
+                x.id,
+                x.named_nl,
+                x.bodies_elsewhere,
+                tuple(map(_reason_shape, x.reasons)),
+                tuple(map(_programme_shape, x.programmes)),
+            )
+            for x in p.roles
+        ),
+    )
+
+
+def partners_floor(
+    floor: Floor, municipality: str = MUNICIPALITY, offset: int = 0, limit: int | None = PARTNERS_PAGE
+) -> Shape:
+    """The partner finder for a municipality given by its id (the finder's name lookup is text processing)."""
+    _partner_tables(floor, municipality)
+    ranks = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(REACH_ORDER))
+    local = floor.rows(
+        f"""SELECT b.org, b.reach, b.via, l.reasons, l.programmes FROM p_bodies b
+            JOIN ({_lists("SELECT org FROM p_bodies")}) l USING (org)
+            ORDER BY len(l.reasons) = 0, -len(l.reasons), -len(l.programmes), CASE b.reach {ranks} END, b.org"""
+    )
+    end = None if limit is None else offset + limit
+    national = floor.rows(
+        f"""SELECT l.* FROM ({_lists("SELECT org FROM p_unplaced")}) l JOIN n_Organisation o ON o.id = l.org
+            WHERE list_contains(o.levels, 'national') AND len(l.programmes) > 0
+            ORDER BY -len(l.reasons), -len(l.programmes), l.org"""
+    )
+    place = floor.rows("SELECT coalesce(label_nl, id) FROM n_Region WHERE id = $m", m=municipality)[0][0]
+    roles = floor.rows(
+        f"""SELECT l.org, o.label_nl, o.organisation_type, l.org IN (
+                SELECT k.target FROM l_KIND_OF k WHERE list_contains($st, k.status)), l.reasons, l.programmes
+            FROM ({_lists("SELECT org FROM p_unplaced")}) l JOIN n_Organisation o ON o.id = l.org
+            WHERE NOT list_contains(coalesce(o.levels, []), 'national') AND len(l.programmes) > 0""",
+        st=STATUSES,
+    )
+    named = []
+    for org, label, kind, elsewhere, reasons, programmes in roles:  # the names: text processing, as the finder's
+        label = label or org
+        own = kind == "local-government" and search_keys.normalise(label) == MUNICIPALITIES
+        name = f"Gemeente {place}" if own else f"{label} in {place}"
+        named.append((org, name, elsewhere, _t(reasons), _t(programmes)))
+    named.sort(key=lambda r: (search_keys.normalise(r[1]), r[0]))
+    regions = floor.rows(
+        "SELECT region FROM up WHERE municipality = $m AND region <> municipality ORDER BY near", m=municipality
+    )
+    return (
+        (municipality, tuple(r for (r,) in regions)),
+        end is not None and len(local) > end,
+        _t(local[offset:end]),
+        _t(national),
+        tuple(named),
+    )
+
+
+def brief_shape(b: results.Brief) -> Shape:
+    return (
+        partners_shape(b.partners),
+        tuple((f.class_, f.id, tuple(f.partners)) for f in b.factors),
+        tuple((p.id, tuple(p.partners)) for p in b.programmes),
+        tuple(g.id for g in b.gaps),
+    )
+
+
+def brief_floor(floor: Floor, municipality: str = MUNICIPALITY) -> Shape:
+    """The brief: the whole partner list read the other way round (by factor, by programme), and the gaps."""
+    partners = partners_floor(floor, municipality, limit=None)
+    offered = [(p[0], p[3]) for p in partners[2]] + [(p[0], p[1]) for p in partners[3]]
+    every = (
+        [(p[0], p[4]) for p in partners[2]] + [(p[0], p[2]) for p in partners[3]] + [(p[0], p[4]) for p in partners[4]]
+    )
+    floor.db.execute("CREATE OR REPLACE TEMP TABLE b_factor (target VARCHAR, org VARCHAR)")
+    floor.db.execute("CREATE OR REPLACE TEMP TABLE b_prog (intervention VARCHAR, org VARCHAR)")
+    floor.insert("b_factor", [(r[3], org) for org, rs in offered for r in rs])
+    floor.insert("b_prog", [(p[1], org) for org, ps in every for p in ps])
+    columns = f"""SELECT c.class, c.id, list(DISTINCT f.org ORDER BY f.org) FILTER (WHERE f.org IS NOT NULL) AS orgs
+                  FROM ({COLUMNS}) c LEFT JOIN b_factor f ON f.target = c.id GROUP BY ALL"""
+    factors = floor.rows(
+        f"SELECT * FROM ({columns}) WHERE orgs IS NOT NULL ORDER BY class = 'ProtectiveFactor', id", st=STATUSES
+    )
+    gaps = floor.rows(
+        f"SELECT id FROM ({columns}) WHERE orgs IS NULL ORDER BY class = 'ProtectiveFactor', id", st=STATUSES
+    )
+    programmes = floor.rows("SELECT intervention, list(DISTINCT org ORDER BY org) FROM b_prog GROUP BY 1 ORDER BY 1")
+    return (partners, _t(factors), _t(programmes), tuple(g for (g,) in gaps))
+
+
 # ---------------------------------------------------------------- the cases
 
 
@@ -511,5 +708,12 @@ CASES: list[Case] = [
     Case("signal", lambda s: match_signal(s, SIGNAL, seed_lexicon()), signal_shape, signal_floor),
     Case("map_providers", lambda s: map_measure(s, "providers"), map_shape, lambda f: map_floor(f, "providers")),
     Case("map_recognised", lambda s: map_measure(s, "recognised"), map_shape, lambda f: map_floor(f, "recognised")),
+    Case(
+        "partners",
+        lambda s: usecases.partners(s, MUNICIPALITY, limit=PARTNERS_PAGE),
+        partners_shape,
+        partners_floor,
+    ),
+    Case("brief", lambda s: usecases.brief(s, MUNICIPALITY), brief_shape, brief_floor),
     Case("factor_evidence", lambda s: usecases.target_cell(s, FACTOR), factor_evidence_shape, factor_evidence_floor),
 ]

@@ -51,5 +51,11 @@ class Floor:
         used = set(re.findall(r"\$(\w+)", sql))
         return self.db.execute(sql, {k: v for k, v in params.items() if k in used}).fetchall()
 
+    def insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """Rows into a table (none: nothing, where DuckDB's executemany would refuse)."""
+        if rows:
+            marks = ", ".join("?" * len(rows[0]))
+            self.db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
     def close(self) -> None:
         self.db.close()

@@ -15,9 +15,7 @@ from bench.query_latency import _timed, percentiles
 from caleido.graph.store import GraphStore
 
 
-def measure(
-    store: GraphStore, parquet_folder: Path, cases: Sequence[Case] = CASES, repeat: int = 20
-) -> dict[str, Any]:
+def measure(store: GraphStore, parquet_folder: Path, cases: Sequence[Case] = CASES, repeat: int = 20) -> dict[str, Any]:
     """{"duckdb_load_s": .., "storage": "tables", "cases": {name: {"duckdb": {p50_ms, p95_ms, n}, "caleido": {..},
     "ratio_p50": caleido / duckdb, "ratio_p95": .., "equal": true}}}; raises bench.floor.cases.Mismatch when an
     answer differs."""
