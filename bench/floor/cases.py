@@ -31,7 +31,7 @@ MUNICIPALITY = "GM0363"  # Amsterdam, as bench.query_latency
 CENTRE = "rf-complotdenken"  # a risk factor of the seed, present at every scale
 SEARCH = "vertrouwen"
 SIGNAL = "jongere trekt zich terug en deelt complotfilmpjes"
-FACTOR = CENTRE
+FACTOR = "rf-marginalisering"  # a risk factor of the seed with accepted findings, present at every scale
 STATUSES = list(ACCEPTED)  # the default of every use case
 
 Shape = Any
