@@ -21,7 +21,6 @@ class Floor:
     def __init__(self, folder: Path):
         started = time.perf_counter()
         self.db = duckdb.connect()
-        self.db.execute("SET threads TO 1")  # as the stores: one core per request on a shared machine
         for cls in node_classes():
             path = folder / "nodes" / f"{cls.name}.parquet"
             self.db.execute(f"CREATE TABLE \"n_{cls.name}\" AS SELECT * FROM read_parquet('{path}')")

@@ -6,6 +6,7 @@ once, apart. Caleido is timed calling the use case on the store directly (as ben
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,8 @@ def measure(store: GraphStore, parquet_folder: Path, cases: Sequence[Case] = CAS
         out: dict[str, Any] = {"duckdb_load_s": round(floor.load_seconds, 3), "storage": "tables", "cases": {}}
         for case in cases:
             check(case.name, case.normalise(case.caleido(store)), case.floor(floor))
-            duck = percentiles(_timed(lambda c=case: c.floor(floor), repeat, 1))
-            caleido = percentiles(_timed(lambda c=case: c.caleido(store), repeat, 1))
+            duck = percentiles(_timed(partial(case.floor, floor), repeat, 1))
+            caleido = percentiles(_timed(partial(case.caleido, store), repeat, 1))
             out["cases"][case.name] = {
                 "duckdb": duck,
                 "caleido": caleido,

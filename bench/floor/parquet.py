@@ -51,32 +51,60 @@ def _table(columns: list[Column], rows: Iterable[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pydict(data, schema=schema)
 
 
+BATCH = 100_000  # rows per row group: a large graph's links never all in memory at once
+
+
+class _Files:
+    """One Parquet file per name, written a row group at a time as rows come in any order."""
+
+    def __init__(self, folder: Path, columns: list[Column]):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.columns = folder, columns
+        self.schema = pa.schema([(c.name, _arrow_type(c)) for c in columns])
+        self.buffers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows = 0
+
+    def add(self, name: str, row: dict[str, Any]) -> None:
+        self.buffers[name].append(row)
+        self.rows += 1
+        if len(self.buffers[name]) >= BATCH:
+            self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        if name not in self.writers:
+            self.writers[name] = pq.ParquetWriter(self.folder / f"{name}.parquet", self.schema)
+        self.writers[name].write_table(_table(self.columns, self.buffers.pop(name, [])))
+
+    def close(self, names: Iterable[str]) -> None:
+        """Write what is left, and an empty file for every name that had no row (so every query finds its table)."""
+        for name in names:
+            self._flush(name)
+            self.writers.pop(name).close()
+
+
 def write_rows(
     folder: Path,
     nodes: Iterable[tuple[str, dict[str, Any]]],
     links: Iterable[tuple[str, str, str, dict[str, Any]]],
 ) -> Written:
-    """Nodes as (class, columns with id) and links as (type, source, target, columns), every class and type a
-    file (an empty one too, so every query finds its table)."""
+    """Nodes as (class, columns with id) and links as (type, source, target, columns): every class and type a
+    file. A class's columns are the same for every class that has them (a missing one is null)."""
     started = time.perf_counter()
-    (folder / "nodes").mkdir(parents=True, exist_ok=True)
-    (folder / "links").mkdir(parents=True, exist_ok=True)
-    by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    classes = {cls.name: [*node_columns(cls), search_keys.COLUMN] for cls in node_classes()}
+    node_files = {name: _Files(folder / "nodes", columns) for name, columns in classes.items()}
     for cls, values in nodes:
-        by_class[cls].append({**values, search_keys.COLUMN.name: search_keys.search_keys(values)})
-    by_rel: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        node_files[cls].add(cls, {**values, search_keys.COLUMN.name: search_keys.search_keys(values)})
+    for name, files in node_files.items():
+        files.close([name])
+    link_files = _Files(folder / "links", [*ENDS, *link_columns()])
     for rel, source, target, values in links:
-        by_rel[rel].append({**values, "source": source, "target": target})
-    for cls in node_classes():
-        columns = [*node_columns(cls), search_keys.COLUMN]
-        pq.write_table(_table(columns, by_class.get(cls.name, [])), folder / "nodes" / f"{cls.name}.parquet")
-    for rel in relationships():
-        columns = [*ENDS, *link_columns()]
-        pq.write_table(_table(columns, by_rel.get(rel.name, [])), folder / "links" / f"{rel.name}.parquet")
+        link_files.add(rel, {**values, "source": source, "target": target})
+    link_files.close([rel.name for rel in relationships()])
     return Written(
         folder,
-        sum(map(len, by_class.values())),
-        sum(map(len, by_rel.values())),
+        sum(files.rows for files in node_files.values()),
+        link_files.rows,
         time.perf_counter() - started,
     )
 

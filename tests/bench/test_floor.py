@@ -25,7 +25,7 @@ def _graph(scale: str) -> Graph:
 @pytest.mark.parametrize("scale", ["seed", "tiny"])
 def test_duckdb_answers_every_use_case_as_caleido_does(store: GraphStore, tmp_path: Path, scale: str) -> None:
     graph = _graph(scale)
-    plan_and_write(store, graph.nodes, graph.links)
+    plan_and_write(store, graph.nodes, list(graph.links))
     for written in (parquet.from_store(store, tmp_path / "store"), parquet.from_graph(graph, tmp_path / "graph")):
         assert (written.nodes, written.links) == (len(graph.nodes), len(graph.links))
         floor = Floor(written.folder)
@@ -49,7 +49,7 @@ def test_a_graph_that_differs_is_caught(store: GraphStore, tmp_path: Path) -> No
     """One accepted finding's link to a factor gone from the Parquet files: coverage and that factor's evidence
     no longer agree, and check names where."""
     graph = _graph("seed")
-    plan_and_write(store, graph.nodes, graph.links)
+    plan_and_write(store, graph.nodes, list(graph.links))
     floor = Floor(parquet.from_store(store, tmp_path).folder)
     try:
         by_name = {case.name: case for case in CASES}
