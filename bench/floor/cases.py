@@ -277,22 +277,23 @@ def coverage_floor(floor: Floor, offset: int = 0, limit: int = COVERAGE_PAGE) ->
 # ---------------------------------------------------------------- reach and the map
 
 
-def _served(floor: Floor) -> None:
+def _served(floor: Floor, municipality: str | None = None) -> None:
     """Temp tables `up` (municipality, region, near): every region a municipality lies in, itself included, with
     its nearness key; and `served` (municipality, organisation, via): every organisation serving a municipality
-    through its nearest service area (the municipality itself, then the regions above by nearness and id)."""
+    through its nearest service area (the municipality itself, then the regions above by nearness and id). For
+    one municipality when given, else for all."""
     nearness = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(NEARNESS))
     floor.db.execute(
         f"""CREATE OR REPLACE TEMP TABLE up AS
         WITH RECURSIVE up(municipality, region) AS (
-          SELECT id, id FROM n_Region WHERE region_type = 'municipality'
+          SELECT id, id FROM n_Region WHERE region_type = 'municipality' AND ($m = '' OR id = $m)
           UNION SELECT up.municipality, p.target FROM up JOIN l_PART_OF p ON p.source = up.region
             AND list_contains($st, p.status)
         )
         SELECT up.*, (up.region <> up.municipality, CASE g.region_type {nearness} ELSE {len(NEARNESS)} END,
                       up.region) AS near
         FROM up LEFT JOIN n_Region g ON g.id = up.region""",
-        {"st": STATUSES},
+        {"st": STATUSES, "m": municipality or ""},
     )
     floor.db.execute(
         """CREATE OR REPLACE TEMP TABLE served AS
@@ -416,30 +417,43 @@ def gaps_shape(g: results.Gaps) -> Shape:
 def gaps_floor(floor: Floor, offset: int = 0, limit: int = GAPS_PAGE) -> Shape:
     st = STATUSES
     rows = "SELECT id FROM n_Intervention WHERE list_contains($st, status)"
-    links = f"SELECT * FROM ({FACTOR_LINKS}) WHERE intervention IN ({rows}) AND target IN (SELECT id FROM ({COLUMNS}))"
-    on_links = f"SELECT * FROM ({CELL_EVIDENCE}) WHERE intervention IN ({rows})"
     params = {"st": st, "weak": grade_rank(WEAK_BELOW), "home": HOME_COUNTRY}
+    # What several kinds of gap read, each computed once.
+    floor.temp("g_columns", COLUMNS, st=st)
+    links = "g_links"
+    floor.temp(
+        links,
+        f"SELECT * FROM ({FACTOR_LINKS}) WHERE intervention IN ({rows}) AND target IN (SELECT id FROM g_columns)",
+        st=st,
+    )
+    on_links = f"SELECT * FROM ({CELL_EVIDENCE}) WHERE intervention IN ({rows})"
     item = "NULL::VARCHAR, NULL::VARCHAR, NULL::INTEGER"
     # The links with findings on them: whether all grade below WEAK_BELOW, whether all name a country other than home.
-    judged = f"""SELECT l.intervention, l.rel, l.target, count(e.finding) AS n,
+    judged = "g_judged"
+    floor.temp(
+        judged,
+        f"""SELECT l.intervention, l.rel, l.target, count(e.finding) AS n,
                         bool_and(coalesce(g.rank, -1) < $weak) AS weak,
                         bool_and(coalesce(e.country, '') <> '') AND NOT bool_or(e.country = $home) AS foreign_
-                 FROM ({links}) l LEFT JOIN (SELECT o.*, f.country FROM ({on_links}) o JOIN n_Finding f
+                 FROM {links} l LEFT JOIN (SELECT o.*, f.country FROM ({on_links}) o JOIN n_Finding f
                                               ON f.id = o.finding) e USING (intervention, target)
-                 LEFT JOIN grades g ON g.grade = e.grade GROUP BY ALL"""
-    researched = f"SELECT DISTINCT target FROM ({TARGET_EVIDENCE})"
+                 LEFT JOIN grades g ON g.grade = e.grade GROUP BY ALL""",
+        **params,
+    )
+    researched = "SELECT target FROM g_researched"
+    floor.temp("g_researched", f"SELECT DISTINCT target FROM ({TARGET_EVIDENCE})", st=st)
     evaluated = """SELECT e.target FROM l_EVIDENCE_FOR e JOIN n_Finding f ON f.id = e.source
                    WHERE list_contains($st, e.status) AND list_contains($st, f.status)"""
     kinds = {
-        "factors_without_intervention": f"""SELECT id, {item} FROM ({COLUMNS})
-                                            WHERE id NOT IN (SELECT target FROM ({links}))""",
+        "factors_without_intervention": f"""SELECT id, {item} FROM g_columns
+                                            WHERE id NOT IN (SELECT target FROM {links})""",
         "interventions_never_evaluated": f"SELECT id, {item} FROM ({rows}) WHERE id NOT IN ({evaluated})",
-        "links_weak_evidence_only": f"SELECT intervention, rel, target, NULL FROM ({judged}) WHERE n > 0 AND weak",
-        "links_indirect_evidence_only": f"""SELECT intervention, rel, target, NULL FROM ({judged})
+        "links_weak_evidence_only": f"SELECT intervention, rel, target, NULL FROM {judged} WHERE n > 0 AND weak",
+        "links_indirect_evidence_only": f"""SELECT intervention, rel, target, NULL FROM {judged}
                                             WHERE n = 0 AND target IN ({researched})""",
-        "links_foreign_evidence_only": f"""SELECT intervention, rel, target, NULL FROM ({judged})
+        "links_foreign_evidence_only": f"""SELECT intervention, rel, target, NULL FROM {judged}
                                            WHERE n > 0 AND foreign_""",
-        "factors_without_findings": f"SELECT id, {item} FROM ({COLUMNS}) WHERE id NOT IN ({researched})",
+        "factors_without_findings": f"SELECT id, {item} FROM g_columns WHERE id NOT IN ({researched})",
     }
     typed = []
     for kind, sql in kinds.items():
@@ -448,16 +462,14 @@ def gaps_floor(floor: Floor, offset: int = 0, limit: int = GAPS_PAGE) -> Shape:
         typed.append((kind, len(items), items))
     typed.append(_not_delivered(floor))
     factors = _t(
-        floor.rows(
-            f"SELECT class, id FROM ({COLUMNS}) WHERE id NOT IN (SELECT target FROM ({links})) ORDER BY 1, 2", st=st
-        )
+        floor.rows(f"SELECT class, id FROM g_columns WHERE id NOT IN (SELECT target FROM {links}) ORDER BY 1, 2", st=st)
     )
     accepted = """SELECT e.target AS intervention, x.target FROM l_EVIDENCE_FOR e JOIN n_Finding f ON f.id = e.source
                    JOIN l_EVIDENCE_FOR x ON x.source = f.id WHERE list_contains($acc, e.status)
                    AND list_contains($acc, f.status) AND list_contains($acc, x.status)"""
     unevidenced = _t(
         floor.rows(
-            f"""SELECT intervention, rel, target FROM ({links})
+            f"""SELECT intervention, rel, target FROM {links}
                 WHERE (intervention, target) NOT IN (SELECT (intervention, target) FROM ({accepted}))
                 ORDER BY 1, 3, 2""",
             st=st,
@@ -517,7 +529,7 @@ def _partner_tables(floor: Floor, municipality: str) -> None:
     them; `p_reason` and `p_prog` each organisation's reasons and programme links, a body's with its general
     records' (`general` set) for the programmes it has no link of its own to."""
     st = {"st": STATUSES}
-    _served(floor)
+    _served(floor, municipality)
     reach = " ".join(f"WHEN '{t}' THEN '{t}'" for t in REACH_ORDER)
     floor.db.execute(
         f"""CREATE OR REPLACE TEMP TABLE p_bodies AS

@@ -1,7 +1,8 @@
 """One DuckDB connection over a Parquet folder (bench.floor.parquet): every class and relationship type loaded
 into a table of its own (`n_<Class>`, `l_<REL>`; DuckDB's names ignore case, so the prefixes keep them apart),
-the views every query shares, and the ontology's grade ranks. Loaded tables, not views over the files: the floor
-is what an analytic engine answers once the data is in it; the loading is timed apart (`load_seconds`)."""
+all nodes' labels and all links in one table each, and the ontology's grade ranks. Loaded tables, not views over
+the files: the floor is what an analytic engine answers once the data is in it; the loading is timed apart
+(`load_seconds`). DuckDB runs with its default threads (every core), as Ladybug does."""
 
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ class Floor:
         """The rows of a query, given those of the parameters it uses (DuckDB refuses any other)."""
         used = set(re.findall(r"\$(\w+)", sql))
         return self.db.execute(sql, {k: v for k, v in params.items() if k in used}).fetchall()
+
+    def temp(self, name: str, sql: str, **params: Any) -> None:
+        """A temporary table of a query's rows (replacing one of that name): what several queries of a case read."""
+        self.rows(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", **params)
 
     def insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         """Rows into a table (none: nothing, where DuckDB's executemany would refuse)."""
