@@ -170,20 +170,15 @@ def neighbourhood_floor(floor: Floor, centre: str = CENTRE, depth: int = 2, limi
     floor.db.execute("INSERT INTO dist VALUES ($c, 0)", {"c": centre})
     truncated = False
     for step in range(1, depth + 1):
-        floor.db.execute(
-            """INSERT INTO seen SELECT l.* FROM links l JOIN dist f ON f.d = $prev AND f.id IN (l.source, l.target)""",
-            {"prev": step - 1},
-        )
-        found = floor.rows(
-            """SELECT DISTINCT e FROM (SELECT unnest([source, target]) AS e FROM links l
-                 JOIN dist f ON f.d = $prev AND f.id IN (l.source, l.target)) WHERE e NOT IN (SELECT id FROM dist)
-               ORDER BY e""",
-            prev=step - 1,
-        )
-        room = limit - floor.rows("SELECT count(*) FROM dist")[0][0]
-        truncated = len(found) > room
-        floor.insert("dist", [(e, step) for (e,) in found[: max(room, 0)]])
-        if truncated or not found[: max(room, 0)]:
+        frontier = "SELECT l.* FROM links l JOIN dist f ON f.d = $prev AND f.id IN (l.source, l.target)"
+        floor.temp("step", frontier, prev=step - 1)
+        floor.db.execute("INSERT INTO seen SELECT * FROM step")
+        floor.temp("found", "SELECT DISTINCT unnest([source, target]) AS e FROM step EXCEPT SELECT id FROM dist")
+        found = floor.rows("SELECT count(*) FROM found")[0][0]
+        room = max(limit - floor.rows("SELECT count(*) FROM dist")[0][0], 0)
+        truncated = found > room
+        floor.rows("INSERT INTO dist SELECT e, $step FROM found ORDER BY e LIMIT $room", step=step, room=room)
+        if truncated or not min(found, room):
             break
     nodes = floor.rows("SELECT d.id, n.class, n.label_nl, d.d FROM dist d JOIN nodes n USING (id) ORDER BY d.d, d.id")
     kept = floor.rows(
@@ -584,16 +579,16 @@ def _partner_tables(floor: Floor, municipality: str) -> None:
 
 
 def _lists(orgs: str) -> str:
-    """Per organisation of `orgs` (a query with `org`): its reasons and programmes as lists in the finder's order."""
+    """Per organisation of `orgs` (a query with `org`): its reasons and programmes as lists in the finder's order
+    (only a body has rows marked with a general record: see _partner_tables)."""
     return f"""
-    SELECT o.org,
-      coalesce((SELECT list((r.general, r.intervention, r.rel, r.target, r.target_rel)
-                ORDER BY coalesce(r.general, ''), r.intervention, r.target, r.rel) FROM p_reason r
-                WHERE r.org = o.org AND (r.general IS NULL OR o.org IN (SELECT org FROM p_bodies))), []) AS reasons,
-      coalesce((SELECT list((p.general, p.intervention, p.rel, p.role)
-                ORDER BY coalesce(p.general, ''), p.intervention, p.rel) FROM p_prog p
-                WHERE p.org = o.org AND (p.general IS NULL OR o.org IN (SELECT org FROM p_bodies))), []) AS programmes
-    FROM ({orgs}) o"""
+    SELECT o.org, coalesce(r.reasons, []) AS reasons, coalesce(p.programmes, []) AS programmes FROM ({orgs}) o
+    LEFT JOIN (SELECT org, list((general, intervention, rel, target, target_rel)
+                      ORDER BY coalesce(general, ''), intervention, target, rel) AS reasons
+               FROM p_reason GROUP BY org) r USING (org)
+    LEFT JOIN (SELECT org, list((general, intervention, rel, role)
+                      ORDER BY coalesce(general, ''), intervention, rel) AS programmes
+               FROM p_prog GROUP BY org) p USING (org)"""
 
 
 def _reason_shape(r: results.Reason) -> tuple[Any, ...]:
@@ -684,23 +679,20 @@ def brief_shape(b: results.Brief) -> Shape:
 def brief_floor(floor: Floor, municipality: str = MUNICIPALITY) -> Shape:
     """The brief: the whole partner list read the other way round (by factor, by programme), and the gaps."""
     partners = partners_floor(floor, municipality, limit=None)
-    offered = [(p[0], p[3]) for p in partners[2]] + [(p[0], p[1]) for p in partners[3]]
-    every = (
-        [(p[0], p[4]) for p in partners[2]] + [(p[0], p[2]) for p in partners[3]] + [(p[0], p[4]) for p in partners[4]]
+    # The factors: the reasons of the bodies and national lines; the programmes: also the roles' (as the brief).
+    national = """SELECT u.org FROM p_unplaced u JOIN n_Organisation o ON o.id = u.org
+                  WHERE list_contains(o.levels, 'national') AND u.org IN (SELECT org FROM p_prog)"""
+    columns = f"""SELECT c.class, c.id, list(DISTINCT r.org ORDER BY r.org) FILTER (WHERE r.org IS NOT NULL) AS orgs
+                  FROM ({COLUMNS}) c LEFT JOIN (SELECT target, org FROM p_reason
+                    WHERE org IN (SELECT org FROM p_bodies UNION {national})) r ON r.target = c.id GROUP BY ALL"""
+    floor.temp("b_columns", columns, st=STATUSES)
+    order = "ORDER BY class = 'ProtectiveFactor', id"
+    factors = floor.rows(f"SELECT * FROM b_columns WHERE orgs IS NOT NULL {order}")
+    gaps = floor.rows(f"SELECT id FROM b_columns WHERE orgs IS NULL {order}")
+    programmes = floor.rows(
+        """SELECT intervention, list(DISTINCT org ORDER BY org) FROM p_prog
+           WHERE org IN (SELECT org FROM p_bodies UNION SELECT org FROM p_unplaced) GROUP BY 1 ORDER BY 1"""
     )
-    floor.db.execute("CREATE OR REPLACE TEMP TABLE b_factor (target VARCHAR, org VARCHAR)")
-    floor.db.execute("CREATE OR REPLACE TEMP TABLE b_prog (intervention VARCHAR, org VARCHAR)")
-    floor.insert("b_factor", [(r[3], org) for org, rs in offered for r in rs])
-    floor.insert("b_prog", [(p[1], org) for org, ps in every for p in ps])
-    columns = f"""SELECT c.class, c.id, list(DISTINCT f.org ORDER BY f.org) FILTER (WHERE f.org IS NOT NULL) AS orgs
-                  FROM ({COLUMNS}) c LEFT JOIN b_factor f ON f.target = c.id GROUP BY ALL"""
-    factors = floor.rows(
-        f"SELECT * FROM ({columns}) WHERE orgs IS NOT NULL ORDER BY class = 'ProtectiveFactor', id", st=STATUSES
-    )
-    gaps = floor.rows(
-        f"SELECT id FROM ({columns}) WHERE orgs IS NULL ORDER BY class = 'ProtectiveFactor', id", st=STATUSES
-    )
-    programmes = floor.rows("SELECT intervention, list(DISTINCT org ORDER BY org) FROM b_prog GROUP BY 1 ORDER BY 1")
     return (partners, _t(factors), _t(programmes), tuple(g for (g,) in gaps))
 
 
