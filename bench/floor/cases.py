@@ -170,7 +170,10 @@ def neighbourhood_floor(floor: Floor, centre: str = CENTRE, depth: int = 2, limi
     floor.db.execute("INSERT INTO dist VALUES ($c, 0)", {"c": centre})
     truncated = False
     for step in range(1, depth + 1):
-        frontier = "SELECT l.* FROM links l JOIN dist f ON f.d = $prev AND f.id IN (l.source, l.target)"
+        # Two equality joins (either end at the frontier), which DuckDB hashes; one join on `IN (source, target)`
+        # it would run as a nested loop.
+        frontier = """SELECT l.* FROM links l JOIN dist f ON f.id = l.source WHERE f.d = $prev
+                      UNION SELECT l.* FROM links l JOIN dist f ON f.id = l.target WHERE f.d = $prev"""
         floor.temp("step", frontier, prev=step - 1)
         floor.db.execute("INSERT INTO seen SELECT * FROM step")
         floor.temp("found", "SELECT DISTINCT unnest([source, target]) AS e FROM step EXCEPT SELECT id FROM dist")
