@@ -631,23 +631,24 @@ def partners_floor(
 ) -> Shape:
     """The partner finder for a municipality given by its id (the finder's name lookup is text processing)."""
     _partner_tables(floor, municipality)
+    floor.temp("p_lists", _lists("SELECT org FROM p_bodies UNION SELECT org FROM p_unplaced"))  # once for all three
     ranks = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(REACH_ORDER))
     local = floor.rows(
         f"""SELECT b.org, b.reach, b.via, l.reasons, l.programmes FROM p_bodies b
-            JOIN ({_lists("SELECT org FROM p_bodies")}) l USING (org)
+            JOIN p_lists l USING (org)
             ORDER BY len(l.reasons) = 0, -len(l.reasons), -len(l.programmes), CASE b.reach {ranks} END, b.org"""
     )
     end = None if limit is None else offset + limit
     national = floor.rows(
-        f"""SELECT l.* FROM ({_lists("SELECT org FROM p_unplaced")}) l JOIN n_Organisation o ON o.id = l.org
+        """SELECT l.* FROM p_lists l JOIN p_unplaced USING (org) JOIN n_Organisation o ON o.id = l.org
             WHERE list_contains(o.levels, 'national') AND len(l.programmes) > 0
             ORDER BY -len(l.reasons), -len(l.programmes), l.org"""
     )
     place = floor.rows("SELECT coalesce(label_nl, id) FROM n_Region WHERE id = $m", m=municipality)[0][0]
     roles = floor.rows(
-        f"""SELECT l.org, o.label_nl, o.organisation_type, l.org IN (
+        """SELECT l.org, o.label_nl, o.organisation_type, l.org IN (
                 SELECT k.target FROM l_KIND_OF k WHERE list_contains($st, k.status)), l.reasons, l.programmes
-            FROM ({_lists("SELECT org FROM p_unplaced")}) l JOIN n_Organisation o ON o.id = l.org
+            FROM p_lists l JOIN p_unplaced USING (org) JOIN n_Organisation o ON o.id = l.org
             WHERE NOT list_contains(coalesce(o.levels, []), 'national') AND len(l.programmes) > 0""",
         st=STATUSES,
     )
