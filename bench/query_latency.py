@@ -64,7 +64,7 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     }
 
 
-def _timed(call: Callable[[], Any], repeat: int, warmup: int, budget_s: float) -> list[float]:
+def _timed(call: Callable[[], Any], repeat: int, warmup: int, budget_s: float = 10.0) -> list[float]:
     """`repeat` timed calls after `warmup`, fewer when calls are so slow that they pass `budget_s` (at least 3
     unless they pass 1.5 times it): a case far off its target says so in a few calls, and is profiled."""
     started = time.perf_counter()

@@ -28,6 +28,7 @@ MIXED_RATIO_TARGET = 3.0  # read p99 ÷ read p50 while 20 % of requests write
 MEMORY_TARGET_MB = 4096  # the API server's peak RSS on the embedded store
 FLOOR_RATIO_GOAL = 2.0  # Caleido ÷ DuckDB at the large scale (a goal, not a target)
 BASELINE_RATIO_TARGET = 10
+FLOOR_NAMES = {"signals": "signal", "map": "map_providers"}  # bench/floor's names for the bench's cases
 
 
 def _mark(ok: bool) -> str:
@@ -73,11 +74,11 @@ def load_table(results: dict[str, Any]) -> list[str]:
 def _floor(m: dict[str, Any], case: str) -> tuple[float | None, float | None, bool | None]:
     """DuckDB's p50, Caleido ÷ DuckDB and whether the answers were equal, from bench/floor's result (if run)."""
     floor = m.get("floor") or {}
-    found = (floor.get("cases") or floor).get(case)
+    found = (floor.get("cases") or floor).get(FLOOR_NAMES.get(case, case))
     if not isinstance(found, dict):
         return None, None, None
     duck = found.get("duckdb_p50_ms", (found.get("duckdb") or {}).get("p50_ms"))
-    ratio = found.get("ratio")
+    ratio = found.get("ratio_p50", found.get("ratio"))
     if ratio is None and duck:
         ratio = m["direct"][case]["p50_ms"] / duck
     return duck, ratio, found.get("equal")

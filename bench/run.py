@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import json
 import math
 import os
@@ -170,18 +169,15 @@ def load(store: GraphStore, backend: str, scale: str, graph: Graph, *, reload: b
 
 def floor(store: GraphStore, graph: Graph, workdir: Path, repeat: int) -> dict[str, Any]:
     """DuckDB's answer and time for every case beside Caleido's (bench/floor, FLOOR's), on the unchanged graph:
-    the graph as Parquet, then bench.floor.measure.measure(store, parquet_folder, cases, repeat)."""
-    try:
-        parquet = importlib.import_module("bench.floor.parquet")
-        floor_measure = importlib.import_module("bench.floor.measure")
-    except ImportError:
-        return {"skipped": "bench/floor is not merged yet (i19-floor)"}
-    # TODO(i19-floor): confirm the name of the Parquet writer that takes a bench.synthetic.Graph at the merge.
-    started = time.perf_counter()
+    the graph as Parquet, then bench.floor.measure.measure (it raises when an answer differs)."""
+    from bench.floor import measure as floor_measure
+    from bench.floor import parquet
+
     folder = workdir / "parquet"
-    parquet.write_graph(graph, folder)
-    found: dict[str, Any] = floor_measure.measure(store, folder, query_latency.CASES, repeat)
-    return {**found, "parquet_seconds": time.perf_counter() - started}
+    written = parquet.from_graph(graph, folder)
+    found: dict[str, Any] = floor_measure.measure(store, folder, repeat=repeat)
+    shutil.rmtree(folder, ignore_errors=True)
+    return {**found, "parquet_seconds": written.seconds}
 
 
 def profiles(
