@@ -219,7 +219,7 @@ def ensure_empty(store: Neo4jStore) -> None:
 def bulk_copy_to_neo4j(
     source: GraphStore | tuple[Iterable[NodeRow], Iterable[LinkRow]],
     server: DevServer,
-    connect: Callable[[], Neo4jStore],
+    connect: Callable[[], GraphStore],
     database: str = "neo4j",
     workdir: Path | None = None,
 ) -> BulkReport:
@@ -228,7 +228,7 @@ def bulk_copy_to_neo4j(
     `connect()` opens the target (a Neo4jStore); it is called before (to see that it is empty) and after the import.
     """
     report = BulkReport()
-    target: Neo4jStore = connect()
+    target = _neo4j(connect())
     try:
         refuse_unless_local(target.uri)
         ensure_empty(target)
@@ -261,7 +261,7 @@ def bulk_copy_to_neo4j(
     server.start()
     report.seconds["start"] = time.perf_counter() - started
     started = time.perf_counter()
-    target = connect()  # opening creates the constraints and indexes (migrate.on_open -> ensure_schema)
+    target = _neo4j(connect())  # opening creates the constraints and indexes (migrate.on_open -> ensure_schema)
     try:
         target.ensure_schema()
         target._run_write("CALL db.awaitIndexes(3600)")
@@ -272,6 +272,13 @@ def bulk_copy_to_neo4j(
     finally:
         target.close()
     return report
+
+
+def _neo4j(store: GraphStore) -> Neo4jStore:
+    if not isinstance(store, Neo4jStore):
+        store.close()
+        raise StoreError("the bulk import loads a Neo4j server; copy into the embedded store without --bulk")
+    return store
 
 
 def rebuild_derived(store: GraphStore) -> None:
