@@ -346,13 +346,17 @@ class EmbeddedStore:
     def fetch_links(self, rel: str, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         if not keys:
             return {}
-        sources = sorted({s for s, _ in keys})
-        wanted = set(keys)
-        out = {}
-        for source_id, target_id, values in self._link_rows(rel, "LOAD FROM $rows", {"rows": _ids_table(sources)}):
-            if (source_id, target_id) in wanted:
-                out[(source_id, target_id)] = values
-        return out
+        # The pairs asked for, not every link of their sources: at national scale the sources' other links were
+        # most of what a loader's batch read back and turned into dicts (bench/results/LOG.md, "Large").
+        columns = self._link_columns
+        returns = ", ".join(f"r.{_q(c.name)}" for c in columns)
+        query = (
+            f"LOAD FROM $rows MATCH (a {{id: v_source_id}})-[r:{_q(rel)}]->(b) WHERE b.id = v_target_id "
+            f"RETURN a.id, b.id, {returns}"
+        )
+        pairs = sorted(set(keys))
+        table = _arrow_table([Column("source_id", "string"), Column("target_id", "string")], [], pairs)
+        return {(row[0], row[1]): row_dict(columns, row[2:]) for row in self._rows(query, {"rows": table})}
 
     def _link_rows(
         self, rel: str, ids_from: str = "", params: dict[str, Any] | None = None
@@ -517,10 +521,15 @@ class EmbeddedStore:
         columns = [Column("source_id", "string"), Column("target_id", "string"), *self._link_columns]
         ends = f"MATCH (x_from:{_q(source_cls)} {{id: v_source_id}}) MATCH (x_to:{_q(target_cls)} {{id: v_target_id}})"
         keys = _arrow_table(columns[:2], [{"source_id": s, "target_id": t} for s, t in latest])
+        # Which links exist: from each source along its own links of this type (links point from the many to the
+        # few, so a source has few), matching both ends first let Ladybug join every stored link of the type,
+        # a lookup that grew with the store (bench/results/LOG.md, "Large").
         stored = {
             (row[0], row[1])
             for row in self._rows(
-                f"LOAD FROM $rows {ends} MATCH (x_from)-[:{_q(rel)}]->(x_to) RETURN x_from.id, x_to.id", {"rows": keys}
+                f"LOAD FROM $rows MATCH (x_from:{_q(source_cls)} {{id: v_source_id}})-[:{_q(rel)}]->"
+                f"(x_to:{_q(target_cls)}) WHERE x_to.id = v_target_id RETURN x_from.id, x_to.id",
+                {"rows": keys},
             )
         }
         inline = ", ".join(f"{_q(c.name)}: v_{c.name}" for c in self._link_columns)
