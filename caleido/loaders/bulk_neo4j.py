@@ -30,6 +30,7 @@ from caleido.graph import entry_rows, migrate, search_keys
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.graph.schema import COMMON_LABEL, Column, link_columns, node_classes, node_columns
 from caleido.graph.store import ENTRIES, GraphStore
+from caleido.loaders.copy import rebuild_derived
 from caleido.loaders.export import iter_rows
 from caleido.ontology.records import LinkRow, NodeRow
 
@@ -266,9 +267,7 @@ def bulk_copy_to_neo4j(
         target.ensure_schema()
         target._run_write("CALL db.awaitIndexes(3600)")
         report.seconds["schema"] = time.perf_counter() - started
-        started = time.perf_counter()
-        rebuild_derived(target)
-        report.seconds["reindex"] = time.perf_counter() - started
+        report.seconds["reindex"] = rebuild_derived(target)
     finally:
         target.close()
     return report
@@ -279,16 +278,3 @@ def _neo4j(store: GraphStore) -> Neo4jStore:
         store.close()
         raise StoreError("the bulk import loads a Neo4j server; copy into the embedded store without --bulk")
     return store
-
-
-def rebuild_derived(store: GraphStore) -> None:
-    """The derived data, rebuilt once from the facts just imported (DESIGN §8).
-
-    BULK: the call site for caleido.graph.derived.reindex (engineer AGG); until that module exists there is no
-    derived data to build.
-    """
-    try:
-        from caleido.graph.derived import reindex  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
-    reindex(store)
