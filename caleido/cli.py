@@ -257,7 +257,9 @@ def _bulk_copy(from_uri: str, to_uri: str, dev_dir: Path | None) -> None:
                 "--bulk copies into a Neo4j server (neo4j:// or bolt://); for the embedded store copy without it"
             )
         bulk_neo4j.refuse_unless_local(to_uri)
-        server = bulk_neo4j.DevServer(dev_dir or bulk_neo4j.ROOT / ".cache" / "neo4j")
+        server = bulk_neo4j.DevServer(
+            dev_dir or bulk_neo4j.ROOT / ".cache" / "neo4j", settings.neo4j_password.get_secret_value()
+        )
         with open_store(from_uri, settings, read_only=True) as source:
             report = bulk_neo4j.bulk_copy_to_neo4j(
                 source, server, lambda: open_store(to_uri, settings), settings.neo4j_database or "neo4j"

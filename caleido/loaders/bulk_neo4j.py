@@ -72,13 +72,18 @@ def refuse_unless_local(uri: str) -> None:
 class DevServer:
     """A local server run by scripts/neo4j-dev (NEO4J_DEV_DIR): stop, neo4j-admin, start."""
 
-    def __init__(self, dev_dir: Path, script: Path = DEV_SCRIPT):
+    def __init__(self, dev_dir: Path, password: str | None = None, script: Path = DEV_SCRIPT):
+        """`password`: the one the server was started with (None: scripts/neo4j-dev's default)."""
         self.dev_dir = Path(dev_dir)
+        self.password = password
         self.script = script
         self.home = self.dev_dir / "home"
 
     def _run(self, *args: str) -> str:
         env = {**os.environ, "NEO4J_DEV_DIR": str(self.dev_dir)}
+        env.pop("NEO4J_PASSWORD", None)
+        if self.password is not None:
+            env["NEO4J_PASSWORD"] = self.password
         done = subprocess.run([str(self.script), *args], env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise StoreError(f"scripts/neo4j-dev {args[0]} failed: {done.stderr.strip()[-2000:]}")
