@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from caleido.cli import app
 from caleido.errors import StoreError
 from caleido.graph import usecases
 from caleido.graph.embedded import EmbeddedStore
@@ -75,3 +77,13 @@ def test_the_seed_copied_in_bulk_answers_as_the_embedded_store(own_neo4j: dict[s
 def test_a_remote_server_or_aura_is_refused_with_the_reason(uri: str) -> None:
     with pytest.raises(StoreError, match="needs the server's files"):
         refuse_unless_local(uri)
+
+
+def test_copy_bulk_to_aura_says_to_copy_without_it(tmp_path: Path) -> None:
+    aura = "neo4j+s://abc123.databases.neo4j.io"
+    answer = CliRunner().invoke(
+        app, ["copy", "--from", f"embedded:{tmp_path}", "--to", aura, "--bulk"], env={"COLUMNS": "300"}
+    )
+    assert answer.exit_code != 0
+    assert "needs the server's files" in answer.output and "without --bulk" in answer.output
+    assert not any(tmp_path.iterdir())  # refused before anything was opened
