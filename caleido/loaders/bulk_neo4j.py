@@ -133,8 +133,12 @@ class _CsvFile:
         self._options = pa_csv.WriteOptions(include_header=False, quoting_style="all_valid")
         self.rows = 0
 
-    def write(self, rows: list[Mapping[str, Any]]) -> None:
-        data = {c.name: [_cell(c, row.get(c.name)) for row in rows] for c in self.columns}
+    def write(self, rows: list[tuple[tuple[str, ...], Mapping[str, Any]]]) -> None:
+        """Rows as (the leading columns' values, e.g. a link's ends; the rest by column name)."""
+        lead = len(rows[0][0]) if rows else 0
+        data: dict[str, list[Any]] = {c.name: [row[0][i] for row in rows] for i, c in enumerate(self.columns[:lead])}
+        for c in self.columns[lead:]:  # only lists need a Python step per value
+            data[c.name] = [_cell(c, r[1].get(c.name)) for r in rows] if c.is_list else [r[1].get(c.name) for r in rows]
         pa_csv.write_csv(pa.Table.from_pydict(data, schema=self.schema), self._file, self._options)
         self.rows += len(rows)
 
@@ -149,11 +153,11 @@ class _Files:
     def __init__(self, folder: Path, prefix: str, columns: dict[str, list[Column]]):
         self.folder, self.prefix, self.columns = folder, prefix, columns
         self.files: dict[str, _CsvFile] = {}
-        self.pending: dict[str, list[Mapping[str, Any]]] = {}
+        self.pending: dict[str, list[tuple[tuple[str, ...], Mapping[str, Any]]]] = {}
 
-    def add(self, key: str, row: Mapping[str, Any]) -> None:
+    def add(self, key: str, lead: tuple[str, ...], values: Mapping[str, Any]) -> None:
         rows = self.pending.setdefault(key, [])
-        rows.append(row)
+        rows.append((lead, values))
         if len(rows) >= CHUNK:
             self._flush(key)
 
@@ -175,7 +179,7 @@ def write_csv(folder: Path, nodes: Iterable[NodeRow], links: Iterable[LinkRow]) 
     stored = search_keys.stored_columns({cls.name: node_columns(cls) for cls in node_classes()})
     node_files = _Files(folder, "node", stored)
     for node in nodes:
-        node_files.add(node.cls, search_keys.stored_values(node))
+        node_files.add(node.cls, (), search_keys.stored_values(node))
     args: list[str] = []
     node_count = 0
     for cls, data in node_files.close().items():
@@ -185,14 +189,14 @@ def write_csv(folder: Path, nodes: Iterable[NodeRow], links: Iterable[LinkRow]) 
         node_count += data.rows
     # The version stamp, so the imported database opens as current (caleido.graph.migrate).
     entries = _CsvFile(folder / "entries.csv", entry_rows.ENTRY_COLUMNS)
-    entries.write([entry_rows.entry_row(migrate.stamp(migrate.current_version(), None))])
+    entries.write([((), entry_rows.entry_row(migrate.stamp(migrate.current_version(), None)))])
     entries.close()
     (folder / "entries-header.csv").write_text(_header(entry_rows.ENTRY_COLUMNS, []), encoding="utf-8")
     args.append(f"--nodes={ENTRIES}={folder / 'entries-header.csv'},{entries.path}")
     columns = [Column(":START_ID", "string"), Column(":END_ID", "string"), *link_columns()]
     link_files = _Files(folder, "link", _AllSame(columns))
     for link in links:
-        link_files.add(link.rel, {":START_ID": link.source_id, ":END_ID": link.target_id, **link.values})
+        link_files.add(link.rel, (link.source_id, link.target_id), link.values)
     link_count = 0
     for rel, data in link_files.close().items():
         header = folder / f"link-{rel}-header.csv"
