@@ -387,7 +387,14 @@ class Neo4jStore:
 
     # ------------------------------------------------------------ writes
 
-    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
+    def write(
+        self,
+        nodes: list[NodeRow],
+        links: list[LinkRow],
+        entries: Entries = (),
+        expect: Expects = (),
+        derive: bool = True,
+    ) -> None:
         if not nodes and not links and not entries:
             return
         entry_rows.must_be_written(expect, (node.id for node in nodes), ((e.kind, e.id) for e in entries))

@@ -141,7 +141,14 @@ class GraphStore(Protocol):
         """Stored columns of links of one type, by (source id, target id)."""
         ...
 
-    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
+    def write(
+        self,
+        nodes: list[NodeRow],
+        links: list[LinkRow],
+        entries: Entries = (),
+        expect: Expects = (),
+        derive: bool = True,
+    ) -> None:
         """Upsert nodes and links on their ids and entries on (kind, id) in one transaction, once every
         expectation holds (else WriteConflict, and nothing is written)."""
         ...

@@ -27,8 +27,15 @@ class ProjectedStore:
         self.uri = store.uri
         self.dialect: Dialect = store.dialect
 
-    def write(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = (), expect: Expects = ()) -> None:
-        self.inner.write(nodes, links, [self._own_mark(e) for e in entries], expect)
+    def write(
+        self,
+        nodes: list[NodeRow],
+        links: list[LinkRow],
+        entries: Entries = (),
+        expect: Expects = (),
+        derive: bool = True,
+    ) -> None:
+        self.inner.write(nodes, links, [self._own_mark(e) for e in entries], expect, derive)
         if nodes or links:
             self.projection.written(nodes, links)
 
