@@ -38,6 +38,7 @@ from bench.load_rate import baseline_rate, loader_rate
 from bench.stores import fresh_store, neo4j_env, reopen, served
 from bench.synthetic import SCALES, Graph, cached
 from caleido.graph.store import GraphStore
+from caleido.loaders.bulk_neo4j import DevServer, bulk_copy_to_neo4j
 
 RESULTS = Path(__file__).parent / "results"
 # Seconds per scale, both stores together; the run stops a scale cleanly between steps once they are spent.
@@ -115,7 +116,12 @@ def _measure(
     rate = args.load_rates.get(backend)
     step(clock, out, "load", expected=len(graph.links) / rate if rate else 0.0)
     store = fresh_store(backend, workdir, neo4j)
-    out["load"] = load(store, backend, scale, graph, reload=cheap)
+    if backend == "neo4j" and scale in args.bulk_at and neo4j and "NEO4J_DEV_DIR" in neo4j:
+        store.close()  # the import stops and starts the server
+        out["load"] = bulk_load(graph, neo4j)
+        store = reopen(backend, "", neo4j)
+    else:
+        out["load"] = load(store, backend, scale, graph, reload=cheap)
     args.load_rates[backend] = out["load"]["links_per_s"]
     clock.say(f"    loaded {out['load']['links_per_s']:,.0f} links/s")
     step(clock, out, "use cases, direct")
@@ -157,13 +163,23 @@ def through_server(base: str, key: str, args: argparse.Namespace, out: dict[str,
 
 
 def load(store: GraphStore, backend: str, scale: str, graph: Graph, *, reload: bool) -> dict[str, Any]:
-    """The graph into the empty store, by the path the store would take at this scale."""
-    # TODO(i19-bulk): Neo4j at the large scale through bulk_copy_to_neo4j (neo4j-admin database import) once
-    # i19-bulk is merged; until then the normal loader, marked as such in the results.
-    bulk_wanted = backend == "neo4j" and scale == "large"
+    """The graph into the empty store through the loader (plan_and_write)."""
+    path = "loader" + (" (Neo4j named by NEO4J_URI: no bulk import)" if (backend, scale) == ("neo4j", "large") else "")
+    return {**loader_rate(store, graph, reload=reload), "path": path}
+
+
+def bulk_load(graph: Graph, neo4j: dict[str, str]) -> dict[str, Any]:
+    """The graph into the bench's own empty Neo4j through neo4j-admin database import (BULK's bulk_copy_to_neo4j),
+    the derived data rebuilt after it; the rate over every step."""
+    server = DevServer(Path(neo4j["NEO4J_DEV_DIR"]), neo4j["NEO4J_PASSWORD"])
+    done = bulk_copy_to_neo4j((graph.nodes, graph.links), server, lambda: reopen("neo4j", "", neo4j))
     return {
-        **loader_rate(store, graph, reload=reload),
-        "path": "loader" + (" (bulk not merged yet)" if bulk_wanted else ""),
+        "path": "bulk (neo4j-admin database import)",
+        "nodes": done.nodes,
+        "links": done.links,
+        "seconds": done.seconds,
+        "nodes_per_s": done.nodes / done.total_seconds,
+        "links_per_s": done.links_per_s,
     }
 
 
@@ -247,6 +263,7 @@ def main() -> None:
     parser.add_argument("--budget", nargs="*", default=[], help="seconds for a scale, e.g. large=1800")
     parser.add_argument("--minutes", type=float, help="the whole run's limit: no scale's budget goes past it")
     parser.add_argument("--profile-at", nargs="*", default=["large"], help="scales whose missed targets are profiled")
+    parser.add_argument("--bulk-at", nargs="*", default=["large"], help="scales Neo4j is loaded at by its bulk import")
     parser.add_argument("--server-buffer-pool-mb", type=int, default=SERVER_BUFFER_POOL_MB)
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results (a trial run elsewhere)")
     args = parser.parse_args()

@@ -31,8 +31,9 @@ BENCH_NEO4J_DIR = ROOT / ".cache" / "neo4j-bench"
 
 def neo4j_env() -> dict[str, str]:
     """NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD of the server to measure, starting one if none is named."""
-    if os.environ.get("NEO4J_URI"):
-        return {k: os.environ.get(k, "") for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD")}
+    if os.environ.get("NEO4J_URI"):  # with NEO4J_DEV_DIR when scripts/neo4j-dev runs it: the bulk import may
+        names = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DEV_DIR")
+        return {k: os.environ[k] for k in names if k in os.environ}
     env = {
         **os.environ,
         "NEO4J_DEV_DIR": str(BENCH_NEO4J_DIR),
@@ -41,7 +42,7 @@ def neo4j_env() -> dict[str, str]:
     }
     out = subprocess.run([str(ROOT / "scripts" / "neo4j-dev"), "start"], env=env, check=True, capture_output=True)
     pairs = (line.partition("=") for line in out.stdout.decode().splitlines() if "=" in line)
-    return {key: value for key, _, value in pairs}
+    return {key: value for key, _, value in pairs} | {"NEO4J_DEV_DIR": str(BENCH_NEO4J_DIR)}  # ours: bulk may import
 
 
 def wipe_neo4j(env: dict[str, str]) -> None:
