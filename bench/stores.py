@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -30,8 +31,9 @@ BENCH_NEO4J_DIR = ROOT / ".cache" / "neo4j-bench"
 
 def neo4j_env() -> dict[str, str]:
     """NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD of the server to measure, starting one if none is named."""
-    if os.environ.get("NEO4J_URI"):
-        return {k: os.environ.get(k, "") for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD")}
+    if os.environ.get("NEO4J_URI"):  # with NEO4J_DEV_DIR when scripts/neo4j-dev runs it: the bulk import may
+        names = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DEV_DIR")
+        return {k: os.environ[k] for k in names if k in os.environ}
     env = {
         **os.environ,
         "NEO4J_DEV_DIR": str(BENCH_NEO4J_DIR),
@@ -40,7 +42,7 @@ def neo4j_env() -> dict[str, str]:
     }
     out = subprocess.run([str(ROOT / "scripts" / "neo4j-dev"), "start"], env=env, check=True, capture_output=True)
     pairs = (line.partition("=") for line in out.stdout.decode().splitlines() if "=" in line)
-    return {key: value for key, _, value in pairs}
+    return {key: value for key, _, value in pairs} | {"NEO4J_DEV_DIR": str(BENCH_NEO4J_DIR)}  # ours: bulk may import
 
 
 def wipe_neo4j(env: dict[str, str]) -> None:
@@ -60,17 +62,41 @@ def fresh_store(backend: str, workdir: Path, neo4j: dict[str, str] | None = None
     return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])
 
 
+def reopen(backend: str, uri: str, neo4j: dict[str, str] | None = None) -> GraphStore:
+    """The store measured, opened again (after the server that owned it has stopped)."""
+    if backend == "embedded":
+        return EmbeddedStore(uri.removeprefix("embedded:"), buffer_pool_mb=get_settings().embedded_buffer_pool_mb)
+    assert neo4j is not None
+    return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str  # the URL
+    pid: int
+
+    def peak_rss_mb(self) -> float:
+        """The most memory the server process has held so far (VmHWM: its high-water mark, in kB)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmHWM for process {self.pid}")
+
+
 @contextmanager
-def served(uri: str, workdir: Path, neo4j: dict[str, str] | None = None) -> Iterator[str]:
-    """`caleido serve` over a store in a subprocess on 127.0.0.1; yields its base URL."""
+def served(
+    uri: str, workdir: Path, neo4j: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`caleido serve` over a store in a subprocess on 127.0.0.1 (`env`: settings of its own, e.g.
+    CALEIDO_EMBEDDED_BUFFER_POOL_MB); yields its URL and process id. Its key store is workdir/keys.sqlite3."""
     port = _free_port()
-    env = {**os.environ, **(neo4j or {}), "CALEIDO_KEYS_FILE": str(workdir / "keys.sqlite3")}
+    env = {**os.environ, **(neo4j or {}), "CALEIDO_KEYS_FILE": str(workdir / "keys.sqlite3"), **(env or {})}
     command = [sys.executable, "-m", "caleido", "serve", "--store", uri, "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -85,7 +111,7 @@ def served(uri: str, workdir: Path, neo4j: dict[str, str] | None = None) -> Iter
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"caleido serve did not come up on {base}")
             time.sleep(0.2)
-        yield base
+        yield Server(base, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -7,14 +7,16 @@ shape: `label: {nl, en}`, `links: [{rel, to, ...}]`) and turned into store rows 
 pydantic models, so every row is valid per the ontology; `tests/bench/test_synthetic.py` checks a small
 graph against the loader's full validation (references, pairs, SHACL) as well.
 
-    python -m bench.synthetic medium      # counts per class and relationship type
+    python -m bench.synthetic medium      # counts per class and relationship type (and the graph cached)
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import pickle
 import random
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,8 +30,8 @@ from typing import Any, BinaryIO, TypeVar
 from caleido.loaders.raw import RawBatch, RawLink, RawNode
 from caleido.loaders.sources import SEED_FOLDER, read_paths
 from caleido.loaders.validate import validate_batch
-from caleido.ontology.model import load_ontology
-from caleido.ontology.records import LinkRow, NodeRow, Origin, fields_to_columns, link_model, node_model
+from caleido.ontology.model import Field, FieldKind, load_ontology
+from caleido.ontology.records import LinkRow, NodeRow, Origin, fields_to_columns, node_model
 
 T = TypeVar("T")
 AGENT = "bench:synthetic"
@@ -115,6 +117,20 @@ class LinkSpill:
         self._buffer: list[LinkRow] = []
         self._count = 0
 
+    @classmethod
+    def written(cls, path: Path, count: int) -> LinkSpill:
+        """A spill written before (a cached graph's): read only."""
+        spill = cls.__new__(cls)
+        spill.path, spill._file, spill._buffer, spill._count = path, None, [], count
+        return spill
+
+    def close(self) -> None:
+        """Everything appended on disk; the spill is read only from now on."""
+        if self._file is not None:
+            self._flush()
+            self._file.close()
+            self._file = None
+
     def append(self, row: LinkRow) -> None:
         self._buffer.append(row)
         self._count += 1
@@ -136,10 +152,7 @@ class LinkSpill:
         return self._count
 
     def __iter__(self) -> Iterator[LinkRow]:
-        if self._file is not None:  # the first read closes the file for writing
-            self._flush()
-            self._file.close()
-            self._file = None
+        self.close()  # the first read closes the file for writing
         with self.path.open("rb") as file:
             while True:
                 try:
@@ -179,6 +192,52 @@ def generate(scale: str, seed: int = 7, spill: Path | None = None) -> Graph:
         graph.nodes.append(node)
         graph.links.extend(links)
     return graph
+
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "synthetic"
+# What a generated graph is made of: this generator, the seed, and the ontology and loaders that make rows of it.
+INPUTS = (Path(__file__), SEED_FOLDER, ROOT / "caleido" / "ontology", ROOT / "caleido" / "loaders")
+
+
+def inputs_hash() -> str:
+    """A hash of every file the generated rows depend on: a change to any of them makes a new graph."""
+    digest = hashlib.sha256()
+    for root in INPUTS:
+        files = (
+            [root]
+            if root.is_file()
+            else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
+        for path in files:
+            digest.update(str(path.relative_to(root.parent)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cached(scale: str, seed: int = 7, folder: Path = CACHE) -> Graph:
+    """The graph of a scale from .cache/synthetic (nodes pickled, links in their spill file), generated and kept
+    there first when the generator's inputs changed since (older graphs are removed)."""
+    here = folder / f"{scale}-{seed}-{inputs_hash()}"
+    done = here / "count"
+    if not done.exists():
+        for old in folder.glob(f"{scale}-{seed}-*"):
+            shutil.rmtree(old)
+        here.mkdir(parents=True)
+        graph = generate(scale, seed, spill=here / "links.pickle")
+        assert isinstance(graph.links, LinkSpill)
+        graph.links.close()
+        with (here / "nodes.pickle").open("wb") as file:
+            pickle.dump(
+                [(n.cls, n.id, n.values, n.origin, n.explicit) for n in graph.nodes],
+                file,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        done.write_text(str(len(graph.links)))  # last: a graph cut off half-way is never read
+        return graph
+    with (here / "nodes.pickle").open("rb") as file:
+        nodes = [NodeRow(*row) for row in pickle.load(file)]
+    return Graph(nodes, LinkSpill.written(here / "links.pickle", int(done.read_text())))
 
 
 # ---------------------------------------------------------------- records
@@ -481,14 +540,31 @@ def _link_row(raw: RawLink, rels: dict[str, Any], classes: dict[str, str]) -> Li
     pair = (classes[raw.source_id], classes[raw.data["to"]])
     if pair not in rel.pairs:
         raise ValueError(f"generator bug: {rel.name} {pair} is not allowed by the ontology")
-    model = link_model().model_validate(raw.data)
-    values = fields_to_columns(load_ontology().link_fields, model)
-    return LinkRow(rel.name, raw.source_id, raw.data["to"], values, ORIGIN)
+    return LinkRow(
+        rel.name, raw.source_id, raw.data["to"], _link_columns(load_ontology().link_fields, raw.data), ORIGIN
+    )
+
+
+def _link_columns(fields: tuple[Field, ...], data: dict[str, Any]) -> dict[str, Any]:
+    """A link's store columns straight from its record, without the link model (which cost most of the
+    generation's time at the large scale: five million links). The generator writes valid values only, its
+    times in UTC, and no language texts on links; tests/bench/test_synthetic.py checks the rows against the
+    loader's full validation."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        value = data.get(f.name)
+        if f.many:
+            out[f.name] = list(value) if value else []
+        elif value is not None and f.kind is FieldKind.DATETIME:
+            out[f.name] = value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        else:
+            out[f.name] = value
+    return out
 
 
 def main(argv: list[str]) -> None:
     scale = argv[0] if argv else "medium"
-    graph = generate(scale)
+    graph = cached(scale)  # kept for the benchmark too: `make bench-large` then starts with it
     nodes, links = graph.counts()
     print(f"{scale}: {sum(nodes.values())} nodes, {sum(links.values())} relationships")
     for name, n in sorted((nodes + links).items()):

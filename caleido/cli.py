@@ -14,9 +14,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from caleido.api.keys_cli import keys_app
-from caleido.errors import CaleidoError, InvalidData
+from caleido.errors import CaleidoError, InvalidData, StoreError
 from caleido.exit_codes import EXIT_CODES, ExitCode
-from caleido.graph.open import open_store
+from caleido.graph.open import NEO4J_SCHEMES, open_store
 from caleido.graph.store import GraphStore, StoreCounts
 from caleido.loaders.copy import copy_store
 from caleido.loaders.export import DEFAULT_FORMAT, WRITERS, ExportFormat, Writer, formats_help
@@ -212,8 +212,27 @@ def export(
 def copy(
     from_uri: Annotated[str, typer.Option("--from", help="Store to copy from (embedded:PATH or a Neo4j URI).")],
     to_uri: Annotated[str, typer.Option("--to", help="Store to copy into; existing data is upserted, never deleted.")],
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Into an EMPTY local Neo4j: write CSV and run neo4j-admin database import (the server is stopped "
+            "and started again), then build the schema and the derived data.",
+        ),
+    ] = False,
+    neo4j_dev_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--neo4j-dev-dir",
+            envvar="NEO4J_DEV_DIR",
+            help="With --bulk: the folder of the local server scripts/neo4j-dev runs (default .cache/neo4j).",
+        ),
+    ] = None,
 ) -> None:
     """Copy the whole graph, provenance included, from one store to another."""
+    if bulk:
+        _bulk_copy(from_uri, to_uri, neo4j_dev_dir)
+        return
     with (
         _errors_to_exit(),
         open_store(from_uri, get_settings()) as source,
@@ -226,6 +245,30 @@ def copy(
         f"Copied {from_uri} -> {to_uri}: new {created}, changed {updated}, unchanged {sum(report.unchanged.values())}."
     )
     out.print(_counts_table(counts, f"Caleido store {to_uri}"))
+
+
+def _bulk_copy(from_uri: str, to_uri: str, dev_dir: Path | None) -> None:
+    from caleido.loaders import bulk_neo4j
+
+    settings = get_settings()
+    with _errors_to_exit():
+        if not to_uri.startswith(NEO4J_SCHEMES):
+            raise StoreError(
+                "--bulk copies into a Neo4j server (neo4j:// or bolt://); for the embedded store copy without it"
+            )
+        bulk_neo4j.refuse_unless_local(to_uri)
+        server = bulk_neo4j.DevServer(
+            dev_dir or bulk_neo4j.ROOT / ".cache" / "neo4j", settings.neo4j_password.get_secret_value()
+        )
+        with open_store(from_uri, settings, read_only=True) as source:
+            report = bulk_neo4j.bulk_copy_to_neo4j(
+                source, server, lambda: open_store(to_uri, settings), settings.neo4j_database or "neo4j"
+            )
+        steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.seconds.items())
+        out.print(
+            f"Imported {report.nodes} nodes and {report.links} links into {to_uri} in {report.total_seconds:.1f} s "
+            f"({report.links_per_s:,.0f} links/s; {steps})."
+        )
 
 
 @app.command()

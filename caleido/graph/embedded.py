@@ -17,6 +17,7 @@ import threading
 import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -349,13 +350,36 @@ class EmbeddedStore:
     def fetch_links(self, rel: str, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         if not keys:
             return {}
-        sources = sorted({s for s, _ in keys})
-        wanted = set(keys)
-        out = {}
-        for source_id, target_id, values in self._link_rows(rel, "LOAD FROM $rows", {"rows": _ids_table(sources)}):
-            if (source_id, target_id) in wanted:
-                out[(source_id, target_id)] = values
+        # The pairs asked for, not every link of their sources: at national scale the sources' other links were
+        # most of what a loader's batch read back and turned into dicts (bench/results/LOG.md, "Large"). Which
+        # pairs exist is asked first, by ids alone: reading the columns costs per link Ladybug looks at, not per
+        # link found, so the columns are read only for the pairs that exist (none, for a batch of new links).
+        classes = self.find_classes({i for pair in keys for i in pair})
+        columns = self._link_columns
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for (source_cls, target_cls), pairs in group_by(
+            keys, lambda k: (classes.get(k[0], UNKNOWN_CLASS), classes.get(k[1], UNKNOWN_CLASS))
+        ).items():
+            if (source_cls, target_cls) not in _pairs_of(rel):  # an end missing, or no such link can exist
+                continue
+            found = [(row[0], row[1]) for row in self._pairs_stored(rel, source_cls, target_cls, pairs, ())]
+            for row in self._pairs_stored(rel, source_cls, target_cls, found, columns) if found else []:
+                out[(row[0], row[1])] = row_dict(columns, row[2:])
         return out
+
+    def _pairs_stored(
+        self, rel: str, source_cls: str, target_cls: str, pairs: Collection[tuple[str, str]], columns: Sequence[Column]
+    ) -> list[list[Any]]:
+        """The stored links of one type among (source id, target id) pairs: their ids, then `columns`. Found from
+        each source along its own links: matching both ends first made Ladybug join every stored link of the
+        type, a lookup that grew with the store."""
+        returns = "".join(f", r.{_q(c.name)}" for c in columns)
+        query = (
+            f"LOAD FROM $rows MATCH (a:{_q(source_cls)} {{id: v_source_id}})-[r:{_q(rel)}]->(b:{_q(target_cls)}) "
+            f"WHERE b.id = v_target_id RETURN a.id, b.id{returns}"
+        )
+        table = _arrow_table([Column("source_id", "string"), Column("target_id", "string")], [], sorted(set(pairs)))
+        return self._rows(query, {"rows": table})
 
     def _link_rows(
         self, rel: str, ids_from: str = "", params: dict[str, Any] | None = None
@@ -523,13 +547,7 @@ class EmbeddedStore:
     ) -> int:
         columns = [Column("source_id", "string"), Column("target_id", "string"), *self._link_columns]
         ends = f"MATCH (x_from:{_q(source_cls)} {{id: v_source_id}}) MATCH (x_to:{_q(target_cls)} {{id: v_target_id}})"
-        keys = _arrow_table(columns[:2], [{"source_id": s, "target_id": t} for s, t in latest])
-        stored = {
-            (row[0], row[1])
-            for row in self._rows(
-                f"LOAD FROM $rows {ends} MATCH (x_from)-[:{_q(rel)}]->(x_to) RETURN x_from.id, x_to.id", {"rows": keys}
-            )
-        }
+        stored = {(row[0], row[1]) for row in self._pairs_stored(rel, source_cls, target_cls, latest, ())}
         inline = ", ".join(f"{_q(c.name)}: v_{c.name}" for c in self._link_columns)
         sets = ", ".join(f"x_rel.{_q(c.name)} = v_{c.name}" for c in self._link_columns)
 
@@ -539,7 +557,12 @@ class EmbeddedStore:
 
         return self._load(
             columns, *part(False), f"{ends} CREATE (x_from)-[x_rel:{_q(rel)} {{{inline}}}]->(x_to)"
-        ) + self._load(columns, *part(True), f"{ends} MATCH (x_from)-[x_rel:{_q(rel)}]->(x_to) SET {sets}")
+        ) + self._load(
+            columns,
+            *part(True),
+            f"MATCH (x_from:{_q(source_cls)} {{id: v_source_id}})-[x_rel:{_q(rel)}]->(x_to:{_q(target_cls)}) "
+            f"WHERE x_to.id = v_target_id SET {sets}",
+        )
 
     def _load(
         self, columns: list[Column], rows: Sequence[Mapping[str, Any]], keys: Sequence[tuple[str, ...]], statement: str
@@ -570,6 +593,12 @@ def _close(statement: Any) -> None:
     close = getattr(statement, "close", None)
     if callable(close):
         close()
+
+
+@cache
+def _pairs_of(rel: str) -> frozenset[tuple[str, str]]:
+    """The (source class, target class) pairs a relationship type connects."""
+    return frozenset(next((r.pairs for r in relationships() if r.name == rel), ()))
 
 
 def _ids_table(ids: Collection[str]) -> pa.Table:

@@ -259,10 +259,12 @@ def plan_and_write(
     entries: Sequence[Entry] = (),
     expect: Sequence[Expected] = (),
     attempts: int = 3,
+    derive: bool = True,
 ) -> WriteReport:
     """Write the new and changed rows of a validated batch in one transaction, with their history and revisions
     and the caller's `entries`, once the caller's `expect` and the plan's own expectations hold. A batch whose
-    rows changed while it was planned is planned again (`attempts` in all); then WriteConflict."""
+    rows changed while it was planned is planned again (`attempts` in all); then WriteConflict. `derive=False`
+    leaves the derived entries alone (a bulk load into an empty store, which rebuilds them once at its end)."""
     author = author or Author(OPERATOR, iso(now_utc()))
     attempt = 1
     while True:
@@ -273,7 +275,7 @@ def plan_and_write(
         if planned.nodes or planned.links:
             all_entries.append(write_mark())
         try:
-            store.write(planned.nodes, planned.links, all_entries, [*planned.expect, *expect])
+            store.write(planned.nodes, planned.links, all_entries, [*planned.expect, *expect], derive=derive)
             return planned.report
         except WriteConflict:
             if attempt >= attempts:
