@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
 
+from caleido.graph.derived.core import reindex
 from caleido.graph.store import GraphStore, StoreCounts
 from caleido.graph.sync import FIRST_ASSERTION, WriteReport, plan_and_write
 from caleido.loaders.export import iter_rows
@@ -35,18 +36,8 @@ def _exact(row: T) -> T:
 
 
 def rebuild_derived(store: GraphStore) -> float:
-    """Rebuild the derived data from the facts as stored (after a load that skipped it); the seconds it took.
-
-    BULK: the call site for caleido.graph.derived.reindex (engineer AGG's); until that module is merged there is
-    no derived data to build.
-    """
+    """Rebuild the derived data from the facts as stored (after a load that skipped it); the seconds it took."""
     started = time.perf_counter()
-    try:
-        from caleido.graph.derived.core import reindex  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError as exc:  # only the module's absence (before the merge); any other fault is raised
-        if exc.name not in ("caleido.graph.derived", "caleido.graph.derived.core"):
-            raise
-        return 0.0
     reindex(store)
     return time.perf_counter() - started
 
