@@ -20,10 +20,11 @@ from caleido.errors import ReviewConflict, WriteConflict
 from caleido.graph.derived import core
 from caleido.graph.open import open_store
 from caleido.graph.store import Expected, GraphStore
+from caleido.graph.sync import Author, plan_and_write
 from caleido.loaders.review import review
 from caleido.ontology.records import LinkRow, NodeRow
 from caleido.settings import get_settings
-from tests.helpers import BACKENDS, open_backend
+from tests.helpers import BACKENDS, FIXTURES, load, open_backend
 
 STATUSES = ("accepted", "proposed", "rejected")
 GRADES = ("not-assessed", "well-described", "effective-first", "effective-good")
@@ -212,3 +213,108 @@ def test_a_store_written_before_derived_data_opens_stale(tmp_path: Path) -> None
         assert core.is_stale(opened) is None
     with open_store(f"embedded:{tmp_path / 'new'}", get_settings()) as fresh:
         assert core.is_stale(fresh) is None
+
+
+# ---------------------------------------------------------------- the reach side
+# From the hand-made regional graph (tests/fixtures/regional): random service areas, region memberships, programmes
+# and their targets, organisation statuses and reviews, and imports through the loader's write path
+# (caleido.graph.sync.plan_and_write, what `caleido load` and the evidence import write with: it plans revisions
+# of accepted rows, so an import may land as a proposal beside the record).
+
+ORGS = ("org-ggd-gg1009", "org-politie-re02", "org-riec-re02", "org-lse", "org-ggd", "org-provincie-netwerk", "org-new")
+REGIONS = ("GM0193", "GM0153", "VR04", "VR05", "PV23", "GG1009", "JZ07", "RE02")
+PROGRAMMES = ("int-advies", "int-pga", "int-lse-advies", "int-new")
+REACH_TARGETS = ("rf-1", "rf-2", "theme-1")
+
+
+def _org(org_id: str, st_: str) -> NodeRow:
+    values = {"label_nl": org_id, "organisation_type": "network", "levels": ["regional"], **_prov(st_)}
+    return NodeRow("Organisation", org_id, values)
+
+
+def _programme(intervention_id: str, st_: str) -> NodeRow:
+    return NodeRow("Intervention", intervention_id, {"label_nl": intervention_id, **_prov(st_)})
+
+
+def _missing(store: GraphStore, rows: list[NodeRow]) -> list[NodeRow]:
+    found = store.find_classes([r.id for r in rows])
+    return [r for r in rows if r.id not in found]
+
+
+reach_steps = st.one_of(
+    st.tuples(st.just("operates_in"), st.sampled_from(ORGS), st.sampled_from(REGIONS), status),
+    st.tuples(st.just("part_of"), st.sampled_from(REGIONS[:2]), st.sampled_from(REGIONS[2:]), status),
+    st.tuples(st.just("org"), st.sampled_from(ORGS), status),
+    st.tuples(
+        st.just("runs"),
+        st.sampled_from(ORGS),
+        st.sampled_from(("RUNS", "PARTICIPATES_IN")),
+        st.sampled_from(PROGRAMMES),
+        status,
+    ),
+    st.tuples(st.just("aims"), st.sampled_from(PROGRAMMES), st.sampled_from(REACH_TARGETS), status),
+    st.tuples(st.just("kind_of"), st.sampled_from(ORGS), st.sampled_from(ORGS), status),
+    st.tuples(st.just("review"), st.sampled_from(ORGS), st.sampled_from(["accept", "reject"])),
+    st.tuples(st.just("import"), st.sampled_from(ORGS), st.sampled_from(REGIONS), st.sampled_from(PROGRAMMES)),
+)
+
+
+def _apply_reach(store: GraphStore, step: tuple[Any, ...]) -> None:
+    kind = step[0]
+    if kind == "operates_in":
+        _, org, region, st_ = step
+        store.write(_missing(store, [_org(org, "accepted")]), [LinkRow("OPERATES_IN", org, region, _prov(st_))])
+    elif kind == "part_of":
+        _, child, parent, st_ = step
+        store.write([], [LinkRow("PART_OF", child, parent, _prov(st_))])
+    elif kind == "org":
+        _, org, st_ = step
+        store.write([_org(org, st_)], [])
+    elif kind == "runs":
+        _, org, rel, programme, st_ = step
+        ends = _missing(store, [_org(org, "accepted"), _programme(programme, "accepted")])
+        store.write(ends, [LinkRow(rel, org, programme, _prov(st_))])
+    elif kind == "aims":
+        _, programme, target, st_ = step
+        rel = "BELONGS_TO" if target.startswith("theme") else "ADDRESSES"
+        store.write(_missing(store, [_programme(programme, "accepted")]), [LinkRow(rel, programme, target, _prov(st_))])
+    elif kind == "kind_of":
+        _, body, general, st_ = step
+        if body != general:
+            ends = _missing(store, [_org(body, "accepted"), _org(general, "accepted")])
+            store.write(ends, [LinkRow("KIND_OF", body, general, _prov(st_))])
+    elif kind == "review":
+        _, org, decision = step
+        if org in store.find_classes([org]):
+            try:
+                review(store, org, decision, "test", "key:1:curator", datetime(2026, 2, 1, tzinfo=UTC))
+            except ReviewConflict:
+                pass
+    elif kind == "import":  # a contributor's batch: new rows land, changes to accepted rows become proposals
+        _, org, region, programme = step
+        author = Author("key:2:researcher", "2026-03-01T00:00:00Z", in_place=False)
+        nodes_ = [_org(org, "proposed"), _programme(programme, "proposed")]
+        links = [
+            LinkRow("OPERATES_IN", org, region, _prov("proposed")),
+            LinkRow("RUNS", org, programme, _prov("proposed")),
+        ]
+        plan_and_write(store, nodes_, links, author)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_maintained_reach_equals_a_recomputation_after_every_write(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    @settings(
+        max_examples=_examples(backend), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.lists(reach_steps, min_size=3, max_size=10))
+    def run(sequence: list[tuple[Any, ...]]) -> None:
+        with open_backend(backend, tmp_path_factory.mktemp("reach")) as store:
+            load(store, FIXTURES / "regional")
+            _check(store)
+            for step in sequence:
+                _apply_reach(store, step)
+                _check(store)
+
+    run()
