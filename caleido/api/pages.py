@@ -390,9 +390,11 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
     form["domain"] = choice(request, "domain", "DomainScheme")
     form["level"] = choice(request, "level", "LevelScheme")
     form["limit"] = bounded_int(request, "limit", PARTNERS_SHOWN, 1, 5_000)
+    form["national_offset"] = bounded_int(request, "national_offset", 0, 0, 1_000_000)
+    form["roles_offset"] = bounded_int(request, "roles_offset", 0, 0, 1_000_000)
     members = usecases.model_members(store, lang=lang, classes=TARGET_CLASSES)
     context: dict[str, Any] = {"form": form, "error": None, "signal": None, "result": None, "view": None}
-    context.update(more_url=None, suggestions=[])
+    context.update(more_url=None, national_more_url=None, roles_more_url=None, suggestions=[])
     status = 200
     if form["municipality"]:
         try:
@@ -415,6 +417,11 @@ def partners_page(request: Request, store: StoreDep, lang: PageLang) -> HTMLResp
             if context["view"]["more"]:
                 more = [*_query_without(request, "limit"), ("limit", min(form["limit"] * 2, 5_000))]
                 context["more_url"] = page_url("/partners", more)
+            for section in ("national", "roles"):  # the next page of the national lines, of the roles
+                after = context["view"][f"{section}_next"]
+                if after is not None:
+                    asked = [*_query_without(request, f"{section}_offset"), (f"{section}_offset", after)]
+                    context[f"{section}_more_url"] = page_url("/partners", asked)
     return render_page(
         request,
         "partners.html",
@@ -455,6 +462,8 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
         level=form["level"],
         include_proposed=form["include_proposed"],
         limit=form["limit"],
+        national_offset=form["national_offset"],
+        roles_offset=form["roles_offset"],
     )
     labels = usecases.labels(store, reason_ids(result) | reason_sources(result))
     place = result.municipality

@@ -15,6 +15,7 @@ from caleido.errors import InvalidParameter
 from caleido.graph import usecases
 from caleido.graph.derived.core import is_stale
 from caleido.graph.usecases import results
+from caleido.graph.usecases.partners import NATIONAL_LIMIT, ROLES_LIMIT
 from caleido.graph.usecases.signals import MAX_SIGNAL, match_signal
 from caleido.loaders.csv_format import BYTE_ORDER_MARK, write_csv
 from caleido.loaders.export import DEFAULT_FORMAT, WRITERS, ExportFormat, formats_help
@@ -244,11 +245,17 @@ def partners(
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Partners per answer")] = PARTNERS_PAGE,
     signal: SignalText = None,
+    national_offset: Offset = 0,
+    national_limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="National lines per answer")] = NATIONAL_LIMIT,
+    roles_offset: Offset = 0,
+    roles_limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Roles per answer")] = ROLES_LIMIT,
 ) -> results.Partners:
     """Partners for a municipality, local first: `partners` are the bodies whose service area holds it (`via` the
     region), ranked by their reasons (programme x factor or theme, their own and, with `general`, those of the
     general record they are one of), a page at a time (`offset`, `limit`; `more` says whether the ranking goes
-    on); `national` the national support lines; `roles` the kinds of organisation named for the municipality.
+    on); `national` the national support lines; `roles` the kinds of organisation named for the municipality,
+    each a page too (`national_offset`, `national_limit`, `national_total`; `roles_offset`, `roles_limit`,
+    `roles_total`), listing per line or role its first reasons and programmes (`more_reasons`, `more_programmes`).
     Ministries, parliament and offices are never offered.
     With `signal`, the factors its words match (`signal` in the answer) rank the partners too."""
     wanted = [*(factor or []), *(theme or [])]
@@ -269,6 +276,10 @@ def partners(
         include_proposed=include_proposed,
         offset=offset,
         limit=limit,
+        national_offset=national_offset,
+        national_limit=national_limit,
+        roles_offset=roles_offset,
+        roles_limit=roles_limit,
     )
     return result if matched is None else result.model_copy(update={"signal": matched})
 

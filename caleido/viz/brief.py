@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from caleido.graph.usecases.results import Brief, Labelled
-from caleido.viz.i18n import Lang, class_label, counted, labelled, text
+from caleido.viz.i18n import LOCALES, Lang, class_label, counted, labelled, text
 from caleido.viz.network import explore_href
 from caleido.viz.partner_map import partner_view
 
@@ -48,4 +50,11 @@ def brief_view(result: Brief, labels: Mapping[str, Labelled], lang: Lang) -> dic
         "gaps": [{"label": labelled(g, lang), "href": explore_href(g.id, lang)} for g in result.gaps],
         "gap_count": counted(len(result.gaps), "brief.factor", lang),
         "statuses": text(lang, statuses),
+        "national_more": _more(result.partners.national_total - len(result.partners.national), lang),
+        "roles_more": _more(result.partners.roles_total - len(result.partners.roles), lang),
     }
+
+
+def _more(left: int, lang: Lang) -> str | None:
+    """'3,199 more in the partner finder' for the lines or roles the brief leaves out."""
+    return text(lang, "brief.more").format(n=format_decimal(left, locale=LOCALES[lang])) if left > 0 else None

@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from caleido.graph.usecases.results import (
     Labelled,
     LocalRole,
@@ -21,7 +23,7 @@ from caleido.graph.usecases.results import (
     Reason,
 )
 from caleido.viz.claims import cited_sources, claim_view
-from caleido.viz.i18n import Lang, class_label, counted, labelled, rel_label, term_label, text
+from caleido.viz.i18n import LOCALES, Lang, class_label, counted, labelled, rel_label, term_label, text
 from caleido.viz.layout import rings_by_depth
 from caleido.viz.network import Network, explore_href
 
@@ -63,7 +65,7 @@ def partner_view(
             "domains": ", ".join(term_label("DomainScheme", v, lang) for v in partner.domains),
             "url": partner.url if (partner.url or "").startswith(("https://", "http://")) else None,
             "phone": partner.phone,
-            **_programmes(partner.programmes, partner.reasons, name, known, lang),
+            **_programmes(partner.programmes, partner.reasons, name, known, lang, partner.more_programmes),
         }
 
     local = [entry(rank, p) for rank, p in enumerate(result.partners[:limit], start=1)]
@@ -76,9 +78,29 @@ def partner_view(
         "roles": roles,
         "count": counted(len(local), "partners.count", lang) + ("+" if result.more else ""),
         "national_count": counted(len(national), "partners.count", lang),
+        "national_page": _page(result.national_offset, len(national), result.national_total, "national", lang),
+        "roles_page": _page(result.roles_offset, len(roles), result.roles_total, "roles", lang),
+        "national_next": _next(result.national_offset, len(national), result.national_total),
+        "roles_next": _next(result.roles_offset, len(roles), result.roles_total),
         "network": _network(result.municipality, [_first(p) for p in shown], name, lang) if shown else None,
         "more": result.more or len(result.partners) > limit,
     }
+
+
+def _page(offset: int, shown: int, total: int, section: str, lang: Lang) -> str | None:
+    """'25 of 3,224 national lines' when the section is a page of more; nothing when it shows them all."""
+    if offset == 0 and shown >= total:
+        return None
+    first = f"{format_decimal(offset + 1, locale=LOCALES[lang])}-" if offset else ""
+    return text(lang, f"partners.{section}.page").format(
+        shown=first + format_decimal(offset + shown, locale=LOCALES[lang]),
+        total=format_decimal(total, locale=LOCALES[lang]),
+    )
+
+
+def _next(offset: int, shown: int, total: int) -> int | None:
+    """The offset of the next page of a section, if there is one."""
+    return offset + shown if shown and offset + shown < total else None
 
 
 def reason_sources(result: Partners) -> set[str]:
@@ -108,10 +130,11 @@ def _programmes(
     name: Callable[[str], str],
     known: Mapping[str, Labelled],
     lang: Lang,
+    more: int = 0,
 ) -> dict[str, Any]:
     """The programmes an organisation runs or joins (the first PROGRAMMES_SHOWN): those its reasons name, or all
-    when no reason names one; each with how it takes part ("as GGD'en" when a general record's link), the claim
-    and the factors or themes of its reasons with theirs."""
+    when no reason names one (`more`: those the answer left out already); each with how it takes part ("as
+    GGD'en" when a general record's link), the claim and the factors or themes of its reasons with theirs."""
     targets: dict[tuple[str, str | None], list[Reason]] = defaultdict(list)
     for reason in reasons:
         targets[(reason.intervention, reason.general)].append(reason)
@@ -137,7 +160,7 @@ def _programmes(
         }
         for link in shown[:PROGRAMMES_SHOWN]
     ]
-    hidden = len(shown) - len(programmes)
+    hidden = len(shown) - len(programmes) + more
     return {"programmes": programmes, "more_programmes": counted(hidden, "programmes.count", lang) if hidden else ""}
 
 
@@ -148,7 +171,7 @@ def _role(role: LocalRole, name: Callable[[str], str], known: Mapping[str, Label
         "href": explore_href(role.id, lang),
         "type": term_label("OrganisationTypeScheme", role.organisation_type, lang),
         "no_body": text(lang, "partners.no_body") if role.bodies_elsewhere else None,
-        **_programmes(role.programmes, role.reasons, name, known, lang),
+        **_programmes(role.programmes, role.reasons, name, known, lang, role.more_programmes),
     }
 
 

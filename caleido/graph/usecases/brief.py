@@ -10,7 +10,7 @@ from collections import defaultdict
 from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import allowed_statuses, label_fields
-from caleido.graph.usecases.partners import partners
+from caleido.graph.usecases.partners import NATIONAL_LIMIT, REASONS_LIMIT, ROLES_LIMIT, capped, partners
 from caleido.graph.usecases.results import Brief, BriefFactor, BriefProgramme, Labelled, LocalRole, Partner
 
 FACTOR_CLASSES = ("RiskFactor", "ProtectiveFactor")
@@ -19,7 +19,16 @@ FACTOR_CLASSES = ("RiskFactor", "ProtectiveFactor")
 def brief(store: GraphStore, municipality: str, *, include_proposed: bool = False) -> Brief:
     """The brief of a municipality (CBS code or name; NotFound otherwise)."""
     statuses = allowed_statuses(include_proposed)
-    found = partners(store, municipality, include_proposed=include_proposed)
+    # The factors, programmes and gaps count every line and role; the brief lists the first page of each (with
+    # their totals), the partner finder the rest.
+    found = partners(
+        store,
+        municipality,
+        include_proposed=include_proposed,
+        national_limit=None,
+        roles_limit=None,
+        reasons_limit=None,
+    )
     offered = [*found.partners, *found.national]
     by_factor: dict[str, set[str]] = defaultdict(set)
     by_programme: dict[str, set[str]] = defaultdict(set)
@@ -38,8 +47,16 @@ def brief(store: GraphStore, municipality: str, *, include_proposed: bool = Fals
                 factors.append(BriefFactor(**label_fields(row), class_=cls, partners=sorted(by_factor[row["id"]])))
             else:
                 gaps.append(Labelled(**label_fields(row)))
+    shown = found.model_copy(
+        update={
+            "national": [capped(p, REASONS_LIMIT) for p in found.national[:NATIONAL_LIMIT]],
+            "national_limit": NATIONAL_LIMIT,
+            "roles": [capped(r, REASONS_LIMIT) for r in found.roles[:ROLES_LIMIT]],
+            "roles_limit": ROLES_LIMIT,
+        }
+    )
     return Brief(
-        partners=found,
+        partners=shown,
         factors=factors,
         programmes=[BriefProgramme(id=i, partners=sorted(p)) for i, p in sorted(by_programme.items())],
         gaps=gaps,

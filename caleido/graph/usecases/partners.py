@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from caleido.graph import queries, search_keys
 from caleido.graph.search_keys import normalise
@@ -40,6 +40,12 @@ from caleido.graph.usecases.results import (
 )
 
 REACH_ORDER: tuple[Reach, ...] = (*NEARNESS, "regional", "national")
+# Pages of the national lines and roles, and the reasons and programmes listed per organisation there: a synthetic
+# national graph has thousands of lines with hundreds of thousands of reasons; the seed has 8 lines, 15 roles and
+# at most 5 reasons and 12 programmes each, so its first page is all of it.
+NATIONAL_LIMIT = 25
+ROLES_LIMIT = 25
+REASONS_LIMIT = 20
 
 
 class UnknownMunicipality(NotFound):
@@ -82,10 +88,16 @@ def partners(
     include_proposed: bool = False,
     offset: int = 0,
     limit: int | None = None,
+    national_offset: int = 0,
+    national_limit: int | None = NATIONAL_LIMIT,
+    roles_offset: int = 0,
+    roles_limit: int | None = ROLES_LIMIT,
+    reasons_limit: int | None = REASONS_LIMIT,
 ) -> Partners:
     """The bodies serving a municipality (a page of them: `limit` from `offset`), the national support lines and
-    the roles named for it, each with its reasons (programme x wanted factor or theme, or every programme link
-    when none is wanted)."""
+    the roles named for it (a page of each, with their totals), each with its reasons (programme x wanted factor
+    or theme, or every programme link when none is wanted; per national line and role the first
+    `reasons_limit` reasons and programmes, with how many more). A limit of None is all of them."""
     statuses = allowed_statuses(include_proposed)
     place = find_municipality(store, municipality)
     served = reach(store, [place["id"]], statuses)
@@ -133,8 +145,27 @@ def partners(
         return bool(own[0]) if wanted else bool(own[1])
 
     lines = [o for o in unplaced.values() if offered(o)]
+    # Rank the national lines on the lengths of their lists (counted from what they do), then read the reasons
+    # and programmes of the page only.
+    ranked_lines = sorted(
+        (o for o in lines if "national" in o.levels),
+        key=lambda o: (*(-n for n in _count(o, done, wanted, inherited=False)), o.id),
+    )
+    name = place.get("label_nl") or place["id"]
+    named = sorted(
+        ((_named(o, name), o) for o in lines if "national" not in o.levels), key=lambda n: (normalise(n[0][0]), n[1].id)
+    )
+    national_page = ranked_lines[national_offset : _end(national_offset, national_limit)]
+    roles_page = named[roles_offset : _end(roles_offset, roles_limit)]
     page_generals = {g.general for s in page for g in served.organisations[s.organisation].kind_of}
-    ids = sorted({*(s.organisation for s in page), *page_generals, *(o.id for o in lines)})
+    ids = sorted(
+        {
+            *(s.organisation for s in page),
+            *page_generals,
+            *(o.id for o in national_page),
+            *(o.id for _, o in roles_page),
+        }
+    )
     reasons = _reasons(
         store.read(
             queries.REASONS,
@@ -179,19 +210,11 @@ def partners(
         for area in page
     ]
     with_bodies = {row["general"] for row in store.read(queries.WITH_BODIES, statuses=statuses)}
-    national = sorted(
-        (_partner(o, "national", reasons[o.id], programmes[o.id]) for o in lines if "national" in o.levels),
-        key=lambda p: (-len(p.reasons), -len(p.programmes), p.id),
-    )
-    name = place.get("label_nl") or place["id"]
-    roles = sorted(
-        (
-            _role(o, name, reasons[o.id], programmes[o.id], bodies_elsewhere=o.id in with_bodies)
-            for o in lines
-            if "national" not in o.levels
-        ),
-        key=lambda r: (normalise(r.named_nl), r.id),
-    )
+    national = [capped(_partner(o, "national", reasons[o.id], programmes[o.id]), reasons_limit) for o in national_page]
+    roles = [
+        capped(_role(n, o, reasons[o.id], programmes[o.id], bodies_elsewhere=o.id in with_bodies), reasons_limit)
+        for n, o in roles_page
+    ]
     regions = [served.regions[r] for r in here.regions]
     return Partners(
         municipality=PartnerMunicipality(
@@ -207,6 +230,33 @@ def partners(
         partners=local,
         national=national,
         roles=roles,
+        national_offset=national_offset,
+        national_limit=national_limit,
+        national_total=len(ranked_lines),
+        roles_offset=roles_offset,
+        roles_limit=roles_limit,
+        roles_total=len(named),
+    )
+
+
+def _end(offset: int, limit: int | None) -> int | None:
+    return None if limit is None else offset + limit
+
+
+Listed = TypeVar("Listed", Partner, LocalRole)
+
+
+def capped(listed: Listed, limit: int | None) -> Listed:
+    """The first `limit` reasons and programmes of a national line or role, and how many more it has."""
+    if limit is None:
+        return listed
+    return listed.model_copy(
+        update={
+            "reasons": listed.reasons[:limit],
+            "programmes": listed.programmes[:limit],
+            "more_reasons": listed.more_reasons + max(0, len(listed.reasons) - limit),
+            "more_programmes": listed.more_programmes + max(0, len(listed.programmes) - limit),
+        }
     )
 
 
@@ -269,22 +319,27 @@ _FOUND_THERE = ("{label} in {place}", "{label} in {place}")
 MUNICIPALITIES = "gemeenten"  # the label (normalised) of the general record of the municipalities
 
 
+def _named(org: ReachOrganisation, place: str) -> tuple[str, str]:
+    """A kind of organisation's names for the municipality, Dutch and English."""
+    label_nl = org.label_nl or org.id
+    own = org.organisation_type == "local-government" and normalise(label_nl) == MUNICIPALITIES
+    nl, en = _OWN if own else _FOUND_THERE
+    label_en = org.label_en or label_nl
+    return nl.format(place=place, label=label_nl), en.format(place=place, label=label_en)
+
+
 def _role(
+    named: tuple[str, str],
     org: ReachOrganisation,
-    place: str,
     reasons: list[Reason],
     programmes: list[ProgrammeLink],
     *,
     bodies_elsewhere: bool,
 ) -> LocalRole:
-    label_nl = org.label_nl or org.id
-    own = org.organisation_type == "local-government" and normalise(label_nl) == MUNICIPALITIES
-    nl, en = _OWN if own else _FOUND_THERE
-    label_en = org.label_en or label_nl
     return LocalRole(
         **label_fields(org.model_dump()),
-        named_nl=nl.format(place=place, label=label_nl),
-        named_en=en.format(place=place, label=label_en),
+        named_nl=named[0],
+        named_en=named[1],
         organisation_type=org.organisation_type,
         reasons=_ordered(reasons),
         programmes=_ordered_programmes(programmes),
@@ -325,4 +380,13 @@ def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
     return reasons
 
 
-__all__ = ["REACH_ORDER", "UnknownMunicipality", "find_municipality", "partners"]
+__all__ = [
+    "NATIONAL_LIMIT",
+    "REACH_ORDER",
+    "REASONS_LIMIT",
+    "ROLES_LIMIT",
+    "capped",
+    "UnknownMunicipality",
+    "find_municipality",
+    "partners",
+]

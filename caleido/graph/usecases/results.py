@@ -537,6 +537,8 @@ class Partner(Labelled):
     programmes: list[ProgrammeLink] = Field(
         default_factory=list, description="every programme it runs or joins (its own, then as a general record)"
     )
+    more_reasons: int = Field(default=0, description="reasons left out after the first ones listed (`reasons_limit`)")
+    more_programmes: int = Field(default=0, description="programmes left out after the first ones listed")
 
 
 class LocalRole(Labelled):
@@ -549,6 +551,8 @@ class LocalRole(Labelled):
     reasons: list[Reason]
     programmes: list[ProgrammeLink] = Field(default_factory=list, description="every programme it runs or joins")
     bodies_elsewhere: bool = Field(description="a general record whose bodies serve other municipalities, none here")
+    more_reasons: int = Field(default=0, description="reasons left out after the first ones listed (`reasons_limit`)")
+    more_programmes: int = Field(default=0, description="programmes left out after the first ones listed")
 
 
 class PartnerMunicipality(Labelled):
@@ -568,6 +572,12 @@ class Partners(Result):
     )
     national: list[Partner] = Field(default_factory=list, description="national support lines, ranked by reasons")
     roles: list[LocalRole] = Field(default_factory=list, description="kinds of organisation named for the municipality")
+    national_offset: int = 0
+    national_limit: int | None = None
+    national_total: int = Field(default=0, description="every national line offered; `national` is a page of them")
+    roles_offset: int = 0
+    roles_limit: int | None = None
+    roles_total: int = Field(default=0, description="every role named for it; `roles` is a page of them")
     signal: SignalMatch | None = Field(
         default=None, description="with `signal`: the factors the words matched, which ranked the partners"
     )
