@@ -11,7 +11,6 @@ keeps the normal copy.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -80,11 +79,10 @@ class DevServer:
         self.home = self.dev_dir / "home"
 
     def _run(self, *args: str) -> str:
-        env = {**os.environ, "NEO4J_DEV_DIR": str(self.dev_dir)}
-        env.pop("NEO4J_PASSWORD", None)
-        if self.password is not None:
-            env["NEO4J_PASSWORD"] = self.password
-        done = subprocess.run([str(self.script), *args], env=env, capture_output=True, text=True, check=False)
+        # env(1) sets the script's variables: this module reads no environment of its own (settings do).
+        password = [] if self.password is None else [f"NEO4J_PASSWORD={self.password}"]
+        command = ["env", "-u", "NEO4J_PASSWORD", f"NEO4J_DEV_DIR={self.dev_dir}", *password, str(self.script), *args]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise StoreError(f"scripts/neo4j-dev {args[0]} failed: {done.stderr.strip()[-2000:]}")
         return done.stdout
