@@ -21,6 +21,7 @@ from bench.synthetic import Graph, generate
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
+from caleido.graph.usecases.partners import NATIONAL_LIMIT, REASONS_LIMIT
 from tests.helpers import BACKENDS, open_backend, plain
 
 FACTORS = {"ADDRESSES": "RiskFactor", "STRENGTHENS": "ProtectiveFactor"}
@@ -114,10 +115,20 @@ def test_partners_reasons_are_the_programmes_and_their_targets(big: GraphStore, 
         for org, programme, values in _links(big, rel):
             if values["status"] == "accepted" and organisations[org]["status"] == "accepted":
                 expected[org] += len(targets[programme])
-    result = plain(usecases.partners(big, municipality))
+    result = plain(usecases.partners(big, municipality, national_limit=None, roles_limit=None, reasons_limit=None))
     assert len(result["partners"]) > 10 and len(result["national"]) > 10
     for partner in result["partners"] + result["national"] + result["roles"]:
         assert len(partner["reasons"]) == expected[partner["id"]], partner["id"]
+    # The default answer pages the national lines and roles and lists the first reasons with how many more.
+    first = plain(usecases.partners(big, municipality))
+    assert first["national_total"] == len(result["national"]) > len(first["national"]) == NATIONAL_LIMIT
+    full = {p["id"]: p for p in result["partners"] + result["national"] + result["roles"]}
+    assert [p["id"] for p in first["national"]] == [p["id"] for p in result["national"]][:NATIONAL_LIMIT]
+    assert first["partners"] == result["partners"]  # the municipality's own partners are listed in full
+    for partner in first["national"] + first["roles"]:
+        listed, everything = partner["reasons"], full[partner["id"]]["reasons"]
+        assert listed == everything[:REASONS_LIMIT], partner["id"]
+        assert len(listed) + partner["more_reasons"] == expected[partner["id"]], partner["id"]
     ranked = [
         (not p["reasons"], -len(p["reasons"]), -len(p["programmes"]), usecases.REACH_ORDER.index(p["reach"]), p["id"])
         for p in result["partners"]
