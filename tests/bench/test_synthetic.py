@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
-from bench.synthetic import AGENT, NOW, generate, seed_graph, synthetic_records
+from bench.synthetic import AGENT, NOW, WRITE_SIDE, generate, seed_graph, synthetic_records
 from caleido.loaders.raw import RawBatch
 from caleido.loaders.sources import SEED_FOLDER, read_paths
 from caleido.loaders.validate import validate_batch
@@ -33,3 +35,14 @@ def test_the_generator_is_deterministic() -> None:
     first, second = generate("tiny"), generate("tiny")
     assert _nodes(first.nodes) == _nodes(second.nodes)
     assert _links(first.links) == _links(second.links)
+
+
+def test_the_cache_key_leaves_out_only_loader_modules_the_generator_never_imports() -> None:
+    # In a process of its own: this test session has imported every module already.
+    script = (
+        "import sys; from bench.synthetic import generate; generate('tiny'); "
+        "print(' '.join(m.rsplit('.', 1)[-1] + '.py' for m in sys.modules if m.startswith('caleido.loaders.')))"
+    )
+    imported = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert "validate.py" in imported  # the check sees the loader modules the generator uses
+    assert not WRITE_SIDE & set(imported)
