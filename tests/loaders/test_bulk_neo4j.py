@@ -22,20 +22,15 @@ from caleido.loaders.bulk_neo4j import DevServer, bulk_copy_to_neo4j, refuse_unl
 from caleido.loaders.sources import SEED_FOLDER
 from caleido.ontology.model import load_ontology
 from tests.helpers import load, plain
-from tests.neo4j_server import neo4j_server
-from tests.reliability.served import REPO, neo4j_dev
+from tests.reliability.served import REPO, own_neo4j_server
 
 OWN_NEO4J = "neo4j-bulk"
 
 
 @pytest.fixture
 def own_neo4j() -> Iterator[dict[str, str]]:
-    neo4j_server()  # skips (or, when required, fails) like every Neo4j test when Neo4j testing is off
-    variables = dict(line.split("=", 1) for line in neo4j_dev(OWN_NEO4J, "start", "--reset").split())
-    try:
+    with own_neo4j_server(OWN_NEO4J) as variables:
         yield variables
-    finally:
-        neo4j_dev(OWN_NEO4J, "stop")
 
 
 def _connect(variables: dict[str, str]) -> Neo4jStore:

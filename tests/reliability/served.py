@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.neo4j_server import neo4j_server
+
 STARTUP_SECONDS = 90
 REPO = Path(__file__).resolve().parents[2]
 
@@ -79,3 +81,15 @@ def neo4j_dev(folder: str, command: str, *args: str) -> str:
         check=True,
     )
     return done.stdout
+
+
+@contextmanager
+def own_neo4j_server(folder: str) -> Iterator[dict[str, str]]:
+    """A fresh Neo4j server of the test's own in .cache/FOLDER (see neo4j_dev), stopped afterwards; its NEO4J_*
+    variables. Skips (or, when required, fails) like every Neo4j test when Neo4j testing is off."""
+    neo4j_server()
+    variables = dict(line.split("=", 1) for line in neo4j_dev(folder, "start", "--reset").split())
+    try:
+        yield variables
+    finally:
+        neo4j_dev(folder, "stop")

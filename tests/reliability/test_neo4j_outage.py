@@ -23,8 +23,7 @@ from caleido.api.keys import KeyStore
 from caleido.graph.neo4j_store import Neo4jStore
 from caleido.loaders.sources import SEED_FOLDER
 from tests.helpers import load
-from tests.neo4j_server import neo4j_server
-from tests.reliability.served import caleido_serve, neo4j_dev
+from tests.reliability.served import caleido_serve, neo4j_dev, own_neo4j_server
 
 pytestmark = pytest.mark.neo4j
 
@@ -41,12 +40,8 @@ WRITERS = 4
 
 @pytest.fixture
 def own_neo4j() -> Iterator[dict[str, str]]:
-    neo4j_server()  # skips (or, when required, fails) like every Neo4j test when Neo4j testing is off
-    variables = dict(line.split("=", 1) for line in neo4j_dev(OWN_NEO4J, "start", "--reset").split())
-    try:
+    with own_neo4j_server(OWN_NEO4J) as variables:
         yield variables
-    finally:
-        neo4j_dev(OWN_NEO4J, "stop")
 
 
 @dataclass
