@@ -112,22 +112,26 @@ def _measure(
         store = fresh_store(backend, workdir, neo4j)
         out["baseline"] = baseline_rate(store, graph)
         store.close()
-    # The rate this store loaded at at the scale before says whether the load can finish in the budget.
-    rate = args.load_rates.get(backend)
+    bulk = backend == "neo4j" and scale in args.bulk_at and neo4j is not None and "NEO4J_DEV_DIR" in neo4j
+    # The rate this store's loader reached at the scale before says whether the load can finish in the budget
+    # (the bulk import is another path: no rate of the loader tells its time).
+    rate = None if bulk else args.load_rates.get(backend)
     step(clock, out, "load", expected=len(graph.links) / rate if rate else 0.0)
     store = fresh_store(backend, workdir, neo4j)
-    if backend == "neo4j" and scale in args.bulk_at and neo4j and "NEO4J_DEV_DIR" in neo4j:
+    if bulk:
+        assert neo4j is not None
         store.close()  # the import stops and starts the server
         out["load"] = bulk_load(graph, neo4j)
         store = reopen(backend, "", neo4j)
     else:
         out["load"] = load(store, backend, scale, graph, reload=cheap)
-    args.load_rates[backend] = out["load"]["links_per_s"]
+    if not bulk:
+        args.load_rates[backend] = out["load"]["links_per_s"]
     clock.say(f"    loaded {out['load']['links_per_s']:,.0f} links/s")
     step(clock, out, "use cases, direct")
     out["direct"] = query_latency.direct(store, args.repeat, budget_s=args.case_budget)
     step(clock, out, "DuckDB floor")
-    out["floor"] = floor(store, graph, workdir, args.repeat)
+    out["floor"] = floor(store, graph, workdir, args.repeat, args.case_budget)
     uri = store.uri
     store.close()  # the embedded store has one owner: the server takes it over
     key = write_load.researcher_key(workdir / "keys.sqlite3")
@@ -183,7 +187,7 @@ def bulk_load(graph: Graph, neo4j: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def floor(store: GraphStore, graph: Graph, workdir: Path, repeat: int) -> dict[str, Any]:
+def floor(store: GraphStore, graph: Graph, workdir: Path, repeat: int, budget_s: float) -> dict[str, Any]:
     """DuckDB's answer and time for every case beside Caleido's (bench/floor, FLOOR's), on the unchanged graph:
     the graph as Parquet, then bench.floor.measure.measure (it raises when an answer differs)."""
     from bench.floor import measure as floor_measure
@@ -191,7 +195,7 @@ def floor(store: GraphStore, graph: Graph, workdir: Path, repeat: int) -> dict[s
 
     folder = workdir / "parquet"
     written = parquet.from_graph(graph, folder)
-    found: dict[str, Any] = floor_measure.measure(store, folder, repeat=repeat)
+    found: dict[str, Any] = floor_measure.measure(store, folder, repeat=repeat, budget_s=budget_s)
     shutil.rmtree(folder, ignore_errors=True)
     return {**found, "parquet_seconds": written.seconds}
 
