@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import cache
 
 from pyshacl import validate
@@ -34,11 +35,33 @@ def vocabulary_graph() -> Graph:
     return ontology_graph(new_graph())
 
 
+@cache
+def _vocabulary_by_subject() -> dict[Node, list[tuple[Node, Node, Node]]]:
+    by_subject: dict[Node, list[tuple[Node, Node, Node]]] = defaultdict(list)
+    for triple in vocabulary_graph():
+        by_subject[triple[0]].append(triple)
+    return dict(by_subject)
+
+
+def _add_vocabulary_reached(g: Graph) -> None:
+    """Mix into the batch's graph the vocabulary it reaches: the triples about what its triples point at, and
+    about what those point at in turn (a concept's type and scheme, a class's superclasses). That is all
+    sh:class and scheme checks read of the vocabulary; copying all of it cost most of a small write's time."""
+    by_subject = _vocabulary_by_subject()
+    todo = [o for o in set(g.objects()) if o in by_subject]
+    reached = set(todo)
+    while todo:
+        for triple in by_subject[todo.pop()]:
+            g.add(triple)
+            if triple[2] in by_subject and triple[2] not in reached:
+                reached.add(triple[2])
+                todo.append(triple[2])
+
+
 def shacl_problems(nodes: list[NodeRow], links: list[LinkRow], classes: dict[str, str]) -> list[Problem]:
     """Validate a batch's nodes and links; `classes` gives the class of every id in the batch or the store."""
     ontology = load_ontology()
     g = new_graph()
-    g += vocabulary_graph()
     origins: dict[URIRef, Origin | None] = {}
     for node in nodes:
         add_node(g, node.cls, node.id, node.values)
@@ -46,6 +69,7 @@ def shacl_problems(nodes: list[NodeRow], links: list[LinkRow], classes: dict[str
     for link in links:
         add_link(g, link.rel, link.source_id, link.target_id, link.values)
         origins[link_iri(link.source_id, ontology.relationships[link.rel].iri, link.target_id)] = link.origin
+    _add_vocabulary_reached(g)
     # Nodes the batch points at but does not hold stay untyped here, so no shape targets them (they
     # were validated when written, and typing them would make pyshacl check them again, empty). Their
     # class was checked against the store before SHACL runs; only those sh:class results are set aside.
