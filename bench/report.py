@@ -112,7 +112,8 @@ def query_table(results: dict[str, Any]) -> list[str]:
 
 def write_table(results: dict[str, Any]) -> list[str]:
     lines = [
-        f"| scale | store | evidence write p50 / p95 ms | p95 ≤{WRITE_TARGET_MS:.0f} ms | mixed: read p50 / p99 ms "
+        f"| scale | store | evidence write p50 / p95 ms | p95 ≤{WRITE_TARGET_MS:.0f} ms "
+        "| mixed: worst read p50 / p99 ms "
         f"| p99 ÷ p50 | ≤{MIXED_RATIO_TARGET:.0f}× | mixed: requests (writes), errors, writes lost | profile |",
         "|---|---|---:|---|---:|---:|---|---|---|",
     ]
@@ -124,7 +125,7 @@ def write_table(results: dict[str, Any]) -> list[str]:
         if x and "read_p50_ms" in x:
             ratio = x["read_p99_over_p50"]
             cells += [
-                f"{x['read_p50_ms']:,.1f} / {x['read_p99_ms']:,.1f}",
+                f"{x.get('worst_read', 'all')}: {x['read_p50_ms']:,.1f} / {x['read_p99_ms']:,.1f}",
                 f"{ratio:.1f}",
                 _mark(ratio <= MIXED_RATIO_TARGET),
                 f"{x['reads'] + x['writes']:,} ({x['writes']:,}), {x['errors']}, {x['writes_lost']}",
@@ -256,7 +257,8 @@ def targets_section(results: dict[str, Any], level: str) -> list[str]:
         f"{level} Writes, and reads while writing",
         "",
         "One evidence write: POST /api/v1/findings with two evidence links, as a researcher, its derived data"
-        " maintained in the same write. Mixed: a few clients, a fifth of their requests writes.",
+        " maintained in the same write. Mixed: a few clients, a fifth of their requests writes; per kind of read"
+        " its p99 ÷ its p50, the worst kind shown (all kinds pooled are in the JSON).",
         "",
         *write_table(results),
         "",

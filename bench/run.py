@@ -163,7 +163,10 @@ def through_server(base: str, key: str, args: argparse.Namespace, out: dict[str,
     step(clock, out, f"reads while 20 % write ({args.mixed_seconds:.0f} s)")
     out["mixed"] = write_load.mixed(base, key, args.mixed_seconds)
     mixed = out["mixed"]
-    clock.say(f"      reads p50 {mixed.get('read_p50_ms', 0):.1f} ms, p99 {mixed.get('read_p99_ms', 0):.1f} ms")
+    clock.say(
+        f"      worst read ({mixed.get('worst_read')}) p50 {mixed.get('read_p50_ms', 0):.1f} ms, "
+        f"p99 {mixed.get('read_p99_ms', 0):.1f} ms"
+    )
 
 
 def load(store: GraphStore, backend: str, scale: str, graph: Graph, *, reload: bool) -> dict[str, Any]:
