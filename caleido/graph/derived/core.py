@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol
 
+from caleido.errors import WriteConflict
 from caleido.graph import metrics_hooks
-from caleido.graph.store import Entry, GraphStore, entry_time
+from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, entry_time
 from caleido.ontology.records import LinkRow, NodeRow
 
 Reader = Callable[..., list[dict[str, Any]]]  # reader(query, **params) -> rows, inside the write's transaction
@@ -170,6 +171,27 @@ class ReindexReport:
         ] + [f"rebuilt in {self.seconds:.1f} s"]
 
 
+def _rebuild_batch(store: GraphStore, family: Family, keys: list[str], attempts: int = 20) -> None:
+    """Compute and write one batch of keys as a compare-and-set on the entries as they were before computing:
+    a write that maintained one of them in between makes the batch be computed again."""
+    for _ in range(attempts):
+        before = {entry.id: entry for entry in store.entries(family.kind, ids=keys)}
+        bodies = family.compute(store.read, keys)
+        expect = [
+            Expected(ENTRIES, (family.kind, key), _as_stored(before[key]) if key in before else None) for key in keys
+        ]
+        try:
+            store.write([], [], derived_entries(family, bodies, entry_time()), expect=expect)
+            return
+        except WriteConflict:
+            continue
+    raise WriteConflict(f"{family.kind}: the rebuild of {len(keys)} keys met a concurrent write {attempts} times")
+
+
+def _as_stored(entry: Entry) -> dict[str, Any]:
+    return {"subject": entry.subject, "at": entry.at, "body": entry.body}
+
+
 def _batches(keys: Iterable[str], size: int) -> Iterable[list[str]]:
     it = iter(keys)
     while batch := list(islice(it, size)):
@@ -178,8 +200,9 @@ def _batches(keys: Iterable[str], size: int) -> Iterable[list[str]]:
 
 def reindex(store: GraphStore, kinds: Collection[str] | None = None, progress: Progress | None = None) -> ReindexReport:
     """Rebuild the derived entries of these families (all by default) from the facts as stored, then clear the
-    stale marker. Run it when nothing else writes: a write during the rebuild may be overwritten by a value
-    computed before it."""
+    stale marker. Writes may go on meanwhile: each batch is written only if none of its entries changed since
+    it was computed (else computed again), so a write's own maintained value is never overwritten by an older
+    one."""
 
     started = time.perf_counter()
     report = ReindexReport()
@@ -199,8 +222,7 @@ def _rebuild(store: GraphStore, family: Family, report: ReindexReport, progress:
     everything = sorted(keys | stored)
     written = 0
     for batch in _batches(everything, _BATCH):
-        bodies = family.compute(store.read, batch)
-        store.put_entries(derived_entries(family, bodies, entry_time()))
+        _rebuild_batch(store, family, batch)
         written += len(batch)
         if progress:
             progress(f"{family.kind}: {written}/{len(everything)}")
