@@ -27,6 +27,7 @@ from caleido.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_NEO4J_DIR = ROOT / ".cache" / "neo4j-bench"
+STARTUP_SECONDS = 300  # opening a large store (and its first checks) on a busy 2-core machine
 
 
 def neo4j_env() -> dict[str, str]:
@@ -98,10 +99,12 @@ def served(
     port = _free_port()
     env = {**os.environ, **(neo4j or {}), "CALEIDO_KEYS_FILE": str(workdir / "keys.sqlite3"), **(env or {})}
     command = [sys.executable, "-m", "caleido", "serve", "--store", uri, "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = workdir / f"serve-{port}.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
                 if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
@@ -109,7 +112,8 @@ def served(
             except httpx.TransportError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"caleido serve did not come up on {base}")
+                tail = log.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"caleido serve did not come up on {base} in {STARTUP_SECONDS} s:\n{tail}")
             time.sleep(0.2)
         yield Server(base, server.pid)
     finally:
