@@ -413,8 +413,9 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
     """Each kind of gap (factors without any intervention first), counted from the map's own rows, columns, links
     and findings (the same statuses and the same `summarise`), so that a gap here is an empty or weak cell or
     column there; and those rows and columns."""
-    rows = _intervention_rows(store, statuses, None, None)
-    ids = [r.id for r in rows]
+    # The map's rows by id only: their themes and labels are no gap's.
+    rows = store.read(queries.INTERVENTION_ROWS, **_row_filters(statuses, None, None), offset=0, limit=ALL)
+    ids = [r["id"] for r in rows]
     factor_classes = tuple(FACTOR_RELS.values())
     columns = _coverage_columns(store, factor_classes, statuses, None, None)
     bodies = read_derived(store, CELLS.kind, ids)
