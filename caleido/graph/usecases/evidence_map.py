@@ -12,6 +12,7 @@ from typing import Any, Literal
 from caleido.graph import queries
 from caleido.graph.derived.core import read_derived
 from caleido.graph.derived.evidence import CELLS, TARGETS
+from caleido.graph.derived.reach import regions_above
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import (
     ACCEPTED,
@@ -24,7 +25,8 @@ from caleido.graph.usecases.common import (
     label_fields,
     stored_links,
 )
-from caleido.graph.usecases.map_measures import map_measure, recognised_interventions
+from caleido.graph.usecases.map_measures import recognised_interventions
+from caleido.graph.usecases.reach import POLICY_ACTORS
 from caleido.graph.usecases.results import (
     Cell,
     CellLink,
@@ -352,7 +354,7 @@ def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, 
     """Factors no intervention addresses or strengthens, intervention-factor links no accepted finding bears on
     (`limit` of them from `offset`, by intervention and factor), themes grounded in no value; and their counts."""
     statuses = allowed_statuses(include_proposed)
-    typed, shown = _typed_gaps(store, statuses, include_proposed)
+    typed, shown = _typed_gaps(store, statuses)
     # Under the accepted statuses (the default) the map's evidence is the accepted evidence: read once.
     same = set(statuses) == set(ACCEPTED)
     accepted = shown.evidence if same else Evidence.of(shown.bodies, FACTOR_RELS.values(), ACCEPTED)
@@ -409,7 +411,7 @@ class _Shown:
     evidence: Evidence  # the evidence in them on the links to factors, under the statuses
 
 
-def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -> tuple[list[TypedGap], _Shown]:
+def _typed_gaps(store: GraphStore, statuses: Statuses) -> tuple[list[TypedGap], _Shown]:
     """Each kind of gap (factors without any intervention first), counted from the map's own rows, columns, links
     and findings (the same statuses and the same `summarise`), so that a gap here is an empty or weak cell or
     column there; and those rows and columns."""
@@ -450,7 +452,7 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
         "links_indirect_evidence_only": indirect,
         "links_foreign_evidence_only": foreign,
         "factors_without_findings": [GapItem(id=t) for t in columns if not research.found.get(t)],
-        "recognised_not_delivered": _not_delivered(store, set(ids), statuses, include_proposed),
+        "recognised_not_delivered": _not_delivered(store, set(ids), statuses),
     }
     typed = [
         TypedGap(type=kind, count=len(items), items=sorted(items, key=lambda g: (g.id, g.target or "", g.rel or "")))
@@ -459,19 +461,26 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
     return typed, _Shown(set(ids), columns, links, bodies, on_links)
 
 
-def _not_delivered(store: GraphStore, shown: set[str], statuses: Statuses, include_proposed: bool) -> list[GapItem]:
+def _not_delivered(store: GraphStore, shown: set[str], statuses: Statuses) -> list[GapItem]:
     """Recognised interventions (the map of the Netherlands' notion) with the municipalities no serving body
-    delivers them in."""
+    delivers them in: map_measure("recognised") counted from the regions' side, so that no municipality's bodies
+    are listed (a body serves a municipality through a region the municipality is or lies in, as in
+    caleido.graph.derived.reach.serving)."""
     recognised = recognised_interventions(store, list(statuses)) & shown
     if not recognised:
         return []
-    places = map_measure(store, "recognised", include_proposed=include_proposed).municipalities
+    everywhere = [row["id"] for row in store.read(queries.MUNICIPALITY_KEYS)]
+    in_region: dict[str, set[str]] = defaultdict(set)  # region -> the recognised interventions bodies there do
+    for query in (queries.PROGRAMMES_BY_AREA, queries.PROGRAMMES_BY_AREA_AS_RECORD):
+        for row in store.read(query, statuses=list(statuses)):
+            if row["organisation_type"] not in POLICY_ACTORS:
+                in_region[row["region"]].update(i for i in row["interventions"] if i in recognised)
     delivered: dict[str, int] = defaultdict(int)
-    for place in places:
-        for intervention in place.interventions:
+    for municipality, regions in regions_above(store.read, everywhere, list(statuses)).items():
+        for intervention in set().union(*(in_region[r] for r in [municipality, *regions])):
             delivered[intervention] += 1
     return [
-        GapItem(id=i, not_delivered_in=len(places) - delivered[i])
+        GapItem(id=i, not_delivered_in=len(everywhere) - delivered[i])
         for i in sorted(recognised)
-        if places and delivered[i] < len(places)
+        if everywhere and delivered[i] < len(everywhere)
     ]
