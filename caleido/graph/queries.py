@@ -468,30 +468,6 @@ RETURN i.id AS intervention, f.grade AS grade
     {"statuses": Param.STATUSES},
 )
 
-# The programmes run or joined by the bodies with a service area in each region, by region and type of body (the
-# map leaves policy actors out): what the map's `recognised` measure counts, from the regions' side. A body does
-# what it does itself (PROGRAMMES_BY_AREA) and what each general record it is one of does (..._AS_RECORD); one hop
-# per clause (see CELL_EVIDENCE).
-_AREA_HOP = """
-MATCH (o:Organisation)-[a:OPERATES_IN]->(g:Region) WHERE a.status IN $statuses AND o.status IN $statuses
-"""
-_AREA_PROGRAMMES = f"""
-MATCH (d)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention) WHERE r.status IN $statuses AND i.status IN $statuses
-RETURN g.id AS region, o.organisation_type AS organisation_type, collect(DISTINCT i.id) AS interventions
-"""
-PROGRAMMES_BY_AREA = _define(
-    "PROGRAMMES_BY_AREA",
-    _AREA_HOP + "WITH o, g, o AS d" + _AREA_PROGRAMMES,
-    {"statuses": Param.STATUSES},
-)
-PROGRAMMES_BY_AREA_AS_RECORD = _define(
-    "PROGRAMMES_BY_AREA_AS_RECORD",
-    _AREA_HOP
-    + "MATCH (o)-[k:KIND_OF]->(d:Organisation) WHERE k.status IN $statuses AND d.status IN $statuses"
-    + _AREA_PROGRAMMES,
-    {"statuses": Param.STATUSES},
-)
-
 # ---- exploring
 
 # Links from (to) the nodes with these ids, with the class and labels of the node at the far end. `start` and

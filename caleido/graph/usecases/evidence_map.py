@@ -4,15 +4,15 @@ page of interventions at a time."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from caleido.graph import queries
 from caleido.graph.derived.core import read_derived
-from caleido.graph.derived.evidence import CELLS, TARGETS
-from caleido.graph.derived.reach import regions_above
+from caleido.graph.derived.evidence import AREAS, CELLS, TARGETS, area_programmes
+from caleido.graph.derived.reach import regions_above, view
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import (
     ACCEPTED,
@@ -470,17 +470,41 @@ def _not_delivered(store: GraphStore, shown: set[str], statuses: Statuses) -> li
     if not recognised:
         return []
     everywhere = [row["id"] for row in store.read(queries.MUNICIPALITY_KEYS)]
+    above = regions_above(store.read, everywhere, list(statuses))
     in_region: dict[str, set[str]] = defaultdict(set)  # region -> the recognised interventions bodies there do
-    for query in (queries.PROGRAMMES_BY_AREA, queries.PROGRAMMES_BY_AREA_AS_RECORD):
-        for row in store.read(query, statuses=list(statuses)):
-            if row["organisation_type"] not in POLICY_ACTORS:
-                in_region[row["region"]].update(i for i in row["interventions"] if i in recognised)
-    delivered: dict[str, int] = defaultdict(int)
-    for municipality, regions in regions_above(store.read, everywhere, list(statuses)).items():
-        for intervention in set().union(*(in_region[r] for r in [municipality, *regions])):
-            delivered[intervention] += 1
+    for region, kinds in _area_programmes(
+        store, {*everywhere, *(r for found in above.values() for r in found)}, statuses
+    ):
+        for kind, programmes in kinds:
+            if kind not in POLICY_ACTORS:
+                in_region[region] |= recognised.intersection(programmes)
+    # Municipalities in the same regions share what those regions' bodies deliver: counted once per group.
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for municipality, regions in above.items():
+        groups[frozenset(regions)].append(municipality)
+    delivered: Counter[str] = Counter()
+    for lying_in, municipalities in groups.items():
+        shared = set().union(*(in_region[r] for r in lying_in))
+        for intervention in shared:
+            delivered[intervention] += len(municipalities)
+        for municipality in municipalities:
+            delivered.update(in_region[municipality] - shared)
     return [
         GapItem(id=i, not_delivered_in=len(everywhere) - delivered[i])
         for i in sorted(recognised)
         if everywhere and delivered[i] < len(everywhere)
     ]
+
+
+def _area_programmes(
+    store: GraphStore, regions: Collection[str], statuses: Statuses
+) -> Iterable[tuple[str, list[list[Any]]]]:
+    """What the bodies with a service area in each region do, by type of body: from the derived entries where
+    they are stored (caleido.graph.derived.evidence.AREAS), derived otherwise."""
+    name = view(statuses)
+    kept = (
+        {} if name is None else {r: body.get(name, []) for r, body in read_derived(store, AREAS.kind, regions).items()}
+    )
+    yield from kept.items()
+    missing = set(regions) - set(kept)
+    yield from area_programmes(store.read, missing, statuses).items()
