@@ -9,7 +9,7 @@ this is the test that caught it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -21,6 +21,8 @@ from bench.synthetic import Graph, generate
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
+from caleido.graph.usecases.common import allowed_statuses
+from caleido.graph.usecases.map_measures import map_measure, recognised_interventions
 from caleido.graph.usecases.partners import NATIONAL_LIMIT, REASONS_LIMIT
 from tests.helpers import BACKENDS, open_backend, plain
 
@@ -100,6 +102,20 @@ def test_gaps_list_the_links_no_accepted_finding_bears_on(big: GraphStore) -> No
     assert sorted(found) == expected and result["counts"]["links_without_accepted_evidence"] == len(expected)
     page = plain(usecases.gaps(big, offset=10, limit=5))["links_without_accepted_evidence"]
     assert page == result["links_without_accepted_evidence"][10:15]
+
+
+@pytest.mark.parametrize("include_proposed", [False, True])
+def test_gaps_count_the_municipalities_the_map_does_not_deliver_in(big: GraphStore, include_proposed: bool) -> None:
+    """Gaps count deliveries from the regions' side; the map of the Netherlands lists them per municipality."""
+    places = map_measure(big, "recognised", include_proposed=include_proposed).municipalities
+    delivered = Counter(i for place in places for i in place.interventions)
+    result = plain(usecases.gaps(big, include_proposed=include_proposed))
+    rows = {r["id"] for r in plain(usecases.coverage(big, include_proposed=include_proposed))["rows"]}
+    recognised = recognised_interventions(big, allowed_statuses(include_proposed)) & rows
+    expected = [(i, len(places) - delivered[i]) for i in sorted(recognised) if delivered[i] < len(places)]
+    (typed,) = [t for t in result["typed"] if t["type"] == "recognised_not_delivered"]
+    assert [(g["id"], g["not_delivered_in"]) for g in typed["items"]] == expected
+    assert len(expected) > 10 and 0 < sum(delivered.values())  # the check bites: some delivered, some not
 
 
 @pytest.mark.parametrize("municipality", ["GM0363", "GM0014"])

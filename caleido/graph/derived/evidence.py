@@ -6,7 +6,12 @@
 - `derived:evidence-targets`, by factor or theme: the findings that bear on it (the map's column evidence),
   each with its direction, statuses and the study coding a column shows.
 
-Statuses are stored, not filtered on, so that one value answers with and without proposed findings."""
+Statuses are stored, not filtered on, so that one value answers with and without proposed findings.
+
+- `derived:area-programmes`, by region: per view (caleido.graph.derived.reach.VIEWS) the programmes the bodies
+  with a service area there run or join, themselves or as a general record they are one of, by type of body
+  (the gaps leave policy actors out): what the map's `recognised` measure counts, for gaps to count from the
+  regions' side."""
 
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from caleido.graph.derived.core import FAMILIES, Reader
-from caleido.graph.queries import Param, Query
+from caleido.graph.derived.reach import VIEWS
+from caleido.graph.queries import PROGRAMME_RELS, Param, Query
 from caleido.ontology.records import LinkRow, NodeRow
 
 TARGET_CLASSES = ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")
@@ -175,6 +181,81 @@ class EvidenceTargets:
         return {row["id"] for cls in TARGET_CLASSES for row in read(_EVIDENCED_TARGETS.on(cls))}
 
 
+# The bodies with a service area in these regions and what they run or join: themselves (`d` is `o`), or as a
+# general record they are one of (`d` is the record). One hop per clause, as _CELLS_OF.
+_AREA_HOP = """
+MATCH (o:Organisation)-[a:OPERATES_IN]->(g:Region)
+WHERE g.id IN $ids AND a.status IN $statuses AND o.status IN $statuses
+"""
+_AREA_PROGRAMMES = f"""
+MATCH (d)-[r:{"|".join(PROGRAMME_RELS)}]->(i:Intervention) WHERE r.status IN $statuses AND i.status IN $statuses
+RETURN g.id AS region, o.organisation_type AS organisation_type, collect(DISTINCT i.id) AS interventions
+"""
+_AREA_DECLARED = (("ids", Param.IDS), ("statuses", Param.STATUSES))
+_AREA_OWN = _query("AREA_OWN", _AREA_HOP + "WITH o, g, o AS d" + _AREA_PROGRAMMES, _AREA_DECLARED)
+_AREA_AS_RECORD = _query(
+    "AREA_AS_RECORD",
+    _AREA_HOP
+    + "MATCH (o)-[k:KIND_OF]->(d:Organisation) WHERE k.status IN $statuses AND d.status IN $statuses"
+    + _AREA_PROGRAMMES,
+    _AREA_DECLARED,
+)
+_REGIONS = _query("REGIONS", "MATCH (g:Region) RETURN g.id AS id\n", ())
+_AREAS_OF = _query(
+    "AREAS_OF", "MATCH (o:Organisation)-[:OPERATES_IN]->(g:Region) WHERE o.id IN $ids RETURN DISTINCT g.id AS id\n"
+)
+_DOERS_OF = _query(
+    "DOERS_OF",
+    f"MATCH (o:Organisation)-[:{'|'.join(PROGRAMME_RELS)}]->(i:Intervention) WHERE i.id IN $ids\n"
+    "RETURN DISTINCT o.id AS id\n",
+)
+_BODIES_OF = _query(
+    "BODIES_OF", "MATCH (o:Organisation)-[:KIND_OF]->(g:Organisation) WHERE g.id IN $ids RETURN DISTINCT o.id AS id\n"
+)
+
+
+def area_programmes(read: Reader, regions: Collection[str], statuses: Sequence[str]) -> dict[str, list[list[Any]]]:
+    """Per region (those with any): [organisation type or "", [programmes]] of the bodies with a service area
+    there, under these statuses, by type."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for query in (_AREA_OWN, _AREA_AS_RECORD) if regions else ():
+        for row in read(query, ids=sorted(regions), statuses=list(statuses)):
+            found[(row["region"], row["organisation_type"] or "")].update(row["interventions"])
+    by_region: dict[str, list[list[Any]]] = defaultdict(list)
+    for (region, kind), programmes in sorted(found.items()):
+        by_region[region].append([kind, sorted(programmes)])
+    return dict(by_region)
+
+
+class AreaProgrammes:
+    """Per region and view: [organisation type, [programmes]] of the bodies with a service area there."""
+
+    kind = "derived:area-programmes"
+
+    def empty(self) -> dict[str, Any]:
+        return {}
+
+    def touched(self, read: Reader, nodes: Sequence[NodeRow], links: Sequence[LinkRow]) -> set[str]:
+        regions = {n.id for n in nodes if n.cls == "Region"}
+        regions |= {link.target_id for link in links if link.rel == "OPERATES_IN"}
+        doers = {n.id for n in nodes if n.cls == "Organisation"}
+        doers |= {link.source_id for link in links if link.rel in (*PROGRAMME_RELS, "KIND_OF")}
+        doers |= _ids(read, _DOERS_OF, {n.id for n in nodes if n.cls == "Intervention"})
+        bodies = doers | _ids(read, _BODIES_OF, doers)  # what a general record does, its bodies do
+        return regions | _ids(read, _AREAS_OF, bodies)
+
+    def compute(self, read: Reader, keys: Collection[str]) -> dict[str, dict[str, Any]]:
+        bodies: dict[str, dict[str, Any]] = {key: {} for key in keys}
+        for name, statuses in VIEWS.items():
+            for region, programmes in area_programmes(read, keys, statuses).items():
+                bodies[region][name] = programmes
+        return bodies
+
+    def all_keys(self, read: Reader) -> set[str]:
+        return {row["id"] for row in read(_REGIONS)}
+
+
 CELLS = EvidenceCells()
 TARGETS = EvidenceTargets()
-FAMILIES += [CELLS, TARGETS]
+AREAS = AreaProgrammes()
+FAMILIES += [CELLS, TARGETS, AREAS]

@@ -4,14 +4,15 @@ page of interventions at a time."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from caleido.graph import queries
 from caleido.graph.derived.core import read_derived
-from caleido.graph.derived.evidence import CELLS, TARGETS
+from caleido.graph.derived.evidence import AREAS, CELLS, TARGETS, area_programmes
+from caleido.graph.derived.reach import regions_above, view
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import (
     ACCEPTED,
@@ -24,7 +25,8 @@ from caleido.graph.usecases.common import (
     label_fields,
     stored_links,
 )
-from caleido.graph.usecases.map_measures import map_measure, recognised_interventions
+from caleido.graph.usecases.map_measures import recognised_interventions
+from caleido.graph.usecases.reach import POLICY_ACTORS
 from caleido.graph.usecases.results import (
     Cell,
     CellLink,
@@ -61,11 +63,8 @@ class Evidence:
     """Findings that bear on an intervention and on a target, by (intervention, target): the evidence for the
     link between them. Rows come from the `cell_evidence` query, whose statuses decide what counts."""
 
-    def __init__(self, rows: Iterable[dict[str, Any]], statuses: Statuses):
-        self.found: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
-        for row in rows:
-            if {row["finding_status"], row["intervention_link"], row["target_link"]} <= set(statuses):
-                self.found[(row["intervention"], row["target"])][row["finding"]] = row
+    def __init__(self, found: dict[tuple[str, str], dict[str, dict[str, Any]]]):
+        self.found = found
 
     @classmethod
     def read(
@@ -77,27 +76,17 @@ class Evidence:
     @classmethod
     def of(cls, bodies: dict[str, dict[str, Any]], classes: Iterable[str], statuses: Statuses) -> Evidence:
         """The evidence in these interventions' derived entries (caleido.graph.derived.evidence) on their links
-        to targets of these classes."""
-        wanted = set(classes)
-        rows = [
-            {
-                "intervention": intervention,
-                "target": target,
-                "finding": finding,
-                "direction": direction,
-                "grade": grade,
-                "finding_status": finding_status,
-                "intervention_link": intervention_link,
-                "target_link": target_link,
-            }
-            for intervention, body in bodies.items()
-            for target, cell in body["evidence"].items()
-            if cell["class"] in wanted
-            for finding, (direction, grade, _, finding_status, intervention_link, target_link) in cell[
-                "findings"
-            ].items()
-        ]
-        return cls(rows, statuses)
+        to targets of these classes: a finding counts when its own status and both its links' are allowed."""
+        wanted, counted = set(classes), set(statuses)
+        found: dict[tuple[str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+        for intervention, body in bodies.items():
+            for target, cell in body["evidence"].items():
+                if cell["class"] not in wanted:
+                    continue
+                for finding, (direction, grade, _, *three) in cell["findings"].items():
+                    if counted.issuperset(three):
+                        found[(intervention, target)][finding] = {"direction": direction, "grade": grade}
+        return cls(found)
 
     def cell(self, intervention: str, target: str) -> CellSummary:
         return summarise(self.found.get((intervention, target), {}))
@@ -238,7 +227,7 @@ def coverage(
         if link["target"] in targets
     ]
     cells.sort(key=lambda c: (c.intervention, c.target, c.rel))
-    research = TargetFindings(store, COVERAGE_AXES[axis], statuses)
+    research = TargetFindings(store, COVERAGE_AXES[axis], statuses, sorted(targets))  # the columns' only
     column_evidence = [research.summary(t) for t in sorted(targets) if t in research.found]
     return Coverage(
         axis=axis,
@@ -365,8 +354,10 @@ def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, 
     """Factors no intervention addresses or strengthens, intervention-factor links no accepted finding bears on
     (`limit` of them from `offset`, by intervention and factor), themes grounded in no value; and their counts."""
     statuses = allowed_statuses(include_proposed)
-    typed, shown = _typed_gaps(store, statuses, include_proposed)
-    accepted = Evidence.of(shown.bodies, FACTOR_RELS.values(), ACCEPTED)
+    typed, shown = _typed_gaps(store, statuses)
+    # Under the accepted statuses (the default) the map's evidence is the accepted evidence: read once.
+    same = set(statuses) == set(ACCEPTED)
+    accepted = shown.evidence if same else Evidence.of(shown.bodies, FACTOR_RELS.values(), ACCEPTED)
     # The same rows and columns as the map's: a link of an intervention the map has no row for (a proposed one,
     # by default) is no gap of the map's, and a factor only such an intervention addresses is unaddressed there.
     unaddressed = {g.id for g in typed[0].items}
@@ -375,21 +366,21 @@ def gaps(store: GraphStore, *, include_proposed: bool = False, offset: int = 0, 
         for c in shown.columns.values()
         if c.id in unaddressed
     ]
-    unevidenced = [
-        UnevidencedLink(intervention=link["intervention"], rel=link["rel"], target=link["target"])
+    unevidenced = sorted(
+        (link["intervention"], link["target"], link["rel"])
         for link in shown.links
         if (link["intervention"], link["target"]) not in accepted.found
-    ]
+    )
+    page = unevidenced[offset : None if limit is None else offset + limit]  # only the page is built
     themes = [Labelled(**label_fields(row)) for row in store.read(queries.UNGROUNDED, statuses=statuses)]
     factors.sort(key=lambda f: (f.class_, f.id))
-    unevidenced.sort(key=lambda link: (link.intervention, link.target, link.rel))
     themes.sort(key=lambda t: t.id)
     return Gaps(
         typed=typed,
         weak_below=WEAK_BELOW,
         statuses=list(statuses),
         factors_without_intervention=factors,
-        links_without_accepted_evidence=unevidenced[offset : None if limit is None else offset + limit],
+        links_without_accepted_evidence=[UnevidencedLink(intervention=i, rel=r, target=t) for i, t, r in page],
         themes_without_value=themes,
         counts=GapCounts(
             factors_without_intervention=len(factors),
@@ -417,14 +408,16 @@ class _Shown:
     columns: dict[str, CoverageColumn]
     links: list[dict[str, Any]]  # the rows' links to the columns (ADDRESSES, STRENGTHENS) under the statuses
     bodies: dict[str, dict[str, Any]]  # the rows' derived evidence entries
+    evidence: Evidence  # the evidence in them on the links to factors, under the statuses
 
 
-def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -> tuple[list[TypedGap], _Shown]:
+def _typed_gaps(store: GraphStore, statuses: Statuses) -> tuple[list[TypedGap], _Shown]:
     """Each kind of gap (factors without any intervention first), counted from the map's own rows, columns, links
     and findings (the same statuses and the same `summarise`), so that a gap here is an empty or weak cell or
     column there; and those rows and columns."""
-    rows = _intervention_rows(store, statuses, None, None)
-    ids = [r.id for r in rows]
+    # The map's rows by id only: their themes and labels are no gap's.
+    rows = store.read(queries.INTERVENTION_ROWS, **_row_filters(statuses, None, None), offset=0, limit=ALL)
+    ids = [r["id"] for r in rows]
     factor_classes = tuple(FACTOR_RELS.values())
     columns = _coverage_columns(store, factor_classes, statuses, None, None)
     bodies = read_derived(store, CELLS.kind, ids)
@@ -459,28 +452,59 @@ def _typed_gaps(store: GraphStore, statuses: Statuses, include_proposed: bool) -
         "links_indirect_evidence_only": indirect,
         "links_foreign_evidence_only": foreign,
         "factors_without_findings": [GapItem(id=t) for t in columns if not research.found.get(t)],
-        "recognised_not_delivered": _not_delivered(store, set(ids), statuses, include_proposed),
+        "recognised_not_delivered": _not_delivered(store, set(ids), statuses),
     }
     typed = [
         TypedGap(type=kind, count=len(items), items=sorted(items, key=lambda g: (g.id, g.target or "", g.rel or "")))
         for kind, items in found_gaps.items()
     ]
-    return typed, _Shown(set(ids), columns, links, bodies)
+    return typed, _Shown(set(ids), columns, links, bodies, on_links)
 
 
-def _not_delivered(store: GraphStore, shown: set[str], statuses: Statuses, include_proposed: bool) -> list[GapItem]:
+def _not_delivered(store: GraphStore, shown: set[str], statuses: Statuses) -> list[GapItem]:
     """Recognised interventions (the map of the Netherlands' notion) with the municipalities no serving body
-    delivers them in."""
+    delivers them in: map_measure("recognised") counted from the regions' side, so that no municipality's bodies
+    are listed (a body serves a municipality through a region the municipality is or lies in, as in
+    caleido.graph.derived.reach.serving)."""
     recognised = recognised_interventions(store, list(statuses)) & shown
     if not recognised:
         return []
-    places = map_measure(store, "recognised", include_proposed=include_proposed).municipalities
-    delivered: dict[str, int] = defaultdict(int)
-    for place in places:
-        for intervention in place.interventions:
-            delivered[intervention] += 1
+    everywhere = [row["id"] for row in store.read(queries.MUNICIPALITY_KEYS)]
+    above = regions_above(store.read, everywhere, list(statuses))
+    in_region: dict[str, set[str]] = defaultdict(set)  # region -> the recognised interventions bodies there do
+    for region, kinds in _area_programmes(
+        store, {*everywhere, *(r for found in above.values() for r in found)}, statuses
+    ):
+        for kind, programmes in kinds:
+            if kind not in POLICY_ACTORS:
+                in_region[region] |= recognised.intersection(programmes)
+    # Municipalities in the same regions share what those regions' bodies deliver: counted once per group.
+    groups: dict[frozenset[str], list[str]] = defaultdict(list)
+    for municipality, regions in above.items():
+        groups[frozenset(regions)].append(municipality)
+    delivered: Counter[str] = Counter()
+    for lying_in, municipalities in groups.items():
+        shared = set().union(*(in_region[r] for r in lying_in))
+        for intervention in shared:
+            delivered[intervention] += len(municipalities)
+        for municipality in municipalities:
+            delivered.update(in_region[municipality] - shared)
     return [
-        GapItem(id=i, not_delivered_in=len(places) - delivered[i])
+        GapItem(id=i, not_delivered_in=len(everywhere) - delivered[i])
         for i in sorted(recognised)
-        if places and delivered[i] < len(places)
+        if everywhere and delivered[i] < len(everywhere)
     ]
+
+
+def _area_programmes(
+    store: GraphStore, regions: Collection[str], statuses: Statuses
+) -> Iterable[tuple[str, list[list[Any]]]]:
+    """What the bodies with a service area in each region do, by type of body: from the derived entries where
+    they are stored (caleido.graph.derived.evidence.AREAS), derived otherwise."""
+    name = view(statuses)
+    kept = (
+        {} if name is None else {r: body.get(name, []) for r, body in read_derived(store, AREAS.kind, regions).items()}
+    )
+    yield from kept.items()
+    missing = set(regions) - set(kept)
+    yield from area_programmes(store.read, missing, statuses).items()
