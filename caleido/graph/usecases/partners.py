@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from caleido.graph import queries, search_keys
@@ -25,7 +26,7 @@ from caleido.graph.usecases.common import (
     claim_from_list,
     label_fields,
 )
-from caleido.graph.usecases.reach import NEARNESS, POLICY_ACTORS, doings, organisations, reach
+from caleido.graph.usecases.reach import NEARNESS, POLICY_ACTORS, doings, organisations, reach, tallies
 from caleido.graph.usecases.results import (
     Claim,
     LocalRole,
@@ -98,6 +99,52 @@ def partners(
     the roles named for it (a page of each, with their totals), each with its reasons (programme x wanted factor
     or theme, or every programme link when none is wanted; per national line and role the first
     `reasons_limit` reasons and programmes, with how many more). A limit of None is all of them."""
+    return finder(
+        store,
+        municipality,
+        targets=targets,
+        domain=domain,
+        level=level,
+        include_proposed=include_proposed,
+        offset=offset,
+        limit=limit,
+        national_offset=national_offset,
+        national_limit=national_limit,
+        roles_offset=roles_offset,
+        roles_limit=roles_limit,
+        reasons_limit=reasons_limit,
+    ).answer
+
+
+@dataclass(frozen=True)
+class Found:
+    """The finder's answer, and what it counted to rank it: every national line and role (not only the pages
+    shown) and what each of them does itself, counted (caleido.graph.derived.reach.tally), so that the municipal
+    brief counts them without reading every line's reasons with their claims."""
+
+    answer: Partners
+    national: list[ReachOrganisation]
+    roles: list[ReachOrganisation]
+    tallied: dict[str, dict[str, Any]]
+
+
+def finder(
+    store: GraphStore,
+    municipality: str,
+    *,
+    targets: Iterable[str] = (),
+    domain: str | None = None,
+    level: str | None = None,
+    include_proposed: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+    national_offset: int = 0,
+    national_limit: int | None = NATIONAL_LIMIT,
+    roles_offset: int = 0,
+    roles_limit: int | None = ROLES_LIMIT,
+    reasons_limit: int | None = REASONS_LIMIT,
+) -> Found:
+    """The partner finder's answer (see `partners`) with what it counted."""
     statuses = allowed_statuses(include_proposed)
     place = find_municipality(store, municipality)
     served = reach(store, [place["id"]], statuses)
@@ -113,14 +160,25 @@ def partners(
     bodies = [s for s in here.served_by if fits(served.organisations[s.organisation])]
     generals_here = {g.general for s in bodies for g in served.organisations[s.organisation].kind_of}
     unplaced_ids = {row["organisation"] for row in store.read(queries.UNPLACED_ORGANISATIONS, statuses=statuses)}
+    here_ids = {s.organisation for s in bodies}
     unplaced = {
         org: found
         for org, found in organisations(store, unplaced_ids - generals_here, statuses).items()
-        if org not in {s.organisation for s in bodies} and fits(found)
+        if org not in here_ids and fits(found)
     }
     wanted = sorted(set(targets))
-    # Rank on what each body does, as ids (derived entries), and read the claims of the page and the lines only.
-    done = doings(store, {*unplaced, *generals_here, *(s.organisation for s in bodies)}, statuses)
+    # Rank on what each body does, as ids (derived entries), and read the claims of the page and the lines only;
+    # the lines (thousands in a national graph) on their counts.
+    done = doings(store, {*generals_here, *here_ids}, statuses)
+    tallied = tallies(store, unplaced, statuses)
+
+    def own(org: ReachOrganisation) -> tuple[int, int]:
+        """How many reasons (for the wanted targets; all when none is wanted) and programme links a line has."""
+        found = tallied.get(org.id, {})
+        named: dict[str, int] = found.get("targets", {})
+        reasons = sum(named.get(t, 0) for t in wanted) if wanted else sum(named.values())
+        return reasons, len(found.get("programmes", []))
+
     counted = {s.organisation: _count(served.organisations[s.organisation], done, wanted) for s in bodies}
 
     def via_reach(area: ServiceArea) -> Reach:
@@ -141,15 +199,15 @@ def partners(
 
     def offered(org: ReachOrganisation) -> bool:
         """Without a wanted factor, anything a body does makes it a line to call; with one, only what fits it."""
-        own = _count(org, done, wanted, inherited=False)
-        return bool(own[0]) if wanted else bool(own[1])
+        reasons, programmes = own(org)
+        return bool(reasons) if wanted else bool(programmes)
 
     lines = [o for o in unplaced.values() if offered(o)]
     # Rank the national lines on the lengths of their lists (counted from what they do), then read the reasons
     # and programmes of the page only.
     ranked_lines = sorted(
         (o for o in lines if "national" in o.levels),
-        key=lambda o: (*(-n for n in _count(o, done, wanted, inherited=False)), o.id),
+        key=lambda o: (*(-n for n in own(o)), o.id),
     )
     name = place.get("label_nl") or place["id"]
     named = sorted(
@@ -216,7 +274,7 @@ def partners(
         for n, o in roles_page
     ]
     regions = [served.regions[r] for r in here.regions]
-    return Partners(
+    answer = Partners(
         municipality=PartnerMunicipality(
             **label_fields(place),
             safety_regions=[r.id for r in regions if r.region_type == "safety-region"],
@@ -237,6 +295,7 @@ def partners(
         roles_limit=roles_limit,
         roles_total=len(named),
     )
+    return Found(answer, ranked_lines, [o for _, o in named], tallied)
 
 
 def _end(offset: int, limit: int | None) -> int | None:
@@ -260,9 +319,7 @@ def capped(listed: Listed, limit: int | None) -> Listed:
     )
 
 
-def _count(
-    org: ReachOrganisation, done: dict[str, dict[str, list[Any]]], wanted: list[str], *, inherited: bool = True
-) -> tuple[int, int]:
+def _count(org: ReachOrganisation, done: dict[str, dict[str, list[Any]]], wanted: list[str]) -> tuple[int, int]:
     """How many reasons (for the wanted targets; all when none is wanted) and programme links a body has, its
     own and, for the programmes it has no link to of its own, those of the general records it is one of: the
     lengths of the lists the finder answers with."""
@@ -275,7 +332,7 @@ def _count(
     own_programmes = done.get(org.id, {}).get("programmes", [])
     own = {i for i, _ in own_programmes}
     reasons, programmes = reasons_of(org.id, set()), len(own_programmes)
-    for g in org.kind_of if inherited else []:
+    for g in org.kind_of:
         reasons += reasons_of(g.general, own)
         programmes += sum(1 for i, _ in done.get(g.general, {}).get("programmes", []) if i not in own)
     return reasons, programmes
@@ -385,7 +442,9 @@ __all__ = [
     "REACH_ORDER",
     "REASONS_LIMIT",
     "ROLES_LIMIT",
+    "Found",
     "capped",
+    "finder",
     "UnknownMunicipality",
     "find_municipality",
     "partners",
