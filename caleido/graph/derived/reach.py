@@ -207,10 +207,11 @@ class DoingFamily:
 
 
 class TallyFamily(DoingFamily):
-    """What each organisation does itself, per view, as `DoingFamily` keeps it but counted: `programmes` as there,
-    `targets`, {target id: how many reasons name it}. The partner finder ranks thousands of national lines on
-    these counts (and the brief counts their factors) without reading every line's reasons; it reads the full
-    body of the bodies that serve the municipality only (their counts take their general records' in)."""
+    """What each organisation does itself, per view, as `DoingFamily` keeps it but counted: `programmes`, how many
+    programme links, `reasons`, how many reasons, and `targets`, {target id: how many reasons name it}. The
+    partner finder ranks thousands of national lines on these counts (and the brief finds their factors) without
+    reading every line's reasons; it reads the full body of the bodies that serve the municipality only (their
+    counts take their general records' in)."""
 
     kind = "derived:tally"
 
@@ -223,12 +224,16 @@ class TallyFamily(DoingFamily):
 
 
 def tally(done: dict[str, list[Any]]) -> dict[str, Any]:
-    """A `doing` body counted: its programmes, and how many of its reasons name each target."""
+    """A `doing` body counted: its programme links and reasons, and how many of its reasons name each target."""
     targets: dict[str, int] = defaultdict(int)
     for _, _, found in done.get("reasons", []):
         for target in found:
             targets[target] += 1
-    return {"programmes": done.get("programmes", []), "targets": dict(sorted(targets.items()))}
+    return {
+        "programmes": len(done.get("programmes", [])),
+        "reasons": sum(targets.values()),
+        "targets": dict(sorted(targets.items())),
+    }
 
 
 REACH = ReachFamily()

@@ -11,6 +11,7 @@ from caleido.graph import queries
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import allowed_statuses, label_fields
 from caleido.graph.usecases.partners import finder
+from caleido.graph.usecases.reach import doings
 from caleido.graph.usecases.results import Brief, BriefFactor, BriefProgramme, Labelled
 
 FACTOR_CLASSES = ("RiskFactor", "ProtectiveFactor")
@@ -30,8 +31,10 @@ def brief(store: GraphStore, municipality: str, *, include_proposed: bool = Fals
             by_programme[link.intervention].add(partner.id)
         for reason in partner.reasons:
             by_factor[reason.target].add(partner.id)
-    for org in [*found.national, *found.roles]:
-        for intervention, _ in found.tallied.get(org.id, {}).get("programmes", []):
+    lines = [*found.national, *found.roles]
+    done = doings(store, [o.id for o in lines if found.tallied.get(o.id, {}).get("programmes")], statuses)
+    for org in lines:
+        for intervention, _ in done.get(org.id, {}).get("programmes", []):
             by_programme[intervention].add(org.id)
     for org in found.national:  # the roles are kinds of organisation, not partners: they fill no gap
         for target in found.tallied.get(org.id, {}).get("targets", {}):

@@ -176,8 +176,8 @@ def finder(
         """How many reasons (for the wanted targets; all when none is wanted) and programme links a line has."""
         found = tallied.get(org.id, {})
         named: dict[str, int] = found.get("targets", {})
-        reasons = sum(named.get(t, 0) for t in wanted) if wanted else sum(named.values())
-        return reasons, len(found.get("programmes", []))
+        reasons = sum(named.get(t, 0) for t in wanted) if wanted else found.get("reasons", 0)
+        return reasons, found.get("programmes", 0)
 
     counted = {s.organisation: _count(served.organisations[s.organisation], done, wanted) for s in bodies}
 
@@ -424,7 +424,7 @@ def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
             if key not in claims:
                 claims[key] = Claim(**claim_from_list(claim))
             reasons[row["organisation"]].append(
-                Reason(
+                Reason.model_construct(  # its fields as read, the claims validated above: thousands on a page
                     intervention=row["intervention"],
                     rel=row["rel"],
                     role=row["role"],
