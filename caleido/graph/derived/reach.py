@@ -208,10 +208,9 @@ class DoingFamily:
 
 class TallyFamily(DoingFamily):
     """What each organisation does itself, per view, as `DoingFamily` keeps it but counted: `programmes`, how many
-    programme links, `reasons`, how many reasons, and `targets`, {target id: how many reasons name it}. The
-    partner finder ranks thousands of national lines on these counts (and the brief finds their factors) without
-    reading every line's reasons; it reads the full body of the bodies that serve the municipality only (their
-    counts take their general records' in)."""
+    programme links, and `reasons`, how many reasons. The partner finder ranks thousands of national lines on
+    these counts without reading every line's reasons; it reads the full body of the bodies that serve the
+    municipality only (their counts take their general records' in)."""
 
     kind = "derived:tally"
 
@@ -219,27 +218,39 @@ class TallyFamily(DoingFamily):
         bodies: dict[str, dict[str, Any]] = {key: {} for key in keys}
         for name, statuses in VIEWS.items():
             for org, values in doing(read, keys, list(statuses)).items():
-                bodies[org][name] = tally(values)
+                bodies[org][name] = self.count(values)
         return bodies
 
+    def count(self, done: dict[str, list[Any]]) -> dict[str, Any]:
+        """A `doing` body counted."""
+        return {"programmes": len(done.get("programmes", [])), "reasons": sum(map(len, target_lists(done)))}
 
-def tally(done: dict[str, list[Any]]) -> dict[str, Any]:
-    """A `doing` body counted: its programme links and reasons, and how many of its reasons name each target."""
-    targets: dict[str, int] = defaultdict(int)
-    for _, _, found in done.get("reasons", []):
-        for target in found:
-            targets[target] += 1
-    return {
-        "programmes": len(done.get("programmes", [])),
-        "reasons": sum(targets.values()),
-        "targets": dict(sorted(targets.items())),
-    }
+
+class TargetTallyFamily(TallyFamily):
+    """How many of each organisation's own reasons name each target, per view: {target id: count}. Kept apart
+    from `TallyFamily` (a national line names dozens of targets): read only when a target is wanted, and by the
+    brief for the factors of the lines."""
+
+    kind = "derived:tally-targets"
+
+    def count(self, done: dict[str, list[Any]]) -> dict[str, Any]:
+        targets: dict[str, int] = defaultdict(int)
+        for found in target_lists(done):
+            for target in found:
+                targets[target] += 1
+        return dict(sorted(targets.items()))
+
+
+def target_lists(done: dict[str, list[Any]]) -> list[list[str]]:
+    """The targets of each of a `doing` body's reasons (a target once per link to it)."""
+    return [found for _, _, found in done.get("reasons", [])]
 
 
 REACH = ReachFamily()
 DOING = DoingFamily()
 TALLY = TallyFamily()
-FAMILIES += [REACH, DOING, TALLY]
+TARGET_TALLY = TargetTallyFamily()
+FAMILIES += [REACH, DOING, TALLY, TARGET_TALLY]
 
 
 def stored(store: GraphStore, kind: str, keys: Collection[str], name: str | None) -> dict[str, dict[str, Any]]:

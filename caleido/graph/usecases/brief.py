@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from caleido.graph import queries
+from caleido.graph.derived.reach import TARGET_TALLY
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import allowed_statuses, label_fields
 from caleido.graph.usecases.partners import finder
-from caleido.graph.usecases.reach import doings
+from caleido.graph.usecases.reach import doings, tallies
 from caleido.graph.usecases.results import Brief, BriefFactor, BriefProgramme, Labelled
 
 FACTOR_CLASSES = ("RiskFactor", "ProtectiveFactor")
@@ -36,9 +37,13 @@ def brief(store: GraphStore, municipality: str, *, include_proposed: bool = Fals
     for org in lines:
         for intervention, _ in done.get(org.id, {}).get("programmes", []):
             by_programme[intervention].add(org.id)
-    for org in found.national:  # the roles are kinds of organisation, not partners: they fill no gap
-        for target in found.tallied.get(org.id, {}).get("targets", {}):
-            by_factor[target].add(org.id)
+    # The roles are kinds of organisation, not partners: they fill no gap.
+    named = tallies(
+        store, [o.id for o in found.national if found.tallied.get(o.id, {}).get("reasons")], statuses, TARGET_TALLY
+    )
+    for line, targets in named.items():
+        for target in targets:
+            by_factor[target].add(line)
     factors: list[BriefFactor] = []
     gaps: list[Labelled] = []
     for cls in FACTOR_CLASSES:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from caleido.graph import queries, search_keys
+from caleido.graph.derived.reach import TARGET_TALLY
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import (
@@ -171,11 +172,12 @@ def finder(
     # the lines (thousands in a national graph) on their counts.
     done = doings(store, {*generals_here, *here_ids}, statuses)
     tallied = tallies(store, unplaced, statuses)
+    by_target = tallies(store, unplaced, statuses, TARGET_TALLY) if wanted else {}
 
     def own(org: ReachOrganisation) -> tuple[int, int]:
         """How many reasons (for the wanted targets; all when none is wanted) and programme links a line has."""
         found = tallied.get(org.id, {})
-        named: dict[str, int] = found.get("targets", {})
+        named = by_target.get(org.id, {})
         reasons = sum(named.get(t, 0) for t in wanted) if wanted else found.get("reasons", 0)
         return reasons, found.get("programmes", 0)
 

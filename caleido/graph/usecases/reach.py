@@ -21,12 +21,12 @@ from caleido.graph.derived.reach import (
     NEARNESS,
     REACH,
     TALLY,
+    TallyFamily,
     doing,
     nearness,
     pairs,
     serving,
     stored,
-    tally,
     view,
 )
 from caleido.graph.store import GraphStore
@@ -120,14 +120,16 @@ def doings(store: GraphStore, ids: Collection[str], statuses: Statuses) -> dict[
     return found | doing(store.read, missing, statuses) if missing else found
 
 
-def tallies(store: GraphStore, ids: Collection[str], statuses: Statuses) -> dict[str, dict[str, Any]]:
-    """What each organisation does itself, counted (caleido.graph.derived.reach.tally): read from the derived
-    entries where they are stored, derived otherwise."""
-    found = stored(store, TALLY.kind, ids, view(statuses))
+def tallies(
+    store: GraphStore, ids: Collection[str], statuses: Statuses, family: TallyFamily = TALLY
+) -> dict[str, dict[str, Any]]:
+    """What each organisation does itself, counted (caleido.graph.derived.reach.TallyFamily and its kin): read
+    from the derived entries where they are stored, derived otherwise."""
+    found = stored(store, family.kind, ids, view(statuses))
     missing = set(ids) - set(found)
     if not missing:
         return found
-    return found | {org: tally(values) for org, values in doing(store.read, missing, statuses).items()}
+    return found | {org: family.count(values) for org, values in doing(store.read, missing, statuses).items()}
 
 
 def _iso(value: Any) -> str | None:
