@@ -555,3 +555,16 @@ RETURN DISTINCT o.id AS organisation
 """,
     {"targets": Param.IDS, "statuses": Param.STATUSES},
 )
+
+# UNPLACED_ORGANISATIONS with what the partner finder sorts and ranks them on (their type, levels, domains and
+# labels), so that it reads the contact fields and general records of the lines it shows only.
+UNPLACED_LINES = _define(
+    "UNPLACED_LINES",
+    """
+MATCH (o:Organisation) WHERE o.status IN $statuses
+  AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
+RETURN o.id AS id, o.organisation_type AS organisation_type, o.levels AS levels, o.domains AS domains,
+       o.label_nl AS label_nl, o.label_en AS label_en
+""",
+    {"statuses": Param.STATUSES},
+)

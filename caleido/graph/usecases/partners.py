@@ -160,12 +160,15 @@ def finder(
 
     bodies = [s for s in here.served_by if fits(served.organisations[s.organisation])]
     generals_here = {g.general for s in bodies for g in served.organisations[s.organisation].kind_of}
-    unplaced_ids = {row["organisation"] for row in store.read(queries.UNPLACED_ORGANISATIONS, statuses=statuses)}
     here_ids = {s.organisation for s in bodies}
+    # The lines with what sorts and ranks them only: the contact fields and general records of the pages shown
+    # are read below (a national graph has thousands of lines).
     unplaced = {
-        org: found
-        for org, found in organisations(store, unplaced_ids - generals_here, statuses).items()
-        if org not in here_ids and fits(found)
+        row["id"]: found
+        for row in store.read(queries.UNPLACED_LINES, statuses=statuses)
+        if row["id"] not in generals_here and row["id"] not in here_ids
+        for found in [_sketch(row)]
+        if fits(found)
     }
     wanted = sorted(set(targets))
     # Rank on what each body does, as ids (derived entries), and read the claims of the page and the lines only;
@@ -217,6 +220,9 @@ def finder(
     )
     national_page = ranked_lines[national_offset : _end(national_offset, national_limit)]
     roles_page = named[roles_offset : _end(roles_offset, roles_limit)]
+    shown = organisations(store, {o.id for o in national_page} | {o.id for _, o in roles_page}, statuses)
+    national_page = [shown[o.id] for o in national_page]
+    roles_page = [(n, shown[o.id]) for n, o in roles_page]
     page_generals = {g.general for s in page for g in served.organisations[s.organisation].kind_of}
     ids = sorted(
         {
@@ -298,6 +304,16 @@ def finder(
         roles_total=len(named),
     )
     return Found(answer, ranked_lines, [o for _, o in named], tallied)
+
+
+def _sketch(row: dict[str, Any]) -> ReachOrganisation:
+    """A line as the finder sorts it (`organisations` reads it whole): its labels, type, levels and domains."""
+    return ReachOrganisation.model_construct(
+        **label_fields(row),
+        organisation_type=row["organisation_type"],
+        levels=sorted(row.get("levels") or []),
+        domains=sorted(row.get("domains") or []),
+    )
 
 
 def _end(offset: int, limit: int | None) -> int | None:
