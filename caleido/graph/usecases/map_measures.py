@@ -72,15 +72,16 @@ def map_measure(
         for row in store.read(queries.TARGET_DOERS, targets=[target], statuses=statuses):
             if row["organisation"] in doers:
                 does[row["organisation"]].add(target)
+    counting = measure == "recognised" or target is not None  # else every body serving counts
     counted = {
         body: does[body].union(*(does[g] for g in found))  # its own, and as each record it is one of
-        for body, found in kinds.items()
+        for body, found in (kinds.items() if counting else ())
     }
     places = store.fetch_nodes("Region", everywhere)
     found = []
     for municipality in everywhere:
         bodies = sorted({org for org, _ in served[municipality][1] if org in kinds})
-        if measure == "recognised" or target is not None:
+        if counting:
             bodies = [b for b in bodies if counted[b]]
         programmes = sorted({i for b in bodies for i in counted[b]}) if measure == "recognised" else []
         place = places[municipality]
