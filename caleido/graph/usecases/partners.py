@@ -313,6 +313,7 @@ def _sketch(row: dict[str, Any]) -> ReachOrganisation:
         organisation_type=row["organisation_type"],
         levels=sorted(row.get("levels") or []),
         domains=sorted(row.get("domains") or []),
+        kind_of=[],  # given: pydantic inspects a default factory on every construction
     )
 
 
