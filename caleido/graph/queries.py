@@ -529,3 +529,42 @@ ORDER BY rank, class, id LIMIT $limit
         "limit": Param.LIMIT,
     },
 )
+
+# ---- the map, read once for the whole country rather than for a list of thousands of ids
+
+# The organisations of these types (the map leaves the policy actors out of every body serving a municipality).
+ORGANISATIONS_OF_TYPES = _define(
+    "ORGANISATIONS_OF_TYPES",
+    """
+MATCH (o:Organisation) WHERE o.organisation_type IN $types
+RETURN o.id AS id
+""",
+    {"types": Param.IDS},
+)
+
+# REASON_TARGETS for these targets whoever does them: the organisations with a reason for one of them.
+TARGET_DOERS = _define(
+    "TARGET_DOERS",
+    f"""
+MATCH (i:Intervention)-[l:{"|".join(REASON_RELS)}]->(n)
+WHERE n.id IN $targets AND l.status IN $statuses
+WITH i, n
+MATCH (o:Organisation)-[r:{"|".join(PROGRAMME_RELS)}]->(i)
+WHERE o.status IN $statuses AND r.status IN $statuses
+RETURN DISTINCT o.id AS organisation
+""",
+    {"targets": Param.IDS, "statuses": Param.STATUSES},
+)
+
+# UNPLACED_ORGANISATIONS with what the partner finder sorts and ranks them on (their type, levels, domains and
+# labels), so that it reads the contact fields and general records of the lines it shows only.
+UNPLACED_LINES = _define(
+    "UNPLACED_LINES",
+    """
+MATCH (o:Organisation) WHERE o.status IN $statuses
+  AND NOT EXISTS { MATCH (o)-[r:OPERATES_IN]->(:Region) WHERE r.status IN $statuses }
+RETURN o.id AS id, o.organisation_type AS organisation_type, o.levels AS levels, o.domains AS domains,
+       o.label_nl AS label_nl, o.label_en AS label_en
+""",
+    {"statuses": Param.STATUSES},
+)

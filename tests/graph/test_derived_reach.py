@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from caleido.graph import queries, usecases
-from caleido.graph.derived.reach import DOING, REACH, VIEWS, pairs
+from caleido.graph.derived.reach import DOING, REACH, TALLY, TARGET_TALLY, VIEWS, pairs
 from caleido.graph.store import Entry, GraphStore, entry_time
 from caleido.graph.usecases.map_measures import map_measure
 from caleido.graph.usecases.reach import reach
@@ -22,7 +22,7 @@ def regional(store: GraphStore) -> GraphStore:
 
 def _keep(store: GraphStore) -> None:
     """Store every body of both families, as the write path's maintenance would."""
-    for family in (REACH, DOING):
+    for family in (REACH, DOING, TALLY, TARGET_TALLY):
         bodies = family.compute(store.read, family.all_keys(store.read))
         store.put_entries([Entry(family.kind, key, key, entry_time(), body) for key, body in bodies.items()])
 
@@ -64,11 +64,28 @@ def test_doing_bodies_are_what_the_catalogue_reads(regional: GraphStore) -> None
         assert found == expected
 
 
+def test_tallies_count_what_the_doing_bodies_hold(regional: GraphStore) -> None:
+    keys = DOING.all_keys(regional.read)
+    done, tallied, by_target = (f.compute(regional.read, keys) for f in (DOING, TALLY, TARGET_TALLY))
+    assert any(body.get("accepted", {}).get("reasons") for body in tallied.values())  # the fixture's do count
+    for org in keys:
+        for name in VIEWS:
+            if name not in done[org]:
+                assert name not in tallied[org] and name not in by_target[org]
+                continue
+            reasons = [t for _, _, ts in done[org][name]["reasons"] for t in ts]
+            assert tallied[org][name] == {"programmes": len(done[org][name]["programmes"]), "reasons": len(reasons)}
+            assert by_target[org][name] == {t: reasons.count(t) for t in sorted(set(reasons))}
+
+
 def test_the_use_cases_answer_the_same_from_stored_entries(regional: GraphStore) -> None:
     calls = [
         lambda s: usecases.partners(s, "Zwolle"),
         lambda s: usecases.partners(s, "Zwolle", targets=["rf-1"], limit=2),
         lambda s: usecases.partners(s, "GM0153", include_proposed=True, offset=1, limit=1),
+        lambda s: usecases.partners(s, "Zwolle", targets=["rf-1", "pf-1"], national_limit=1, roles_limit=1),
+        lambda s: usecases.brief(s, "Zwolle"),
+        lambda s: usecases.brief(s, "GM0153", include_proposed=True),
         lambda s: map_measure(s, "providers"),
         lambda s: map_measure(s, "providers", target="rf-1"),
         lambda s: map_measure(s, "recognised", include_proposed=True),

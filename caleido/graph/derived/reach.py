@@ -206,9 +206,51 @@ class DoingFamily:
         return keys
 
 
+class TallyFamily(DoingFamily):
+    """What each organisation does itself, per view, as `DoingFamily` keeps it but counted: `programmes`, how many
+    programme links, and `reasons`, how many reasons. The partner finder ranks thousands of national lines on
+    these counts without reading every line's reasons; it reads the full body of the bodies that serve the
+    municipality only (their counts take their general records' in)."""
+
+    kind = "derived:tally"
+
+    def compute(self, read: Reader, keys: Collection[str]) -> dict[str, dict[str, Any]]:
+        bodies: dict[str, dict[str, Any]] = {key: {} for key in keys}
+        for name, statuses in VIEWS.items():
+            for org, values in doing(read, keys, list(statuses)).items():
+                bodies[org][name] = self.count(values)
+        return bodies
+
+    def count(self, done: dict[str, list[Any]]) -> dict[str, Any]:
+        """A `doing` body counted."""
+        return {"programmes": len(done.get("programmes", [])), "reasons": sum(map(len, target_lists(done)))}
+
+
+class TargetTallyFamily(TallyFamily):
+    """How many of each organisation's own reasons name each target, per view: {target id: count}. Kept apart
+    from `TallyFamily` (a national line names dozens of targets): read only when a target is wanted, and by the
+    brief for the factors of the lines."""
+
+    kind = "derived:tally-targets"
+
+    def count(self, done: dict[str, list[Any]]) -> dict[str, Any]:
+        targets: dict[str, int] = defaultdict(int)
+        for found in target_lists(done):
+            for target in found:
+                targets[target] += 1
+        return dict(sorted(targets.items()))
+
+
+def target_lists(done: dict[str, list[Any]]) -> list[list[str]]:
+    """The targets of each of a `doing` body's reasons (a target once per link to it)."""
+    return [found for _, _, found in done.get("reasons", [])]
+
+
 REACH = ReachFamily()
 DOING = DoingFamily()
-FAMILIES += [REACH, DOING]
+TALLY = TallyFamily()
+TARGET_TALLY = TargetTallyFamily()
+FAMILIES += [REACH, DOING, TALLY, TARGET_TALLY]
 
 
 def stored(store: GraphStore, kind: str, keys: Collection[str], name: str | None) -> dict[str, dict[str, Any]]:

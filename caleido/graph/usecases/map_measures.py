@@ -53,11 +53,12 @@ def map_measure(
     everywhere = [row["id"] for row in store.read(queries.MUNICIPALITY_KEYS)]
     served = served_by(store, everywhere, statuses)  # ids only: the map shows no claims
     named = sorted({org for _, pairs in served.values() for org, _ in pairs})
-    types = {row["id"]: row["organisation_type"] for row in store.read(queries.ORGANISATION_TYPES, ids=named)}
+    # The few policy actors, read by their type: asking the types of thousands of bodies by id is slower.
+    policy = {row["id"] for row in store.read(queries.ORGANISATIONS_OF_TYPES, types=sorted(POLICY_ACTORS))}
     generals: dict[str, list[str]] = defaultdict(list)
     for row in store.read(queries.GENERAL_RECORDS, ids=named, statuses=statuses):
         generals[row["organisation"]].append(row["general"])
-    kinds = {org: sorted(generals[org]) for org in sorted(types) if types[org] not in POLICY_ACTORS}
+    kinds = {org: sorted(generals[org]) for org in named if org not in policy}
     doers = {*kinds, *(g for found in kinds.values() for g in found)}  # bodies and their records
     recognised = recognised_interventions(store, statuses)
     does: dict[str, set[str]] = defaultdict(set)  # body or general record -> what it counts for
@@ -67,18 +68,20 @@ def map_measure(
             if row["intervention"] in recognised:
                 does[row["organisation"]].add(row["intervention"])
     elif target is not None:
-        rows = store.read(queries.REASON_TARGETS, ids=ids, statuses=statuses, only_targets=True, targets=[target])
-        for row in rows:
-            does[row["organisation"]].add(target)
+        # Who has a reason for the target, read from the target's side: fewer rows than every body's reasons.
+        for row in store.read(queries.TARGET_DOERS, targets=[target], statuses=statuses):
+            if row["organisation"] in doers:
+                does[row["organisation"]].add(target)
+    counting = measure == "recognised" or target is not None  # else every body serving counts
     counted = {
         body: does[body].union(*(does[g] for g in found))  # its own, and as each record it is one of
-        for body, found in kinds.items()
+        for body, found in (kinds.items() if counting else ())
     }
     places = store.fetch_nodes("Region", everywhere)
     found = []
     for municipality in everywhere:
         bodies = sorted({org for org, _ in served[municipality][1] if org in kinds})
-        if measure == "recognised" or target is not None:
+        if counting:
             bodies = [b for b in bodies if counted[b]]
         programmes = sorted({i for b in bodies for i in counted[b]}) if measure == "recognised" else []
         place = places[municipality]

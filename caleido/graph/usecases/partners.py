@@ -13,9 +13,11 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from caleido.graph import queries, search_keys
+from caleido.graph.derived.reach import TARGET_TALLY
 from caleido.graph.search_keys import normalise
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import (
@@ -25,7 +27,7 @@ from caleido.graph.usecases.common import (
     claim_from_list,
     label_fields,
 )
-from caleido.graph.usecases.reach import NEARNESS, POLICY_ACTORS, doings, organisations, reach
+from caleido.graph.usecases.reach import NEARNESS, POLICY_ACTORS, doings, organisations, reach, tallies
 from caleido.graph.usecases.results import (
     Claim,
     LocalRole,
@@ -98,6 +100,52 @@ def partners(
     the roles named for it (a page of each, with their totals), each with its reasons (programme x wanted factor
     or theme, or every programme link when none is wanted; per national line and role the first
     `reasons_limit` reasons and programmes, with how many more). A limit of None is all of them."""
+    return finder(
+        store,
+        municipality,
+        targets=targets,
+        domain=domain,
+        level=level,
+        include_proposed=include_proposed,
+        offset=offset,
+        limit=limit,
+        national_offset=national_offset,
+        national_limit=national_limit,
+        roles_offset=roles_offset,
+        roles_limit=roles_limit,
+        reasons_limit=reasons_limit,
+    ).answer
+
+
+@dataclass(frozen=True)
+class Found:
+    """The finder's answer, and what it counted to rank it: every national line and role (not only the pages
+    shown) and what each of them does itself, counted (caleido.graph.derived.reach.tally), so that the municipal
+    brief counts them without reading every line's reasons with their claims."""
+
+    answer: Partners
+    national: list[ReachOrganisation]
+    roles: list[ReachOrganisation]
+    tallied: dict[str, dict[str, Any]]
+
+
+def finder(
+    store: GraphStore,
+    municipality: str,
+    *,
+    targets: Iterable[str] = (),
+    domain: str | None = None,
+    level: str | None = None,
+    include_proposed: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+    national_offset: int = 0,
+    national_limit: int | None = NATIONAL_LIMIT,
+    roles_offset: int = 0,
+    roles_limit: int | None = ROLES_LIMIT,
+    reasons_limit: int | None = REASONS_LIMIT,
+) -> Found:
+    """The partner finder's answer (see `partners`) with what it counted."""
     statuses = allowed_statuses(include_proposed)
     place = find_municipality(store, municipality)
     served = reach(store, [place["id"]], statuses)
@@ -112,15 +160,30 @@ def partners(
 
     bodies = [s for s in here.served_by if fits(served.organisations[s.organisation])]
     generals_here = {g.general for s in bodies for g in served.organisations[s.organisation].kind_of}
-    unplaced_ids = {row["organisation"] for row in store.read(queries.UNPLACED_ORGANISATIONS, statuses=statuses)}
+    here_ids = {s.organisation for s in bodies}
+    # The lines with what sorts and ranks them only: the contact fields and general records of the pages shown
+    # are read below (a national graph has thousands of lines).
     unplaced = {
-        org: found
-        for org, found in organisations(store, unplaced_ids - generals_here, statuses).items()
-        if org not in {s.organisation for s in bodies} and fits(found)
+        row["id"]: found
+        for row in store.read(queries.UNPLACED_LINES, statuses=statuses)
+        if row["id"] not in generals_here and row["id"] not in here_ids
+        for found in [_sketch(row)]
+        if fits(found)
     }
     wanted = sorted(set(targets))
-    # Rank on what each body does, as ids (derived entries), and read the claims of the page and the lines only.
-    done = doings(store, {*unplaced, *generals_here, *(s.organisation for s in bodies)}, statuses)
+    # Rank on what each body does, as ids (derived entries), and read the claims of the page and the lines only;
+    # the lines (thousands in a national graph) on their counts.
+    done = doings(store, {*generals_here, *here_ids}, statuses)
+    tallied = tallies(store, unplaced, statuses)
+    by_target = tallies(store, unplaced, statuses, TARGET_TALLY) if wanted else {}
+
+    def own(org: ReachOrganisation) -> tuple[int, int]:
+        """How many reasons (for the wanted targets; all when none is wanted) and programme links a line has."""
+        found = tallied.get(org.id, {})
+        named = by_target.get(org.id, {})
+        reasons = sum(named.get(t, 0) for t in wanted) if wanted else found.get("reasons", 0)
+        return reasons, found.get("programmes", 0)
+
     counted = {s.organisation: _count(served.organisations[s.organisation], done, wanted) for s in bodies}
 
     def via_reach(area: ServiceArea) -> Reach:
@@ -141,15 +204,15 @@ def partners(
 
     def offered(org: ReachOrganisation) -> bool:
         """Without a wanted factor, anything a body does makes it a line to call; with one, only what fits it."""
-        own = _count(org, done, wanted, inherited=False)
-        return bool(own[0]) if wanted else bool(own[1])
+        reasons, programmes = own(org)
+        return bool(reasons) if wanted else bool(programmes)
 
     lines = [o for o in unplaced.values() if offered(o)]
     # Rank the national lines on the lengths of their lists (counted from what they do), then read the reasons
     # and programmes of the page only.
     ranked_lines = sorted(
         (o for o in lines if "national" in o.levels),
-        key=lambda o: (*(-n for n in _count(o, done, wanted, inherited=False)), o.id),
+        key=lambda o: (*(-n for n in own(o)), o.id),
     )
     name = place.get("label_nl") or place["id"]
     named = sorted(
@@ -157,6 +220,9 @@ def partners(
     )
     national_page = ranked_lines[national_offset : _end(national_offset, national_limit)]
     roles_page = named[roles_offset : _end(roles_offset, roles_limit)]
+    shown = organisations(store, {o.id for o in national_page} | {o.id for _, o in roles_page}, statuses)
+    national_page = [shown[o.id] for o in national_page]
+    roles_page = [(n, shown[o.id]) for n, o in roles_page]
     page_generals = {g.general for s in page for g in served.organisations[s.organisation].kind_of}
     ids = sorted(
         {
@@ -216,7 +282,7 @@ def partners(
         for n, o in roles_page
     ]
     regions = [served.regions[r] for r in here.regions]
-    return Partners(
+    answer = Partners(
         municipality=PartnerMunicipality(
             **label_fields(place),
             safety_regions=[r.id for r in regions if r.region_type == "safety-region"],
@@ -236,6 +302,18 @@ def partners(
         roles_offset=roles_offset,
         roles_limit=roles_limit,
         roles_total=len(named),
+    )
+    return Found(answer, ranked_lines, [o for _, o in named], tallied)
+
+
+def _sketch(row: dict[str, Any]) -> ReachOrganisation:
+    """A line as the finder sorts it (`organisations` reads it whole): its labels, type, levels and domains."""
+    return ReachOrganisation.model_construct(
+        **label_fields(row),
+        organisation_type=row["organisation_type"],
+        levels=sorted(row.get("levels") or []),
+        domains=sorted(row.get("domains") or []),
+        kind_of=[],  # given: pydantic inspects a default factory on every construction
     )
 
 
@@ -260,9 +338,7 @@ def capped(listed: Listed, limit: int | None) -> Listed:
     )
 
 
-def _count(
-    org: ReachOrganisation, done: dict[str, dict[str, list[Any]]], wanted: list[str], *, inherited: bool = True
-) -> tuple[int, int]:
+def _count(org: ReachOrganisation, done: dict[str, dict[str, list[Any]]], wanted: list[str]) -> tuple[int, int]:
     """How many reasons (for the wanted targets; all when none is wanted) and programme links a body has, its
     own and, for the programmes it has no link to of its own, those of the general records it is one of: the
     lengths of the lists the finder answers with."""
@@ -275,7 +351,7 @@ def _count(
     own_programmes = done.get(org.id, {}).get("programmes", [])
     own = {i for i, _ in own_programmes}
     reasons, programmes = reasons_of(org.id, set()), len(own_programmes)
-    for g in org.kind_of if inherited else []:
+    for g in org.kind_of:
         reasons += reasons_of(g.general, own)
         programmes += sum(1 for i, _ in done.get(g.general, {}).get("programmes", []) if i not in own)
     return reasons, programmes
@@ -367,7 +443,7 @@ def _reasons(rows: list[dict[str, Any]]) -> dict[str, list[Reason]]:
             if key not in claims:
                 claims[key] = Claim(**claim_from_list(claim))
             reasons[row["organisation"]].append(
-                Reason(
+                Reason.model_construct(  # its fields as read, the claims validated above: thousands on a page
                     intervention=row["intervention"],
                     rel=row["rel"],
                     role=row["role"],
@@ -385,7 +461,9 @@ __all__ = [
     "REACH_ORDER",
     "REASONS_LIMIT",
     "ROLES_LIMIT",
+    "Found",
     "capped",
+    "finder",
     "UnknownMunicipality",
     "find_municipality",
     "partners",

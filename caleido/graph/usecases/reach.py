@@ -16,7 +16,19 @@ from datetime import date
 from typing import Any
 
 from caleido.graph import queries
-from caleido.graph.derived.reach import DOING, NEARNESS, REACH, doing, nearness, pairs, serving, stored, view
+from caleido.graph.derived.reach import (
+    DOING,
+    NEARNESS,
+    REACH,
+    TALLY,
+    TallyFamily,
+    doing,
+    nearness,
+    pairs,
+    serving,
+    stored,
+    view,
+)
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import NotFound, Statuses, claim_fields, label_fields
 from caleido.graph.usecases.results import (
@@ -29,7 +41,7 @@ from caleido.graph.usecases.results import (
     ServiceArea,
 )
 
-__all__ = ["NEARNESS", "POLICY_ACTORS", "doings", "nearness", "organisations", "reach", "served_by"]
+__all__ = ["NEARNESS", "POLICY_ACTORS", "doings", "tallies", "nearness", "organisations", "reach", "served_by"]
 
 Pairs = list[tuple[str, str]]  # (organisation, via region)
 POLICY_ACTORS = frozenset({"parliament", "ministry", "office"})  # organisation types never offered as partners
@@ -106,6 +118,18 @@ def doings(store: GraphStore, ids: Collection[str], statuses: Statuses) -> dict[
     found = stored(store, DOING.kind, ids, view(statuses))
     missing = set(ids) - set(found)
     return found | doing(store.read, missing, statuses) if missing else found
+
+
+def tallies(
+    store: GraphStore, ids: Collection[str], statuses: Statuses, family: TallyFamily = TALLY
+) -> dict[str, dict[str, Any]]:
+    """What each organisation does itself, counted (caleido.graph.derived.reach.TallyFamily and its kin): read
+    from the derived entries where they are stored, derived otherwise."""
+    found = stored(store, family.kind, ids, view(statuses))
+    missing = set(ids) - set(found)
+    if not missing:
+        return found
+    return found | {org: family.count(values) for org, values in doing(store.read, missing, statuses).items()}
 
 
 def _iso(value: Any) -> str | None:
