@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from caleido.errors import WriteConflict
+from caleido.graph.derived.core import reindex
 from caleido.graph.rows import group_by
 from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, entry_time, same
 from caleido.ontology.records import LinkRow, NodeRow, now_utc
@@ -264,8 +265,11 @@ def plan_and_write(
     """Write the new and changed rows of a validated batch in one transaction, with their history and revisions
     and the caller's `entries`, once the caller's `expect` and the plan's own expectations hold. A batch whose
     rows changed while it was planned is planned again (`attempts` in all); then WriteConflict. `derive=False`
-    leaves the derived entries alone (a bulk load into an empty store, which rebuilds them once at its end)."""
+    leaves the derived entries alone (a bulk load into an empty store, which rebuilds them once at its end). An
+    operator's batch into a store without facts takes the store's bulk path where it has one (_into_empty)."""
     author = author or Author(OPERATOR, iso(now_utc()))
+    if author.in_place and not expect and (report := _into_empty(store, nodes, links, author, entries, derive)):
+        return report
     attempt = 1
     while True:
         planned = plan(store, nodes, links, author)
@@ -281,3 +285,30 @@ def plan_and_write(
             if attempt >= attempts:
                 raise
             attempt += 1
+
+
+def _into_empty(
+    store: GraphStore,
+    nodes: list[NodeRow],
+    links: list[LinkRow],
+    author: Author,
+    entries: Sequence[Entry],
+    derive: bool,
+) -> WriteReport | None:
+    """An operator's batch into a store without facts, through the store's bulk path if it has one
+    (EmbeddedStore.write_into_empty): every row is new, so nothing is looked up; the derived data is rebuilt once
+    after it unless the caller does that itself (`derive=False`). None if the store holds facts or has no such
+    path: then the batch takes the ordinary write."""
+    into_empty = getattr(store, "write_into_empty", None)
+    if into_empty is None or not (nodes or links) or store.has_facts():  # type: ignore[attr-defined]
+        return None
+    planned = Plan()
+    for node in nodes:
+        planned.add(node.cls, (node.id,), node, None, author)
+    for link in links:
+        planned.add(link.rel, (link.source_id, link.target_id), link, None, author)
+    if not into_empty(planned.nodes, planned.links, [*planned.entries, *entries, write_mark()]):
+        return None
+    if derive:
+        reindex(store)
+    return planned.report
