@@ -21,7 +21,7 @@ from caleido.graph.usecases import results
 from caleido.graph.usecases.common import ACCEPTED, grade_rank
 from caleido.graph.usecases.evidence_map import HOME_COUNTRY, WEAK_BELOW
 from caleido.graph.usecases.map_measures import RECOGNISED_FROM, MapMeasure, map_measure
-from caleido.graph.usecases.partners import MUNICIPALITIES, REACH_ORDER
+from caleido.graph.usecases.partners import MUNICIPALITIES, NATIONAL_LIMIT, REACH_ORDER, REASONS_LIMIT, ROLES_LIMIT
 from caleido.graph.usecases.reach import NEARNESS, POLICY_ACTORS
 from caleido.graph.usecases.signals import TARGET_CLASSES as SIGNAL_CLASSES
 from caleido.graph.usecases.signals import match_signal
@@ -611,7 +611,14 @@ def partners_shape(p: results.Partners) -> Shape:
             for x in p.partners
         ),
         tuple(
-            (x.id, tuple(map(_reason_shape, x.reasons)), tuple(map(_programme_shape, x.programmes))) for x in p.national
+            (
+                x.id,
+                tuple(map(_reason_shape, x.reasons)),
+                tuple(map(_programme_shape, x.programmes)),
+                x.more_reasons,
+                x.more_programmes,
+            )
+            for x in p.national
         ),
         tuple(
             (
@@ -620,14 +627,36 @@ def partners_shape(p: results.Partners) -> Shape:
                 x.bodies_elsewhere,
                 tuple(map(_reason_shape, x.reasons)),
                 tuple(map(_programme_shape, x.programmes)),
+                x.more_reasons,
+                x.more_programmes,
             )
             for x in p.roles
         ),
+        (p.national_total, p.roles_total),
     )
 
 
+def _first(rows: list[tuple[Any, ...]], limit: int) -> list[tuple[Any, ...]]:
+    """A national line's or role's row with its first `limit` reasons and programmes (its last two columns) and
+    how many more of each it has: the finder's page of a line."""
+    return [
+        (
+            *row[:-2],
+            _t(row[-2][:limit]),
+            _t(row[-1][:limit]),
+            max(0, len(row[-2]) - limit),
+            max(0, len(row[-1]) - limit),
+        )
+        for row in rows
+    ]
+
+
 def partners_floor(
-    floor: Floor, municipality: str = MUNICIPALITY, offset: int = 0, limit: int | None = PARTNERS_PAGE
+    floor: Floor,
+    municipality: str = MUNICIPALITY,
+    offset: int = 0,
+    limit: int | None = PARTNERS_PAGE,
+    pages: tuple[int, int, int] = (NATIONAL_LIMIT, ROLES_LIMIT, REASONS_LIMIT),
 ) -> Shape:
     """The partner finder for a municipality given by its id (the finder's name lookup is text processing)."""
     _partner_tables(floor, municipality)
@@ -657,7 +686,7 @@ def partners_floor(
         label = label or org
         own = kind == "local-government" and search_keys.normalise(label) == MUNICIPALITIES
         name = f"Gemeente {place}" if own else f"{label} in {place}"
-        named.append((org, name, elsewhere, _t(reasons), _t(programmes)))
+        named.append((org, name, elsewhere, reasons, programmes))
     named.sort(key=lambda r: (search_keys.normalise(r[1]), r[0]))
     regions = floor.rows(
         "SELECT region FROM up WHERE municipality = $m AND region <> municipality ORDER BY near", m=municipality
@@ -666,8 +695,9 @@ def partners_floor(
         (municipality, tuple(r for (r,) in regions)),
         end is not None and len(local) > end,
         _t(local[offset:end]),
-        _t(national),
-        tuple(named),
+        _t(_first(national[: pages[0]], pages[2])),
+        _t(_first(named[: pages[1]], pages[2])),
+        (len(national), len(named)),
     )
 
 

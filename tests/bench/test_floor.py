@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from bench.floor import parquet
-from bench.floor.cases import CASES, Mismatch, check
+from bench.floor.cases import CASES, MUNICIPALITY, Mismatch, check, partners_floor, partners_shape
 from bench.floor.duck import Floor
 from bench.synthetic import Graph, generate
+from caleido.api.routes import PARTNERS_PAGE
+from caleido.graph import usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.sync import plan_and_write
 
@@ -43,6 +45,18 @@ def test_duckdb_answers_every_use_case_as_caleido_does(store: GraphStore, tmp_pa
         assert len(shapes["brief"][1]) + len(shapes["brief"][3]) == len(shapes["coverage"][2])  # every factor once
         assert shapes["search"] and len(shapes["neighbourhood"][1]) > 1 and shapes["signal"][1]
         assert any(place[2] for place in shapes["map_providers"][2])
+        # The national lines and roles are pages, each line with its first reasons: pages small enough to bite.
+        paged = usecases.partners(
+            store, MUNICIPALITY, limit=PARTNERS_PAGE, national_limit=2, roles_limit=2, reasons_limit=2
+        )
+        floor = Floor(written.folder)
+        try:
+            paged_floor = partners_floor(floor, pages=(2, 2, 2))
+        finally:
+            floor.close()
+        check("partners paged", partners_shape(paged), paged_floor)
+        if scale == "tiny":  # the seed's lines have few reasons
+            assert paged.national_total > 2 and any(line.more_reasons for line in paged.national)
 
 
 def test_a_graph_that_differs_is_caught(store: GraphStore, tmp_path: Path) -> None:
