@@ -460,6 +460,7 @@ class EmbeddedStore:
         """Whether any node is stored (a link needs its ends, so no node means no link)."""
         return any(self._rows(f"MATCH (x:{_q(cls)}) RETURN x.id LIMIT 1") for cls in self._node_columns)
 
+    @timed_write("embedded")
     def write_into_empty(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = ()) -> bool:
         """A batch into a store that holds no facts, through Ladybug's `COPY FROM` (no existence checks, no log of
         the rows: ~3x less work than the write path for a national graph). The facts are not maintained in derived

@@ -261,14 +261,17 @@ def plan_and_write(
     expect: Sequence[Expected] = (),
     attempts: int = 3,
     derive: bool = True,
+    bulk: bool = True,
 ) -> WriteReport:
     """Write the new and changed rows of a validated batch in one transaction, with their history and revisions
     and the caller's `entries`, once the caller's `expect` and the plan's own expectations hold. A batch whose
     rows changed while it was planned is planned again (`attempts` in all); then WriteConflict. `derive=False`
     leaves the derived entries alone (a bulk load into an empty store, which rebuilds them once at its end). An
-    operator's batch into a store without facts takes the store's bulk path where it has one (_into_empty)."""
+    operator's batch into a store without facts takes the store's bulk path where it has one (_into_empty), unless
+    `bulk` is False: a caller that writes batch after batch and promises that each is kept whole if it stops."""
     author = author or Author(OPERATOR, iso(now_utc()))
-    if author.in_place and not expect and (report := _into_empty(store, nodes, links, author, entries, derive)):
+    into_empty = bulk and author.in_place and not expect
+    if into_empty and (report := _into_empty(store, nodes, links, author, entries, derive)):
         return report
     attempt = 1
     while True:
