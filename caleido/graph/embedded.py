@@ -471,20 +471,20 @@ class EmbeddedStore:
         if the store holds facts; the caller then takes `write`."""
         if self.read_only:
             raise StoreError("this store was opened read-only")
-        node_rows = {
-            cls: {r.id: search_keys.stored_values(r) for r in rows} for cls, rows in group_by(nodes, _cls).items()
-        }
-        classes = {node_id: cls for cls, rows in node_rows.items() for node_id in rows}
-        link_groups = links_by_ends(links, classes)
-        for (rel, source_cls, target_cls), group in link_groups.items():
-            if UNKNOWN_CLASS in (source_cls, target_cls) or (source_cls, target_cls) not in _pairs_of(rel):
-                raise StoreError(
-                    f"wrote 0 of {len(group)} {rel} links from {source_cls} to {target_cls} (an end is missing); "
-                    "nothing was written"
-                )
         with self._writing():
-            if self.has_facts():
+            if self.has_facts():  # under the lock: no writer adds the first facts between the check and the COPY
                 return False
+            node_rows = {
+                cls: {r.id: search_keys.stored_values(r) for r in rows} for cls, rows in group_by(nodes, _cls).items()
+            }
+            classes = {node_id: cls for cls, rows in node_rows.items() for node_id in rows}
+            link_groups = links_by_ends(links, classes)
+            for (rel, source_cls, target_cls), group in link_groups.items():
+                if UNKNOWN_CLASS in (source_cls, target_cls) or (source_cls, target_cls) not in _pairs_of(rel):
+                    raise StoreError(
+                        f"wrote 0 of {len(group)} {rel} links from {source_cls} to {target_cls} (an end is missing); "
+                        "nothing was written"
+                    )
             self._put([bulk_marker()])
             self._mark.advance()  # the marker is acknowledged before any row is copied
             try:

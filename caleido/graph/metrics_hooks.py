@@ -83,7 +83,8 @@ def timed_read(store: str) -> Callable[[F], F]:
 
 
 def timed_write(store: str) -> Callable[[F], F]:
-    """Wraps a store's `write(self, nodes, links, entries=(), expect=(), ...)`."""
+    """Wraps a store's `write(self, nodes, links, entries=(), expect=(), ...)`, or its `write_into_empty`, whose
+    False (declined: the caller takes `write`, which counts the rows) is not counted."""
 
     def wrap(write: F) -> F:
         @functools.wraps(write)
@@ -92,17 +93,18 @@ def timed_write(store: str) -> Callable[[F], F]:
         ) -> Any:
             if not _observers:
                 return write(self, nodes, links, entries, *args, **kw)
-            failed = True
+            failed, declined = True, False
             start = time.perf_counter()
             try:
                 result = write(self, nodes, links, entries, *args, **kw)
-                failed = False
+                failed, declined = False, result is False
                 return result
             finally:
-                seconds = time.perf_counter() - start
-                written = written_by_kind(nodes, links, entries)
-                for observer in _observers:
-                    observer.write(store, seconds, written, failed)
+                if not declined:
+                    seconds = time.perf_counter() - start
+                    written = written_by_kind(nodes, links, entries)
+                    for observer in _observers:
+                        observer.write(store, seconds, written, failed)
 
         return cast(F, timed)
 

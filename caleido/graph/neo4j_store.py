@@ -432,6 +432,10 @@ class Neo4jStore:
         for batch in _chunks(keys, self.batch_size):
             tx.run(query, keys=batch).consume()
 
+    def write_into_empty(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = ()) -> bool:
+        """No in-process bulk path: Neo4j's is its offline importer (caleido.loaders.bulk_neo4j)."""
+        return False
+
     def put_entries(self, entries: Sequence[Entry]) -> None:
         self.write([], [], entries)
 

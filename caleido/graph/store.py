@@ -153,6 +153,13 @@ class GraphStore(Protocol):
         expectation holds (else WriteConflict, and nothing is written)."""
         ...
 
+    def write_into_empty(self, nodes: list[NodeRow], links: list[LinkRow], entries: Entries = ()) -> bool:
+        """A whole graph into a store without facts through the store's own bulk path, all or nothing, the
+        derived data left stale (the caller rebuilds it once). False, with nothing written, when the store holds
+        facts or has no such path (Neo4j's is its offline importer: `caleido copy --bulk`); then the caller
+        takes `write`."""
+        ...
+
     def put_entries(self, entries: Sequence[Entry]) -> None:
         """Upsert entries on (kind, id), in a transaction of their own."""
         ...

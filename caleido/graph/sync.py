@@ -261,18 +261,19 @@ def plan_and_write(
     expect: Sequence[Expected] = (),
     attempts: int = 3,
     derive: bool = True,
-    bulk: bool = True,
+    into_empty: bool = False,
 ) -> WriteReport:
     """Write the new and changed rows of a validated batch in one transaction, with their history and revisions
     and the caller's `entries`, once the caller's `expect` and the plan's own expectations hold. A batch whose
     rows changed while it was planned is planned again (`attempts` in all); then WriteConflict. `derive=False`
-    leaves the derived entries alone (a bulk load into an empty store, which rebuilds them once at its end). An
-    operator's batch into a store without facts takes the store's bulk path where it has one (_into_empty), unless
-    `bulk` is False: a caller that writes batch after batch and promises that each is kept whole if it stops."""
+    leaves the derived entries alone (a bulk load into an empty store, which rebuilds them once at its end).
+    `into_empty`: the batch is a whole graph (`caleido load` of a folder), so into a store without facts it takes
+    the store's bulk path where it has one (_into_empty); a caller writing batch after batch leaves it off, as
+    each batch must be kept whole if it stops."""
     author = author or Author(OPERATOR, iso(now_utc()))
-    into_empty = bulk and author.in_place and not expect
-    if into_empty and (report := _into_empty(store, nodes, links, author, entries, derive)):
-        return report
+    if into_empty and author.in_place and not expect:
+        if report := _into_empty(store, nodes, links, author, entries, derive):
+            return report
     attempt = 1
     while True:
         planned = plan(store, nodes, links, author)
@@ -298,19 +299,18 @@ def _into_empty(
     entries: Sequence[Entry],
     derive: bool,
 ) -> WriteReport | None:
-    """An operator's batch into a store without facts, through the store's bulk path if it has one
-    (EmbeddedStore.write_into_empty): every row is new, so nothing is looked up; the derived data is rebuilt once
+    """An operator's whole graph into a store without facts, through the store's bulk path if it has one
+    (GraphStore.write_into_empty): every row is new, so nothing is looked up; the derived data is rebuilt once
     after it unless the caller does that itself (`derive=False`). None if the store holds facts or has no such
     path: then the batch takes the ordinary write."""
-    into_empty = getattr(store, "write_into_empty", None)
-    if into_empty is None or not (nodes or links) or store.has_facts():  # type: ignore[attr-defined]
+    if not (nodes or links):
         return None
     planned = Plan()
     for node in nodes:
         planned.add(node.cls, (node.id,), node, None, author)
     for link in links:
         planned.add(link.rel, (link.source_id, link.target_id), link, None, author)
-    if not into_empty(planned.nodes, planned.links, [*planned.entries, *entries, write_mark()]):
+    if not store.write_into_empty(planned.nodes, planned.links, [*planned.entries, *entries, write_mark()]):
         return None
     if derive:
         reindex(store)

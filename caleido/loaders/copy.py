@@ -51,9 +51,8 @@ def copy_store(
     derive = bool(counts.total_nodes or counts.total_links)  # an empty target is rebuilt once at the end
 
     def step(node_rows: list[NodeRow], link_rows: list[LinkRow], done: str) -> None:
-        # Batch by batch, each kept whole if the copy stops (a rerun completes it): not the empty store's bulk
-        # path, whose first batch would be all or nothing.
-        report = plan_and_write(target, node_rows, link_rows, derive=derive, bulk=False)
+        # Batch by batch, each kept whole if the copy stops (a rerun completes it).
+        report = plan_and_write(target, node_rows, link_rows, derive=derive)
         total.created.update(report.created)
         total.updated.update(report.updated)
         total.unchanged.update(report.unchanged)

@@ -51,6 +51,7 @@ def validate_paths(
 def load_paths(store: GraphStore, paths: list[Path], agent: str, progress: Progress = _quiet) -> LoadReport:
     batch, files = validate_paths(paths, store, agent, progress)
     progress(f"writing {len(batch.nodes)} records and {len(batch.links)} links in one transaction")
-    # A load from files is the operator's: changes land in place, with their history (caleido.graph.sync).
-    report = plan_and_write(store, batch.nodes, batch.links, Author(agent, iso(now_utc())))
+    # A load from files is the operator's: changes land in place, with their history (caleido.graph.sync). It is
+    # one batch, all or nothing, so into an empty store it may take the store's bulk path.
+    report = plan_and_write(store, batch.nodes, batch.links, Author(agent, iso(now_utc())), into_empty=True)
     return LoadReport(files, len(batch.nodes), len(batch.links), report, store.counts(), batch.merged)
