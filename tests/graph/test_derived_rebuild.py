@@ -32,7 +32,7 @@ class RacedFamily:
 
 def test_a_batch_overtaken_by_a_write_is_computed_again(store: GraphStore) -> None:
     family = RacedFamily(store)
-    core._rebuild_batch(store, family, ["a", "b"])  # type: ignore[arg-type]  # a Family in all it is called for
+    core._rebuild_batch(store, [(family, ["a", "b"])])  # type: ignore[list-item]  # a Family in all it is called for
     stored = {entry.id: entry.body["value"] for entry in store.entries(KIND)}
     assert family.computed == 2
     assert stored == {"a": "computed after the write", "b": "computed after the write"}
@@ -42,7 +42,7 @@ def test_a_batch_nobody_overtook_is_written_once(store: GraphStore) -> None:
     store.put_entries([Entry(KIND, "a", "a", entry_time(), {"value": "old"})])
     family = RacedFamily(store)
     family.computed = 1  # no writer this time
-    core._rebuild_batch(store, family, ["a", "b"])  # type: ignore[arg-type]
+    core._rebuild_batch(store, [(family, ["a", "b"])])  # type: ignore[list-item]
     assert family.computed == 2
     assert {entry.id: entry.body["value"] for entry in store.entries(KIND)} == {
         "a": "computed after the write",

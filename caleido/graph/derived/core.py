@@ -13,14 +13,16 @@ import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from caleido.errors import WriteConflict
 from caleido.graph import metrics_hooks
+from caleido.graph.queries import Query
 from caleido.graph.store import ENTRIES, Entry, Expected, GraphStore, entry_time
 from caleido.ontology.records import LinkRow, NodeRow
 
 Reader = Callable[..., list[dict[str, Any]]]  # reader(query, **params) -> rows, inside the write's transaction
+T = TypeVar("T")
 Progress = Callable[[str], None]
 
 
@@ -87,6 +89,7 @@ def maintain(
         return []
     at = entry_time()
     entries: list[Entry] = []
+    read = SharedReads(read)
     for family in _registered():
         keys = sorted(family.touched(read, nodes, links))
         if not keys:
@@ -95,6 +98,36 @@ def maintain(
             lock(family.kind, keys)
         entries += derived_entries(family, family.compute(read, keys), at)
     return entries
+
+
+class SharedReads:
+    """A reader that runs a query with the same parameters once, for computations over one unchanging state of
+    the facts (a write's transaction after its facts, one batch of a rebuild): derived:doing and its tallies ask
+    the same questions of the same organisations, and read the answer once instead of three times. The rows are
+    shared: a family never changes them."""
+
+    def __init__(self, read: Reader) -> None:
+        self._read = read
+        self._rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+        self._computed: dict[tuple[Any, ...], Any] = {}
+
+    def __call__(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        key = (query.name, repr(sorted(params.items())))
+        if key not in self._rows:
+            self._rows[key] = self._read(query, **params)
+        return self._rows[key]
+
+    def once(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        if key not in self._computed:
+            self._computed[key] = compute()
+        return cast(T, self._computed[key])
+
+
+def once(read: Reader, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """What compute() gives, computed once per SharedReads (several families deriving from one computation) and
+    every time with another reader. The value is shared: its users never change it."""
+    return read.once(key, compute) if isinstance(read, SharedReads) else compute()
 
 
 def derived_for(
@@ -171,21 +204,27 @@ class ReindexReport:
         ] + [f"rebuilt in {self.seconds:.1f} s"]
 
 
-def _rebuild_batch(store: GraphStore, family: Family, keys: list[str], attempts: int = 20) -> None:
-    """Compute and write one batch of keys as a compare-and-set on the entries as they were before computing:
-    a write that maintained one of them in between makes the batch be computed again."""
+def _rebuild_batch(store: GraphStore, work: list[tuple[Family, list[str]]], attempts: int = 20) -> None:
+    """Compute and write one batch of keys of each family, in one transaction, as a compare-and-set on the entries
+    as they were before computing: a write that maintained one of them in between makes the batch be computed
+    again. The families' reads are shared (read once), as they see the same facts."""
+    work = [(family, keys) for family, keys in work if keys]
     for _ in range(attempts):
-        before = {entry.id: entry for entry in store.entries(family.kind, ids=keys)}
-        bodies = family.compute(store.read, keys)
-        expect = [
-            Expected(ENTRIES, (family.kind, key), _as_stored(before[key]) if key in before else None) for key in keys
-        ]
+        before = {family.kind: {e.id: e for e in store.entries(family.kind, ids=keys)} for family, keys in work}
+        read, at = SharedReads(store.read), entry_time()
+        entries: list[Entry] = []
+        expect: list[Expected] = []
+        for family, keys in work:
+            had = before[family.kind]
+            entries += derived_entries(family, family.compute(read, keys), at)
+            expect += [Expected(ENTRIES, (family.kind, k), _as_stored(had[k]) if k in had else None) for k in keys]
         try:
-            store.write([], [], derived_entries(family, bodies, entry_time()), expect=expect)
+            store.write([], [], entries, expect=expect)
             return
         except WriteConflict:
             continue
-    raise WriteConflict(f"{family.kind}: the rebuild of {len(keys)} keys met a concurrent write {attempts} times")
+    kinds = ", ".join(family.kind for family, _ in work)
+    raise WriteConflict(f"{kinds}: the rebuild of a batch met a concurrent write {attempts} times")
 
 
 def _as_stored(entry: Entry) -> dict[str, Any]:
@@ -206,25 +245,38 @@ def reindex(store: GraphStore, kinds: Collection[str] | None = None, progress: P
 
     started = time.perf_counter()
     report = ReindexReport()
-    for family in families(kinds):
-        with metrics_hooks.rebuilding(family.kind):
-            _rebuild(store, family, report, progress)
+    for group in _by_keys(store, families(kinds)):
+        with metrics_hooks.rebuilding(", ".join(family.kind for family, _ in group)):
+            _rebuild(store, group, report, progress)
     store.put_entries([stale_marker(False)])
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _rebuild(store: GraphStore, family: Family, report: ReindexReport, progress: Progress | None) -> None:
-    """One family's entries computed from scratch, a batch of keys per transaction; stored keys that no longer
-    have a value are emptied."""
-    keys = family.all_keys(store.read)
-    stored = set(read_derived(store, family.kind))
-    everything = sorted(keys | stored)
+def _by_keys(store: GraphStore, chosen: list[Family]) -> list[list[tuple[Family, set[str]]]]:
+    """The families with their keys, those with the same keys together (derived:doing and its tallies, all keyed
+    on the organisations): a group is rebuilt batch by batch in step, its families sharing the batch's reads."""
+    groups: dict[frozenset[str], list[tuple[Family, set[str]]]] = {}
+    for family in chosen:
+        keys = family.all_keys(store.read)
+        groups.setdefault(frozenset(keys), []).append((family, keys))
+    return list(groups.values())
+
+
+def _rebuild(
+    store: GraphStore, group: list[tuple[Family, set[str]]], report: ReindexReport, progress: Progress | None
+) -> None:
+    """A group's entries computed from scratch, a batch of keys per transaction; stored keys that no longer have a
+    value are emptied."""
+    stored = {family.kind: set(read_derived(store, family.kind)) for family, _ in group}
+    due = {family.kind: keys | stored[family.kind] for family, keys in group}
+    everything = sorted(set().union(*due.values()))
     written = 0
     for batch in _batches(everything, _BATCH):
-        _rebuild_batch(store, family, batch)
+        _rebuild_batch(store, [(family, [key for key in batch if key in due[family.kind]]) for family, _ in group])
         written += len(batch)
         if progress:
-            progress(f"{family.kind}: {written}/{len(everything)}")
-    report.written[family.kind] = len(keys)
-    report.emptied[family.kind] = len(stored - keys)
+            progress(f"{', '.join(due)}: {written}/{len(everything)}")
+    for family, keys in group:
+        report.written[family.kind] = len(keys)
+        report.emptied[family.kind] = len(stored[family.kind] - keys)

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from caleido.graph import queries
-from caleido.graph.derived.core import FAMILIES, Reader, read_derived
+from caleido.graph.derived.core import FAMILIES, Reader, once, read_derived
 from caleido.graph.store import GraphStore
 from caleido.ontology.records import LinkRow, NodeRow
 
@@ -117,6 +117,11 @@ def doing(read: Reader, ids: Collection[str], statuses: list[str]) -> dict[str, 
     wanted = sorted(set(ids))
     if not wanted:
         return {}
+    # derived:doing and its tallies count the same: one computation for them all in a write or a rebuild's batch.
+    return once(read, ("doing", tuple(wanted), tuple(statuses)), lambda: _doing(read, wanted, statuses))
+
+
+def _doing(read: Reader, wanted: list[str], statuses: list[str]) -> dict[str, dict[str, list[Any]]]:
     done: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {"reasons": [], "programmes": []})
     for row in read(queries.REASON_TARGETS, ids=wanted, statuses=statuses, only_targets=False, targets=[""]):
         done[row["organisation"]]["reasons"].append([row["intervention"], row["rel"], sorted(row["targets"])])
