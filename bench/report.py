@@ -224,7 +224,9 @@ def run_section(results: dict[str, Any], level: str) -> list[str]:
         else ""
     )
     code = f" of commit {results['commit']}" if "commit" in results else ""
-    took = f" The run took {results['seconds'] / 60:,.1f} min." if "seconds" in results else ""
+    target = results.get("targets", {}).get("run_minutes")
+    against = f" (target: under {target} min)" if target else ""
+    took = f" The run took {results['seconds'] / 60:,.1f} min{against}." if "seconds" in results else ""
     lines = [
         f"Run {results['started']}{code} on {machine['cpus']} CPUs, Python {machine['python']}; graphs: {sizes}. "
         f"Percentiles over up to {results['repeat']} calls after 2 warm-up calls (fewer, at least 3, when a case's"

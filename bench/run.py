@@ -41,8 +41,11 @@ from caleido.graph.store import GraphStore
 from caleido.loaders.bulk_neo4j import DevServer, bulk_copy_to_neo4j
 
 RESULTS = Path(__file__).parent / "results"
-# Seconds per scale, both stores together; the run stops a scale cleanly between steps once they are spent.
-BUDGETS = {"seed": 300, "tiny": 300, "small": 480, "medium": 720, "large": 1620}  # seed+medium+large: 44 min
+# Seconds per scale, both stores together; the run stops a scale cleanly between steps once they are spent. They
+# are a safety limit, not the target: a run that is stopped checks fewer answers against DuckDB, so they leave
+# room above what a run takes on a quiet 2-core machine; the run's length is recorded against RUN_MINUTES_TARGET.
+BUDGETS = {"seed": 420, "tiny": 300, "small": 600, "medium": 1500, "large": 3300}
+RUN_MINUTES_TARGET = 45  # issue #19: seed, medium and large on both stores
 CHEAP_SCALES = ("seed", "tiny", "small", "medium")  # where the per-row baseline and the reload are measured
 # The page cache of the served embedded store: 2 GiB leaves the rest of the 4 GiB target to Python (the app, the
 # derived data it reads, the answers it builds); the run records the server's peak RSS beside it.
@@ -282,7 +285,9 @@ def main() -> None:
     parser.add_argument("--budget", nargs="*", default=[], help="seconds for a scale, e.g. large=1800")
     parser.add_argument("--minutes", type=float, help="the whole run's limit: no scale's budget goes past it")
     parser.add_argument("--profile-at", nargs="*", default=["large"], help="scales whose missed targets are profiled")
-    parser.add_argument("--bulk-at", nargs="*", default=["large"], help="scales Neo4j is loaded at by its bulk import")
+    parser.add_argument(
+        "--bulk-at", nargs="*", default=["medium", "large"], help="scales Neo4j is loaded at by its bulk import"
+    )
     parser.add_argument("--server-buffer-pool-mb", type=int, default=SERVER_BUFFER_POOL_MB)
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results (a trial run elsewhere)")
     args = parser.parse_args()
@@ -306,6 +311,7 @@ def main() -> None:
             "write_p95_ms": write_load.WRITE_TARGET_MS,
             "mixed_read_p99_over_p50": write_load.MIXED_RATIO_TARGET,
             "server_peak_rss_mb_embedded": MEMORY_TARGET_MB,
+            "run_minutes": RUN_MINUTES_TARGET,
         },
         "budgets_s": {s: limits[s] for s in args.scales},
         "minutes": args.minutes,

@@ -108,12 +108,12 @@ class SharedReads:
 
     def __init__(self, read: Reader) -> None:
         self._read = read
-        self._rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._rows: dict[tuple[Query, str], list[dict[str, Any]]] = {}
 
         self._computed: dict[tuple[Any, ...], Any] = {}
 
     def __call__(self, query: Query, **params: Any) -> list[dict[str, Any]]:
-        key = (query.name, repr(sorted(params.items())))
+        key = (query, repr(sorted(params.items())))  # the query whole: its variants per class share a name
         if key not in self._rows:
             self._rows[key] = self._read(query, **params)
         return self._rows[key]
