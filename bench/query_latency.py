@@ -35,7 +35,7 @@ CASES: dict[str, tuple[Callable[[GraphStore], Any], str]] = {
     "coverage": (lambda s: usecases.coverage(s, limit=COVERAGE_PAGE), "/api/v1/coverage"),
     "gaps": (lambda s: usecases.gaps(s, limit=GAPS_PAGE), "/api/v1/gaps"),
     "partners": (
-        lambda s: usecases.partners(s, MUNICIPALITY, limit=PARTNERS_PAGE),
+        lambda s: usecases.partners(s, MUNICIPALITY, usecases.PartnerQuery(limit=PARTNERS_PAGE)),
         f"/api/v1/partners?municipality={MUNICIPALITY}",
     ),
     "signals": (

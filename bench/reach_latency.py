@@ -33,9 +33,11 @@ SIGNALS = ("complotfilmpjes op school", "wantrouwen tegen de overheid")
 FACTOR = "rf-complotdenken"
 
 CASES: dict[str, Callable[[GraphStore], Any]] = {
-    "partners": lambda s: usecases.partners(s, MUNICIPALITY, limit=50),
-    "partners_factor": lambda s: usecases.partners(s, MUNICIPALITY, targets=[FACTOR], limit=50),
-    "partners_proposed": lambda s: usecases.partners(s, MUNICIPALITY, include_proposed=True, limit=50),
+    "partners": lambda s: usecases.partners(s, MUNICIPALITY, usecases.PartnerQuery(limit=50)),
+    "partners_factor": lambda s: usecases.partners(s, MUNICIPALITY, usecases.PartnerQuery(targets=[FACTOR], limit=50)),
+    "partners_proposed": lambda s: usecases.partners(
+        s, MUNICIPALITY, usecases.PartnerQuery(include_proposed=True, limit=50)
+    ),
     "map_providers": lambda s: map_measure(s, "providers"),
     "map_providers_factor": lambda s: map_measure(s, "providers", target=FACTOR),
     "map_recognised": lambda s: map_measure(s, "recognised"),

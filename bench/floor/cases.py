@@ -748,7 +748,7 @@ CASES: list[Case] = [
     Case("map_recognised", lambda s: map_measure(s, "recognised"), map_shape, lambda f: map_floor(f, "recognised")),
     Case(
         "partners",
-        lambda s: usecases.partners(s, MUNICIPALITY, limit=PARTNERS_PAGE),
+        lambda s: usecases.partners(s, MUNICIPALITY, usecases.PartnerQuery(limit=PARTNERS_PAGE)),
         partners_shape,
         partners_floor,
     ),

@@ -454,9 +454,7 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
     signal = match_signal(store, form["signal"], seed_lexicon()) if form["signal"] else None
     if signal is not None:
         targets += [f.id for f in signal.factors[:SIGNAL_TARGETS]]
-    result = usecases.partners(
-        store,
-        form["municipality"],
+    query = usecases.PartnerQuery(
         targets=targets,
         domain=form["domain"],
         level=form["level"],
@@ -465,6 +463,7 @@ def _find_partners(store: GraphStore, form: dict[str, Any], members: list[Member
         national_offset=form["national_offset"],
         roles_offset=form["roles_offset"],
     )
+    result = usecases.partners(store, form["municipality"], query)
     labels = usecases.labels(store, reason_ids(result) | reason_sources(result))
     place = result.municipality
     return {

@@ -267,9 +267,7 @@ def partners(
     matched = _signal(store, signal, "signal") if signal is not None else None
     if matched is not None:
         wanted += [f.id for f in matched.factors[:SIGNAL_TARGETS] if f.id not in wanted]
-    result = usecases.partners(
-        store,
-        municipality,
+    query = usecases.PartnerQuery(
         targets=wanted,
         domain=_value(domain),
         level=_value(level),
@@ -281,6 +279,7 @@ def partners(
         roles_offset=roles_offset,
         roles_limit=roles_limit,
     )
+    result = usecases.partners(store, municipality, query)
     return result if matched is None else result.model_copy(update={"signal": matched})
 
 

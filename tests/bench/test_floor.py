@@ -47,7 +47,9 @@ def test_duckdb_answers_every_use_case_as_caleido_does(store: GraphStore, tmp_pa
         assert any(place[2] for place in shapes["map_providers"][2])
         # The national lines and roles are pages, each line with its first reasons: pages small enough to bite.
         paged = usecases.partners(
-            store, MUNICIPALITY, limit=PARTNERS_PAGE, national_limit=2, roles_limit=2, reasons_limit=2
+            store,
+            MUNICIPALITY,
+            usecases.PartnerQuery(limit=PARTNERS_PAGE, national_limit=2, roles_limit=2, reasons_limit=2),
         )
         floor = Floor(written.folder)
         try:

@@ -81,9 +81,11 @@ def test_tallies_count_what_the_doing_bodies_hold(regional: GraphStore) -> None:
 def test_the_use_cases_answer_the_same_from_stored_entries(regional: GraphStore) -> None:
     calls = [
         lambda s: usecases.partners(s, "Zwolle"),
-        lambda s: usecases.partners(s, "Zwolle", targets=["rf-1"], limit=2),
-        lambda s: usecases.partners(s, "GM0153", include_proposed=True, offset=1, limit=1),
-        lambda s: usecases.partners(s, "Zwolle", targets=["rf-1", "pf-1"], national_limit=1, roles_limit=1),
+        lambda s: usecases.partners(s, "Zwolle", usecases.PartnerQuery(targets=["rf-1"], limit=2)),
+        lambda s: usecases.partners(s, "GM0153", usecases.PartnerQuery(include_proposed=True, offset=1, limit=1)),
+        lambda s: usecases.partners(
+            s, "Zwolle", usecases.PartnerQuery(targets=["rf-1", "pf-1"], national_limit=1, roles_limit=1)
+        ),
         lambda s: usecases.brief(s, "Zwolle"),
         lambda s: usecases.brief(s, "GM0153", include_proposed=True),
         lambda s: map_measure(s, "providers"),

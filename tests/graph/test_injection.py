@@ -80,7 +80,7 @@ def test_nasty_text_as_query_parameters_changes_nothing(mini_store: GraphStore, 
     ):
         with pytest.raises(CaleidoError):
             ask()
-    usecases.partners(mini_store, "GM0518", targets=[text], domain=text, level=text)
+    usecases.partners(mini_store, "GM0518", usecases.PartnerQuery(targets=[text], domain=text, level=text))
     assert mini_store.find_classes([text]) == {}
     assert mini_store.fetch_nodes("Value", [text]) == {}
     assert _snapshot(mini_store) == before

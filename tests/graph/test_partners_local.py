@@ -57,7 +57,9 @@ def test_a_body_does_what_its_general_record_does_with_both_claims(regional: Gra
 
 def test_policy_actors_and_general_records_with_a_body_here_are_never_offered(regional: GraphStore) -> None:
     for place in ("Zwolle", "Enschede"):
-        result = plain(usecases.partners(regional, place, targets=["rf-1"], include_proposed=True))
+        result = plain(
+            usecases.partners(regional, place, usecases.PartnerQuery(targets=["rf-1"], include_proposed=True))
+        )
         offered = {p["id"] for p in result["partners"] + result["national"] + result["roles"]}
         assert not offered & {"org-bzk", "org-tk", "org-politie", "org-ggd"}, place
     enschede = plain(usecases.partners(regional, "Enschede"))
@@ -66,7 +68,9 @@ def test_policy_actors_and_general_records_with_a_body_here_are_never_offered(re
 
 
 def test_factors_rank_and_filter_the_reasons(regional: GraphStore) -> None:
-    result = plain(usecases.partners(regional, "Zwolle", targets=["rf-1"], include_proposed=True))
+    result = plain(
+        usecases.partners(regional, "Zwolle", usecases.PartnerQuery(targets=["rf-1"], include_proposed=True))
+    )
     assert [(p["id"], len(p["reasons"]), len(p["programmes"])) for p in result["partners"]] == [
         ("org-politie-re02", 1, 1),
         ("org-ggd-gg1009", 0, 1),  # no reason for rf-1, but a programme: before those that have none
@@ -76,11 +80,13 @@ def test_factors_rank_and_filter_the_reasons(regional: GraphStore) -> None:
     ]
     # the RIEC's area is proposed: it is shown only when asked
     assert "org-riec-re02" not in {p["id"] for p in plain(usecases.partners(regional, "Zwolle"))["partners"]}
-    assert [p["id"] for p in plain(usecases.partners(regional, "Zwolle", domain="care"))["partners"]] == [
+    assert [
+        p["id"] for p in plain(usecases.partners(regional, "Zwolle", usecases.PartnerQuery(domain="care")))["partners"]
+    ] == [
         "org-ggd-gg1009",
         "org-jeugdregio-jz07",
     ]
-    page = plain(usecases.partners(regional, "Zwolle", offset=1, limit=2))
+    page = plain(usecases.partners(regional, "Zwolle", usecases.PartnerQuery(offset=1, limit=2)))
     assert [p["id"] for p in page["partners"]] == ["org-ggd-gg1009", "org-provincie-netwerk"] and page["more"]
 
 

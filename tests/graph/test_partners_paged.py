@@ -63,7 +63,7 @@ def _ids(section: list[dict[str, Any]]) -> list[str]:
 
 
 def test_the_national_lines_come_a_page_at_a_time_with_their_total(lines: GraphStore) -> None:
-    every = plain(usecases.partners(lines, "Zwolle", national_limit=None, roles_limit=None, reasons_limit=None))
+    every = plain(usecases.partners(lines, "Zwolle", usecases.EVERY_LINE))
     ranked = [f"org-nat-{i:02d}" for i in range(BOTH)] + ["org-lse"] + [f"org-nat-{i:02d}" for i in range(BOTH, LINES)]
     assert _ids(every["national"]) == ranked and every["national_total"] == LINES + 1
     first = plain(usecases.partners(lines, "Zwolle"))  # the default page
@@ -76,15 +76,20 @@ def test_the_national_lines_come_a_page_at_a_time_with_their_total(lines: GraphS
     assert first["national"] == every["national"][:NATIONAL_LIMIT]  # the reasons fit: nothing capped
     assert first["partners"] == every["partners"] and first["roles"] == every["roles"]
     pages = [
-        plain(usecases.partners(lines, "Zwolle", national_offset=o, national_limit=7)) for o in range(0, LINES + 1, 7)
+        plain(usecases.partners(lines, "Zwolle", usecases.PartnerQuery(national_offset=o, national_limit=7)))
+        for o in range(0, LINES + 1, 7)
     ]
     assert [p for page in pages for p in page["national"]] == every["national"]
     assert {page["national_total"] for page in pages} == {LINES + 1}
 
 
 def test_each_line_lists_its_first_reasons_and_programmes_with_how_many_more(lines: GraphStore) -> None:
-    every = plain(usecases.partners(lines, "Zwolle", reasons_limit=None))
-    page = plain(usecases.partners(lines, "Zwolle", national_offset=BOTH - 1, national_limit=2, reasons_limit=1))
+    every = plain(usecases.partners(lines, "Zwolle", usecases.PartnerQuery(reasons_limit=None)))
+    page = plain(
+        usecases.partners(
+            lines, "Zwolle", usecases.PartnerQuery(national_offset=BOTH - 1, national_limit=2, reasons_limit=1)
+        )
+    )
     two, lse = page["national"]
     assert (two["id"], lse["id"]) == (f"org-nat-{BOTH - 1:02d}", "org-lse")
     full = every["national"][BOTH - 1]
@@ -97,10 +102,10 @@ def test_each_line_lists_its_first_reasons_and_programmes_with_how_many_more(lin
 def test_the_roles_come_a_page_at_a_time_with_their_total(lines: GraphStore) -> None:
     every = plain(usecases.partners(lines, "Zwolle"))
     assert every["roles_total"] == len(every["roles"]) == 3
-    page = plain(usecases.partners(lines, "Zwolle", roles_offset=1, roles_limit=1))
+    page = plain(usecases.partners(lines, "Zwolle", usecases.PartnerQuery(roles_offset=1, roles_limit=1)))
     assert page["roles"] == every["roles"][1:2] and page["roles_total"] == 3
     assert page["roles"][0]["named_nl"] == "Schuldhulpverleners in Zwolle"
-    assert plain(usecases.partners(lines, "Zwolle", roles_offset=3))["roles"] == []
+    assert plain(usecases.partners(lines, "Zwolle", usecases.PartnerQuery(roles_offset=3)))["roles"] == []
 
 
 def test_the_brief_counts_every_line_and_lists_the_first_page(lines: GraphStore) -> None:

@@ -47,7 +47,7 @@ def test_six_municipalities_in_six_provinces_get_distinct_local_first_answers(
 ) -> None:
     answers = {}
     for name, province in SIX.items():
-        result = usecases.partners(seeded, name, include_proposed=include_proposed)
+        result = usecases.partners(seeded, name, usecases.PartnerQuery(include_proposed=include_proposed))
         assert result.municipality.provinces == [province], name
         assert len(result.partners) >= 3 and all(p.via for p in result.partners), name  # bodies with a service area
         regions = {r.id for r in result.municipality.regions} | {result.municipality.id}
@@ -63,7 +63,9 @@ def test_six_municipalities_in_six_provinces_get_distinct_local_first_answers(
 def test_no_policy_actor_is_ever_offered(seeded: GraphStore, include_proposed: bool) -> None:
     for name in SIX:
         for targets in ([], TRUST):
-            result = usecases.partners(seeded, name, targets=targets, include_proposed=include_proposed)
+            result = usecases.partners(
+                seeded, name, usecases.PartnerQuery(targets=targets, include_proposed=include_proposed)
+            )
             offered = _offered(result)
             assert not [o for o in offered if o[1] in POLICY_ACTORS], (name, targets)
             assert "org-tweede-kamer" not in dict(offered)
@@ -78,7 +80,7 @@ def test_municipalities_in_different_safety_regions_never_share_a_top_five(
         codes = sorted(codes)[:: max(1, len(codes) // NEO4J_SAMPLE)]
     regions_by_top: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for code in codes:
-        result = usecases.partners(seeded, code, include_proposed=include_proposed, limit=5)
+        result = usecases.partners(seeded, code, usecases.PartnerQuery(include_proposed=include_proposed, limit=5))
         top = tuple(sorted(p.id for p in result.partners))
         assert len(top) >= 3, code
         (safety_region,) = result.municipality.safety_regions

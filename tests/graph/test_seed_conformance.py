@@ -88,7 +88,9 @@ def test_gaps_agree(stores: dict[str, GraphStore], include_proposed: bool) -> No
 
 @pytest.mark.parametrize("municipality", MUNICIPALITIES)
 def test_partners_agree(stores: dict[str, GraphStore], municipality: str) -> None:
-    result = _same_on_every_store(stores, lambda s: plain(usecases.partners(s, municipality, include_proposed=True)))
+    result = _same_on_every_store(
+        stores, lambda s: plain(usecases.partners(s, municipality, usecases.PartnerQuery(include_proposed=True)))
+    )
     assert result["partners"]
 
 

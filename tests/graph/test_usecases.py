@@ -77,7 +77,7 @@ def test_gaps(graph: GraphStore) -> None:
 
 
 def test_partners_are_ranked_by_reach_with_reasons(graph: GraphStore) -> None:
-    result = plain(usecases.partners(graph, "GM0344", targets=["rf-1"]))
+    result = plain(usecases.partners(graph, "GM0344", usecases.PartnerQuery(targets=["rf-1"])))
     ranked = [(p["id"], p["reach"], p["via"]) for p in result["partners"]]
     assert ranked == [
         ("org-local", "municipality", "GM0344"),
@@ -90,10 +90,12 @@ def test_partners_are_ranked_by_reach_with_reasons(graph: GraphStore) -> None:
 
 
 def test_partners_filters_and_names(graph: GraphStore) -> None:
-    assert [p["id"] for p in plain(usecases.partners(graph, "utrecht", domain="care"))["partners"]] == ["org-region"]
-    assert [p["id"] for p in plain(usecases.partners(graph, "GM0344", level="national"))["national"]] == [
-        "org-national"
-    ]
+    assert [
+        p["id"] for p in plain(usecases.partners(graph, "utrecht", usecases.PartnerQuery(domain="care")))["partners"]
+    ] == ["org-region"]
+    assert [
+        p["id"] for p in plain(usecases.partners(graph, "GM0344", usecases.PartnerQuery(level="national")))["national"]
+    ] == ["org-national"]
     assert plain(usecases.partners(graph, "Den Haag"))["municipality"]["id"] == "GM0518"
     assert plain(usecases.partners(graph, "'s-gravenhage"))["municipality"]["id"] == "GM0518"
     with pytest.raises(usecases.NotFound, match="no municipality matches 'Atlantis'"):
@@ -183,7 +185,9 @@ def test_partner_reasons_carry_both_claims(claims: GraphStore) -> None:
     joins = reasons[("int-b", "pf-a")]
     assert (joins["rel"], joins["target_rel"]) == ("PARTICIPATES_IN", "STRENGTHENS")
     assert joins["target_claim"]["quote"] == "citaat: aanpak B versterkt beschermer A"
-    with_proposed = plain(usecases.partners(claims, "GM0344", include_proposed=True))["partners"][0]["reasons"]
+    with_proposed = plain(usecases.partners(claims, "GM0344", usecases.PartnerQuery(include_proposed=True)))[
+        "partners"
+    ][0]["reasons"]
     proposed = [r for r in with_proposed if r["target_claim"]["status"] == "proposed"]
     assert [(r["intervention"], r["target"], r["target_rel"]) for r in proposed] == [("int-b", "theme-a", "BELONGS_TO")]
 

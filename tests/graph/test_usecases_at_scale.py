@@ -131,7 +131,7 @@ def test_partners_reasons_are_the_programmes_and_their_targets(big: GraphStore, 
         for org, programme, values in _links(big, rel):
             if values["status"] == "accepted" and organisations[org]["status"] == "accepted":
                 expected[org] += len(targets[programme])
-    result = plain(usecases.partners(big, municipality, national_limit=None, roles_limit=None, reasons_limit=None))
+    result = plain(usecases.partners(big, municipality, usecases.EVERY_LINE))
     assert len(result["partners"]) > 10 and len(result["national"]) > 10
     for partner in result["partners"] + result["national"] + result["roles"]:
         assert len(partner["reasons"]) == expected[partner["id"]], partner["id"]
@@ -150,5 +150,5 @@ def test_partners_reasons_are_the_programmes_and_their_targets(big: GraphStore, 
         for p in result["partners"]
     ]
     assert ranked == sorted(ranked)
-    page = plain(usecases.partners(big, municipality, offset=5, limit=5))
+    page = plain(usecases.partners(big, municipality, usecases.PartnerQuery(offset=5, limit=5)))
     assert page["partners"] == result["partners"][5:10] and page["more"]

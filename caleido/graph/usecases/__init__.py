@@ -34,13 +34,15 @@ from caleido.graph.usecases.explore import (
     search,
 )
 from caleido.graph.usecases.grades import grade_crosswalk
-from caleido.graph.usecases.partners import REACH_ORDER, find_municipality, partners
+from caleido.graph.usecases.partners import EVERY_LINE, REACH_ORDER, PartnerQuery, find_municipality, partners
 from caleido.graph.usecases.reach import reach
 
 __all__ = [
     "ACCEPTED",
+    "EVERY_LINE",
     "FACTOR_RELS",
     "REACH_ORDER",
+    "PartnerQuery",
     "WITH_PROPOSED",
     "brief",
     "Evidence",

@@ -11,7 +11,7 @@ from caleido.graph import queries
 from caleido.graph.derived.reach import TARGET_TALLY
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases.common import allowed_statuses, label_fields
-from caleido.graph.usecases.partners import finder
+from caleido.graph.usecases.partners import PartnerQuery, finder
 from caleido.graph.usecases.reach import doings, tallies
 from caleido.graph.usecases.results import Brief, BriefFactor, BriefProgramme, Labelled
 
@@ -24,7 +24,7 @@ def brief(store: GraphStore, municipality: str, *, include_proposed: bool = Fals
     # The factors, programmes and gaps count every body, line and role; the brief lists every body with its
     # reasons and the first page of the lines and roles (with their totals), the partner finder the rest. The
     # lines and roles are counted from what they do as ids (derived entries), not from their reasons' claims.
-    found = finder(store, municipality, include_proposed=include_proposed)
+    found = finder(store, municipality, PartnerQuery(include_proposed=include_proposed))
     by_factor: dict[str, set[str]] = defaultdict(set)
     by_programme: dict[str, set[str]] = defaultdict(set)
     for partner in found.answer.partners:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -80,41 +80,36 @@ def find_municipality(store: GraphStore, text: str) -> dict[str, Any]:
     raise UnknownMunicipality(text, [names[n] for n in near])
 
 
-def partners(
-    store: GraphStore,
-    municipality: str,
-    *,
-    targets: Iterable[str] = (),
-    domain: str | None = None,
-    level: str | None = None,
-    include_proposed: bool = False,
-    offset: int = 0,
-    limit: int | None = None,
-    national_offset: int = 0,
-    national_limit: int | None = NATIONAL_LIMIT,
-    roles_offset: int = 0,
-    roles_limit: int | None = ROLES_LIMIT,
-    reasons_limit: int | None = REASONS_LIMIT,
-) -> Partners:
-    """The bodies serving a municipality (a page of them: `limit` from `offset`), the national support lines and
-    the roles named for it (a page of each, with their totals), each with its reasons (programme x wanted factor
-    or theme, or every programme link when none is wanted; per national line and role the first
-    `reasons_limit` reasons and programmes, with how many more). A limit of None is all of them."""
-    return finder(
-        store,
-        municipality,
-        targets=targets,
-        domain=domain,
-        level=level,
-        include_proposed=include_proposed,
-        offset=offset,
-        limit=limit,
-        national_offset=national_offset,
-        national_limit=national_limit,
-        roles_offset=roles_offset,
-        roles_limit=roles_limit,
-        reasons_limit=reasons_limit,
-    ).answer
+@dataclass(frozen=True)
+class PartnerQuery:
+    """What the partner finder is asked besides the municipality: the factors and themes wanted (`targets`; none:
+    every programme link is a reason), the domain and level a body must have, whether proposed claims count, and
+    the pages: of the bodies serving the municipality (`limit` from `offset`), of the national support lines and
+    of the roles named for it, and the first `reasons_limit` reasons and programmes per national line and role
+    (with how many more). A limit of None is all of them."""
+
+    targets: Collection[str] = ()
+    domain: str | None = None
+    level: str | None = None
+    include_proposed: bool = False
+    offset: int = 0
+    limit: int | None = None
+    national_offset: int = 0
+    national_limit: int | None = NATIONAL_LIMIT
+    roles_offset: int = 0
+    roles_limit: int | None = ROLES_LIMIT
+    reasons_limit: int | None = REASONS_LIMIT
+
+
+FIRST_PAGES = PartnerQuery()
+EVERY_LINE = PartnerQuery(national_limit=None, roles_limit=None, reasons_limit=None)  # every line, role and reason
+
+
+def partners(store: GraphStore, municipality: str, query: PartnerQuery = FIRST_PAGES) -> Partners:
+    """The bodies serving a municipality, the national support lines and the roles named for it (a page of each,
+    with their totals), each with its reasons (programme x wanted factor or theme, or every programme link when
+    none is wanted): see PartnerQuery."""
+    return finder(store, municipality, query).answer
 
 
 @dataclass(frozen=True)
@@ -129,24 +124,9 @@ class Found:
     tallied: dict[str, dict[str, Any]]
 
 
-def finder(
-    store: GraphStore,
-    municipality: str,
-    *,
-    targets: Iterable[str] = (),
-    domain: str | None = None,
-    level: str | None = None,
-    include_proposed: bool = False,
-    offset: int = 0,
-    limit: int | None = None,
-    national_offset: int = 0,
-    national_limit: int | None = NATIONAL_LIMIT,
-    roles_offset: int = 0,
-    roles_limit: int | None = ROLES_LIMIT,
-    reasons_limit: int | None = REASONS_LIMIT,
-) -> Found:
+def finder(store: GraphStore, municipality: str, query: PartnerQuery = FIRST_PAGES) -> Found:
     """The partner finder's answer (see `partners`) with what it counted."""
-    statuses = allowed_statuses(include_proposed)
+    statuses = allowed_statuses(query.include_proposed)
     place = find_municipality(store, municipality)
     served = reach(store, [place["id"]], statuses)
     (here,) = served.municipalities
@@ -154,8 +134,8 @@ def finder(
     def fits(org: ReachOrganisation) -> bool:
         return (
             org.organisation_type not in POLICY_ACTORS
-            and (not domain or domain in org.domains)
-            and (not level or level in org.levels)
+            and (not query.domain or query.domain in org.domains)
+            and (not query.level or query.level in org.levels)
         )
 
     bodies = [s for s in here.served_by if fits(served.organisations[s.organisation])]
@@ -170,7 +150,7 @@ def finder(
         for found in [_sketch(row)]
         if fits(found)
     }
-    wanted = sorted(set(targets))
+    wanted = sorted(set(query.targets))
     # Rank on what each body does, as ids (derived entries), and read the claims of the page and the lines only;
     # the lines (thousands in a national graph) on their counts.
     done = doings(store, {*generals_here, *here_ids}, statuses)
@@ -199,8 +179,8 @@ def finder(
             s.organisation,
         ),
     )
-    end = None if limit is None else offset + limit
-    page = ranked[offset:end]
+    end = _end(query.offset, query.limit)
+    page = ranked[query.offset : end]
 
     def offered(org: ReachOrganisation) -> bool:
         """Without a wanted factor, anything a body does makes it a line to call; with one, only what fits it."""
@@ -218,8 +198,8 @@ def finder(
     named = sorted(
         ((_named(o, name), o) for o in lines if "national" not in o.levels), key=lambda n: (normalise(n[0][0]), n[1].id)
     )
-    national_page = ranked_lines[national_offset : _end(national_offset, national_limit)]
-    roles_page = named[roles_offset : _end(roles_offset, roles_limit)]
+    national_page = ranked_lines[query.national_offset : _end(query.national_offset, query.national_limit)]
+    roles_page = named[query.roles_offset : _end(query.roles_offset, query.roles_limit)]
     shown = organisations(store, {o.id for o in national_page} | {o.id for _, o in roles_page}, statuses)
     national_page = [shown[o.id] for o in national_page]
     roles_page = [(n, shown[o.id]) for n, o in roles_page]
@@ -276,9 +256,10 @@ def finder(
         for area in page
     ]
     with_bodies = {row["general"] for row in store.read(queries.WITH_BODIES, statuses=statuses)}
-    national = [capped(_partner(o, "national", reasons[o.id], programmes[o.id]), reasons_limit) for o in national_page]
+    cap = query.reasons_limit
+    national = [capped(_partner(o, "national", reasons[o.id], programmes[o.id]), cap) for o in national_page]
     roles = [
-        capped(_role(n, o, reasons[o.id], programmes[o.id], bodies_elsewhere=o.id in with_bodies), reasons_limit)
+        capped(_role(n, o, reasons[o.id], programmes[o.id], bodies_elsewhere=o.id in with_bodies), cap)
         for n, o in roles_page
     ]
     regions = [served.regions[r] for r in here.regions]
@@ -290,17 +271,17 @@ def finder(
             regions=regions,
         ),
         statuses=list(statuses),
-        offset=offset,
-        limit=limit,
+        offset=query.offset,
+        limit=query.limit,
         more=end is not None and len(ranked) > end,
         partners=local,
         national=national,
         roles=roles,
-        national_offset=national_offset,
-        national_limit=national_limit,
+        national_offset=query.national_offset,
+        national_limit=query.national_limit,
         national_total=len(ranked_lines),
-        roles_offset=roles_offset,
-        roles_limit=roles_limit,
+        roles_offset=query.roles_offset,
+        roles_limit=query.roles_limit,
         roles_total=len(named),
     )
     return Found(answer, ranked_lines, [o for _, o in named], tallied)
