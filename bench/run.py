@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import query_latency, report, write_load
+from bench.floor.cases import Mismatch
 from bench.load_rate import baseline_rate, empty_store_rate, loader_rate
 from bench.stores import fresh_store, neo4j_env, reopen, served
 from bench.synthetic import SCALES, Graph, cached
@@ -96,6 +97,11 @@ def measure(
         _measure(backend, scale, graph, args, workdir, neo4j, out, clock)
     except BudgetSpent:
         pass
+    except Mismatch:
+        raise  # an answer that differs from DuckDB's stops the run: that is what the floor is for
+    except Exception as exc:  # recorded, and the other store and scales are still measured
+        out["stopped"] = f"failed: {type(exc).__name__}: {exc}"
+        clock.say(f"    {out['stopped']}; this store's remaining steps skipped")
     return out
 
 

@@ -27,6 +27,10 @@ from caleido.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_NEO4J_DIR = ROOT / ".cache" / "neo4j-bench"
+# The page cache of the store the bench loads and calls directly: the whole large graph in one COPY FROM does not
+# fit the served default of 2 GiB (`caleido load` says so and names CALEIDO_EMBEDDED_BUFFER_POOL_MB). The API
+# server that is measured against the 4 GiB target keeps bench.run's SERVER_BUFFER_POOL_MB.
+LOAD_BUFFER_POOL_MB = 12288
 STARTUP_SECONDS = 300  # opening a large store (and its first checks) on a busy 2-core machine
 
 
@@ -68,7 +72,7 @@ def fresh_store(backend: str, workdir: Path, neo4j: dict[str, str] | None = None
     """An empty store: a new Ladybug folder, or the Neo4j server emptied."""
     if backend == "embedded":
         folder = Path(tempfile.mkdtemp(prefix="store-", dir=workdir))
-        return EmbeddedStore(folder, buffer_pool_mb=get_settings().embedded_buffer_pool_mb)
+        return EmbeddedStore(folder, buffer_pool_mb=LOAD_BUFFER_POOL_MB)
     assert neo4j is not None
     wipe_neo4j(neo4j)
     return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])
