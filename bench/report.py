@@ -97,9 +97,8 @@ def query_table(results: dict[str, Any]) -> list[str]:
             duck, ratio, equal = _floor(m, case)
             target = _mark(d["p95_ms"] <= TARGET_MS)
             if a:
-                target += f"; {_mark(a['p95_ms'] <= TARGET_MS)}"
-            api = f"{a['p50_ms']:,.1f} / {a['p95_ms']:,.1f}" if a else ""
-            size = f"{a['bytes'] / 1024:,.0f} KiB" if a else ""
+                target += f"; {_mark('error' not in a and a['p95_ms'] <= TARGET_MS)}"
+            api, size = _api_cells(a)
             profile = m.get("profiles", {}).get(case)
             lines.append(
                 f"| {scale} | {backend} | {case} | {d['p50_ms']:,.1f} / {d['p95_ms']:,.1f} | {api} | {_ms(duck)} "
@@ -108,6 +107,15 @@ def query_table(results: dict[str, Any]) -> list[str]:
                 f"| {size} | {target} | {f'[{profile}]({profile})' if profile else ''} |"
             )
     return lines
+
+
+def _api_cells(a: dict[str, Any] | None) -> tuple[str, str]:
+    """The API's p50 / p95 and response size, or how it failed."""
+    if not a:
+        return "", ""
+    if "error" in a:
+        return f"failed after {a['seconds']:,.0f} s ({a['error'].split(':')[0]})", ""
+    return f"{a['p50_ms']:,.1f} / {a['p95_ms']:,.1f}", f"{a['bytes'] / 1024:,.0f} KiB"
 
 
 def write_table(results: dict[str, Any]) -> list[str]:

@@ -18,6 +18,7 @@ from caleido.api.routes import COVERAGE_PAGE, GAPS_PAGE, PARTNERS_PAGE
 from caleido.graph import search_keys, usecases
 from caleido.graph.store import GraphStore
 from caleido.graph.usecases import results
+from caleido.graph.usecases.brief import BRIEF_BODIES, BRIEF_NAMES, BRIEF_PROGRAMMES
 from caleido.graph.usecases.common import ACCEPTED, grade_rank
 from caleido.graph.usecases.evidence_map import HOME_COUNTRY, WEAK_BELOW
 from caleido.graph.usecases.map_measures import RECOGNISED_FROM, MapMeasure, map_measure
@@ -607,7 +608,15 @@ def partners_shape(p: results.Partners) -> Shape:
         (p.municipality.id, tuple(r.id for r in p.municipality.regions)),
         p.more,
         tuple(
-            (x.id, x.reach, x.via, tuple(map(_reason_shape, x.reasons)), tuple(map(_programme_shape, x.programmes)))
+            (
+                x.id,
+                x.reach,
+                x.via,
+                tuple(map(_reason_shape, x.reasons)),
+                tuple(map(_programme_shape, x.programmes)),
+                x.more_reasons,
+                x.more_programmes,
+            )
             for x in p.partners
         ),
         tuple(
@@ -636,19 +645,30 @@ def partners_shape(p: results.Partners) -> Shape:
     )
 
 
-def _first(rows: list[tuple[Any, ...]], limit: int) -> list[tuple[Any, ...]]:
-    """A national line's or role's row with its first `limit` reasons and programmes (its last two columns) and
-    how many more of each it has: the finder's page of a line."""
+def _first(rows: list[tuple[Any, ...]], limit: int | None) -> list[tuple[Any, ...]]:
+    """An organisation's row with its first `limit` reasons and programmes (its last two columns; all of them when
+    None) and how many more of each it has: the finder's page of a body, line or role."""
     return [
         (
             *row[:-2],
             _t(row[-2][:limit]),
             _t(row[-1][:limit]),
-            max(0, len(row[-2]) - limit),
-            max(0, len(row[-1]) - limit),
+            0 if limit is None else max(0, len(row[-2]) - limit),
+            0 if limit is None else max(0, len(row[-1]) - limit),
         )
         for row in rows
     ]
+
+
+LOCAL_ORDER = "ORDER BY len(l.reasons) = 0, -len(l.reasons), -len(l.programmes), CASE b.reach {ranks} END, b.org"
+NATIONAL = """SELECT l.* FROM p_lists l JOIN p_unplaced USING (org) JOIN n_Organisation o ON o.id = l.org
+    WHERE list_contains(o.levels, 'national') AND len(l.programmes) > 0"""
+NATIONAL_ORDER = "ORDER BY -len(l.reasons), -len(l.programmes), l.org"
+
+
+def _local_order() -> str:
+    """The finder's ranking of the bodies (p_bodies `b` with their lists `l`)."""
+    return LOCAL_ORDER.format(ranks=" ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(REACH_ORDER)))
 
 
 def partners_floor(
@@ -657,22 +677,29 @@ def partners_floor(
     offset: int = 0,
     limit: int | None = PARTNERS_PAGE,
     pages: tuple[int, int, int] = (NATIONAL_LIMIT, ROLES_LIMIT, REASONS_LIMIT),
+    body_reasons: int | None = None,
 ) -> Shape:
     """The partner finder for a municipality given by its id (the finder's name lookup is text processing)."""
+    return _partners(floor, municipality, offset, limit, pages, body_reasons)[0]
+
+
+def _partners(
+    floor: Floor,
+    municipality: str,
+    offset: int,
+    limit: int | None,
+    pages: tuple[int, int, int],
+    body_reasons: int | None,
+) -> tuple[Shape, int, list[tuple[Any, ...]]]:
+    """The partner finder's shape, how many bodies serve the municipality, and the roles in the finder's order."""
     _partner_tables(floor, municipality)
     floor.temp("p_lists", _lists("SELECT org FROM p_bodies UNION SELECT org FROM p_unplaced"))  # once for all three
-    ranks = " ".join(f"WHEN '{t}' THEN {i}" for i, t in enumerate(REACH_ORDER))
     local = floor.rows(
         f"""SELECT b.org, b.reach, b.via, l.reasons, l.programmes FROM p_bodies b
-            JOIN p_lists l USING (org)
-            ORDER BY len(l.reasons) = 0, -len(l.reasons), -len(l.programmes), CASE b.reach {ranks} END, b.org"""
+            JOIN p_lists l USING (org) {_local_order()}"""
     )
     end = None if limit is None else offset + limit
-    national = floor.rows(
-        """SELECT l.* FROM p_lists l JOIN p_unplaced USING (org) JOIN n_Organisation o ON o.id = l.org
-            WHERE list_contains(o.levels, 'national') AND len(l.programmes) > 0
-            ORDER BY -len(l.reasons), -len(l.programmes), l.org"""
-    )
+    national = floor.rows(f"{NATIONAL} {NATIONAL_ORDER}")
     place = floor.rows("SELECT coalesce(label_nl, id) FROM n_Region WHERE id = $m", m=municipality)[0][0]
     roles = floor.rows(
         """SELECT l.org, o.label_nl, o.organisation_type, l.org IN (
@@ -691,43 +718,66 @@ def partners_floor(
     regions = floor.rows(
         "SELECT region FROM up WHERE municipality = $m AND region <> municipality ORDER BY near", m=municipality
     )
-    return (
+    shape = (
         (municipality, tuple(r for (r,) in regions)),
         end is not None and len(local) > end,
-        _t(local[offset:end]),
+        _t(_first(local[offset:end], body_reasons)),
         _t(_first(national[: pages[0]], pages[2])),
         _t(_first(named[: pages[1]], pages[2])),
         (len(national), len(named)),
     )
+    return shape, len(local), named
 
 
 def brief_shape(b: results.Brief) -> Shape:
     return (
         partners_shape(b.partners),
-        tuple((f.class_, f.id, tuple(f.partners)) for f in b.factors),
-        tuple((p.id, tuple(p.partners)) for p in b.programmes),
+        tuple((f.class_, f.id, tuple(f.partners), f.more) for f in b.factors),
+        tuple((p.id, tuple(p.partners), p.more) for p in b.programmes),
         tuple(g.id for g in b.gaps),
+        (b.bodies_total, b.programmes_total),
     )
 
 
 def brief_floor(floor: Floor, municipality: str = MUNICIPALITY) -> Shape:
-    """The brief: the whole partner list read the other way round (by factor, by programme), and the gaps."""
-    partners = partners_floor(floor, municipality, limit=None)
-    # The factors: the reasons of the bodies and national lines; the programmes: also the roles' (as the brief).
-    national = """SELECT u.org FROM p_unplaced u JOIN n_Organisation o ON o.id = u.org
-                  WHERE list_contains(o.levels, 'national') AND u.org IN (SELECT org FROM p_prog)"""
-    columns = f"""SELECT c.class, c.id, list(DISTINCT r.org ORDER BY r.org) FILTER (WHERE r.org IS NOT NULL) AS orgs
-                  FROM ({COLUMNS}) c LEFT JOIN (SELECT target, org FROM p_reason
-                    WHERE org IN (SELECT org FROM p_bodies UNION {national})) r ON r.target = c.id GROUP BY ALL"""
+    """The brief: the finder's first pages, the partner list read the other way round (by factor: every body and
+    national line; by programme: every body and the lines and roles shown), the first names of each with how many
+    more, the programmes most widely available first; and the gaps."""
+    pages = (NATIONAL_LIMIT, ROLES_LIMIT, REASONS_LIMIT)
+    partners, bodies, named = _partners(floor, municipality, 0, BRIEF_BODIES, pages, REASONS_LIMIT)
+    # The finder's order: the bodies as ranked, then the national lines as ranked, then the roles shown.
+    roles = [(org, 2_000_000 + i) for i, (org, *_) in enumerate(named[: pages[1]])]
+    floor.temp(
+        "b_rank",
+        f"""SELECT b.org, row_number() OVER ({_local_order()}) AS pos FROM p_bodies b JOIN p_lists l USING (org)
+            UNION ALL SELECT l.org, 1000000 + row_number() OVER ({NATIONAL_ORDER}) FROM ({NATIONAL}) l""",
+    )
+    floor.db.execute("CREATE OR REPLACE TEMP TABLE b_roles (org VARCHAR, pos BIGINT)")
+    floor.insert("b_roles", roles)
+    columns = f"""SELECT c.class, c.id, list(k.org ORDER BY k.pos) FILTER (WHERE k.org IS NOT NULL) AS orgs
+                  FROM ({COLUMNS}) c LEFT JOIN (SELECT DISTINCT target, org FROM p_reason) r ON r.target = c.id
+                  LEFT JOIN b_rank k ON k.org = r.org GROUP BY ALL"""
     floor.temp("b_columns", columns, st=STATUSES)
     order = "ORDER BY class = 'ProtectiveFactor', id"
     factors = floor.rows(f"SELECT * FROM b_columns WHERE orgs IS NOT NULL {order}")
     gaps = floor.rows(f"SELECT id FROM b_columns WHERE orgs IS NULL {order}")
+    shown = f"SELECT * FROM b_rank WHERE pos <= 1000000 + {pages[0]} UNION ALL SELECT * FROM b_roles"  # all bodies
     programmes = floor.rows(
-        """SELECT intervention, list(DISTINCT org ORDER BY org) FROM p_prog
-           WHERE org IN (SELECT org FROM p_bodies UNION SELECT org FROM p_unplaced) GROUP BY 1 ORDER BY 1"""
+        f"""SELECT p.intervention, list(k.org ORDER BY k.pos) AS orgs
+            FROM (SELECT DISTINCT intervention, org FROM p_prog) p JOIN ({shown}) k ON k.org = p.org
+            GROUP BY 1 ORDER BY -len(orgs), 1"""
     )
-    return (partners, _t(factors), _t(programmes), tuple(g for (g,) in gaps))
+
+    def first(orgs: list[str]) -> tuple[tuple[str, ...], int]:
+        return tuple(orgs[:BRIEF_NAMES]), max(0, len(orgs) - BRIEF_NAMES)
+
+    return (
+        partners,
+        tuple((cls, factor, *first(orgs)) for cls, factor, orgs in factors),
+        tuple((p, *first(orgs)) for p, orgs in programmes[:BRIEF_PROGRAMMES]),
+        tuple(g for (g,) in gaps),
+        (bodies, len(programmes)),
+    )
 
 
 # ---------------------------------------------------------------- the cases

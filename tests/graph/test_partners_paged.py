@@ -10,6 +10,7 @@ import pytest
 
 from caleido.graph import usecases
 from caleido.graph.store import GraphStore
+from caleido.graph.usecases.brief import BRIEF_NAMES
 from caleido.graph.usecases.partners import NATIONAL_LIMIT
 from caleido.ontology.records import LinkRow, NodeRow
 from tests.helpers import FIXTURES, load, plain
@@ -108,11 +109,32 @@ def test_the_roles_come_a_page_at_a_time_with_their_total(lines: GraphStore) -> 
     assert plain(usecases.partners(lines, "Zwolle", usecases.PartnerQuery(roles_offset=3)))["roles"] == []
 
 
-def test_the_brief_counts_every_line_and_lists_the_first_page(lines: GraphStore) -> None:
+def test_the_brief_counts_every_line_and_names_the_first(lines: GraphStore) -> None:
     result = plain(usecases.brief(lines, "Zwolle"))
     shown = result["partners"]
     assert len(shown["national"]) == NATIONAL_LIMIT and shown["national_total"] == LINES + 1
+    every = plain(usecases.partners(lines, "Zwolle", usecases.EVERY_LINE))
+    assert result["bodies_total"] == len(every["partners"]) == len(shown["partners"])
+
+    def doing(section: list[dict[str, Any]], key: str, field: str, value: str) -> list[str]:
+        return [p["id"] for p in section if any(x[field] == value for x in p[key])]
+
+    # A factor: every body, then every national line, that addresses it, in the finder's order; the first named.
+    addressing = doing(every["partners"], "reasons", "target", "rf-1") + doing(
+        every["national"], "reasons", "target", "rf-1"
+    )
+    assert len(addressing) > LINES  # every line counts, not only the page shown
     (rf1,) = [f for f in result["factors"] if f["id"] == "rf-1"]
-    assert {f"org-nat-{i:02d}" for i in range(LINES)} | {"org-lse"} <= set(rf1["partners"])  # every line counts
-    (lse_advies,) = [p for p in result["programmes"] if p["id"] == "int-lse-advies"]
-    assert len([o for o in lse_advies["partners"] if o.startswith("org-nat-")]) == LINES
+    assert (rf1["partners"], rf1["more"]) == (addressing[:BRIEF_NAMES], len(addressing) - BRIEF_NAMES)
+    # A programme: the bodies, then the lines and roles the brief shows.
+    shown_lines = {p["id"] for p in shown["national"]}
+    national = [p for p in every["national"] if p["id"] in shown_lines]
+    taking_part = [
+        *doing(every["partners"], "programmes", "intervention", "int-lse-advies"),
+        *doing(national, "programmes", "intervention", "int-lse-advies"),
+        *doing(every["roles"], "programmes", "intervention", "int-lse-advies"),
+    ]
+    (advies,) = [p for p in result["programmes"] if p["id"] == "int-lse-advies"]
+    assert (advies["partners"], advies["more"]) == (taking_part[:BRIEF_NAMES], len(taking_part) - BRIEF_NAMES)
+    assert len([o for o in taking_part if o.startswith("org-nat-")]) == NATIONAL_LIMIT - 1  # org-lse is shown too
+    assert result["programmes_total"] == len(result["programmes"])  # fewer than a brief lists

@@ -48,6 +48,7 @@ REACH_ORDER: tuple[Reach, ...] = (*NEARNESS, "regional", "national")
 NATIONAL_LIMIT = 25
 ROLES_LIMIT = 25
 REASONS_LIMIT = 20
+Doings = dict[str, dict[str, list[Any]]]  # what organisations do, as ids (caleido.graph.usecases.reach.doings)
 
 
 class UnknownMunicipality(NotFound):
@@ -86,7 +87,7 @@ class PartnerQuery:
     every programme link is a reason), the domain and level a body must have, whether proposed claims count, and
     the pages: of the bodies serving the municipality (`limit` from `offset`), of the national support lines and
     of the roles named for it, and the first `reasons_limit` reasons and programmes per national line and role
-    (with how many more). A limit of None is all of them."""
+    and `body_reasons_limit` per body (with how many more). A limit of None is all of them."""
 
     targets: Collection[str] = ()
     domain: str | None = None
@@ -99,6 +100,7 @@ class PartnerQuery:
     roles_offset: int = 0
     roles_limit: int | None = ROLES_LIMIT
     reasons_limit: int | None = REASONS_LIMIT
+    body_reasons_limit: int | None = None  # the finder lists a body's reasons in full; the printed brief does not
 
 
 FIRST_PAGES = PartnerQuery()
@@ -114,11 +116,14 @@ def partners(store: GraphStore, municipality: str, query: PartnerQuery = FIRST_P
 
 @dataclass(frozen=True)
 class Found:
-    """The finder's answer, and what it counted to rank it: every national line and role (not only the pages
-    shown) and what each of them does itself, counted (caleido.graph.derived.reach.tally), so that the municipal
-    brief counts them without reading every line's reasons with their claims."""
+    """The finder's answer, and what it ranked and counted: every body serving the municipality, national line and
+    role (not only the pages shown), what the bodies and their general records do (`done`, as ids) and what each
+    line and role does itself, counted (caleido.graph.derived.reach.tally), so that the municipal brief counts
+    them without reading their reasons with their claims."""
 
     answer: Partners
+    bodies: list[ReachOrganisation]
+    done: Doings
     national: list[ReachOrganisation]
     roles: list[ReachOrganisation]
     tallied: dict[str, dict[str, Any]]
@@ -246,12 +251,15 @@ def finder(store: GraphStore, municipality: str, query: PartnerQuery = FIRST_PAG
         return found_reasons, found_programmes
 
     local = [
-        _partner(
-            served.organisations[area.organisation],
-            via_reach(area),
-            *as_bodies(served.organisations[area.organisation]),
-            via=area.via,
-            via_claim=area.claim,
+        capped(
+            _partner(
+                served.organisations[area.organisation],
+                via_reach(area),
+                *as_bodies(served.organisations[area.organisation]),
+                via=area.via,
+                via_claim=area.claim,
+            ),
+            query.body_reasons_limit,
         )
         for area in page
     ]
@@ -284,7 +292,8 @@ def finder(store: GraphStore, municipality: str, query: PartnerQuery = FIRST_PAG
         roles_limit=query.roles_limit,
         roles_total=len(named),
     )
-    return Found(answer, ranked_lines, [o for _, o in named], tallied)
+    ranked_bodies = [served.organisations[s.organisation] for s in ranked]
+    return Found(answer, ranked_bodies, done, ranked_lines, [o for _, o in named], tallied)
 
 
 def _sketch(row: dict[str, Any]) -> ReachOrganisation:
@@ -306,7 +315,7 @@ Listed = TypeVar("Listed", Partner, LocalRole)
 
 
 def capped(listed: Listed, limit: int | None) -> Listed:
-    """The first `limit` reasons and programmes of a national line or role, and how many more it has."""
+    """The first `limit` reasons and programmes of a body, national line or role, and how many more it has."""
     if limit is None:
         return listed
     return listed.model_copy(
@@ -319,23 +328,27 @@ def capped(listed: Listed, limit: int | None) -> Listed:
     )
 
 
-def _count(org: ReachOrganisation, done: dict[str, dict[str, list[Any]]], wanted: list[str]) -> tuple[int, int]:
-    """How many reasons (for the wanted targets; all when none is wanted) and programme links a body has, its
-    own and, for the programmes it has no link to of its own, those of the general records it is one of: the
+def does(org: ReachOrganisation, done: Doings) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """What a body does as the finder lists it: its reasons (a programme and the targets it addresses) and its
+    programmes, its own and, for the programmes it has no link to of its own, those of the general records it is
+    one of. `done` holds what the body and its general records do themselves."""
+    own_programmes = [i for i, _ in done.get(org.id, {}).get("programmes", [])]
+    own = set(own_programmes)
+    reasons = [(i, targets) for i, _, targets in done.get(org.id, {}).get("reasons", [])]
+    programmes = list(own_programmes)
+    for g in org.kind_of:
+        general = done.get(g.general, {})
+        reasons += [(i, targets) for i, _, targets in general.get("reasons", []) if i not in own]
+        programmes += [i for i, _ in general.get("programmes", []) if i not in own]
+    return reasons, programmes
+
+
+def _count(org: ReachOrganisation, done: Doings, wanted: list[str]) -> tuple[int, int]:
+    """How many reasons (for the wanted targets; all when none is wanted) and programme links a body has: the
     lengths of the lists the finder answers with."""
     targets = set(wanted)
-
-    def reasons_of(org_id: str, skip: set[str]) -> int:
-        rows = done.get(org_id, {}).get("reasons", [])
-        return sum(sum(1 for t in found if not targets or t in targets) for i, _, found in rows if i not in skip)
-
-    own_programmes = done.get(org.id, {}).get("programmes", [])
-    own = {i for i, _ in own_programmes}
-    reasons, programmes = reasons_of(org.id, set()), len(own_programmes)
-    for g in org.kind_of:
-        reasons += reasons_of(g.general, own)
-        programmes += sum(1 for i, _ in done.get(g.general, {}).get("programmes", []) if i not in own)
-    return reasons, programmes
+    reasons, programmes = does(org, done)
+    return sum(sum(1 for t in found if not targets or t in targets) for _, found in reasons), len(programmes)
 
 
 def _reach(region_type: str) -> Reach:
@@ -444,6 +457,7 @@ __all__ = [
     "ROLES_LIMIT",
     "Found",
     "capped",
+    "does",
     "finder",
     "UnknownMunicipality",
     "find_municipality",

@@ -585,21 +585,32 @@ class Partners(Result):
 
 class BriefFactor(Labelled):
     class_: str = Field(alias="class")
-    partners: list[str] = Field(description="the local and national partners whose programmes address it")
+    partners: list[str] = Field(
+        description="the first of the bodies and national lines whose programmes address it, bodies first, each "
+        "in the partner finder's order"
+    )
+    more: int = Field(0, description="how many more bodies and national lines address it")
 
 
 class BriefProgramme(Result):
     id: str
-    partners: list[str] = Field(description="who takes part in it here (bodies, national lines, roles)")
+    partners: list[str] = Field(
+        description="the first of who takes part in it here: the bodies, then the national lines and roles the "
+        "brief lists"
+    )
+    more: int = Field(0, description="how many more of them take part in it")
 
 
 class Brief(Result):
-    """One municipality's brief: its partners, the factors they address, the programmes available there and the
-    factors no partner serving it addresses (gaps), counting `partners.statuses`."""
+    """One municipality's brief: its partners (the finder's first pages), the factors they address, the programmes
+    available there (most widely available first) and the factors no partner serving it addresses (gaps),
+    counting `partners.statuses`. The gaps and the factors' partners count every body and national line."""
 
     partners: Partners
+    bodies_total: int = Field(description="how many bodies serve the municipality (`partners.partners` the first)")
     factors: list[BriefFactor]
     programmes: list[BriefProgramme]
+    programmes_total: int = Field(description="how many programmes the bodies and the lines and roles listed have")
     gaps: list[Labelled]
 
 
