@@ -15,12 +15,11 @@ from caleido.viz.network import explore_href
 from caleido.viz.partner_map import partner_view
 
 
-
 def brief_ids(result: Brief) -> set[str]:
     """The ids the brief names beyond the partner finder's (programmes, and the organisations in them and named
     for the factors)."""
-    named = [*result.programmes, *result.factors]
-    return {p.id for p in result.programmes} | {o for row in named for o in row.partners}
+    named = [p.partners for p in result.programmes] + [f.partners for f in result.factors]
+    return {p.id for p in result.programmes} | {o for partners in named for o in partners}
 
 
 def brief_view(result: Brief, labels: Mapping[str, Labelled], lang: Lang) -> dict[str, Any]:
