@@ -36,7 +36,7 @@ from typing import Any
 from bench import query_latency, report, write_load
 from bench.floor.cases import Mismatch
 from bench.load_rate import baseline_rate, empty_store_rate, loader_rate
-from bench.stores import fresh_store, neo4j_env, reopen, served
+from bench.stores import LOAD_BUFFER_POOL_MB, fresh_store, neo4j_env, reopen, served
 from bench.synthetic import SCALES, Graph, cached
 from caleido.graph.store import GraphStore
 from caleido.loaders.bulk_neo4j import DevServer, bulk_copy_to_neo4j
@@ -156,7 +156,11 @@ def _measure(
     finally:  # also when the server failed or the budget ran out: the misses measured so far are profiled
         if scale in args.profile_at:
             clock.say("    profiles of the targets missed")
-            out["profiles"] = profiles(backend, scale, uri, neo4j, out, args.out / "profiles")
+            try:
+                out["profiles"] = profiles(backend, scale, uri, neo4j, out, args.out / "profiles")
+            except Exception as exc:  # recorded; what stopped the server's steps (if anything) is what is raised
+                out["profiles_failed"] = f"{type(exc).__name__}: {exc}"
+                clock.say(f"    profiles failed: {out['profiles_failed']}")
 
 
 def through_server(base: str, key: str, args: argparse.Namespace, out: dict[str, Any], clock: Clock) -> None:
@@ -247,7 +251,7 @@ def profiles(
     if not names and not write_missed:
         return {}
     stem = f"{scale}-{backend}"
-    store = reopen(backend, uri, neo4j)
+    store = reopen(backend, uri, neo4j, LOAD_BUFFER_POOL_MB)  # as the direct calls it profiles were made
     try:
         saved = query_latency.profile(store, names, folder, stem)
         if write_missed:

@@ -78,10 +78,14 @@ def fresh_store(backend: str, workdir: Path, neo4j: dict[str, str] | None = None
     return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])
 
 
-def reopen(backend: str, uri: str, neo4j: dict[str, str] | None = None) -> GraphStore:
-    """The store measured, opened again (after the server that owned it has stopped)."""
+def reopen(
+    backend: str, uri: str, neo4j: dict[str, str] | None = None, buffer_pool_mb: int | None = None
+) -> GraphStore:
+    """The store measured, opened again (after the server that owned it has stopped); the embedded store with
+    the page cache given, or the settings' own."""
     if backend == "embedded":
-        return EmbeddedStore(uri.removeprefix("embedded:"), buffer_pool_mb=get_settings().embedded_buffer_pool_mb)
+        pool = buffer_pool_mb or get_settings().embedded_buffer_pool_mb
+        return EmbeddedStore(uri.removeprefix("embedded:"), buffer_pool_mb=pool)
     assert neo4j is not None
     return Neo4jStore(neo4j["NEO4J_URI"], neo4j["NEO4J_USER"], neo4j["NEO4J_PASSWORD"])
 

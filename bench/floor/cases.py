@@ -603,44 +603,19 @@ def _programme_shape(p: results.ProgrammeLink) -> tuple[Any, ...]:
     return (p.general, p.intervention, p.rel, p.role)
 
 
+def _listed(x: results.Partner | results.LocalRole) -> tuple[Any, ...]:
+    """An organisation's reasons and programmes as listed, and how many more of each it has."""
+    reasons, programmes = tuple(map(_reason_shape, x.reasons)), tuple(map(_programme_shape, x.programmes))
+    return reasons, programmes, x.more_reasons, x.more_programmes
+
+
 def partners_shape(p: results.Partners) -> Shape:
     return (
         (p.municipality.id, tuple(r.id for r in p.municipality.regions)),
         p.more,
-        tuple(
-            (
-                x.id,
-                x.reach,
-                x.via,
-                tuple(map(_reason_shape, x.reasons)),
-                tuple(map(_programme_shape, x.programmes)),
-                x.more_reasons,
-                x.more_programmes,
-            )
-            for x in p.partners
-        ),
-        tuple(
-            (
-                x.id,
-                tuple(map(_reason_shape, x.reasons)),
-                tuple(map(_programme_shape, x.programmes)),
-                x.more_reasons,
-                x.more_programmes,
-            )
-            for x in p.national
-        ),
-        tuple(
-            (
-                x.id,
-                x.named_nl,
-                x.bodies_elsewhere,
-                tuple(map(_reason_shape, x.reasons)),
-                tuple(map(_programme_shape, x.programmes)),
-                x.more_reasons,
-                x.more_programmes,
-            )
-            for x in p.roles
-        ),
+        tuple((x.id, x.reach, x.via, *_listed(x)) for x in p.partners),
+        tuple((x.id, *_listed(x)) for x in p.national),
+        tuple((x.id, x.named_nl, x.bodies_elsewhere, *_listed(x)) for x in p.roles),
         (p.national_total, p.roles_total),
     )
 

@@ -63,6 +63,35 @@ _PYTHON_TYPES: dict[Param, type] = {
 }
 
 
+# A query about the nodes with the ids given starts with EACH_ID and matches its first node as `{id: one_id}`:
+# the nodes found one by one through the id index. Ladybug evaluates the other way to write it, `n.id IN $ids`,
+# by testing every node of the class against the whole list, and the lookups by a join with a scan of the links
+# the query follows: for 20,000 of the large graph's 200,158 organisations the list took 18 s and the lookups
+# 0.06 s (2.6 and 1.5 s with the links; 2,000 ids), for 100 ids at medium the list 0.02-0.05 s and the
+# lookups 0.22-0.29 s (bench/id_lookup.py). So the embedded store sends a list of MANY_IDS or more one by one
+# and a shorter one as `IN $ids`; Neo4j seeks its index either way and gets the list.
+EACH_ID = "UNWIND $ids AS one_id\nWITH DISTINCT one_id\n"
+_FIRST_BY_ID = re.compile(r"\((\w+):(\w+) \{id: one_id\}\)")
+MANY_IDS = 1000
+
+
+def as_id_list(text: str) -> str:
+    """A query that starts with EACH_ID written with one `IN $ids` filter on its first node instead."""
+    found = _FIRST_BY_ID.search(text)
+    if not text.startswith(EACH_ID) or not found:
+        raise QueryDefinitionError(f"not a query about the nodes with these ids: {text[:80]!r}")
+    var, label = found.groups()
+    first, _, rest = text.removeprefix(EACH_ID).replace(found.group(0), f"({var}:{label})", 1).partition("\n")
+    condition = f"{var}.id IN $ids"
+    if " WHERE " in first:
+        first = first.replace(" WHERE ", f" WHERE {condition} AND ", 1)
+    elif rest.startswith("WHERE "):
+        rest = f"WHERE {condition} AND {rest.removeprefix('WHERE ')}"
+    else:
+        first += f"\nWHERE {condition}"
+    return f"{first}\n{rest}"
+
+
 class QueryDefinitionError(ValueError):
     """A catalogue query whose text and declaration disagree: a programming error, raised at import."""
 
@@ -92,9 +121,15 @@ class Query:
             raise QueryDefinitionError(f"query {self.name} has no :TARGET to bind")
         return replace(self, target=target)
 
-    def render(self, dialect: Dialect) -> str:
-        """The text for a store of this dialect."""
-        return _render(self, dialect)
+    @property
+    def by_id(self) -> bool:
+        """Whether it is about the nodes with the ids given (EACH_ID)."""
+        return self.text.startswith(EACH_ID)
+
+    def render(self, dialect: Dialect, ids: int = 0) -> str:
+        """The text for a store of this dialect, asked about this many ids (see EACH_ID)."""
+        one_by_one = self.by_id and dialect == "embedded" and ids >= MANY_IDS
+        return _render(self, dialect, one_by_one)
 
     def bind(self, dialect: Dialect, params: Mapping[str, Any]) -> str:
         """The text for this dialect, once the parameters given are exactly the declared ones, each of its kind."""
@@ -107,14 +142,14 @@ class Query:
             # bool is an int in Python: a flag given as a count (or the other way round) is a mistake too.
             if not isinstance(value, _PYTHON_TYPES[kind]) or (isinstance(value, bool) != (kind is Param.FLAG)):
                 raise TypeError(f"query {self.name}: parameter {name} is {kind.value}, not {value!r}")
-        return self.render(dialect)
+        return self.render(dialect, len(params["ids"]) if self.by_id else 0)
 
 
 @cache
-def _render(query: Query, dialect: Dialect) -> str:
+def _render(query: Query, dialect: Dialect, one_by_one: bool) -> str:
     if query.per_target and query.target is None:
         raise QueryDefinitionError(f"query {query.name} needs a target class: use {query.name}.on(class)")
-    text = query.text
+    text = query.text if one_by_one or not query.by_id else as_id_list(query.text)
     if query.optional_columns:
         stored = {c.name for cls in node_classes() if cls.name == query.target for c in node_columns(cls)}
         kept = "".join(f", n.{name} AS {name}" for name in query.optional_columns if name in stored)
@@ -133,9 +168,10 @@ def _check(query: Query) -> Query:
         )
     sample = query.on(node_classes()[0].name) if query.per_target else query
     for dialect in DIALECTS:
-        left = _TOKENS.findall(sample.render(dialect))
-        if left:
-            raise QueryDefinitionError(f"query {query.name}: {left} not rendered for {dialect}")
+        for ids in {0, MANY_IDS} if query.by_id else {0}:
+            left = _TOKENS.findall(sample.render(dialect, ids))
+            if left:
+                raise QueryDefinitionError(f"query {query.name}: {left} not rendered for {dialect}")
     return query
 
 
@@ -181,12 +217,6 @@ RETURN i.id AS intervention, collect(t.id) AS themes
 """,
     {"only_ids": Param.FLAG, "ids": Param.IDS, "statuses": Param.STATUSES},
 )
-
-# The nodes with these ids, found one by one through the id index: Ladybug evaluates `n.id IN $ids` by testing
-# every node of the class against the whole list (20,000 ids of the 200,158 organisations of the large graph
-# took 18 s, looked up one by one 0.06 s), so a rebuild's batches grew with the graph. Neo4j seeks either way.
-EACH_ID = "UNWIND $ids AS one_id\nWITH DISTINCT one_id\n"
-
 
 # Ids and labels of a class's nodes, with their dimension and clusters where the class has them.
 TARGET_COLUMNS = _define(
