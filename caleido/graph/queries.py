@@ -66,13 +66,14 @@ _PYTHON_TYPES: dict[Param, type] = {
 # A query about the nodes with the ids given starts with EACH_ID and matches its first node as `{id: one_id}`:
 # the nodes found one by one through the id index. Ladybug evaluates the other way to write it, `n.id IN $ids`,
 # by testing every node of the class against the whole list, and the lookups by a join with a scan of the links
-# the query follows: for 20,000 of the large graph's 200,158 organisations the list took 18 s and the lookups
-# 0.06 s (2.6 and 1.5 s with the links; 2,000 ids), for 100 ids at medium the list 0.02-0.05 s and the
-# lookups 0.22-0.29 s (bench/id_lookup.py). So the embedded store sends a list of MANY_IDS or more one by one
-# and a shorter one as `IN $ids`; Neo4j seeks its index either way and gets the list.
+# the query follows. Side by side on the large graph (bench/results/id-lookup-large.json): PROGRAMME_LINKS for
+# 100 organisations 0.14 s as a list, 3.65 s one by one; for 2,000 2.3 and 3.0 s; for 20,000 22.6 and 6.2 s;
+# the organisations alone, 20,000 of them, 21.7 and 0.09 s. So the embedded store sends a list of MANY_IDS or
+# more one by one (a rebuild's batch) and a shorter one (a page) as `IN $ids`; Neo4j seeks its index either way
+# and gets the list.
 EACH_ID = "UNWIND $ids AS one_id\nWITH DISTINCT one_id\n"
 _FIRST_BY_ID = re.compile(r"\((\w+):(\w+) \{id: one_id\}\)")
-MANY_IDS = 1000
+MANY_IDS = 2000
 
 
 def as_id_list(text: str) -> str:
