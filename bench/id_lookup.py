@@ -23,17 +23,12 @@ from bench.stores import LOAD_BUFFER_POOL_MB
 from bench.synthetic import cached
 from caleido.graph import queries
 from caleido.graph.embedded import EmbeddedStore
-from caleido.graph.queries import Query
 from caleido.graph.sync import plan_and_write
+from tests.helpers import query_parameters
 
 RESULTS = Path(__file__).parent / "results"
 LENGTHS = (100, 1000, 2000, 20000)
 NODES_ALONE = queries.ORGANISATION_TYPES  # the lookup without links to follow
-
-
-def _params(query: Query, ids: list[str]) -> dict[str, Any]:
-    extra = {"statuses": ["accepted"], "only_targets": False, "targets": [""]}
-    return {name: ids if name == "ids" else extra[name] for name in query.params}
 
 
 def measure(store: EmbeddedStore, repeat: int) -> dict[str, Any]:
@@ -43,7 +38,7 @@ def measure(store: EmbeddedStore, repeat: int) -> dict[str, Any]:
         found = out["queries"][query.name] = {}
         for length in (n for n in LENGTHS if n <= len(ids)):
             step = len(ids) // length
-            params = _params(query, ids[::step][:length])
+            params = query_parameters(query, ids[::step][:length], statuses=["accepted"], targets=[""])
             texts = {"list": query.render("embedded", 0), "one_by_one": query.render("embedded", queries.MANY_IDS)}
             seconds: dict[str, list[float]] = {way: [] for way in texts}
             rows: dict[str, int] = {}

@@ -109,12 +109,18 @@ def query_table(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def failure(measured: dict[str, Any], *, short: bool = False) -> str:
+    """How a case that did not answer failed: after how long, with which error (its type alone when short)."""
+    error = measured["error"].split(":")[0] if short else measured["error"]
+    return f"failed after {measured['seconds']:,.0f} s ({error})"
+
+
 def _api_cells(a: dict[str, Any] | None) -> tuple[str, str]:
     """The API's p50 / p95 and response size, or how it failed."""
     if not a:
         return "", ""
     if "error" in a:
-        return f"failed after {a['seconds']:,.0f} s ({a['error'].split(':')[0]})", ""
+        return failure(a, short=True), ""
     return f"{a['p50_ms']:,.1f} / {a['p95_ms']:,.1f}", f"{a['bytes'] / 1024:,.0f} KiB"
 
 

@@ -16,6 +16,8 @@ from pydantic import BaseModel
 
 from caleido.api.keys import KeyStore
 from caleido.graph.embedded import EmbeddedStore
+from caleido.graph.queries import Param, Query
+from caleido.graph.schema import node_classes
 from caleido.graph.store import GraphStore
 from caleido.loaders.copy import copy_store
 from caleido.loaders.load import LoadReport, load_paths
@@ -97,3 +99,19 @@ def plain(answer: BaseModel | list[BaseModel] | dict[str, BaseModel]) -> Any:
     if isinstance(answer, dict):
         return {key: item.model_dump(by_alias=True) for key, item in answer.items()}
     return answer.model_dump(by_alias=True)
+
+
+def query_parameters(query: Query, ids: list[str], **by_name: Any) -> dict[str, Any]:
+    """A value for every parameter the query declares, from its kind (the ids given, both statuses, every class,
+    no filter, the text "a", the first 1,000 rows), or the one given by name. A new query needs nothing here."""
+    by_kind: dict[Param, Any] = {
+        Param.IDS: ids,
+        Param.NAMES: [cls.name for cls in node_classes()],
+        Param.STATUSES: ["accepted", "proposed"],
+        Param.TERM: "",
+        Param.TEXT: "a",
+        Param.FLAG: False,
+        Param.SKIP: 0,
+        Param.LIMIT: 1000,
+    }
+    return {name: by_name[name] if name in by_name else by_kind[kind] for name, kind in query.params.items()}

@@ -10,18 +10,10 @@ from typing import Any
 import pytest
 
 from caleido.graph import queries
-from caleido.graph.queries import Param, Query
-from tests.helpers import FIXTURES, load, open_backend
+from caleido.graph.queries import Query
+from tests.helpers import FIXTURES, load, open_backend, query_parameters
 
 BY_ID = sorted(name for name, q in vars(queries).items() if isinstance(q, Query) and q.by_id)
-
-
-def _params(query: Query, ids: list[str]) -> dict[str, Any]:
-    given: dict[Param, Any] = {Param.STATUSES: ["accepted", "proposed"], Param.FLAG: False}
-    return {
-        name: ids if name == "ids" else [""] if kind is Param.IDS else given[kind]
-        for name, kind in query.params.items()
-    }
 
 
 def test_the_catalogue_has_queries_by_id() -> None:
@@ -35,7 +27,7 @@ def test_one_by_one_and_as_a_list_agree(name: str, tmp_path: Path, monkeypatch: 
     with open_backend("embedded", tmp_path) as store:
         load(store, FIXTURES / "regional")
         ids = sorted(row[0] for row in store._rows(f"MATCH (n:{label}) RETURN n.id"))  # type: ignore[attr-defined]
-        params = _params(query, [*ids, ids[0], "no-such-id"])
+        params = query_parameters(query, [*ids, ids[0], "no-such-id"], targets=[""])
         assert query.render("embedded", len(ids)) != query.render("embedded", queries.MANY_IDS)
         as_list = store.read(query, **params)
         monkeypatch.setattr(queries, "MANY_IDS", 1)

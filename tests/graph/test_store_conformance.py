@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -29,7 +28,7 @@ from caleido.graph.sync import plan_and_write
 from caleido.loaders.export import export_rdf
 from caleido.ontology.records import LinkRow, NodeRow
 from caleido.settings import Settings
-from tests.helpers import BAD, MINI, load, open_backend
+from tests.helpers import BAD, MINI, load, open_backend, query_parameters
 from tests.neo4j_server import HOW_TO_RUN, Neo4jServer, neo4j_server
 
 PROV = {"source": "src-1", "locator": "p. 1", "status": "accepted", "added_by": "t", "added_at": "2026-01-01T00:00:00Z"}
@@ -253,22 +252,6 @@ def _texts(query: queries.Query) -> list[queries.Query]:
     return [query.on(cls) for cls in ("RiskFactor", "ProtectiveFactor", "ProgrammeTheme")]
 
 
-def _parameters(query: queries.Query, ids: list[str]) -> dict[str, Any]:
-    """A value for every parameter the query declares, from its kind: every id, both statuses, every class,
-    no filter, the text "a", the first 1,000 rows. A new query needs nothing here."""
-    values: dict[queries.Param, Any] = {
-        queries.Param.IDS: ids,
-        queries.Param.NAMES: [cls.name for cls in node_classes()],
-        queries.Param.STATUSES: ["accepted", "proposed"],
-        queries.Param.TERM: "",
-        queries.Param.TEXT: "a",
-        queries.Param.FLAG: False,
-        queries.Param.SKIP: 0,
-        queries.Param.LIMIT: 1000,
-    }
-    return {name: values[kind] for name, kind in query.params.items()}
-
-
 @pytest.mark.neo4j
 def test_both_backends_answer_every_catalogue_query_alike(both: tuple[GraphStore, GraphStore]) -> None:
     ids = [row["id"] for cls in node_classes() for row in both[0].iter_nodes(cls.name)]
@@ -281,7 +264,7 @@ def test_both_backends_answer_every_catalogue_query_alike(both: tuple[GraphStore
                 # Neither rows nor collect()ed lists have an order the queries promise (callers sort).
                 rows = [
                     {k: sorted(v) if isinstance(v, list) else v for k, v in row.items()}
-                    for row in store.read(bound, **_parameters(bound, ids))
+                    for row in store.read(bound, **query_parameters(bound, ids))
                 ]
                 answers.append(sorted(rows, key=lambda row: json.dumps(row, sort_keys=True, default=str)))
             assert answers[1] == answers[0], (query.name, bound.target)
@@ -295,7 +278,7 @@ def test_every_catalogue_query_runs_on_this_store(mini_store: GraphStore) -> Non
     ids = [row["id"] for cls in node_classes() for row in mini_store.iter_nodes(cls.name)]
     for query in queries.CATALOGUE.values():
         for bound in _texts(query):
-            mini_store.read(bound, **_parameters(bound, ids))
+            mini_store.read(bound, **query_parameters(bound, ids))
 
 
 @pytest.mark.parametrize(
